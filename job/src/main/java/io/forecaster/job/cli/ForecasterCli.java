@@ -1,0 +1,23 @@
+package io.forecaster.job.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code forecaster} command line: one entry point for every module's commands. Each module
+ * owns its subcommands; this class only lists them.
+ */
+@Command(
+        name = "forecaster",
+        mixinStandardHelpOptions = true,
+        version = "forecaster 0.1.0",
+        description = "Streaming Conv1D-LSTM forecaster on Flink and Kafka.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class ForecasterCli {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ForecasterCli()).execute(args));
+    }
+}

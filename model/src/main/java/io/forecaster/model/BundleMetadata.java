@@ -1,0 +1,45 @@
+package io.forecaster.model;
+
+import java.util.Map;
+
+/**
+ * Everything a model bundle says about its network besides the weights.
+ *
+ * @param formatVersion version of the bundle layout ({@link ModelBundle#FORMAT_VERSION})
+ * @param modelId a short name for the model, carried into every forecast
+ * @param hyperParams the architecture
+ * @param windowSize the window length W the model was trained on
+ * @param mode "window" (trained on independent windows) or "stateful" (trained as one sequence)
+ * @param scaling the input/output scaling fitted on the training split only
+ * @param trainingDataSha256 sha256 of the file the model was trained on (null if unknown)
+ * @param source how the model was made: the command line, or the imported file
+ * @param evaluation named figures measured at save time (e.g. "val_mae", "baseline_mae")
+ * @param createdAt ISO-8601 instant the bundle was written
+ */
+public record BundleMetadata(
+        int formatVersion,
+        String modelId,
+        HyperParams hyperParams,
+        int windowSize,
+        String mode,
+        Scaling scaling,
+        String trainingDataSha256,
+        String source,
+        Map<String, Double> evaluation,
+        String createdAt) {
+
+    public BundleMetadata {
+        if (modelId == null || modelId.isBlank()) {
+            throw new IllegalArgumentException("modelId must not be blank");
+        }
+        if (hyperParams == null) {
+            throw new IllegalArgumentException("hyperParams must not be null");
+        }
+        if (windowSize < 1) {
+            throw new IllegalArgumentException("windowSize must be at least 1, got " + windowSize);
+        }
+        scaling = scaling == null ? Scaling.IDENTITY : scaling;
+        mode = mode == null ? "window" : mode;
+        evaluation = evaluation == null ? Map.of() : Map.copyOf(evaluation);
+    }
+}

@@ -1,0 +1,115 @@
+package io.forecaster.model;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * Builds the Conv1D-LSTM forecaster in DL4J. The configuration is a pure function of the
+ * {@link HyperParams}, the seed, the updater and the loss. Input and output are NWC:
+ * {@code [batch, time, 1]} in, {@code [batch, time, 1]} out, one prediction per time step.
+ */
+public final class NetworkFactory {
+
+    /** Layer indices in the built network, in order. */
+    public static final int CONV = 0;
+    public static final int LSTM1 = 1;
+    public static final int LSTM2 = 2;
+    public static final int DENSE1 = 3;
+    public static final int DENSE2 = 4;
+    public static final int OUTPUT = 5;
+
+    private NetworkFactory() {}
+
+    /** The network for inference: the updater and loss only matter for training. */
+    public static MultiLayerNetwork build(HyperParams hp, long seed) {
+        return build(hp, seed, new Nesterovs(1e-5, 0.9), new LossMSE());
+    }
+
+    /** The network, initialised with weights drawn from {@code seed}. */
+    public static MultiLayerNetwork build(
+            HyperParams hp, long seed, IUpdater updater, ILossFunction loss) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(hp, seed, updater, loss));
+        net.init();
+        return net;
+    }
+
+    /** The DL4J configuration of the network. */
+    public static MultiLayerConfiguration configuration(
+            HyperParams hp, long seed, IUpdater updater, ILossFunction loss) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(updater)
+                .list()
+                .layer(
+                        CONV,
+                        new Convolution1DLayer.Builder()
+                                .name("conv1d")
+                                .kernelSize(hp.kernelSize())
+                                .stride(1)
+                                .convolutionMode(ConvolutionMode.Causal)
+                                .rnnDataFormat(RNNFormat.NWC)
+                                .nIn(1)
+                                .nOut(hp.convFilters())
+                                .activation(Activation.RELU)
+                                .build())
+                .layer(
+                        LSTM1,
+                        new LSTM.Builder()
+                                .name("lstm")
+                                .nOut(hp.lstm1Units())
+                                .activation(Activation.TANH)
+                                .gateActivationFunction(Activation.SIGMOID)
+                                .dataFormat(RNNFormat.NWC)
+                                .build())
+                .layer(
+                        LSTM2,
+                        new LSTM.Builder()
+                                .name("lstm_1")
+                                .nOut(hp.lstm2Units())
+                                .activation(Activation.TANH)
+                                .gateActivationFunction(Activation.SIGMOID)
+                                .dataFormat(RNNFormat.NWC)
+                                .build())
+                .layer(
+                        DENSE1,
+                        new DenseLayer.Builder()
+                                .name("dense")
+                                .nOut(hp.dense1Units())
+                                .activation(Activation.RELU)
+                                .build())
+                .layer(
+                        DENSE2,
+                        new DenseLayer.Builder()
+                                .name("dense_1")
+                                .nOut(hp.dense2Units())
+                                .activation(Activation.RELU)
+                                .build())
+                .layer(
+                        OUTPUT,
+                        new RnnOutputLayer.Builder(loss)
+                                .name("dense_2")
+                                .nOut(1)
+                                .activation(new ScaledIdentity(hp.outputScale()))
+                                .dataFormat(RNNFormat.NWC)
+                                .build())
+                .setInputType(InputType.recurrent(1, RNNFormat.NWC))
+                .build();
+    }
+}
