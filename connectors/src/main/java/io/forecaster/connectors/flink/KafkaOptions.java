@@ -1,0 +1,98 @@
+package io.forecaster.connectors.flink;
+
+import io.forecaster.connectors.wire.PointFormat;
+import io.forecaster.connectors.wire.WireFormat;
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * The Kafka options of the job, read by {@link KafkaConnectors}. Set them in a Flink
+ * {@code Configuration} (e.g. {@code Configuration.fromMap(ParameterTool.fromArgs(args).toMap())}).
+ */
+public final class KafkaOptions {
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap.servers")
+                    .stringType()
+                    .defaultValue("127.0.0.1:9092")
+                    .withDescription("Kafka bootstrap servers, host:port[,host:port...].");
+
+    public static final ConfigOption<String> POINTS_TOPIC =
+            ConfigOptions.key("kafka.points.topic")
+                    .stringType()
+                    .defaultValue("sensor-points")
+                    .withDescription("Topic of the sensor points (key = sensor id).");
+
+    public static final ConfigOption<String> FORECASTS_TOPIC =
+            ConfigOptions.key("kafka.forecasts.topic")
+                    .stringType()
+                    .defaultValue("forecasts")
+                    .withDescription("Topic the forecasts are written to (key = sensor id).");
+
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
+            ConfigOptions.key("kafka.dead-letters.topic")
+                    .stringType()
+                    .defaultValue("dead-letters")
+                    .withDescription("Topic of the records that could not be used.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group.id")
+                    .stringType()
+                    .defaultValue("forecaster")
+                    .withDescription("Consumer group of the points source (offsets are also "
+                            + "committed on checkpoints, for monitoring).");
+
+    public static final ConfigOption<String> START =
+            ConfigOptions.key("kafka.points.start")
+                    .stringType()
+                    .defaultValue("earliest")
+                    .withDescription("Where a fresh start (no checkpoint) reads the points topic: "
+                            + "earliest, latest, committed (the group's offsets, else earliest), "
+                            + "or a time (ISO-8601 or epoch ms: the first record at or after it).");
+
+    public static final ConfigOption<Boolean> BOUNDED =
+            ConfigOptions.key("kafka.points.bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Stop at the offsets that are latest when the job starts "
+                            + "(for tests and batch replays) instead of reading forever.");
+
+    public static final ConfigOption<PointFormat> POINT_FORMAT =
+            ConfigOptions.key("kafka.points.format")
+                    .enumType(PointFormat.class)
+                    .defaultValue(PointFormat.JSON)
+                    .withDescription("Value format of the points: JSON or CSV (sensor,time,value).");
+
+    public static final ConfigOption<Integer> MAX_POINT_BYTES =
+            ConfigOptions.key("kafka.points.max-bytes")
+                    .intType()
+                    .defaultValue(WireFormat.DEFAULT_MAX_VALUE_BYTES)
+                    .withDescription("Point values longer than this become 'too-large' dead letters.");
+
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY =
+            ConfigOptions.key("kafka.sink.delivery")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+                    .withDescription("EXACTLY_ONCE (Kafka transactions committed on checkpoints; "
+                            + "needs checkpointing) or AT_LEAST_ONCE, for the forecast and "
+                            + "dead-letter sinks.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("kafka.sink.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("forecaster")
+                    .withDescription("Prefix of the sinks' transactional ids: unique per job on "
+                            + "the Kafka cluster and kept the same across restarts of one job.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("kafka.sink.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription("transaction.timeout.ms of the sinks: longer than the "
+                            + "checkpoint interval plus a restart, at most the broker's "
+                            + "transaction.max.timeout.ms (15 min by default).");
+
+    private KafkaOptions() {}
+}

@@ -1,0 +1,28 @@
+package io.forecaster.connectors.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The shared, thread-safe Jackson objects of the wire format. */
+final class Json {
+
+    /**
+     * Strict about structure (duplicate fields, trailing tokens are errors), lenient about
+     * {@code NaN}/{@code Infinity} literals so that they are reported as bad values, not as
+     * malformed JSON.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactory())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    static final ObjectReader READER = MAPPER.reader();
+
+    private Json() {}
+}

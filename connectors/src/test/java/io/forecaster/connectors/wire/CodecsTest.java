@@ -1,0 +1,77 @@
+package io.forecaster.connectors.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.Forecast;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link ForecastCodec}, {@link DeadLetterCodec} and {@link WireFormat}. */
+class CodecsTest {
+
+    private static final long JAN_1_1961 = Instant.parse("1961-01-01T00:00:00Z").toEpochMilli();
+    private static final long DAY = 86_400_000L;
+
+    @Test
+    void roundTripsForecasts() {
+        Forecast f = new Forecast("VAL", JAN_1_1961, JAN_1_1961 + 59 * DAY, 60,
+                new double[] {1.5, -2.25, Double.NaN, 1e-9, Double.POSITIVE_INFINITY}, 13.75,
+                "sunspots-abc123", "window", 1_764_000_000_000L);
+        byte[] json = ForecastCodec.toJson(f);
+        Forecast back = ForecastCodec.fromJson(json);
+        assertThat(back).usingRecursiveComparison().ignoringFields("predictions").isEqualTo(f);
+        // Arrays.equals treats NaN as equal to NaN, AssertJ's element comparison does not.
+        assertThat(Arrays.equals(back.predictions(), f.predictions()))
+                .as("%s", Arrays.toString(back.predictions())).isTrue();
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .contains("\"sensor\":\"VAL\"", "\"windowStart\":\"1961-01-01T00:00:00Z\"",
+                        "\"v\":1", "\"next\":13.75", "\"mode\":\"window\"");
+    }
+
+    @Test
+    void forecastErrorsNameTheField() {
+        assertThatThrownBy(() -> ForecastCodec.fromJson(
+                        "{\"sensor\":\"VAL\",\"windowStart\":\"soon\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("windowStart")
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> ForecastCodec.fromJson("{]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void roundTripsDeadLettersWithBinaryAndTextRawBytes() {
+        DeadLetter binary = new DeadLetter("points", 2, 99L, "VAL",
+                new byte[] {0, (byte) 0xff, 10, (byte) 0x80}, "malformed-json", "bad", JAN_1_1961);
+        DeadLetter text = new DeadLetter("points", 0, 1L, null,
+                "{\"time\":0,\"value\":NaN}".getBytes(StandardCharsets.UTF_8), "bad-value",
+                "field \"value\" is not finite: NaN", 1_764_000_000_000L);
+        DeadLetter noValue = new DeadLetter("points", 0, 5L, "K", null, "empty", "null", 0L);
+        for (DeadLetter d : new DeadLetter[] {binary, text, noValue}) {
+            assertThat(DeadLetterCodec.fromJson(DeadLetterCodec.toJson(d)))
+                    .usingRecursiveComparison().isEqualTo(d);
+        }
+        assertThat(new String(DeadLetterCodec.toJson(text), StandardCharsets.UTF_8))
+                .contains("\"rawText\":\"{\\\"time\\\":0,\\\"value\\\":NaN}\"");
+        assertThat(new String(DeadLetterCodec.toJson(binary), StandardCharsets.UTF_8))
+                .doesNotContain("rawText");
+    }
+
+    @Test
+    void parsesAndFormatsTimes() {
+        assertThat(WireFormat.parseTime("1961-01-01")).isEqualTo(JAN_1_1961);
+        assertThat(WireFormat.parseTime("1961-01-01T00:00")).isEqualTo(JAN_1_1961);
+        assertThat(WireFormat.parseTime("1961-01-01T02:00:00+02:00")).isEqualTo(JAN_1_1961);
+        assertThat(WireFormat.parseTime(" " + JAN_1_1961 + " ")).isEqualTo(JAN_1_1961);
+        assertThat(WireFormat.parseTime("-5")).isEqualTo(-5L);
+        assertThat(WireFormat.formatTime(JAN_1_1961)).isEqualTo("1961-01-01T00:00:00Z");
+        assertThatThrownBy(() -> WireFormat.parseTime("1961-02-30"))
+                .hasMessageContaining("\"1961-02-30\"");
+        assertThatThrownBy(() -> WireFormat.parseTime(""))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
