@@ -1,0 +1,62 @@
+package io.forecaster.job;
+
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.SensorPoint;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The forecasting topology as a plain function of streams: points in, forecasts and dead letters
+ * out. Sources and sinks are attached by the caller (the Kafka runner; tests use
+ * in-memory data).
+ */
+public final class ForecastJob {
+
+    /** Name and uid of the watermark assigner. */
+    public static final String EVENT_TIME = "event-time";
+    /** Name and uid of the ordering and sliding-window operator. */
+    public static final String ORDER_AND_WINDOW = "order-and-window";
+    /** Name and uid of the batched inference operator. */
+    public static final String FORECAST = "forecast";
+
+    private ForecastJob() {}
+
+    /** The job's two outputs. */
+    public record Outputs(DataStream<Forecast> forecasts, DataStream<DeadLetter> deadLetters) {}
+
+    /**
+     * Assigns event-time watermarks, orders each sensor's points, windows them and runs the
+     * model. Dead letters are the late and duplicate points.
+     */
+    public static Outputs forecasts(DataStream<SensorPoint> points, ForecastOptions options) {
+        WatermarkStrategy<SensorPoint> watermarks =
+                WatermarkStrategy.<SensorPoint>forBoundedOutOfOrderness(options.outOfOrderness())
+                        .withTimestampAssigner((p, previous) -> p.eventTime());
+        if (!options.idleness().isZero()) {
+            watermarks = watermarks.withIdleness(options.idleness());
+        }
+        KeySelector<SensorPoint, String> bySensor = SensorPoint::sensorId;
+        SingleOutputStreamOperator<ModelInput> windows =
+                points.assignTimestampsAndWatermarks(watermarks)
+                        .name(EVENT_TIME)
+                        .uid(EVENT_TIME)
+                        .keyBy(bySensor)
+                        .process(new OrderedSlidingWindow(options))
+                        .name(ORDER_AND_WINDOW)
+                        .uid(ORDER_AND_WINDOW);
+        KeySelector<ModelInput, String> byInputSensor = in -> in.sensorId;
+        SingleOutputStreamOperator<Forecast> forecasts =
+                DataStreamUtils.reinterpretAsKeyedStream(windows, byInputSensor)
+                        .transform(
+                                FORECAST,
+                                TypeInformation.of(Forecast.class),
+                                new BatchedInferenceOperator(options))
+                        .uid(FORECAST);
+        return new Outputs(forecasts, windows.getSideOutput(OrderedSlidingWindow.DEAD_LETTERS));
+    }
+}

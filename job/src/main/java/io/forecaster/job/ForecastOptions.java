@@ -1,0 +1,445 @@
+package io.forecaster.job;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * Every setting of the forecasting job as a typed Flink {@link ConfigOption}, and one validated,
+ * serialisable set of values. Values come from a properties (or flat {@code key: value} YAML) file
+ * named by {@code --config} and from {@code --key value} arguments, which win. Unknown keys and
+ * invalid values fail at start with a message naming the key and the value.
+ */
+public final class ForecastOptions implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** How the model sees a key's stream. */
+    public enum Mode {
+        /** Each window runs from the zero state, as the model was trained. */
+        WINDOW,
+        /** Each key's recurrent state is kept and advanced by one step per point. */
+        STATEFUL;
+
+        /** The lowercase name carried in forecasts ("window", "stateful"). */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The argument naming a configuration file. */
+    public static final String CONFIG_FILE_ARG = "config";
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("localhost:9092")
+                    .withDescription("Kafka bootstrap servers, host:port[,host:port...].");
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("forecaster")
+                    .withDescription("Consumer group id of the points source.");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("forecaster")
+                    .withDescription(
+                            "Transactional id prefix of the exactly-once sinks; unique per job"
+                                    + " on a Kafka cluster.");
+    public static final ConfigOption<String> POINTS_TOPIC =
+            ConfigOptions.key("topic.points")
+                    .stringType()
+                    .defaultValue("sensor-points")
+                    .withDescription("Input topic of sensor points, keyed by sensor id.");
+    public static final ConfigOption<String> FORECASTS_TOPIC =
+            ConfigOptions.key("topic.forecasts")
+                    .stringType()
+                    .defaultValue("forecasts")
+                    .withDescription("Output topic of forecasts.");
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
+            ConfigOptions.key("topic.dead-letters")
+                    .stringType()
+                    .defaultValue("dead-letters")
+                    .withDescription("Output topic of unusable points with a reason.");
+    public static final ConfigOption<Integer> WINDOW_SIZE =
+            ConfigOptions.key("window.size")
+                    .intType()
+                    .defaultValue(60)
+                    .withDescription("W: points per window (and predictions per forecast).");
+    public static final ConfigOption<Integer> WINDOW_SLIDE =
+            ConfigOptions.key("window.slide")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("S: a forecast every S points once W points are present.");
+    public static final ConfigOption<Mode> MODE =
+            ConfigOptions.key("mode")
+                    .enumType(Mode.class)
+                    .defaultValue(Mode.WINDOW)
+                    .withDescription(
+                            "window: run each window from the zero state; stateful: keep each"
+                                    + " key's model state and advance it one step per point.");
+    public static final ConfigOption<String> ENGINE =
+            ConfigOptions.key("engine")
+                    .stringType()
+                    .defaultValue("fast")
+                    .withDescription("Inference engine: fast (pure Java) or dl4j.");
+    public static final ConfigOption<String> MODEL_PATH =
+            ConfigOptions.key("model.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Model bundle (.zip) path, readable by every TaskManager. Required.");
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            ConfigOptions.key("inference.batch-size")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription("Windows (or steps) evaluated together per subtask.");
+    public static final ConfigOption<Duration> BATCH_MAX_DELAY =
+            ConfigOptions.key("inference.max-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(50))
+                    .withDescription(
+                            "Longest a ready window waits for its batch to fill (processing"
+                                    + " time); batches are also flushed before every checkpoint"
+                                    + " barrier.");
+    public static final ConfigOption<Duration> ALLOWED_LATENESS =
+            ConfigOptions.key("lateness.allowed")
+                    .durationType()
+                    .defaultValue(Duration.ZERO)
+                    .withDescription(
+                            "A point is held until the watermark passes its time plus this;"
+                                    + " points arriving after that are dead-lettered as late.");
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("Bounded out-of-orderness of the event-time watermarks.");
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "A source split without points for this long stops holding back the"
+                                    + " watermark (0 disables).");
+    public static final ConfigOption<Duration> RESET_GAP =
+            ConfigOptions.key("stateful.reset-gap")
+                    .durationType()
+                    .defaultValue(Duration.ZERO)
+                    .withDescription(
+                            "Stateful mode: a key whose next point comes more than this (event"
+                                    + " time) after its previous one restarts from the zero"
+                                    + " state (0 disables).");
+    public static final ConfigOption<Duration> QUIET_TIMEOUT =
+            ConfigOptions.key("state.quiet-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(7))
+                    .withDescription(
+                            "A key's state and timers are removed once the watermark passes its"
+                                    + " newest point by this much (event time).");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("checkpoint.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Checkpoint interval; exactly-once forecasts become visible when a"
+                                    + " checkpoint completes.");
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
+            ConfigOptions.key("delivery.guarantee")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+                    .withDescription("Sink guarantee: EXACTLY_ONCE, AT_LEAST_ONCE or NONE.");
+
+    /** Every option, in the order the README lists them. */
+    public static final List<ConfigOption<?>> ALL =
+            List.of(
+                    BOOTSTRAP_SERVERS,
+                    GROUP_ID,
+                    TRANSACTIONAL_ID_PREFIX,
+                    POINTS_TOPIC,
+                    FORECASTS_TOPIC,
+                    DEAD_LETTERS_TOPIC,
+                    WINDOW_SIZE,
+                    WINDOW_SLIDE,
+                    MODE,
+                    ENGINE,
+                    MODEL_PATH,
+                    BATCH_SIZE,
+                    BATCH_MAX_DELAY,
+                    ALLOWED_LATENESS,
+                    OUT_OF_ORDERNESS,
+                    IDLENESS,
+                    RESET_GAP,
+                    QUIET_TIMEOUT,
+                    CHECKPOINT_INTERVAL,
+                    DELIVERY_GUARANTEE);
+
+    /** What {@link ParameterTool} stores for a flag given without a value. */
+    private static final String NO_VALUE = "__NO_VALUE_KEY";
+
+    /** Engines the job accepts. */
+    public static final Set<String> ENGINES = Set.of("fast", "dl4j");
+
+    private final Map<String, String> values;
+
+    private ForecastOptions(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * Reads {@code --key value} arguments, plus the file named by {@code --config} if given
+     * (arguments win), and validates them.
+     *
+     * @throws IllegalArgumentException naming the bad key and value
+     */
+    public static ForecastOptions fromArgs(String... args) {
+        ParameterTool cli = ParameterTool.fromArgs(args);
+        Map<String, String> merged = new HashMap<>();
+        if (cli.has(CONFIG_FILE_ARG)) {
+            String file = cli.get(CONFIG_FILE_ARG);
+            if (file == null || NO_VALUE.equals(file)) {
+                throw new IllegalArgumentException("--config needs a file path");
+            }
+            if (!Files.isRegularFile(Path.of(file))) {
+                throw new IllegalArgumentException("configuration file not found: " + file);
+            }
+            try {
+                merged.putAll(ParameterTool.fromPropertiesFile(file).toMap());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        "cannot read configuration file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        merged.putAll(cli.toMap());
+        merged.remove(CONFIG_FILE_ARG);
+        return fromMap(merged);
+    }
+
+    /** Validates a key/value map (keys as in {@link #ALL}). */
+    public static ForecastOptions fromMap(Map<String, String> raw) {
+        Set<String> known = ALL.stream().map(ConfigOption::key).collect(Collectors.toSet());
+        Set<String> unknown = new TreeSet<>(raw.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "unknown option(s) " + unknown + "; known options: " + new TreeSet<>(known));
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String v = e.getValue() == null ? "" : e.getValue().trim();
+            if (v.isEmpty() || NO_VALUE.equals(v)) {
+                throw new IllegalArgumentException("option " + e.getKey() + " needs a value");
+            }
+            values.put(e.getKey(), v);
+        }
+        ForecastOptions o = new ForecastOptions(values);
+        o.validate();
+        return o;
+    }
+
+    /** A copy with some values replaced (validated). */
+    public ForecastOptions with(Map<String, String> overrides) {
+        Map<String, String> m = new HashMap<>(values);
+        m.putAll(overrides);
+        return fromMap(m);
+    }
+
+    /** A copy with one value replaced (validated). */
+    public ForecastOptions with(ConfigOption<?> option, Object value) {
+        return with(Map.of(option.key(), String.valueOf(value)));
+    }
+
+    private void validate() {
+        for (ConfigOption<?> option : ALL) {
+            get(option); // parse errors name the key and value
+        }
+        requireNotBlank(BOOTSTRAP_SERVERS);
+        requireNotBlank(GROUP_ID);
+        requireNotBlank(TRANSACTIONAL_ID_PREFIX);
+        requireNotBlank(POINTS_TOPIC);
+        requireNotBlank(FORECASTS_TOPIC);
+        requireNotBlank(DEAD_LETTERS_TOPIC);
+        requireAtLeast(WINDOW_SIZE, 1);
+        requireAtLeast(WINDOW_SLIDE, 1);
+        requireAtLeast(BATCH_SIZE, 1);
+        if (!ENGINES.contains(engine())) {
+            throw new IllegalArgumentException(
+                    "option " + ENGINE.key() + " must be one of " + new TreeSet<>(ENGINES)
+                            + ", got '" + engine() + "'");
+        }
+        if (!values.containsKey(MODEL_PATH.key())) {
+            throw new IllegalArgumentException(
+                    "option " + MODEL_PATH.key() + " is required (a model bundle .zip)");
+        }
+        requireNonNegative(BATCH_MAX_DELAY);
+        requireNonNegative(ALLOWED_LATENESS);
+        requireNonNegative(OUT_OF_ORDERNESS);
+        requireNonNegative(IDLENESS);
+        requireNonNegative(RESET_GAP);
+        requirePositive(QUIET_TIMEOUT);
+        requirePositive(CHECKPOINT_INTERVAL);
+        if (quietTimeout().compareTo(allowedLateness()) <= 0) {
+            throw new IllegalArgumentException(
+                    "option " + QUIET_TIMEOUT.key() + " (" + quietTimeout() + ") must exceed "
+                            + ALLOWED_LATENESS.key() + " (" + allowedLateness()
+                            + "): a key's state must outlive its held points");
+        }
+        if (!resetGap().isZero() && resetGap().compareTo(quietTimeout()) > 0) {
+            throw new IllegalArgumentException(
+                    "option " + RESET_GAP.key() + " (" + resetGap() + ") must not exceed "
+                            + QUIET_TIMEOUT.key() + " (" + quietTimeout()
+                            + "): a quiet key's state is removed before it could be reset");
+        }
+    }
+
+    /** The value of {@code option}, or its default. */
+    public <T> T get(ConfigOption<T> option) {
+        Configuration conf = new Configuration();
+        String raw = values.get(option.key());
+        if (raw != null) {
+            conf.setString(option.key(), raw);
+        }
+        try {
+            return conf.get(option);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "option " + option.key() + " has an invalid value '" + raw + "': "
+                            + e.getMessage(), e);
+        }
+    }
+
+    /** The explicitly set values (for logging and copying). */
+    public Map<String, String> explicitValues() {
+        return Map.copyOf(values);
+    }
+
+    public String bootstrapServers() {
+        return get(BOOTSTRAP_SERVERS);
+    }
+
+    public String groupId() {
+        return get(GROUP_ID);
+    }
+
+    public String transactionalIdPrefix() {
+        return get(TRANSACTIONAL_ID_PREFIX);
+    }
+
+    public String pointsTopic() {
+        return get(POINTS_TOPIC);
+    }
+
+    public String forecastsTopic() {
+        return get(FORECASTS_TOPIC);
+    }
+
+    public String deadLettersTopic() {
+        return get(DEAD_LETTERS_TOPIC);
+    }
+
+    public int windowSize() {
+        return get(WINDOW_SIZE);
+    }
+
+    public int windowSlide() {
+        return get(WINDOW_SLIDE);
+    }
+
+    public Mode mode() {
+        return get(MODE);
+    }
+
+    public String engine() {
+        return get(ENGINE).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Path modelPath() {
+        return Path.of(get(MODEL_PATH));
+    }
+
+    public int batchSize() {
+        return get(BATCH_SIZE);
+    }
+
+    public Duration batchMaxDelay() {
+        return get(BATCH_MAX_DELAY);
+    }
+
+    public Duration allowedLateness() {
+        return get(ALLOWED_LATENESS);
+    }
+
+    public Duration outOfOrderness() {
+        return get(OUT_OF_ORDERNESS);
+    }
+
+    public Duration idleness() {
+        return get(IDLENESS);
+    }
+
+    public Duration resetGap() {
+        return get(RESET_GAP);
+    }
+
+    public Duration quietTimeout() {
+        return get(QUIET_TIMEOUT);
+    }
+
+    public Duration checkpointInterval() {
+        return get(CHECKPOINT_INTERVAL);
+    }
+
+    public DeliveryGuarantee deliveryGuarantee() {
+        return get(DELIVERY_GUARANTEE);
+    }
+
+    private void requireNotBlank(ConfigOption<String> option) {
+        if (get(option).isBlank()) {
+            throw new IllegalArgumentException("option " + option.key() + " must not be blank");
+        }
+    }
+
+    private void requireAtLeast(ConfigOption<Integer> option, int min) {
+        int v = get(option);
+        if (v < min) {
+            throw new IllegalArgumentException(
+                    "option " + option.key() + " must be at least " + min + ", got " + v);
+        }
+    }
+
+    private void requireNonNegative(ConfigOption<Duration> option) {
+        if (get(option).isNegative()) {
+            throw new IllegalArgumentException(
+                    "option " + option.key() + " must not be negative, got " + get(option));
+        }
+    }
+
+    private void requirePositive(ConfigOption<Duration> option) {
+        Duration d = get(option);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(
+                    "option " + option.key() + " must be positive, got " + d);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return ALL.stream()
+                .map(o -> o.key() + "=" + get(o))
+                .collect(Collectors.joining(", ", "ForecastOptions{", "}"));
+    }
+}

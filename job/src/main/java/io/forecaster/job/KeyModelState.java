@@ -1,0 +1,44 @@
+package io.forecaster.job;
+
+import io.forecaster.model.engine.StepState;
+
+/**
+ * One key's stateful-mode state: the model's recurrent state and the key's last W per-step
+ * predictions with their event times (oldest first). A Flink POJO.
+ */
+public class KeyModelState {
+
+    public StepState model;
+    /** The last predictions, oldest first; only the last {@link #count} are used. */
+    public float[] predictions;
+    /** Event times of the points the predictions were made at. */
+    public long[] times;
+    /** Predictions currently held (at most W). */
+    public int count;
+    /** Steps taken since the zero state. */
+    public long steps;
+
+    public KeyModelState() {}
+
+    /** A key starting from the model's zero state. */
+    public static KeyModelState start(StepState zero, int windowSize) {
+        KeyModelState s = new KeyModelState();
+        s.model = zero;
+        s.predictions = new float[windowSize];
+        s.times = new long[windowSize];
+        return s;
+    }
+
+    /** Records the prediction made at event time {@code time}, dropping the oldest once full. */
+    void push(long time, float prediction) {
+        int capacity = times.length;
+        if (count == capacity) {
+            System.arraycopy(times, 1, times, 0, capacity - 1);
+            System.arraycopy(predictions, 1, predictions, 0, capacity - 1);
+            count--;
+        }
+        times[count] = time;
+        predictions[count] = prediction;
+        count++;
+    }
+}

@@ -1,0 +1,52 @@
+package io.forecaster.job;
+
+/**
+ * One key's windowing state: the last released points (up to W, oldest first), how many points
+ * were released, the newest event time seen and the pending quiet-key cleanup time. A Flink POJO.
+ */
+public class KeyWindow {
+
+    /** Times of the window's points, oldest first; only the last {@link #count} are used. */
+    public long[] times;
+    /** Values of the window's points, aligned with {@link #times}. */
+    public double[] values;
+    /** Points currently in the window (at most W). */
+    public int count;
+    /** Points released (in event-time order) since this key's state was created. */
+    public long released;
+    /** Event time of the last released point (meaningful when {@link #released} > 0). */
+    public long lastReleased;
+    /** Newest event time accepted for this key (released or pending). */
+    public long newest;
+    /** Event time at which the quiet-key cleanup timer is registered. */
+    public long cleanupAt;
+
+    public KeyWindow() {}
+
+    /** An empty window holding up to {@code capacity} points (0 in stateful mode). */
+    public static KeyWindow empty(int capacity) {
+        KeyWindow w = new KeyWindow();
+        w.times = new long[capacity];
+        w.values = new double[capacity];
+        w.newest = Long.MIN_VALUE;
+        w.cleanupAt = Long.MIN_VALUE;
+        return w;
+    }
+
+    /** Appends a released point, dropping the oldest once full. */
+    void append(long time, double value) {
+        int capacity = times.length;
+        if (capacity > 0) {
+            if (count == capacity) {
+                System.arraycopy(times, 1, times, 0, capacity - 1);
+                System.arraycopy(values, 1, values, 0, capacity - 1);
+                count--;
+            }
+            times[count] = time;
+            values[count] = value;
+            count++;
+        }
+        released++;
+        lastReleased = time;
+    }
+}

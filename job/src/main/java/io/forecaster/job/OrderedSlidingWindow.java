@@ -1,0 +1,210 @@
+package io.forecaster.job;
+
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.DeadLetterReasons;
+import io.forecaster.connectors.SensorPoint;
+import io.forecaster.connectors.wire.PointCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Puts each sensor's points in event-time order and keeps its sliding count window.
+ *
+ * <ul>
+ *   <li>A point is held until the watermark reaches its time plus the allowed lateness, then
+ *       released in time order. A point whose release time the watermark has already passed is
+ *       dead-lettered as {@value DeadLetterReasons#LATE}.
+ *   <li>Duplicates: the first point with a given key and time wins. A second one is
+ *       dead-lettered as {@value DeadLetterReasons#DUPLICATE} while the first is still held or
+ *       is the key's last released point (anything older is simply late).
+ *   <li>Window mode: once W points were released, every S-th released point emits the last W
+ *       points as a {@link ModelInput.Kind#WINDOW}. Stateful mode: every released point is
+ *       emitted as a {@link ModelInput.Kind#STEP}, flagged {@code reset} for the key's first
+ *       point and after a gap longer than the reset gap.
+ *   <li>Once the watermark passes the key's newest point by the quiet timeout, all its state
+ *       and timers are removed (stateful mode also emits an {@link ModelInput.Kind#EVICT}).
+ * </ul>
+ */
+public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Late and duplicate points. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    static final String PENDING_STATE = "pending-points";
+    static final String WINDOW_STATE = "window";
+
+    private final ForecastOptions.Mode mode;
+    private final int windowSize;
+    private final int slide;
+    private final long latenessMs;
+    private final long resetGapMs;
+    private final long quietTimeoutMs;
+    private final String sourceTopic;
+
+    private transient MapState<Long, Double> pending;
+    private transient ValueState<KeyWindow> window;
+    private transient Counter latePoints;
+    private transient Counter lateLetters;
+    private transient Counter duplicateLetters;
+    private transient Counter released;
+
+    public OrderedSlidingWindow(ForecastOptions options) {
+        this.mode = options.mode();
+        this.windowSize = options.windowSize();
+        this.slide = options.windowSlide();
+        this.latenessMs = options.allowedLateness().toMillis();
+        this.resetGapMs = options.resetGap().toMillis();
+        this.quietTimeoutMs = options.quietTimeout().toMillis();
+        this.sourceTopic = options.pointsTopic();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(PENDING_STATE, Types.LONG, Types.DOUBLE));
+        window =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        WINDOW_STATE, TypeInformation.of(KeyWindow.class)));
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        latePoints = metrics.counter("latePoints");
+        lateLetters = deadLetterCounter(metrics, DeadLetterReasons.LATE);
+        duplicateLetters = deadLetterCounter(metrics, DeadLetterReasons.DUPLICATE);
+        released = metrics.counter("pointsReleased");
+    }
+
+    private static Counter deadLetterCounter(MetricGroup metrics, String reason) {
+        return metrics.addGroup("reason", reason).counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(SensorPoint point, Context ctx, Collector<ModelInput> out)
+            throws Exception {
+        long t = point.eventTime();
+        long watermark = ctx.timerService().currentWatermark();
+        KeyWindow w = window.value();
+        if (pending.contains(t) || (w != null && w.released > 0 && w.lastReleased == t)) {
+            duplicateLetters.inc();
+            ctx.output(
+                    DEAD_LETTERS,
+                    deadLetter(
+                            point,
+                            DeadLetterReasons.DUPLICATE,
+                            "sensor " + point.sensorId() + " already has a point at event time "
+                                    + t + "; the first one is kept"));
+            return;
+        }
+        long releaseAt = releaseTime(t);
+        if (releaseAt <= watermark) {
+            latePoints.inc();
+            lateLetters.inc();
+            ctx.output(
+                    DEAD_LETTERS,
+                    deadLetter(
+                            point,
+                            DeadLetterReasons.LATE,
+                            "event time " + t + " plus allowed lateness " + latenessMs
+                                    + " ms is not after the watermark " + watermark));
+            return;
+        }
+        if (w == null) {
+            w = KeyWindow.empty(mode == ForecastOptions.Mode.WINDOW ? windowSize : 0);
+        }
+        pending.put(t, point.value());
+        ctx.timerService().registerEventTimeTimer(releaseAt);
+        if (t > w.newest) {
+            w.newest = t;
+            long cleanupAt = saturatedAdd(t, quietTimeoutMs);
+            if (w.cleanupAt != Long.MIN_VALUE) {
+                ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
+            }
+            ctx.timerService().registerEventTimeTimer(cleanupAt);
+            w.cleanupAt = cleanupAt;
+        }
+        window.update(w);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelInput> out)
+            throws Exception {
+        KeyWindow w = window.value();
+        if (w == null) {
+            return;
+        }
+        List<Long> ready = new ArrayList<>();
+        for (Map.Entry<Long, Double> e : pending.entries()) {
+            if (releaseTime(e.getKey()) <= timestamp) {
+                ready.add(e.getKey());
+            }
+        }
+        ready.sort(null);
+        for (long t : ready) {
+            double value = pending.get(t);
+            pending.remove(t);
+            release(ctx.getCurrentKey(), w, t, value, out);
+        }
+        if (timestamp == w.cleanupAt && pending.isEmpty()) {
+            pending.clear();
+            window.clear();
+            if (mode == ForecastOptions.Mode.STATEFUL) {
+                out.collect(ModelInput.evict(ctx.getCurrentKey(), timestamp));
+            }
+            return;
+        }
+        window.update(w);
+    }
+
+    private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out) {
+        boolean reset =
+                w.released == 0 || (resetGapMs > 0 && t - w.lastReleased > resetGapMs);
+        w.append(t, value);
+        released.inc();
+        if (mode == ForecastOptions.Mode.STATEFUL) {
+            out.collect(ModelInput.step(key, t, value, reset));
+        } else if (w.count == windowSize && (w.released - windowSize) % slide == 0) {
+            out.collect(
+                    ModelInput.window(
+                            key, w.times[0], t, java.util.Arrays.copyOf(w.values, windowSize)));
+        }
+    }
+
+    private long releaseTime(long t) {
+        return saturatedAdd(t, latenessMs);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private DeadLetter deadLetter(SensorPoint p, String reason, String detail) {
+        return new DeadLetter(
+                sourceTopic,
+                -1,
+                -1L,
+                p.sensorId(),
+                PointCodec.json(p),
+                reason,
+                detail,
+                System.currentTimeMillis());
+    }
+}

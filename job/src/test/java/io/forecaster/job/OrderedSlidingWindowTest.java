@@ -1,0 +1,298 @@
+package io.forecaster.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.SensorPoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link OrderedSlidingWindow}. */
+class OrderedSlidingWindowTest {
+
+    static final long BEGINNING = 1_000_000L;
+    static final long MINUTE = 60_000L;
+
+    static long minute(int n) {
+        return BEGINNING + n * MINUTE;
+    }
+
+    static SensorPoint point(String sensor, long time, double value) {
+        return new SensorPoint(sensor, time, value);
+    }
+
+    static ForecastOptions options(String... keyValues) {
+        Map<String, String> m = new HashMap<>();
+        m.put("model.path", "unused.zip");
+        m.put("window.size", "3");
+        m.put("window.slide", "2");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return ForecastOptions.fromMap(m);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, SensorPoint, ModelInput> harness(
+            ForecastOptions options) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new OrderedSlidingWindow(options)),
+                        SensorPoint::sensorId,
+                        Types.STRING);
+        // State must use Flink's own serializers: a Kryo fallback fails here.
+        ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
+                .setGenericTypes(false);
+        return h;
+    }
+
+    static List<ModelInput> outputs(KeyedOneInputStreamOperatorTestHarness<?, ?, ModelInput> h) {
+        return new ArrayList<>(h.extractOutputValues());
+    }
+
+    static List<DeadLetter> deadLetters(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h) {
+        List<DeadLetter> out = new ArrayList<>();
+        var side = h.getSideOutput(OrderedSlidingWindow.DEAD_LETTERS);
+        if (side != null) {
+            for (StreamRecord<DeadLetter> r : side) {
+                out.add(r.getValue());
+            }
+        }
+        return out;
+    }
+
+    static void feed(KeyedOneInputStreamOperatorTestHarness<String, SensorPoint, ?> h,
+            SensorPoint... points) throws Exception {
+        for (SensorPoint p : points) {
+            h.processElement(p, p.eventTime());
+        }
+    }
+
+    @Test
+    void emitsWindowOnceWPointsArrivedThenEverySlidePoints() throws Exception {
+        try (var h = harness(options())) {
+            h.open();
+            for (int i = 1; i <= 7; i++) {
+                feed(h, point("VAL", minute(i), i));
+            }
+            h.processWatermark(minute(7));
+
+            assertThat(outputs(h))
+                    .containsExactly(
+                            ModelInput.window("VAL", minute(1), minute(3), new double[] {1, 2, 3}),
+                            ModelInput.window("VAL", minute(3), minute(5), new double[] {3, 4, 5}),
+                            ModelInput.window("VAL", minute(5), minute(7), new double[] {5, 6, 7}));
+        }
+    }
+
+    @Test
+    void holdsPointsUntilTheWatermarkPassesThem() throws Exception {
+        try (var h = harness(options("window.slide", "1"))) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2),
+                    point("VAL", minute(3), 3));
+            h.processWatermark(minute(2));
+            assertThat(outputs(h)).isEmpty();
+
+            h.processWatermark(minute(3));
+            assertThat(outputs(h)).hasSize(1);
+        }
+    }
+
+    @Test
+    void ordersOutOfOrderPointsBeforeTheyEnterAWindow() throws Exception {
+        try (var h = harness(options())) {
+            h.open();
+            feed(h, point("VAL", minute(3), 3), point("VAL", minute(1), 1),
+                    point("BEL", minute(2), 20), point("VAL", minute(2), 2),
+                    point("BEL", minute(1), 10), point("BEL", minute(3), 30));
+            h.processWatermark(minute(3));
+
+            assertThat(outputs(h))
+                    .containsExactlyInAnyOrder(
+                            ModelInput.window("VAL", minute(1), minute(3), new double[] {1, 2, 3}),
+                            ModelInput.window(
+                                    "BEL", minute(1), minute(3), new double[] {10, 20, 30}));
+            assertThat(deadLetters(h)).isEmpty();
+        }
+    }
+
+    @Test
+    void deadLettersPointsBehindTheWatermarkAsLate() throws Exception {
+        try (var h = harness(options())) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(3), 3));
+            h.processWatermark(minute(3));
+            feed(h, point("VAL", minute(2), 2), point("VAL", minute(3) - 1, 2.5),
+                    point("VAL", minute(4), 4), point("VAL", minute(5), 5));
+            h.processWatermark(minute(5));
+
+            assertThat(deadLetters(h))
+                    .extracting(DeadLetter::reason, DeadLetter::key)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("late", "VAL"),
+                            org.assertj.core.groups.Tuple.tuple("late", "VAL"));
+            assertThat(deadLetters(h).get(0).detail()).contains(String.valueOf(minute(2)));
+            assertThat(new String(deadLetters(h).get(0).raw(), "UTF-8")).contains("VAL");
+            // The late points never entered a window.
+            assertThat(outputs(h))
+                    .containsExactly(
+                            ModelInput.window("VAL", minute(1), minute(4), new double[] {1, 3, 4}));
+        }
+    }
+
+    @Test
+    void allowedLatenessPutsLatePointsInTheirPlace() throws Exception {
+        try (var h = harness(options("lateness.allowed", "2 min"))) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(3), 3));
+            h.processWatermark(minute(3));
+            assertThat(outputs(h)).isEmpty();
+            // Behind the watermark but within the allowed lateness: takes its place.
+            feed(h, point("VAL", minute(2), 2));
+            h.processWatermark(minute(5));
+
+            assertThat(deadLetters(h)).isEmpty();
+            assertThat(outputs(h))
+                    .containsExactly(
+                            ModelInput.window("VAL", minute(1), minute(3), new double[] {1, 2, 3}));
+        }
+    }
+
+    @Test
+    void keepsTheFirstOfTwoPointsWithTheSameTime() throws Exception {
+        try (var h = harness(options("window.slide", "1"))) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2),
+                    point("VAL", minute(2), 99), point("VAL", minute(3), 3));
+            h.processWatermark(minute(3));
+            // Again, now that the first one is the key's last released point.
+            feed(h, point("VAL", minute(3), 77), point("VAL", minute(4), 4));
+            h.processWatermark(minute(4));
+
+            assertThat(deadLetters(h))
+                    .extracting(DeadLetter::reason)
+                    .containsExactly("duplicate", "duplicate");
+            assertThat(deadLetters(h))
+                    .extracting(d -> new String(d.raw(), java.nio.charset.StandardCharsets.UTF_8))
+                    .allSatisfy(raw -> assertThat(raw).containsAnyOf("99", "77"));
+            assertThat(outputs(h))
+                    .containsExactly(
+                            ModelInput.window("VAL", minute(1), minute(3), new double[] {1, 2, 3}),
+                            ModelInput.window("VAL", minute(2), minute(4), new double[] {2, 3, 4}));
+        }
+    }
+
+    @Test
+    void removesQuietKeysStateAndTimers() throws Exception {
+        try (var h = harness(options("state.quiet-timeout", "10 min"))) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2),
+                    point("BEL", minute(1), 1));
+            h.processWatermark(minute(2));
+            feed(h, point("VAL", minute(20), 3));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3); // both windows, VAL's pending map
+
+            h.processWatermark(minute(11)); // BEL quiet for 10 minutes
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            h.processWatermark(minute(30)); // VAL quiet for 10 minutes after its newest point
+
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aQuietKeyStartsAgainFromAnEmptyWindow() throws Exception {
+        try (var h = harness(options("state.quiet-timeout", "10 min", "window.slide", "1"))) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2));
+            h.processWatermark(minute(40));
+            feed(h, point("VAL", minute(41), 41), point("VAL", minute(42), 42),
+                    point("VAL", minute(43), 43));
+            h.processWatermark(minute(43));
+
+            assertThat(outputs(h))
+                    .containsExactly(
+                            ModelInput.window(
+                                    "VAL", minute(41), minute(43), new double[] {41, 42, 43}));
+        }
+    }
+
+    @Test
+    void statefulModeEmitsEveryPointAndResetsAfterAGap() throws Exception {
+        ForecastOptions o =
+                options("mode", "stateful", "stateful.reset-gap", "5 min",
+                        "state.quiet-timeout", "1 h");
+        try (var h = harness(o)) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2),
+                    point("VAL", minute(7), 7), point("VAL", minute(13), 13));
+            h.processWatermark(minute(13));
+            h.processWatermark(minute(100));
+
+            assertThat(outputs(h))
+                    .containsExactly(
+                            ModelInput.step("VAL", minute(1), 1, true),
+                            ModelInput.step("VAL", minute(2), 2, false),
+                            ModelInput.step("VAL", minute(7), 7, false), // gap of exactly 5 min
+                            ModelInput.step("VAL", minute(13), 13, true), // gap of 6 min
+                            ModelInput.evict("VAL", minute(73)));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void restoredFromASnapshotContinuesWithIdenticalOutput() throws Exception {
+        ForecastOptions o = options("lateness.allowed", "1 min");
+        SensorPoint[] before = {
+            point("VAL", minute(1), 1), point("BEL", minute(1), 10), point("VAL", minute(3), 3),
+            point("VAL", minute(2), 2), point("BEL", minute(2), 20)
+        };
+        SensorPoint[] after = {
+            point("VAL", minute(4), 4), point("BEL", minute(3), 30), point("VAL", minute(5), 5),
+            point("BEL", minute(2), 21), point("VAL", minute(1), 0)
+        };
+
+        List<Object> uninterrupted;
+        try (var h = harness(o)) {
+            h.open();
+            feed(h, before);
+            h.processWatermark(minute(2));
+            feed(h, after);
+            h.processWatermark(minute(9));
+            uninterrupted = new ArrayList<>(outputs(h));
+            uninterrupted.addAll(deadLetters(h).stream().map(DeadLetter::reason).toList());
+        }
+
+        OperatorSubtaskState snapshot;
+        List<Object> restored;
+        try (var h = harness(o)) {
+            h.open();
+            feed(h, before);
+            h.processWatermark(minute(2));
+            restored = new ArrayList<>(outputs(h));
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(o)) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, after);
+            h.processWatermark(minute(9));
+            restored.addAll(outputs(h));
+            restored.addAll(deadLetters(h).stream().map(DeadLetter::reason).toList());
+        }
+        assertThat(uninterrupted).hasSize(5); // 2 + 2 windows, BEL's duplicate
+        assertThat(restored).isEqualTo(uninterrupted);
+    }
+}
