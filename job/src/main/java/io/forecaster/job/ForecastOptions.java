@@ -1,5 +1,7 @@
 package io.forecaster.job;
 
+import io.forecaster.connectors.flink.KafkaOptions;
+import io.forecaster.model.engine.Engines;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -44,38 +46,6 @@ public final class ForecastOptions implements Serializable {
     /** The argument naming a configuration file. */
     public static final String CONFIG_FILE_ARG = "config";
 
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-            ConfigOptions.key("kafka.bootstrap-servers")
-                    .stringType()
-                    .defaultValue("localhost:9092")
-                    .withDescription("Kafka bootstrap servers, host:port[,host:port...].");
-    public static final ConfigOption<String> GROUP_ID =
-            ConfigOptions.key("kafka.group-id")
-                    .stringType()
-                    .defaultValue("forecaster")
-                    .withDescription("Consumer group id of the points source.");
-    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
-            ConfigOptions.key("kafka.transactional-id-prefix")
-                    .stringType()
-                    .defaultValue("forecaster")
-                    .withDescription(
-                            "Transactional id prefix of the exactly-once sinks; unique per job"
-                                    + " on a Kafka cluster.");
-    public static final ConfigOption<String> POINTS_TOPIC =
-            ConfigOptions.key("topic.points")
-                    .stringType()
-                    .defaultValue("sensor-points")
-                    .withDescription("Input topic of sensor points, keyed by sensor id.");
-    public static final ConfigOption<String> FORECASTS_TOPIC =
-            ConfigOptions.key("topic.forecasts")
-                    .stringType()
-                    .defaultValue("forecasts")
-                    .withDescription("Output topic of forecasts.");
-    public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
-            ConfigOptions.key("topic.dead-letters")
-                    .stringType()
-                    .defaultValue("dead-letters")
-                    .withDescription("Output topic of unusable points with a reason.");
     public static final ConfigOption<Integer> WINDOW_SIZE =
             ConfigOptions.key("window.size")
                     .intType()
@@ -158,21 +128,10 @@ public final class ForecastOptions implements Serializable {
                     .withDescription(
                             "Checkpoint interval; exactly-once forecasts become visible when a"
                                     + " checkpoint completes.");
-    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
-            ConfigOptions.key("delivery.guarantee")
-                    .enumType(DeliveryGuarantee.class)
-                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
-                    .withDescription("Sink guarantee: EXACTLY_ONCE, AT_LEAST_ONCE or NONE.");
 
-    /** Every option, in the order the README lists them. */
-    public static final List<ConfigOption<?>> ALL =
+    /** The job's own options, in the order the README lists them. */
+    public static final List<ConfigOption<?>> JOB_OPTIONS =
             List.of(
-                    BOOTSTRAP_SERVERS,
-                    GROUP_ID,
-                    TRANSACTIONAL_ID_PREFIX,
-                    POINTS_TOPIC,
-                    FORECASTS_TOPIC,
-                    DEAD_LETTERS_TOPIC,
                     WINDOW_SIZE,
                     WINDOW_SLIDE,
                     MODE,
@@ -185,14 +144,32 @@ public final class ForecastOptions implements Serializable {
                     IDLENESS,
                     RESET_GAP,
                     QUIET_TIMEOUT,
-                    CHECKPOINT_INTERVAL,
-                    DELIVERY_GUARANTEE);
+                    CHECKPOINT_INTERVAL);
+
+    /** The Kafka options (owned by the connectors module) the job accepts too. */
+    public static final List<ConfigOption<?>> KAFKA_OPTIONS =
+            List.of(
+                    KafkaOptions.BOOTSTRAP_SERVERS,
+                    KafkaOptions.POINTS_TOPIC,
+                    KafkaOptions.FORECASTS_TOPIC,
+                    KafkaOptions.DEAD_LETTERS_TOPIC,
+                    KafkaOptions.GROUP_ID,
+                    KafkaOptions.START,
+                    KafkaOptions.BOUNDED,
+                    KafkaOptions.POINT_FORMAT,
+                    KafkaOptions.MAX_POINT_BYTES,
+                    KafkaOptions.DELIVERY,
+                    KafkaOptions.TRANSACTIONAL_ID_PREFIX,
+                    KafkaOptions.TRANSACTION_TIMEOUT);
+
+    /** Every option the job accepts. */
+    public static final List<ConfigOption<?>> ALL = concat(JOB_OPTIONS, KAFKA_OPTIONS);
 
     /** What {@link ParameterTool} stores for a flag given without a value. */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
 
     /** Engines the job accepts. */
-    public static final Set<String> ENGINES = Set.of("fast", "dl4j");
+    public static final Set<String> ENGINES = Set.copyOf(Engines.NAMES);
 
     private final Map<String, String> values;
 
@@ -267,12 +244,25 @@ public final class ForecastOptions implements Serializable {
         for (ConfigOption<?> option : ALL) {
             get(option); // parse errors name the key and value
         }
-        requireNotBlank(BOOTSTRAP_SERVERS);
-        requireNotBlank(GROUP_ID);
-        requireNotBlank(TRANSACTIONAL_ID_PREFIX);
-        requireNotBlank(POINTS_TOPIC);
-        requireNotBlank(FORECASTS_TOPIC);
-        requireNotBlank(DEAD_LETTERS_TOPIC);
+        requireNotBlank(KafkaOptions.BOOTSTRAP_SERVERS);
+        requireNotBlank(KafkaOptions.GROUP_ID);
+        requireNotBlank(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
+        requireNotBlank(KafkaOptions.POINTS_TOPIC);
+        requireNotBlank(KafkaOptions.FORECASTS_TOPIC);
+        requireNotBlank(KafkaOptions.DEAD_LETTERS_TOPIC);
+        if (deliveryGuarantee() == DeliveryGuarantee.NONE) {
+            throw new IllegalArgumentException(
+                    "option " + KafkaOptions.DELIVERY.key()
+                            + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got NONE");
+        }
+        Duration txTimeout = get(KafkaOptions.TRANSACTION_TIMEOUT);
+        if (deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE
+                && txTimeout.compareTo(checkpointInterval()) <= 0) {
+            throw new IllegalArgumentException(
+                    "option " + KafkaOptions.TRANSACTION_TIMEOUT.key() + " (" + txTimeout
+                            + ") must exceed " + CHECKPOINT_INTERVAL.key() + " ("
+                            + checkpointInterval() + ")");
+        }
         requireAtLeast(WINDOW_SIZE, 1);
         requireAtLeast(WINDOW_SLIDE, 1);
         requireAtLeast(BATCH_SIZE, 1);
@@ -327,28 +317,27 @@ public final class ForecastOptions implements Serializable {
         return Map.copyOf(values);
     }
 
+    /** All values (explicit ones and defaults) as a Flink configuration, e.g. for the sinks. */
+    public Configuration toConfiguration() {
+        Configuration conf = new Configuration();
+        values.forEach(conf::setString);
+        return conf;
+    }
+
     public String bootstrapServers() {
-        return get(BOOTSTRAP_SERVERS);
-    }
-
-    public String groupId() {
-        return get(GROUP_ID);
-    }
-
-    public String transactionalIdPrefix() {
-        return get(TRANSACTIONAL_ID_PREFIX);
+        return get(KafkaOptions.BOOTSTRAP_SERVERS);
     }
 
     public String pointsTopic() {
-        return get(POINTS_TOPIC);
+        return get(KafkaOptions.POINTS_TOPIC);
     }
 
     public String forecastsTopic() {
-        return get(FORECASTS_TOPIC);
+        return get(KafkaOptions.FORECASTS_TOPIC);
     }
 
     public String deadLettersTopic() {
-        return get(DEAD_LETTERS_TOPIC);
+        return get(KafkaOptions.DEAD_LETTERS_TOPIC);
     }
 
     public int windowSize() {
@@ -404,7 +393,14 @@ public final class ForecastOptions implements Serializable {
     }
 
     public DeliveryGuarantee deliveryGuarantee() {
-        return get(DELIVERY_GUARANTEE);
+        return get(KafkaOptions.DELIVERY);
+    }
+
+    private static List<ConfigOption<?>> concat(
+            List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
+        List<ConfigOption<?>> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     private void requireNotBlank(ConfigOption<String> option) {

@@ -1,0 +1,100 @@
+package io.forecaster.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forecaster.connectors.flink.KafkaOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for {@link ForecastOptions}. */
+class ForecastOptionsTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void defaultsApplyWhenOnlyTheModelIsGiven() {
+        ForecastOptions o = ForecastOptions.fromArgs("--model.path", "m.zip");
+
+        assertThat(o.windowSize()).isEqualTo(60);
+        assertThat(o.windowSlide()).isEqualTo(1);
+        assertThat(o.mode()).isEqualTo(ForecastOptions.Mode.WINDOW);
+        assertThat(o.engine()).isEqualTo("fast");
+        assertThat(o.modelPath()).isEqualTo(Path.of("m.zip"));
+        assertThat(o.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(o.pointsTopic()).isEqualTo(KafkaOptions.POINTS_TOPIC.defaultValue());
+    }
+
+    @Test
+    void argumentsOverrideTheConfigurationFile() throws Exception {
+        Path file = dir.resolve("job.yaml");
+        Files.writeString(
+                file,
+                "model.path: from-file.zip\nwindow.size: 30\nmode: stateful\n"
+                        + "inference.max-delay: 20 ms\nkafka.points.topic: wind\n");
+
+        ForecastOptions o =
+                ForecastOptions.fromArgs("--config", file.toString(), "--window.size", "45");
+
+        assertThat(o.modelPath()).isEqualTo(Path.of("from-file.zip"));
+        assertThat(o.windowSize()).isEqualTo(45);
+        assertThat(o.mode()).isEqualTo(ForecastOptions.Mode.STATEFUL);
+        assertThat(o.batchMaxDelay()).isEqualTo(Duration.ofMillis(20));
+        assertThat(o.pointsTopic()).isEqualTo("wind");
+        assertThat(o.toConfiguration().get(KafkaOptions.POINTS_TOPIC)).isEqualTo("wind");
+    }
+
+    @Test
+    void invalidValuesNameTheOptionAndTheValue() {
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--window.size", "0"))
+                .hasMessageContaining("window.size")
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--window.size", "x"))
+                .hasMessageContaining("window.size")
+                .hasMessageContaining("'x'");
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--engine", "gpu"))
+                .hasMessageContaining("engine")
+                .hasMessageContaining("gpu");
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--mode", "batch"))
+                .hasMessageContaining("mode")
+                .hasMessageContaining("batch");
+        assertThatThrownBy(
+                        () -> ForecastOptions.fromArgs(
+                                "--model.path", "m", "--inference.max-delay", "-1 s"))
+                .hasMessageContaining("inference.max-delay");
+        assertThatThrownBy(
+                        () -> ForecastOptions.fromArgs(
+                                "--model.path", "m", "--kafka.sink.delivery", "NONE"))
+                .hasMessageContaining("kafka.sink.delivery")
+                .hasMessageContaining("NONE");
+        assertThatThrownBy(
+                        () -> ForecastOptions.fromArgs(
+                                "--model.path", "m", "--lateness.allowed", "8 d"))
+                .hasMessageContaining("state.quiet-timeout")
+                .hasMessageContaining("lateness.allowed");
+    }
+
+    @Test
+    void unknownOptionsAndMissingValuesAreRejected() {
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--windw.size", "5"))
+                .hasMessageContaining("windw.size");
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--window.size"))
+                .hasMessageContaining("window.size")
+                .hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--window.size", "5"))
+                .hasMessageContaining("model.path");
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--config", "/no/such/file.yaml"))
+                .hasMessageContaining("/no/such/file.yaml");
+    }
+
+    @Test
+    void everyOptionHasADescription() {
+        for (var option : ForecastOptions.ALL) {
+            assertThat(option.description().toString()).as(option.key()).isNotBlank();
+        }
+    }
+}

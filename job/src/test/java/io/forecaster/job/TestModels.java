@@ -1,0 +1,57 @@
+package io.forecaster.job;
+
+import io.forecaster.model.BundleMetadata;
+import io.forecaster.model.Dl4jBundles;
+import io.forecaster.model.HyperParams;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.NetworkFactory;
+import io.forecaster.model.Scaling;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Random-initialised seed-architecture bundles written to a file, for the job's tests. */
+final class TestModels {
+
+    private static ModelBundle bundle;
+    private static Path file;
+
+    private TestModels() {}
+
+    /** A bundle with the seed network's random weights (seed 42), scaled for values ~0-40. */
+    static synchronized ModelBundle bundle() {
+        if (bundle == null) {
+            HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
+            BundleMetadata metadata =
+                    new BundleMetadata(
+                            ModelBundle.FORMAT_VERSION,
+                            "random-seed-42",
+                            hp,
+                            60,
+                            "window",
+                            new Scaling(10.0, 5.0),
+                            null,
+                            "job tests: NetworkFactory.build(SEED, 42)",
+                            Map.of(),
+                            "2026-01-01T00:00:00Z");
+            bundle = Dl4jBundles.fromNetwork(NetworkFactory.build(hp, 42L), metadata);
+        }
+        return bundle;
+    }
+
+    /** {@link #bundle()} saved once per JVM in a temporary file. */
+    static synchronized Path file() {
+        if (file == null) {
+            try {
+                file = Files.createTempFile("job-test-model", ".zip");
+                file.toFile().deleteOnExit();
+                bundle().save(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return file;
+    }
+}
