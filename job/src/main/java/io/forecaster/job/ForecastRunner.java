@@ -1,0 +1,108 @@
+package io.forecaster.job;
+
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.ParsedPoint;
+import io.forecaster.connectors.SensorPoint;
+import io.forecaster.connectors.flink.KafkaConnectors;
+import io.forecaster.model.ModelBundle;
+import java.io.IOException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the forecasting job against Kafka: points topic in, forecasts and dead-letter topics out,
+ * exactly once by default. {@link #main} is the entry point for {@code flink run}.
+ */
+public final class ForecastRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastRunner.class);
+
+    /** Name and uid of the Kafka points source. */
+    public static final String SOURCE = "sensor-points-source";
+    /** Name and uid of the operator splitting unreadable records off. */
+    public static final String SPLIT = "split-dead-letters";
+    /** Name and uid of the forecasts sink. */
+    public static final String FORECASTS_SINK = "forecasts-sink";
+    /** Name and uid of the dead-letters sink. */
+    public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    /** Default job name. */
+    public static final String JOB_NAME = "forecaster";
+
+    private ForecastRunner() {}
+
+    /** {@code flink run ... --model.path m.zip [--config job.yaml] [--key value ...]}. */
+    public static void main(String[] args) throws Exception {
+        ForecastOptions options = ForecastOptions.fromArgs(args);
+        run(StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration()), options);
+    }
+
+    /** Flink settings every run of this job needs (no Kryo fallback). */
+    public static Configuration jobConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    /** Checks the model, builds the job on {@code env} and runs it until it ends or fails. */
+    public static JobExecutionResult run(StreamExecutionEnvironment env, ForecastOptions options)
+            throws Exception {
+        checkModel(options);
+        build(env, options);
+        LOG.info("starting job {} with {}", JOB_NAME, options);
+        return env.execute(JOB_NAME);
+    }
+
+    /**
+     * Fails at start, naming the file, when the model bundle cannot be read (the TaskManagers load
+     * it again in {@code open}).
+     */
+    public static ModelBundle checkModel(ForecastOptions options) {
+        try {
+            return ModelBundle.load(options.modelPath());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "option " + ForecastOptions.MODEL_PATH.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds checkpointing, the Kafka source, the topology and both Kafka sinks to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, ForecastOptions options) {
+        env.enableCheckpointing(
+                options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        Configuration kafka = options.toConfiguration();
+        DataStream<ParsedPoint> parsed =
+                env.fromSource(
+                                KafkaConnectors.pointSource(kafka),
+                                WatermarkStrategy.noWatermarks(),
+                                SOURCE)
+                        .uid(SOURCE);
+        ForecastJob.Outputs out = topology(parsed, options);
+        out.forecasts()
+                .sinkTo(KafkaConnectors.forecastSink(kafka))
+                .name(FORECASTS_SINK)
+                .uid(FORECASTS_SINK);
+        out.deadLetters()
+                .sinkTo(KafkaConnectors.deadLetterSink(kafka))
+                .name(DEAD_LETTERS_SINK)
+                .uid(DEAD_LETTERS_SINK);
+    }
+
+    /** Parsed records in: unreadable ones join the late and duplicate points as dead letters. */
+    public static ForecastJob.Outputs topology(
+            DataStream<ParsedPoint> parsed, ForecastOptions options) {
+        SingleOutputStreamOperator<SensorPoint> points =
+                parsed.process(new SplitDeadLetters()).name(SPLIT).uid(SPLIT);
+        ForecastJob.Outputs out = ForecastJob.forecasts(points, options);
+        DataStream<DeadLetter> deadLetters =
+                points.getSideOutput(SplitDeadLetters.UNREADABLE).union(out.deadLetters());
+        return new ForecastJob.Outputs(out.forecasts(), deadLetters);
+    }
+}
