@@ -9,8 +9,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes forecasts for a {@code KafkaSink}: key = sensor id, value = {@link ForecastCodec} JSON,
- * record timestamp = the window's last event time (so time ranges of the forecasts topic follow
- * event time, like the points topic).
+ * record timestamp = {@link Forecast#createdAt()}. Not the event time: Kafka rejects timestamps
+ * before 1970 (historical series such as the 1961 wind data), and brokers' time-based retention
+ * would delete old-dated records at once.
  */
 public final class ForecastSerializationSchema implements KafkaRecordSerializationSchema<Forecast> {
 
@@ -28,7 +29,7 @@ public final class ForecastSerializationSchema implements KafkaRecordSerializati
         return new ProducerRecord<>(
                 topic,
                 null,
-                f.windowEnd(),
+                f.createdAt(),
                 f.sensorId().getBytes(StandardCharsets.UTF_8),
                 ForecastCodec.toJson(f));
     }

@@ -77,12 +77,12 @@ class SchemasTest {
     }
 
     @Test
-    void forecastRecordsAreKeyedBySensorWithTheWindowEndAsTimestamp() {
+    void forecastRecordsAreKeyedBySensorWithTheCreationTimeAsTimestamp() {
         Forecast f = new Forecast("BEL", 0L, 86_400_000L, 2, new double[] {1, 2}, 2, "m", "window", 9L);
         ProducerRecord<byte[], byte[]> r = new ForecastSerializationSchema("forecasts").serialize(f, null, null);
         assertThat(r.topic()).isEqualTo("forecasts");
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("BEL");
-        assertThat(r.timestamp()).isEqualTo(86_400_000L);
+        assertThat(r.timestamp()).isEqualTo(9L);
         assertThat(ForecastCodec.fromJson(r.value())).usingRecursiveComparison().isEqualTo(f);
     }
 
