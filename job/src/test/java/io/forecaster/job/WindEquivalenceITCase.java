@@ -1,0 +1,168 @@
+package io.forecaster.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.SensorPoint;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The job on a MiniCluster at parallelism 2, fed the wind data of 12 stations slightly out of
+ * order, computes exactly the forecasts the model gives offline: window mode over each window,
+ * stateful mode over each station's whole series.
+ */
+class WindEquivalenceITCase {
+
+    static final int PARALLELISM = 2;
+    static final int W = 60;
+    static final double TOLERANCE = 1e-4;
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(PARALLELISM)
+                            .build());
+
+    static Map<String, List<SensorPoint>> series;
+    static List<SensorPoint> stream;
+
+    @BeforeAll
+    static void loadData() {
+        series = WindData.series();
+        stream = WindData.shuffledStream(series);
+        assertThat(series).hasSize(12);
+    }
+
+    static ForecastOptions options(String engine, String mode) {
+        Map<String, String> m = new HashMap<>();
+        m.put("model.path", TestModels.file().toString());
+        m.put("engine", engine);
+        m.put("mode", mode);
+        m.put("window.size", String.valueOf(W));
+        m.put("inference.batch-size", "64");
+        m.put("inference.max-delay", "20 ms");
+        m.put("watermark.out-of-orderness", "2 d");
+        m.put("watermark.idleness", "0 s");
+        m.put("state.quiet-timeout", "30 d");
+        return ForecastOptions.fromMap(m);
+    }
+
+    static List<Forecast> runJob(ForecastOptions options) throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        env.setParallelism(PARALLELISM);
+        DataStream<SensorPoint> points =
+                env.fromData(stream, TypeInformation.of(SensorPoint.class));
+        List<Forecast> out = new ArrayList<>();
+        try (CloseableIterator<Forecast> it =
+                ForecastJob.forecasts(points, options).forecasts().executeAndCollect()) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    /** Per-step predictions of the model run offline over each station's whole series. */
+    static Map<String, float[]> offlineSeries(String engine) {
+        Map<String, float[]> out = new HashMap<>();
+        try (Predictor p = Engines.open(engine, TestModels.bundle())) {
+            series.forEach((k, v) -> out.put(k, p.predict(new float[][] {WindData.values(v)})[0]));
+        }
+        return out;
+    }
+
+    /** Expected forecasts keyed "station@windowEnd": offline predictions for each window. */
+    static Map<String, float[]> offlineWindows(String engine) {
+        Map<String, float[]> out = new HashMap<>();
+        try (Predictor p = Engines.open(engine, TestModels.bundle())) {
+            series.forEach((k, v) -> {
+                float[] all = WindData.values(v);
+                float[][] windows = new float[all.length - W + 1][];
+                for (int end = W; end <= all.length; end++) {
+                    windows[end - W] = Arrays.copyOfRange(all, end - W, end);
+                }
+                float[][] predictions = p.predict(windows);
+                for (int end = W; end <= all.length; end++) {
+                    out.put(k + "@" + v.get(end - 1).eventTime(), predictions[end - W]);
+                }
+            });
+        }
+        return out;
+    }
+
+    static Map<String, float[]> statefulExpected(Map<String, float[]> perStep) {
+        Map<String, float[]> out = new HashMap<>();
+        series.forEach((k, v) -> {
+            for (int end = W; end <= v.size(); end++) {
+                out.put(k + "@" + v.get(end - 1).eventTime(),
+                        Arrays.copyOfRange(perStep.get(k), end - W, end));
+            }
+        });
+        return out;
+    }
+
+    static void assertMatches(List<Forecast> actual, Map<String, float[]> expected) {
+        Map<String, Forecast> byKey = new HashMap<>();
+        for (Forecast f : actual) {
+            Forecast previous = byKey.put(f.sensorId() + "@" + f.windowEnd(), f);
+            assertThat(previous).as("duplicate forecast %s@%d", f.sensorId(), f.windowEnd()).isNull();
+        }
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, want) -> {
+            double[] got = byKey.get(key).predictions();
+            assertThat(got).as(key).hasSize(W);
+            for (int i = 0; i < W; i++) {
+                double tol = TOLERANCE * (1 + Math.abs(want[i]));
+                assertThat(Math.abs(got[i] - want[i]))
+                        .as("%s step %d: job %s, offline %s", key, i, got[i], want[i])
+                        .isLessThanOrEqualTo(tol);
+            }
+        });
+        // Each station's forecasts arrive in event-time order.
+        Map<String, Long> last = new HashMap<>();
+        for (Forecast f : actual) {
+            Long prev = last.put(f.sensorId(), f.windowEnd());
+            assertThat(prev == null || prev < f.windowEnd())
+                    .as("%s after %s", f.windowEnd(), prev).isTrue();
+        }
+    }
+
+    @Test
+    void windowModeEqualsTheModelRunOfflineOnTheSameWindows() throws Exception {
+        List<Forecast> out = runJob(options(WindEquivalenceITCase.engine(), "window"));
+
+        assertThat(out).hasSize(12 * (120 - W + 1));
+        assertThat(out).allSatisfy(f -> assertThat(f.windowEnd() - f.windowStart())
+                .isEqualTo((W - 1) * WindData.DAY));
+        assertMatches(out, offlineWindows(engine()));
+    }
+
+    @Test
+    void statefulModeEqualsSteppingThroughEachStationsSeries() throws Exception {
+        List<Forecast> out = runJob(options(engine(), "stateful"));
+
+        assertThat(out).hasSize(12 * (120 - W + 1));
+        assertMatches(out, statefulExpected(offlineSeries(engine())));
+    }
+
+    static String engine() {
+        return "dl4j";
+    }
+}
