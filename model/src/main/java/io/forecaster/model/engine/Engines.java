@@ -24,7 +24,7 @@ public final class Engines {
             case DL4J:
                 return new Dl4jPredictor(bundle);
             default:
-                throw new UnsupportedOperationException("engine 'fast' is not available yet");
+                return new FastPredictor(bundle, Kernels.best());
         }
     }
 
@@ -34,7 +34,7 @@ public final class Engines {
             case DL4J:
                 return new Dl4jStepper(bundle);
             default:
-                throw new UnsupportedOperationException("engine 'fast' is not available yet");
+                return new FastStepper(bundle, Kernels.best());
         }
     }
 

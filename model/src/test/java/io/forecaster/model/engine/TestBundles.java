@@ -16,19 +16,31 @@ final class TestBundles {
 
     /** A freshly initialised seed network (random weights) with the given scaling. */
     static ModelBundle random(long seed, Scaling scaling) {
-        return Dl4jBundles.fromNetwork(
-                NetworkFactory.build(HyperParams.SEED, seed),
+        return random(seed, scaling, HyperParams.SEED, 0f);
+    }
+
+    /**
+     * A freshly initialised network with {@code outputBias} added to the output unit's bias. A
+     * Xavier-initialised network's outputs are within about +-1.5 even after the x400 output
+     * scale; the bias moves them to where a trained model's are (the issue's equality bounds are
+     * stated for outputs that reach hundreds) without changing any other weight.
+     */
+    static ModelBundle random(long seed, Scaling scaling, HyperParams hp, float outputBias) {
+        float[] params = Dl4jBundles.params(NetworkFactory.build(hp, seed));
+        params[params.length - 1] += outputBias;
+        return new ModelBundle(
                 new BundleMetadata(
                         1,
                         "random-" + seed,
-                        HyperParams.SEED,
+                        hp,
                         60,
                         "window",
                         scaling,
                         null,
                         "test",
                         Map.of(),
-                        "2026-11-26T00:00:00Z"));
+                        "2026-11-26T00:00:00Z"),
+                params);
     }
 
     /** Sunspot-like raw values: a noisy 11-year cycle between 0 and ~300. */

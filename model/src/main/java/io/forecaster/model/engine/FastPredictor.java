@@ -1,0 +1,65 @@
+package io.forecaster.model.engine;
+
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.Scaling;
+
+/**
+ * The fast engine's predictor: windows in tiles of {@link FastNetwork#TILE}, each tile stepped
+ * through time from the zero state. Allocates nothing per call once its input buffer has grown to
+ * the longest window seen. One instance per thread.
+ */
+final class FastPredictor implements Predictor {
+
+    private final FastNetwork net;
+    private final Scaling scaling;
+    private float[] scaled = new float[0]; // [TILE][length] model-scale inputs
+
+    FastPredictor(ModelBundle bundle, Kernel kernel) {
+        this.net = new FastNetwork(bundle, kernel);
+        this.scaling = bundle.metadata().scaling();
+    }
+
+    /** The kernel's name ("vector512", "scalar", ...). */
+    String kernel() {
+        return net.kernel.name();
+    }
+
+    @Override
+    public void predict(float[] windows, int batch, int length, float[] out) {
+        Engines.checkBatch(windows, batch, length, out);
+        if (scaled.length < FastNetwork.TILE * length) {
+            scaled = new float[FastNetwork.TILE * length];
+        }
+        int k = net.w.kernel;
+        float[] convIn = net.convIn;
+        float[] y = net.y;
+        for (int b0 = 0; b0 < batch; b0 += FastNetwork.TILE) {
+            int rows = Math.min(FastNetwork.TILE, batch - b0);
+            for (int i = 0, n = rows * length, base = b0 * length; i < n; i++) {
+                scaled[i] = (float) scaling.toModel(windows[base + i]);
+            }
+            net.reset(rows);
+            for (int t = 0; t < length; t++) {
+                for (int r = 0; r < rows; r++) {
+                    int src = r * length + t - (k - 1);
+                    for (int j = 0; j < k; j++, src++) {
+                        // the causal convolution pads with zeros before the first step
+                        convIn[r * k + j] = src >= r * length ? scaled[src] : 0f;
+                    }
+                }
+                net.step(rows);
+                for (int r = 0; r < rows; r++) {
+                    out[(b0 + r) * length + t] = (float) scaling.fromModel(y[r]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String engine() {
+        return Engines.FAST;
+    }
+
+    @Override
+    public void close() {}
+}
