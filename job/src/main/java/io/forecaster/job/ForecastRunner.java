@@ -6,6 +6,7 @@ import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.flink.KafkaConnectors;
 import io.forecaster.model.ModelBundle;
 import java.io.IOException;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -75,6 +76,17 @@ public final class ForecastRunner {
 
     /** Adds checkpointing, the Kafka source, the topology and both Kafka sinks to {@code env}. */
     public static void build(StreamExecutionEnvironment env, ForecastOptions options) {
+        build(env, options, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, ForecastOptions)}, with {@code afterSource}
+     * applied to the parsed records before the topology (tests inject failures there).
+     */
+    static void build(
+            StreamExecutionEnvironment env,
+            ForecastOptions options,
+            UnaryOperator<DataStream<ParsedPoint>> afterSource) {
         env.enableCheckpointing(
                 options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         Configuration kafka = options.toConfiguration();
@@ -84,7 +96,7 @@ public final class ForecastRunner {
                                 WatermarkStrategy.noWatermarks(),
                                 SOURCE)
                         .uid(SOURCE);
-        ForecastJob.Outputs out = topology(parsed, options);
+        ForecastJob.Outputs out = topology(afterSource.apply(parsed), options);
         out.forecasts()
                 .sinkTo(KafkaConnectors.forecastSink(kafka))
                 .name(FORECASTS_SINK)

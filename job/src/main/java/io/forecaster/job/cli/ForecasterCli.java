@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         description = "Streaming Conv1D-LSTM forecaster on Flink and Kafka.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.forecaster.model.cli.SummaryCommand.class,
+            io.forecaster.model.cli.TrainCommand.class,
+            io.forecaster.model.cli.EvaluateCommand.class,
+            io.forecaster.model.cli.PredictCommand.class,
         })
 public final class ForecasterCli {
 

@@ -1,0 +1,296 @@
+package io.forecaster.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.DeadLetterReasons;
+import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.ParsedPoint;
+import io.forecaster.connectors.SensorPoint;
+import io.forecaster.connectors.testing.KafkaExtension;
+import io.forecaster.connectors.wire.DeadLetterCodec;
+import io.forecaster.connectors.wire.ForecastCodec;
+import io.forecaster.connectors.wire.PointCodec;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job on a MiniCluster at parallelism 2 between real Kafka topics: every expected
+ * forecast arrives exactly once (read_committed) in per-key order, also when a task fails
+ * mid-stream and the job recovers from its last checkpoint.
+ */
+class ForecastJobKafkaITCase {
+
+    static final int PARALLELISM = 2;
+    static final int STATIONS = 4;
+    static final int DAYS = 60;
+    static final int W = 20;
+    static final double TOLERANCE = 1e-4;
+
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(PARALLELISM)
+                            .build());
+
+    static Map<String, List<SensorPoint>> series;
+
+    @BeforeAll
+    static void loadData() {
+        series = new LinkedHashMap<>();
+        for (var e : WindData.series().entrySet()) {
+            if (series.size() < STATIONS) {
+                series.put(e.getKey(), e.getValue().subList(0, DAYS));
+            }
+        }
+    }
+
+    /** Writes the stations' points day by day, plus one unreadable record and one duplicate. */
+    static String producePoints() throws Exception {
+        String topic = KAFKA.createTopic("points", 2);
+        try (var producer = new KafkaProducer<byte[], byte[]>(KAFKA.producerProperties())) {
+            for (int d = 0; d < DAYS; d++) {
+                for (List<SensorPoint> station : series.values()) {
+                    SensorPoint p = station.get(d);
+                    producer.send(new ProducerRecord<>(topic, PointCodec.key(p), PointCodec.json(p)));
+                    if (d == 10 && p.sensorId().equals(first())) {
+                        SensorPoint dup = new SensorPoint(p.sensorId(), p.eventTime(), 999.0);
+                        producer.send(
+                                new ProducerRecord<>(topic, PointCodec.key(dup), PointCodec.json(dup)));
+                        producer.send(
+                                new ProducerRecord<>(
+                                        topic,
+                                        PointCodec.key(dup),
+                                        "{\"v\":1,\"time\":0,\"value\":\"windy\"}"
+                                                .getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+            producer.flush();
+        }
+        return topic;
+    }
+
+    static String first() {
+        return series.keySet().iterator().next();
+    }
+
+    record Topics(String points, String forecasts, String deadLetters) {}
+
+    static ForecastOptions options(Topics t, String engine) {
+        Map<String, String> m = new HashMap<>();
+        m.put("model.path", TestModels.file().toString());
+        m.put("engine", engine);
+        m.put("window.size", String.valueOf(W));
+        m.put("inference.batch-size", "16");
+        m.put("inference.max-delay", "20 ms");
+        m.put("watermark.out-of-orderness", "1 d");
+        m.put("watermark.idleness", "0 s");
+        m.put("state.quiet-timeout", "30 d");
+        m.put("checkpoint.interval", "200 ms");
+        m.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
+        m.put("kafka.points.topic", t.points());
+        m.put("kafka.forecasts.topic", t.forecasts());
+        m.put("kafka.dead-letters.topic", t.deadLetters());
+        m.put("kafka.group.id", "job-" + t.points());
+        m.put("kafka.points.bounded", "true");
+        m.put("kafka.sink.transactional-id-prefix", "job-" + t.forecasts());
+        m.put("kafka.sink.transaction-timeout", "2 min");
+        return ForecastOptions.fromMap(m);
+    }
+
+    static StreamExecutionEnvironment env() {
+        Configuration conf = ForecastRunner.jobConfiguration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(PARALLELISM);
+        return env;
+    }
+
+    static Topics topics() throws Exception {
+        return new Topics(
+                producePoints(),
+                KAFKA.createTopic("forecasts", 2),
+                KAFKA.createTopic("dead-letters", 1));
+    }
+
+    /** Everything committed to {@code topic}, partition by partition in offset order. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(KAFKA.consumerProperties())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < deadline && System.nanoTime() < quietUntil) {
+                int before = out.size();
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                if (out.size() >= atLeast && out.size() == before && quietUntil == Long.MAX_VALUE) {
+                    // Enough arrived: keep reading a little longer so duplicates would show up.
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The model run offline over every window of every station: "station@windowEnd" to predictions. */
+    static Map<String, float[]> offline(String engine) {
+        Map<String, float[]> out = new HashMap<>();
+        try (Predictor p = Engines.open(engine, TestModels.bundle())) {
+            series.forEach((k, v) -> {
+                float[] all = WindData.values(v);
+                float[][] windows = new float[all.length - W + 1][];
+                for (int end = W; end <= all.length; end++) {
+                    windows[end - W] = Arrays.copyOfRange(all, end - W, end);
+                }
+                float[][] predictions = p.predict(windows);
+                for (int end = W; end <= all.length; end++) {
+                    out.put(k + "@" + v.get(end - 1).eventTime(), predictions[end - W]);
+                }
+            });
+        }
+        return out;
+    }
+
+    static void assertExactlyTheExpectedForecasts(
+            List<ConsumerRecord<byte[], byte[]>> records, Map<String, float[]> expected) {
+        Map<String, Forecast> byKey = new HashMap<>();
+        Map<String, Long> lastEnd = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            Forecast f = ForecastCodec.fromJson(r.value());
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(f.sensorId());
+            String key = f.sensorId() + "@" + f.windowEnd();
+            assertThat(byKey.put(key, f)).as("forecast %s delivered twice", key).isNull();
+            Long prev = lastEnd.put(f.sensorId(), f.windowEnd());
+            assertThat(prev == null || prev < f.windowEnd())
+                    .as("%s: forecast for %d after %d", f.sensorId(), f.windowEnd(), prev)
+                    .isTrue();
+        }
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, want) -> {
+            double[] got = byKey.get(key).predictions();
+            assertThat(got).hasSize(W);
+            for (int i = 0; i < W; i++) {
+                assertThat(Math.abs(got[i] - want[i]))
+                        .as("%s step %d: job %s, offline %s", key, i, got[i], want[i])
+                        .isLessThanOrEqualTo(TOLERANCE * (1 + Math.abs(want[i])));
+            }
+        });
+    }
+
+    static void assertDeadLetters(Topics t) {
+        List<DeadLetter> letters =
+                readCommitted(t.deadLetters(), 2).stream()
+                        .map(r -> DeadLetterCodec.fromJson(r.value()))
+                        .toList();
+        assertThat(letters)
+                .extracting(DeadLetter::reason)
+                .containsExactlyInAnyOrder(DeadLetterReasons.BAD_VALUE, DeadLetterReasons.DUPLICATE);
+        assertThat(letters).extracting(DeadLetter::key).containsOnly(first());
+    }
+
+    @Test
+    void everyForecastExactlyOnceAcrossAFailureAndRecovery() throws Exception {
+        Topics t = topics();
+        FailOnce.reset(2 * DAYS * STATIONS / 3);
+        StreamExecutionEnvironment env = env();
+        ForecastRunner.build(
+                env,
+                options(t, engine()),
+                parsed -> parsed.map(new FailOnce()).name("fail-once").uid("fail-once"));
+        env.execute("forecast-job-with-failure");
+
+        assertThat(FailOnce.FAILURES.get()).as("injected failures").isEqualTo(1);
+        assertThat(FailOnce.RESTORED.get()).as("restored from a checkpoint").isTrue();
+        List<ConsumerRecord<byte[], byte[]>> records =
+                readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1));
+        assertExactlyTheExpectedForecasts(records, offline(engine()));
+        assertDeadLetters(t);
+    }
+
+    static String engine() {
+        return "dl4j";
+    }
+
+    /**
+     * Slows the stream down (so checkpoints complete while it flows) and throws once, at the
+     * first record after {@code after} records once a checkpoint has completed.
+     */
+    static final class FailOnce
+            implements MapFunction<ParsedPoint, ParsedPoint>, CheckpointListener,
+                    CheckpointedFunction {
+        private static final long serialVersionUID = 1L;
+        static final AtomicInteger FAILURES = new AtomicInteger();
+        static final AtomicBoolean RESTORED = new AtomicBoolean();
+        static final AtomicLong SEEN = new AtomicLong();
+        static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+        static volatile long after;
+
+        static void reset(long afterRecords) {
+            FAILURES.set(0);
+            RESTORED.set(false);
+            SEEN.set(0);
+            CHECKPOINTED.set(false);
+            after = afterRecords;
+        }
+
+        @Override
+        public ParsedPoint map(ParsedPoint p) throws Exception {
+            Thread.sleep(5);
+            if (SEEN.incrementAndGet() > after && CHECKPOINTED.get()
+                    && FAILURES.compareAndSet(0, 1)) {
+                throw new IllegalStateException("injected failure after " + after + " records");
+            }
+            return p;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTED.set(true);
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) {
+            if (context.isRestored()) {
+                RESTORED.set(true);
+            }
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) {}
+    }
+}
