@@ -1,0 +1,43 @@
+package io.forecaster.model.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.forecaster.model.ModelBundle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Golden inputs and outputs written by the independent PyTorch implementation
+ * ({@code tools/pytorch/forecaster_torch.py golden}) for a bundle committed beside them.
+ */
+record Golden(String bundle, String bundleSha256, String producer, List<Case> cases) {
+
+    /** The golden files under {@code src/test/resources/golden/}. */
+    static final List<String> NAMES = List.of("random-raw", "random-scaled");
+
+    record Case(int batch, int length, float[] inputs, float[] outputs) {}
+
+    static Golden load(String name) {
+        try (InputStream in = Golden.class.getResourceAsStream("/golden/" + name + ".json")) {
+            if (in == null) {
+                throw new IllegalStateException("no golden file /golden/" + name + ".json");
+            }
+            return new ObjectMapper().readValue(in, Golden.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ModelBundle loadBundle() {
+        try {
+            return ModelBundle.load(Path.of(Golden.class.getResource("/golden/" + bundle).toURI()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
