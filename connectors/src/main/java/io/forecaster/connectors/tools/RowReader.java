@@ -85,7 +85,8 @@ public final class RowReader {
 
     private static Rows readCsv(Path file, Reader in, Columns c, boolean skipBad) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder()
-                .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).setTrim(true).get();
+                .setHeader().setSkipHeaderRecord(true).setAllowMissingColumnNames(true)
+                .setIgnoreEmptyLines(true).setTrim(true).get();
         List<SensorPoint> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int skipped = 0;
