@@ -90,7 +90,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--loop", defaultValue = "1", description = "Passes over the files, 0 = endless; each pass shifts event times past the previous one (default ${DEFAULT-VALUE}).")
     int loops;
 
-    @Option(names = "--record-time", defaultValue = "NOW", description = "Kafka record timestamps: NOW (send time) or EVENT (event time; send time before 1970, which Kafka cannot store). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--record-time", defaultValue = "SEND", description = "Kafka record timestamps: SEND (send time) or EVENT (event time; send time before 1970, which Kafka cannot store). Default ${DEFAULT-VALUE}.")
     FileReplayer.RecordTime recordTime;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the target topic if it must be created (default ${DEFAULT-VALUE}).")

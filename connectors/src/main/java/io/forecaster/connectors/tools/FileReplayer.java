@@ -27,7 +27,7 @@ public final class FileReplayer {
     /** Which timestamp the Kafka records carry. */
     public enum RecordTime {
         /** The send time (safe with any retention; the default). */
-        NOW,
+        SEND,
         /** The event time; before 1970 (which Kafka cannot store) the send time. */
         EVENT
     }

@@ -14,10 +14,14 @@ import picocli.CommandLine.Command;
         description = "Streaming Conv1D-LSTM forecaster on Flink and Kafka.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.forecaster.connectors.cli.BrokerCommand.class,
+            io.forecaster.connectors.cli.ReplayCommand.class,
+            io.forecaster.connectors.cli.TailCommand.class,
             io.forecaster.model.cli.SummaryCommand.class,
             io.forecaster.model.cli.TrainCommand.class,
             io.forecaster.model.cli.EvaluateCommand.class,
             io.forecaster.model.cli.PredictCommand.class,
+            io.forecaster.job.demo.DemoCommand.class,
         })
 public final class ForecasterCli {
 
