@@ -48,9 +48,28 @@ public final class NetworkFactory {
         return net;
     }
 
+    /**
+     * The network in layout {@code format}. Training uses {@link RNNFormat#NCW} ({@code [batch, 1,
+     * time]}) because DL4J 1.0.0-M2.1's Conv1D backprop fails in NWC (it hands conv1d_bp an NWC
+     * epsilon where NCW is expected); the parameters are the same in both layouts.
+     */
+    public static MultiLayerNetwork build(
+            HyperParams hp, long seed, IUpdater updater, ILossFunction loss, RNNFormat format) {
+        MultiLayerNetwork net =
+                new MultiLayerNetwork(configuration(hp, seed, updater, loss, format));
+        net.init();
+        return net;
+    }
+
     /** The DL4J configuration of the network. */
     public static MultiLayerConfiguration configuration(
             HyperParams hp, long seed, IUpdater updater, ILossFunction loss) {
+        return configuration(hp, seed, updater, loss, RNNFormat.NWC);
+    }
+
+    /** The DL4J configuration of the network, in layout {@code format} (NWC or NCW). */
+    public static MultiLayerConfiguration configuration(
+            HyperParams hp, long seed, IUpdater updater, ILossFunction loss, RNNFormat format) {
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -64,7 +83,7 @@ public final class NetworkFactory {
                                 .kernelSize(hp.kernelSize())
                                 .stride(1)
                                 .convolutionMode(ConvolutionMode.Causal)
-                                .rnnDataFormat(RNNFormat.NWC)
+                                .rnnDataFormat(format)
                                 .nIn(1)
                                 .nOut(hp.convFilters())
                                 .activation(Activation.RELU)
@@ -76,7 +95,7 @@ public final class NetworkFactory {
                                 .nOut(hp.lstm1Units())
                                 .activation(Activation.TANH)
                                 .gateActivationFunction(Activation.SIGMOID)
-                                .dataFormat(RNNFormat.NWC)
+                                .dataFormat(format)
                                 .build())
                 .layer(
                         LSTM2,
@@ -85,7 +104,7 @@ public final class NetworkFactory {
                                 .nOut(hp.lstm2Units())
                                 .activation(Activation.TANH)
                                 .gateActivationFunction(Activation.SIGMOID)
-                                .dataFormat(RNNFormat.NWC)
+                                .dataFormat(format)
                                 .build())
                 .layer(
                         DENSE1,
@@ -107,9 +126,9 @@ public final class NetworkFactory {
                                 .name("dense_2")
                                 .nOut(1)
                                 .activation(new ScaledIdentity(hp.outputScale()))
-                                .dataFormat(RNNFormat.NWC)
+                                .dataFormat(format)
                                 .build())
-                .setInputType(InputType.recurrent(1, RNNFormat.NWC))
+                .setInputType(InputType.recurrent(1, format))
                 .build();
     }
 }
