@@ -94,7 +94,9 @@ public final class Tailer {
                 c.seekToEnd(forecastParts);
                 forecastParts.forEach(c::position); // fix "now" before anything new arrives
             }
-            c.seekToBeginning(pointParts);
+            if (!pointParts.isEmpty()) { // an empty list would mean every assigned partition
+                c.seekToBeginning(pointParts);
+            }
             long lastRecord = System.nanoTime();
             BooleanSupplier maxReached = () -> o.max() > 0 && counted.getAsLong() >= o.max();
             while (true) {
