@@ -98,6 +98,10 @@ public final class TrainCommand extends Cli {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of weights and shuffle (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--stride", defaultValue = "1",
+            description = "Use every STRIDE-th training window; 1 = all, as the course (default: ${DEFAULT-VALUE}).")
+    int stride;
+
     @Option(names = "--quiet", description = "No per-epoch progress lines.")
     boolean quiet;
 
@@ -105,7 +109,7 @@ public final class TrainCommand extends Cli {
     int run() throws IOException {
         TrainingOptions options = new TrainingOptions(
                 window, batch, shuffleBuffer, Optimizer.parse(optimizer), learningRate, momentum,
-                lrDecay, epochs, patience, huberDelta, seed, parseDuration(timeLimit));
+                lrDecay, epochs, patience, huberDelta, seed, parseDuration(timeLimit), stride);
         HyperParams hp = HyperParams.SEED.withOutputScale(outputScale);
         Map<String, double[]> series = data.read();
         Split at = Split.parse(split);

@@ -17,6 +17,17 @@ public final class Windows {
      * as floats, in order.
      */
     public static List<float[]> of(double[] series, int from, int to, int window) {
+        return of(series, from, to, window, 1);
+    }
+
+    /**
+     * Every {@code stride}-th window of {@code window + 1} consecutive points inside {@code
+     * series[from, to)}, starting at {@code from} (stride 1 = the course's windows).
+     */
+    public static List<float[]> of(double[] series, int from, int to, int window, int stride) {
+        if (stride < 1) {
+            throw new IllegalArgumentException("stride must be at least 1, got " + stride);
+        }
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1, got " + window);
         }
@@ -26,7 +37,7 @@ public final class Windows {
                             + " points");
         }
         List<float[]> out = new ArrayList<>(Math.max(0, to - from - window));
-        for (int start = from; start + window + 1 <= to; start++) {
+        for (int start = from; start + window + 1 <= to; start += stride) {
             float[] w = new float[window + 1];
             for (int i = 0; i <= window; i++) {
                 w[i] = (float) series[start + i];

@@ -77,7 +77,7 @@ public final class Trainer {
             for (int i = 0; i < split; i++) {
                 scaled[i] = scaling.toModel(raw[i]);
             }
-            windows.addAll(Windows.of(scaled, 0, split, w));
+            windows.addAll(Windows.of(scaled, 0, split, w, options.stride()));
             if (split >= w && split < raw.length) {
                 validated.put(key, raw);
                 splits.put(key, split);

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param huberDelta the Huber loss' delta, in the units the network sees
  * @param seed seed of the weights and the shuffle
  * @param timeLimit stop after the epoch that crosses this much training time (null = none)
+ * @param stride distance between the starts of consecutive training windows (1 = every window,
+ *     as the course; larger values thin out the heavily overlapping windows to save time)
  */
 public record TrainingOptions(
         int window,
@@ -31,16 +33,18 @@ public record TrainingOptions(
         int patience,
         double huberDelta,
         long seed,
-        Duration timeLimit) {
+        Duration timeLimit,
+        int stride) {
 
     public static final TrainingOptions COURSE =
-            new TrainingOptions(60, 100, 1000, Optimizer.SGD, 1e-5, 0.9, 1.0, 500, 0, 1.0, 42L, null);
+            new TrainingOptions(60, 100, 1000, Optimizer.SGD, 1e-5, 0.9, 1.0, 500, 0, 1.0, 42L, null, 1);
 
     public TrainingOptions {
         positive("window", window);
         positive("batch size", batchSize);
         positive("shuffle buffer", shuffleBuffer);
         positive("epochs", epochs);
+        positive("stride", stride);
         if (patience < 0) {
             throw new IllegalArgumentException("patience must not be negative, got " + patience);
         }

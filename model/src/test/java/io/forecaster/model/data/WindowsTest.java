@@ -39,6 +39,16 @@ class WindowsTest {
     }
 
     @Test
+    void aStrideThinsOutTheWindowStarts() {
+        double[] s = ramp(20);
+        List<float[]> w = Windows.of(s, 0, 20, 5, 3);
+        assertThat(w).hasSize(5); // starts 0, 3, 6, 9, 12 (14 is the last possible start)
+        assertThat(w.get(1)[0]).isEqualTo((float) s[3]);
+        assertThat(w.get(4)[5]).isEqualTo((float) s[17]);
+        assertThatThrownBy(() -> Windows.of(s, 0, 20, 5, 0)).hasMessageContaining("stride");
+    }
+
+    @Test
     void targetStepTIsInputStepTPlusOne() {
         float[] window = Windows.of(ramp(10), 2, 10, 7).get(0);
         float[] input = Windows.input(window);

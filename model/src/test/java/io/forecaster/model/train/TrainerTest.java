@@ -35,7 +35,7 @@ class TrainerTest {
     }
 
     private static TrainingOptions options(int epochs, int patience) {
-        return new TrainingOptions(WINDOW, 32, 1000, Optimizer.ADAM, 3e-3, 0.9, 1.0, epochs, patience, 1.0, 1L, null);
+        return new TrainingOptions(WINDOW, 32, 1000, Optimizer.ADAM, 3e-3, 0.9, 1.0, epochs, patience, 1.0, 1L, null, 1);
     }
 
     @Test
@@ -91,7 +91,7 @@ class TrainerTest {
     @Test
     void earlyStoppingStopsAfterPatienceEpochsWithoutImprovement() {
         // a learning rate this large makes no progress after the first epochs
-        TrainingOptions wild = new TrainingOptions(WINDOW, 32, 1000, Optimizer.SGD, 5.0, 0.9, 1.0, 30, 2, 1.0, 1L, null);
+        TrainingOptions wild = new TrainingOptions(WINDOW, 32, 1000, Optimizer.SGD, 5.0, 0.9, 1.0, 30, 2, 1.0, 1L, null, 1);
         TrainingResult r = new Trainer(wild, TrainingListener.NONE)
                 .train(HyperParams.SEED, Scaling.IDENTITY, TrainingData.of(Map.of("s", slice), Split.atIndex(320)));
         assertThat(r.history().size()).isLessThan(30);
@@ -102,9 +102,9 @@ class TrainerTest {
     void optionsNameTheirBadValues() {
         assertThatThrownBy(() -> Optimizer.parse("adagrad")).hasMessageContaining("'adagrad'");
         assertThatThrownBy(() -> ScalingMode.parse("log")).hasMessageContaining("'log'");
-        assertThatThrownBy(() -> new TrainingOptions(0, 1, 1, Optimizer.SGD, 1, 0, 1, 1, 0, 1, 1, null))
+        assertThatThrownBy(() -> new TrainingOptions(0, 1, 1, Optimizer.SGD, 1, 0, 1, 1, 0, 1, 1, null, 1))
                 .hasMessageContaining("window");
-        assertThatThrownBy(() -> new TrainingOptions(5, 1, 1, Optimizer.SGD, -1, 0, 1, 1, 0, 1, 1, null))
+        assertThatThrownBy(() -> new TrainingOptions(5, 1, 1, Optimizer.SGD, -1, 0, 1, 1, 0, 1, 1, null, 1))
                 .hasMessageContaining("-1");
     }
 
