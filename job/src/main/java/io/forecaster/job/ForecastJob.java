@@ -46,8 +46,11 @@ public final class ForecastJob {
                         .name(EVENT_TIME)
                         .uid(EVENT_TIME)
                         .keyBy(bySensor)
-                        .process(new OrderedSlidingWindow(options))
-                        .name(ORDER_AND_WINDOW)
+                        .transform(
+                                ORDER_AND_WINDOW,
+                                TypeInformation.of(ModelInput.class),
+                                new OrderedSlidingWindowOperator(
+                                        new OrderedSlidingWindow(options)))
                         .uid(ORDER_AND_WINDOW);
         KeySelector<ModelInput, String> byInputSensor = in -> in.sensorId;
         SingleOutputStreamOperator<Forecast> forecasts =

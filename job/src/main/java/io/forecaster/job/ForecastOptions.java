@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.HtmlFormatter;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.ParameterTool;
 
@@ -310,6 +311,17 @@ public final class ForecastOptions implements Serializable {
                     "option " + option.key() + " has an invalid value '" + raw + "': "
                             + e.getMessage(), e);
         }
+    }
+
+    /** An option's description as plain text. */
+    public static String describe(ConfigOption<?> option) {
+        return new HtmlFormatter()
+                .format(option.description())
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
     }
 
     /** The explicitly set values (for logging and copying). */

@@ -63,6 +63,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private transient Counter lateLetters;
     private transient Counter duplicateLetters;
     private transient Counter released;
+    /** Set by {@link OrderedSlidingWindowOperator}; null when run by a plain process operator. */
+    transient java.util.concurrent.atomic.AtomicLong keysWithState;
 
     public OrderedSlidingWindow(ForecastOptions options) {
         this.mode = options.mode();
@@ -128,6 +130,9 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         }
         if (w == null) {
             w = KeyWindow.empty(mode == ForecastOptions.Mode.WINDOW ? windowSize : 0);
+            if (keysWithState != null) {
+                keysWithState.incrementAndGet();
+            }
         }
         pending.put(t, point.value());
         ctx.timerService().registerEventTimeTimer(releaseAt);
@@ -165,6 +170,9 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         if (timestamp == w.cleanupAt && pending.isEmpty()) {
             pending.clear();
             window.clear();
+            if (keysWithState != null) {
+                keysWithState.decrementAndGet();
+            }
             if (mode == ForecastOptions.Mode.STATEFUL) {
                 out.collect(ModelInput.evict(ctx.getCurrentKey(), timestamp));
             }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Tests for {@link BatchedInferenceOperator}. */
 class BatchedInferenceOperatorTest {
 
-    static final String ENGINE = "dl4j";
+    static final String ENGINE = "fast";
     static final int W = 4;
     static final long BEGINNING = 1_000_000L;
     static final long MINUTE = 60_000L;

@@ -109,8 +109,9 @@ class ForecastJobKafkaITCase {
 
     record Topics(String points, String forecasts, String deadLetters) {}
 
-    static ForecastOptions options(Topics t, String engine) {
+    static ForecastOptions options(Topics t, String engine, String mode) {
         Map<String, String> m = new HashMap<>();
+        m.put("mode", mode);
         m.put("model.path", TestModels.file().toString());
         m.put("engine", engine);
         m.put("window.size", String.valueOf(W));
@@ -186,8 +187,31 @@ class ForecastJobKafkaITCase {
         return out;
     }
 
+    /** Stateful mode: each forecast carries the last W steps of the station's whole series. */
+    static Map<String, float[]> offlineStateful(String engine) {
+        Map<String, float[]> out = new HashMap<>();
+        try (Predictor p = Engines.open(engine, TestModels.bundle())) {
+            series.forEach((k, v) -> {
+                float[] perStep = p.predict(new float[][] {WindData.values(v)})[0];
+                for (int end = W; end <= v.size(); end++) {
+                    out.put(k + "@" + v.get(end - 1).eventTime(),
+                            Arrays.copyOfRange(perStep, end - W, end));
+                }
+            });
+        }
+        return out;
+    }
+
     static void assertExactlyTheExpectedForecasts(
             List<ConsumerRecord<byte[], byte[]>> records, Map<String, float[]> expected) {
+        assertExactlyTheExpectedForecasts(records, expected, -1);
+    }
+
+    /** {@code absTolerance} < 0: the same-engine bound, relative to each value. */
+    static void assertExactlyTheExpectedForecasts(
+            List<ConsumerRecord<byte[], byte[]>> records,
+            Map<String, float[]> expected,
+            double absTolerance) {
         Map<String, Forecast> byKey = new HashMap<>();
         Map<String, Long> lastEnd = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -205,9 +229,11 @@ class ForecastJobKafkaITCase {
             double[] got = byKey.get(key).predictions();
             assertThat(got).hasSize(W);
             for (int i = 0; i < W; i++) {
+                double tol =
+                        absTolerance >= 0 ? absTolerance : TOLERANCE * (1 + Math.abs(want[i]));
                 assertThat(Math.abs(got[i] - want[i]))
                         .as("%s step %d: job %s, offline %s", key, i, got[i], want[i])
-                        .isLessThanOrEqualTo(TOLERANCE * (1 + Math.abs(want[i])));
+                        .isLessThanOrEqualTo(tol);
             }
         });
     }
@@ -230,7 +256,7 @@ class ForecastJobKafkaITCase {
         StreamExecutionEnvironment env = env();
         ForecastRunner.build(
                 env,
-                options(t, engine()),
+                options(t, engine(), "window"),
                 parsed -> parsed.map(new FailOnce()).name("fail-once").uid("fail-once"));
         env.execute("forecast-job-with-failure");
 
@@ -243,7 +269,24 @@ class ForecastJobKafkaITCase {
     }
 
     static String engine() {
-        return "dl4j";
+        return "fast";
+    }
+
+    @Test
+    void theDl4jEngineGivesTheSameStatefulForecastsAsTheFastOne() throws Exception {
+        Topics t = topics();
+        FailOnce.reset(Long.MAX_VALUE);
+        StreamExecutionEnvironment env = env();
+        ForecastRunner.build(env, options(t, "dl4j", "stateful"));
+        env.execute("forecast-job-dl4j");
+
+        List<ConsumerRecord<byte[], byte[]>> records =
+                readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1));
+        assertExactlyTheExpectedForecasts(records, offlineStateful("fast"), 1e-3);
+        assertThat(records)
+                .allSatisfy(r -> assertThat(ForecastCodec.fromJson(r.value()).mode())
+                        .isEqualTo("stateful"));
+        assertDeadLetters(t);
     }
 
     /**

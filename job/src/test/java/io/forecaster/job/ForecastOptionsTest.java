@@ -94,7 +94,10 @@ class ForecastOptionsTest {
     @Test
     void everyOptionHasADescription() {
         for (var option : ForecastOptions.ALL) {
-            assertThat(option.description().toString()).as(option.key()).isNotBlank();
+            assertThat(ForecastOptions.describe(option))
+                    .as(option.key())
+                    .hasSizeGreaterThan(10)
+                    .doesNotContain("Description@");
         }
     }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,7 @@ class OrderedSlidingWindowTest {
             ForecastOptions options) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new OrderedSlidingWindow(options)),
+                        new OrderedSlidingWindowOperator(new OrderedSlidingWindow(options)),
                         SensorPoint::sensorId,
                         Types.STRING);
         // State must use Flink's own serializers: a Kryo fallback fails here.
@@ -208,6 +207,7 @@ class OrderedSlidingWindowTest {
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numProcessingTimeTimers()).isZero();
+            assertThat(((OrderedSlidingWindowOperator) h.getOperator()).keysWithState()).isZero();
         }
     }
 
@@ -287,6 +287,9 @@ class OrderedSlidingWindowTest {
         try (var h = harness(o)) {
             h.initializeState(snapshot);
             h.open();
+            // The keys-with-state gauge is recounted from the restored state.
+            assertThat(((OrderedSlidingWindowOperator) h.getOperator()).keysWithState())
+                    .isEqualTo(2);
             feed(h, after);
             h.processWatermark(minute(9));
             restored.addAll(outputs(h));

@@ -119,6 +119,12 @@ class WindEquivalenceITCase {
     }
 
     static void assertMatches(List<Forecast> actual, Map<String, float[]> expected) {
+        assertMatches(actual, expected, -1);
+    }
+
+    /** {@code absTolerance} < 0: the same-engine bound, relative to each value. */
+    static void assertMatches(
+            List<Forecast> actual, Map<String, float[]> expected, double absTolerance) {
         Map<String, Forecast> byKey = new HashMap<>();
         for (Forecast f : actual) {
             Forecast previous = byKey.put(f.sensorId() + "@" + f.windowEnd(), f);
@@ -129,7 +135,8 @@ class WindEquivalenceITCase {
             double[] got = byKey.get(key).predictions();
             assertThat(got).as(key).hasSize(W);
             for (int i = 0; i < W; i++) {
-                double tol = TOLERANCE * (1 + Math.abs(want[i]));
+                double tol =
+                        absTolerance >= 0 ? absTolerance : TOLERANCE * (1 + Math.abs(want[i]));
                 assertThat(Math.abs(got[i] - want[i]))
                         .as("%s step %d: job %s, offline %s", key, i, got[i], want[i])
                         .isLessThanOrEqualTo(tol);
@@ -146,7 +153,7 @@ class WindEquivalenceITCase {
 
     @Test
     void windowModeEqualsTheModelRunOfflineOnTheSameWindows() throws Exception {
-        List<Forecast> out = runJob(options(WindEquivalenceITCase.engine(), "window"));
+        List<Forecast> out = runJob(options(engine(), "window"));
 
         assertThat(out).hasSize(12 * (120 - W + 1));
         assertThat(out).allSatisfy(f -> assertThat(f.windowEnd() - f.windowStart())
@@ -163,6 +170,18 @@ class WindEquivalenceITCase {
     }
 
     static String engine() {
-        return "dl4j";
+        return "fast";
+    }
+
+    /** The engines' agreement bound (absolute, on values of a few tens). */
+    static final double CROSS_ENGINE_TOLERANCE = 1e-3;
+
+    @Test
+    void theDl4jEngineGivesTheSameForecastsInBothModes() throws Exception {
+        List<Forecast> window = runJob(options("dl4j", "window"));
+        List<Forecast> stateful = runJob(options("dl4j", "stateful"));
+
+        assertMatches(window, offlineWindows("fast"), CROSS_ENGINE_TOLERANCE);
+        assertMatches(stateful, statefulExpected(offlineSeries("fast")), CROSS_ENGINE_TOLERANCE);
     }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Streaming Conv1D-LSTM forecaster on Flink and Kafka.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.forecaster.job.cli.RunCommand.class,
             io.forecaster.connectors.cli.BrokerCommand.class,
             io.forecaster.connectors.cli.ReplayCommand.class,
             io.forecaster.connectors.cli.TailCommand.class,
