@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             io.forecaster.model.cli.TrainCommand.class,
             io.forecaster.model.cli.EvaluateCommand.class,
             io.forecaster.model.cli.PredictCommand.class,
+            io.forecaster.job.demo.DemoCommand.class,
         })
 public final class ForecasterCli {
 
