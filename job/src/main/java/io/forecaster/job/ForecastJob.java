@@ -34,18 +34,23 @@ public final class ForecastJob {
      * model. Dead letters are the late and duplicate points.
      */
     public static Outputs forecasts(DataStream<SensorPoint> points, ForecastOptions options) {
-        WatermarkStrategy<SensorPoint> watermarks =
-                WatermarkStrategy.<SensorPoint>forBoundedOutOfOrderness(options.outOfOrderness())
-                        .withTimestampAssigner((p, previous) -> p.eventTime());
-        if (!options.idleness().isZero()) {
-            watermarks = watermarks.withIdleness(options.idleness());
-        }
+        DataStream<SensorPoint> timed =
+                points.assignTimestampsAndWatermarks(
+                                watermarks(options, (SensorPoint p) -> p.eventTime()))
+                        .name(EVENT_TIME)
+                        .uid(EVENT_TIME);
+        return forecastsOfTimedPoints(timed, options);
+    }
+
+    /**
+     * As {@link #forecasts}, for points that already carry event-time timestamps and watermarks
+     * (e.g. assigned per Kafka partition at the source with {@link #watermarks}).
+     */
+    public static Outputs forecastsOfTimedPoints(
+            DataStream<SensorPoint> points, ForecastOptions options) {
         KeySelector<SensorPoint, String> bySensor = SensorPoint::sensorId;
         SingleOutputStreamOperator<ModelInput> windows =
-                points.assignTimestampsAndWatermarks(watermarks)
-                        .name(EVENT_TIME)
-                        .uid(EVENT_TIME)
-                        .keyBy(bySensor)
+                points.keyBy(bySensor)
                         .transform(
                                 ORDER_AND_WINDOW,
                                 TypeInformation.of(ModelInput.class),
@@ -61,5 +66,24 @@ public final class ForecastJob {
                                 new BatchedInferenceOperator(options))
                         .uid(FORECAST);
         return new Outputs(forecasts, windows.getSideOutput(OrderedSlidingWindow.DEAD_LETTERS));
+    }
+
+    /**
+     * The job's watermarks: bounded out-of-orderness and idleness from the options, timestamps
+     * from {@code eventTime}. Records whose time is {@link Long#MIN_VALUE} (e.g. unreadable ones)
+     * never move the watermark.
+     */
+    public static <T> WatermarkStrategy<T> watermarks(
+            ForecastOptions options, SerializableTimestamp<T> eventTime) {
+        WatermarkStrategy<T> strategy =
+                WatermarkStrategy.<T>forBoundedOutOfOrderness(options.outOfOrderness())
+                        .withTimestampAssigner((r, previous) -> eventTime.of(r));
+        return options.idleness().isZero() ? strategy : strategy.withIdleness(options.idleness());
+    }
+
+    /** An event-time extractor that Flink can ship to the tasks. */
+    @FunctionalInterface
+    public interface SerializableTimestamp<T> extends java.io.Serializable {
+        long of(T record);
     }
 }

@@ -105,8 +105,9 @@ public final class ForecastOptions implements Serializable {
                     .durationType()
                     .defaultValue(Duration.ofMinutes(1))
                     .withDescription(
-                            "A source split without points for this long stops holding back the"
-                                    + " watermark (0 disables).");
+                            "A Kafka partition (or, fed directly, an input subtask) without"
+                                    + " points for this long stops holding back the watermark"
+                                    + " (0 disables).");
     public static final ConfigOption<Duration> RESET_GAP =
             ConfigOptions.key("stateful.reset-gap")
                     .durationType()

@@ -8,7 +8,6 @@ import io.forecaster.model.ModelBundle;
 import java.io.IOException;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -90,10 +89,12 @@ public final class ForecastRunner {
         env.enableCheckpointing(
                 options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         Configuration kafka = options.toConfiguration();
+        // Watermarks per Kafka partition, at the source: a partition that lags behind the
+        // others (or is idle) is accounted for before its points are mixed with theirs.
         DataStream<ParsedPoint> parsed =
                 env.fromSource(
                                 KafkaConnectors.pointSource(kafka),
-                                WatermarkStrategy.noWatermarks(),
+                                ForecastJob.watermarks(options, ForecastRunner::eventTime),
                                 SOURCE)
                         .uid(SOURCE);
         ForecastJob.Outputs out = topology(afterSource.apply(parsed), options);
@@ -107,12 +108,20 @@ public final class ForecastRunner {
                 .uid(DEAD_LETTERS_SINK);
     }
 
-    /** Parsed records in: unreadable ones join the late and duplicate points as dead letters. */
+    /** A parsed record's event time; unreadable records never move the watermark. */
+    static long eventTime(ParsedPoint p) {
+        return p.isPoint() ? p.point().eventTime() : Long.MIN_VALUE;
+    }
+
+    /**
+     * Parsed records carrying timestamps and watermarks in: unreadable ones join the late and
+     * duplicate points as dead letters.
+     */
     public static ForecastJob.Outputs topology(
             DataStream<ParsedPoint> parsed, ForecastOptions options) {
         SingleOutputStreamOperator<SensorPoint> points =
                 parsed.process(new SplitDeadLetters()).name(SPLIT).uid(SPLIT);
-        ForecastJob.Outputs out = ForecastJob.forecasts(points, options);
+        ForecastJob.Outputs out = ForecastJob.forecastsOfTimedPoints(points, options);
         DataStream<DeadLetter> deadLetters =
                 points.getSideOutput(SplitDeadLetters.UNREADABLE).union(out.deadLetters());
         return new ForecastJob.Outputs(out.forecasts(), deadLetters);
