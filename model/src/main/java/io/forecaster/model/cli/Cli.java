@@ -46,10 +46,11 @@ abstract class Cli implements Callable<Integer> {
 
     /** The command line as typed: {@code ./forecaster <command> <args...>}, args quoted as needed. */
     String commandLine() {
-        return "./forecaster " + spec.name() + " "
-                + spec.commandLine().getParseResult().originalArgs().stream()
-                        .map(Cli::quote)
-                        .collect(Collectors.joining(" "));
+        // under the forecaster entry point the original arguments start with the command's name
+        String args = spec.commandLine().getParseResult().originalArgs().stream()
+                .map(Cli::quote)
+                .collect(Collectors.joining(" "));
+        return spec.parent() != null ? "./forecaster " + args : "./forecaster " + spec.name() + " " + args;
     }
 
     static String quote(String arg) {

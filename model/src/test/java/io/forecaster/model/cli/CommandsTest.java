@@ -77,6 +77,16 @@ class CommandsTest {
     }
 
     @Test
+    void theRecordedCommandNamesTheSubcommandOnce() {
+        @CommandLine.Command(name = "forecaster")
+        class Root {}
+        TrainCommand train = new TrainCommand();
+        CommandLine cl = new CommandLine(new Root()).addSubcommand("train", train);
+        cl.parseArgs("train", "--data", "a b.csv", "--out", "m.zip");
+        assertThat(train.commandLine()).isEqualTo("./forecaster train --data 'a b.csv' --out m.zip");
+    }
+
+    @Test
     void evaluateReproducesTheFiguresStoredAtTraining() throws IOException {
         BundleMetadata meta = ModelBundle.load(bundle).metadata();
         Run r = run(new EvaluateCommand(), "--model", bundle.toString(), "--data", slice.toString());
