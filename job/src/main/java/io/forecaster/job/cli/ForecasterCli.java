@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             io.forecaster.model.cli.SummaryCommand.class,
             io.forecaster.model.cli.TrainCommand.class,
             io.forecaster.model.cli.EvaluateCommand.class,
+            io.forecaster.model.keras.ImportCommand.class,
             io.forecaster.model.cli.PredictCommand.class,
             io.forecaster.job.demo.DemoCommand.class,
         })
