@@ -40,11 +40,23 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        try {
+            return run();
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            spec.commandLine().getErr().println("broker: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int run() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
+            out.println("Kafka broker at " + broker.bootstrapServers() + " stopped"
+                    + (dataDir == null ? ", its data removed." : ", data kept in " + dataDir + "."));
+            out.flush();
             stopped.countDown();
         }, "broker-stop"));
         for (String t : topics) {

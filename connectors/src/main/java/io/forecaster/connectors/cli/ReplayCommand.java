@@ -119,6 +119,16 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            return run();
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException
+                | org.apache.kafka.common.KafkaException e) {
+            spec.commandLine().getErr().println("replay: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int run() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if ((fromTopic == null) == files.isEmpty()) {
@@ -132,9 +142,6 @@ public final class ReplayCommand implements Callable<Integer> {
         Pace pace = speed == null ? Pace.fast()
                 : speed.rate != null ? Pace.rate(speed.rate) : Pace.speedup(speed.speedup);
         String bootstrap = kafka.bootstrapServers();
-        if (Topics.create(bootstrap, topic, partitions, Map.of())) {
-            err.println("created topic " + topic + " (" + partitions + " partitions, retention.ms=-1)");
-        }
         Progress progress = noProgress ? Progress.none()
                 : new Progress(err, "records", -1, System.console() != null);
         return fromTopic != null ? copyTopic(out, err, bootstrap, pace, progress)
@@ -152,6 +159,7 @@ public final class ReplayCommand implements Callable<Integer> {
             rows.problems().forEach(p -> err.println("skipped: " + p));
         }
         long read = points.size();
+        createTopic(err, bootstrap);
         err.printf("read %,d rows from %d file(s)%s; sending to %s %s%n", read, files.size(),
                 skipped > 0 ? String.format(" (%,d bad rows skipped)", skipped) : "", topic, pace);
         FileReplayer replayer = new FileReplayer();
@@ -177,6 +185,7 @@ public final class ReplayCommand implements Callable<Integer> {
         TopicCopier.Range range = new TopicCopier.Range(fromOffset, toOffset,
                 fromTime == null ? null : WireFormat.parseTime(fromTime),
                 toTime == null ? null : WireFormat.parseTime(toTime), partition);
+        createTopic(err, bootstrap);
         TopicCopier copier = new TopicCopier();
         TopicCopier.Result r = withStopHook(copier::stop,
                 () -> copier.copy(bootstrap, fromTopic, topic, range, pace, progress));
@@ -187,6 +196,12 @@ public final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
         return r.sent() == r.read() ? 0 : 1;
+    }
+
+    private void createTopic(PrintWriter err, String bootstrap) {
+        if (Topics.create(bootstrap, topic, partitions, Map.of())) {
+            err.println("created topic " + topic + " (" + partitions + " partitions, retention.ms=-1)");
+        }
     }
 
     /** Runs {@code work}; on Ctrl-C asks it to stop and waits (10 s at most) for it to flush. */

@@ -79,6 +79,16 @@ public final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            return run();
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException
+                | org.apache.kafka.common.KafkaException e) {
+            spec.commandLine().getErr().println("tail: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int run() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String fmt = format.toLowerCase(Locale.ROOT);
