@@ -65,10 +65,11 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     private transient float[] inputs;
     private transient float[] outputs;
 
-    private transient Counter forecastsEmitted;
-    private transient Histogram batchSizes;
-    private transient Histogram latencyMicros;
-    private transient AtomicLong keysWithState;
+    // Package-private so tests can read what the metric group reports.
+    transient Counter forecastsEmitted;
+    transient Histogram batchSizes;
+    transient Histogram latencyMicros;
+    transient AtomicLong keysWithState;
 
     public BatchedInferenceOperator(ForecastOptions options) {
         this.mode = options.mode();

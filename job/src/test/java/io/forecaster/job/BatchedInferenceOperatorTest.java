@@ -120,6 +120,26 @@ class BatchedInferenceOperatorTest {
     }
 
     @Test
+    void reportsForecastsBatchSizesLatencyAndKeysWithState() throws Exception {
+        try (var h = harness(options("mode", "stateful"))) {
+            h.open();
+            feed(h, interleave(steps("VAL", 1, 1, 2, 3, 4, 5), steps("BEL", 1, 1, 2, 3, 4)));
+            h.endInput();
+
+            var op = (BatchedInferenceOperator) h.getOperator();
+            assertThat(op.forecastsEmitted.getCount()).isEqualTo(3);
+            // Two keys alternate, so each flush holds one step of each (the last one VAL alone).
+            assertThat(op.batchSizes.getCount()).isEqualTo(5);
+            assertThat(op.batchSizes.getStatistics().getMax()).isEqualTo(2);
+            assertThat(op.latencyMicros.getCount()).isEqualTo(5);
+            assertThat(op.keysWithState.get()).isEqualTo(2L);
+
+            feed(h, ModelInput.evict("VAL", minute(100)));
+            assertThat(op.keysWithState.get()).isEqualTo(1L);
+        }
+    }
+
+    @Test
     void flushesAPartialBatchAfterTheMaximumDelay() throws Exception {
         try (var h = harness(options("inference.max-delay", "50 ms"))) {
             h.open();
