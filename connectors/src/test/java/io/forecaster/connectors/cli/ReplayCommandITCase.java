@@ -132,6 +132,32 @@ class ReplayCommandITCase {
         assertThat(run.out).contains("replayed 70 records (70 read)");
     }
 
+    @Test
+    void loopsShiftEventTimesPastThePreviousPass() throws IOException {
+        Path dir = Files.createTempDirectory("loop");
+        Path f = Files.writeString(dir.resolve("p.jsonl"),
+                "{\"sensor\":\"A\",\"time\":\"1961-01-01\",\"value\":1}\n"
+                        + "{\"sensor\":\"A\",\"time\":\"1961-01-02\",\"value\":2}\n"
+                        + "{\"sensor\":\"A\",\"time\":\"1961-01-04\",\"value\":3}\n");
+        String topic = KAFKA.createTopic("loop", 1);
+        Run run = replay("-b", KAFKA.bootstrapServers(), "-t", topic, "--no-progress", "--loop", "3",
+                "--format", "CSV", f.toString());
+        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.out).contains("replayed 9 records (3 rows read x 3 pass(es))");
+        PointParser parser = new PointParser(PointFormat.CSV);
+        List<String> got = readAll(topic, 100).stream()
+                .map(r -> parser.parse(topic, 0, 0, r.key(), r.value()).point())
+                .map(p -> java.time.Instant.ofEpochMilli(p.eventTime()).toString().substring(0, 10) + "=" + p.value())
+                .toList();
+        // Span 3 days + smallest step 1 day: each pass starts 4 days after the previous one.
+        assertThat(got).containsExactly(
+                "1961-01-01=1.0", "1961-01-02=2.0", "1961-01-04=3.0",
+                "1961-01-05=1.0", "1961-01-06=2.0", "1961-01-08=3.0",
+                "1961-01-09=1.0", "1961-01-10=2.0", "1961-01-12=3.0");
+        Files.delete(f);
+        Files.delete(dir);
+    }
+
     /** Same records (key, value, timestamp, header) in the same partitions and order. */
     private static void assertSameRecords(
             List<ConsumerRecord<byte[], byte[]>> actual, List<ConsumerRecord<byte[], byte[]>> expected) {
