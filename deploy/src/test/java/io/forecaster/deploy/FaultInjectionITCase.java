@@ -1,0 +1,385 @@
+package io.forecaster.deploy;
+
+import static io.forecaster.deploy.ReliabilityFixtures.day;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.DeadLetterReasons;
+import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.ParsedPoint;
+import io.forecaster.connectors.SensorPoint;
+import io.forecaster.connectors.tools.Topics;
+import io.forecaster.connectors.wire.PointCodec;
+import io.forecaster.connectors.wire.PointFormat;
+import io.forecaster.connectors.wire.PointParser;
+import io.forecaster.deploy.ReliabilityFixtures.OutputReader;
+import io.forecaster.deploy.ReliabilityFixtures.Received;
+import io.forecaster.model.ModelBundle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fault injection on the real standalone cluster (JobManager and TaskManagers as processes) with a
+ * real Kafka broker in a process of its own: two jobs (window and stateful mode) forecast 12 wind
+ * stations streamed in real time while the TaskManager is killed with SIGKILL at random moments
+ * (a new one is started each time) and, optionally, the broker is killed and restarted. Then the
+ * forecasts topics, read read_committed, must hold every expected (station, window end) exactly
+ * once with the values the model gives offline, and the dead-letter topics every bad record once.
+ *
+ * <p>CI runs the short variant (one TaskManager kill). {@code -Preliability} sets the system
+ * properties for the long one: {@code reliability.stream-seconds}, {@code reliability.kills},
+ * {@code reliability.broker-kill}, {@code reliability.days-per-second}, {@code reliability.seed}.
+ */
+class FaultInjectionITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaultInjectionITCase.class);
+
+    private static final int STREAM_SECONDS = Integer.getInteger("reliability.stream-seconds", 75);
+    private static final int KILLS = Integer.getInteger("reliability.kills", 1);
+    private static final boolean BROKER_KILL = Boolean.getBoolean("reliability.broker-kill");
+    private static final double DAYS_PER_SECOND =
+            Double.parseDouble(System.getProperty("reliability.days-per-second", "3"));
+    private static final long SEED = Long.getLong("reliability.seed", System.nanoTime());
+    private static final int PARTITIONS = 2;
+    /** Every BAD_EVERY-th day one station gets a truncated record and a repeated point. */
+    private static final int BAD_EVERY = 25;
+    private static final long OUT_OF_ORDERNESS_MS = 5_000;
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(4);
+
+    @TempDir Path work;
+
+    /** One job under test. */
+    private record Job(String mode, String forecasts, String deadLetters, String id) {}
+
+    /** A record sent to the points topic, with where it landed. */
+    private record Sent(String kind, SensorPoint point, Future<RecordMetadata> metadata) {}
+
+    /** What one injected failure cost one job. */
+    private record Recovery(String event, String mode, long killedAt, long detectedMs,
+            long runningMs, long firstForecastMs, long restarts) {}
+
+    @Test
+    void everyForecastExactlyOnceAcrossKilledTaskManagersAndBroker() throws Exception {
+        Random random = new Random(SEED);
+        int days = (int) (STREAM_SECONDS * DAYS_PER_SECOND);
+        LOG.info("fault injection: seed {}, {} s of streaming, {} days x 12 stations, {} TaskManager "
+                + "kill(s), broker kill {}", SEED, STREAM_SECONDS, days, KILLS, BROKER_KILL);
+        Map<String, double[]> wind = ReliabilityFixtures.wind(days);
+        assertThat(wind).hasSize(12);
+        Path model = work.resolve("model.zip");
+        ModelBundle bundle = ReliabilityFixtures.writeBundle(model);
+        Path jar = StandaloneCluster.ROOT.resolve("job/target/" + System.getProperty("job.jar"));
+        assertThat(jar).exists();
+
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(work.resolve("kafka"));
+                StandaloneCluster cluster = StandaloneCluster.start(work, 4, Map.of(
+                        "metrics.fetcher.update-interval", "1 s"))) {
+            String bootstrap = broker.bootstrapServers();
+            String points = "points";
+            Topics.create(bootstrap, points, PARTITIONS, Map.of());
+            List<Job> jobs = new ArrayList<>();
+            for (String mode : List.of("window", "stateful")) {
+                Topics.create(bootstrap, "forecasts-" + mode, PARTITIONS, Map.of());
+                Topics.create(bootstrap, "dead-letters-" + mode, 1, Map.of());
+                String id = cluster.submit(jar, List.of(
+                        "--model.path", model.toString(),
+                        "--mode", mode,
+                        "--engine", "fast",
+                        "--window.size", Integer.toString(ReliabilityFixtures.W),
+                        "--checkpoint.interval", "2 s",
+                        "--kafka.bootstrap.servers", bootstrap,
+                        "--kafka.points.topic", points,
+                        "--kafka.forecasts.topic", "forecasts-" + mode,
+                        "--kafka.dead-letters.topic", "dead-letters-" + mode,
+                        "--kafka.group.id", "forecaster-" + mode,
+                        "--kafka.sink.transactional-id-prefix", "reliability-" + mode));
+                jobs.add(new Job(mode, "forecasts-" + mode, "dead-letters-" + mode, id));
+            }
+            for (Job job : jobs) {
+                await("job " + job.mode + " running", RECOVERY_TIMEOUT,
+                        () -> cluster.allTasksRunning(job.id));
+            }
+
+            try (OutputReader reader = new OutputReader(bootstrap,
+                    jobs.stream().map(Job::forecasts).toList(),
+                    jobs.stream().map(Job::deadLetters).toList(), PARTITIONS)) {
+                List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
+                long streamStart = System.currentTimeMillis();
+                CompletableFuture<Void> producer = CompletableFuture.runAsync(
+                        () -> produce(bootstrap, points, wind, days, sent));
+
+                List<Recovery> recoveries = injectFailures(cluster, broker, reader, jobs, random,
+                        streamStart, producer);
+                producer.get(STREAM_SECONDS + 600, TimeUnit.SECONDS);
+                LOG.info("produced {} records in {} s", sent.size(),
+                        (System.currentTimeMillis() - streamStart) / 1000);
+
+                check(cluster, reader, jobs, bundle, wind, sent, recoveries);
+            }
+        }
+    }
+
+    /** Streams the stations day by day, paced; every BAD_EVERY-th day adds two bad records. */
+    private static void produce(String bootstrap, String topic, Map<String, double[]> wind,
+            int days, List<Sent> sent) {
+        List<String> stations = new ArrayList<>(wind.keySet());
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(ReliabilityFixtures.producerProperties(bootstrap))) {
+            for (int d = 0; d < days; d++) {
+                for (String s : stations) {
+                    SensorPoint p = new SensorPoint(s, day(d), wind.get(s)[d]);
+                    byte[] json = PointCodec.json(p);
+                    sent.add(new Sent("point", p, producer.send(new ProducerRecord<>(topic, PointCodec.key(p), json))));
+                    if (d % BAD_EVERY == BAD_EVERY - 1 && s.equals(stations.get((d / BAD_EVERY) % stations.size()))) {
+                        // A truncated record, then the same point again with another value.
+                        byte[] cut = Arrays.copyOf(json, json.length / 2);
+                        sent.add(new Sent("truncated", p,
+                                producer.send(new ProducerRecord<>(topic, PointCodec.key(p), cut))));
+                        SensorPoint again = new SensorPoint(s, p.eventTime(), p.value() + 1.0);
+                        sent.add(new Sent("repeat", again, producer.send(
+                                new ProducerRecord<>(topic, PointCodec.key(again), PointCodec.json(again)))));
+                    }
+                }
+                long due = start + (long) ((d + 1) / DAYS_PER_SECOND * 1e9);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kills TaskManagers (and the broker) at random moments while the producer runs. */
+    private static List<Recovery> injectFailures(StandaloneCluster cluster, KafkaBrokerProcess broker,
+            OutputReader reader, List<Job> jobs, Random random, long streamStart,
+            CompletableFuture<Void> producer) throws Exception {
+        List<String> events = new ArrayList<>(Collections.nCopies(KILLS, "taskmanager"));
+        if (BROKER_KILL) {
+            events.add("broker");
+        }
+        Collections.shuffle(events, random);
+        // Leave time for the first checkpoints before the first kill, and for the last recovery.
+        long begin = streamStart + 15_000;
+        long end = streamStart + STREAM_SECONDS * 1000L - 10_000;
+        long slot = Math.max(1, (end - begin) / events.size());
+        List<Recovery> out = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            long at = begin + i * slot + (long) (random.nextDouble() * slot * 0.8);
+            long wait = at - System.currentTimeMillis();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            for (Job job : jobs) {
+                await("a completed checkpoint of " + job.mode, RECOVERY_TIMEOUT,
+                        () -> cluster.completedCheckpoints(job.id) > 0);
+            }
+            assertThat(producer).as("the producer is still streaming").isNotDone();
+            String event = events.get(i) + "-" + (i + 1);
+            Map<String, Long> restartsBefore = new HashMap<>();
+            for (Job job : jobs) {
+                restartsBefore.put(job.id, cluster.numRestarts(job.id));
+            }
+            long killedAt = System.currentTimeMillis();
+            if (events.get(i).equals("taskmanager")) {
+                cluster.killTaskManagers();
+                cluster.startTaskManager();
+            } else {
+                broker.kill();
+                Thread.sleep(5_000 + random.nextInt(10_000));
+                broker.restart();
+            }
+            LOG.info("{} at +{} s", event, (killedAt - streamStart) / 1000);
+            for (Job job : jobs) {
+                out.add(awaitRecovery(cluster, reader, job, event, killedAt,
+                        restartsBefore.get(job.id), events.get(i).equals("taskmanager")));
+            }
+        }
+        return out;
+    }
+
+    /** Waits until the job failed over (TaskManager kills), runs again and commits a new forecast. */
+    private static Recovery awaitRecovery(StandaloneCluster cluster, OutputReader reader, Job job,
+            String event, long killedAt, long restartsBefore, boolean mustRestart) throws Exception {
+        long detected = -1;
+        if (mustRestart) {
+            long[] failure = {-1};
+            await(job.mode + " job notices the kill", RECOVERY_TIMEOUT, () -> {
+                for (long t : cluster.failureTimes(job.id)) {
+                    if (t >= killedAt) {
+                        failure[0] = t;
+                        return true;
+                    }
+                }
+                return false;
+            });
+            detected = failure[0] - killedAt;
+        }
+        await(job.mode + " job running again", RECOVERY_TIMEOUT, () -> cluster.allTasksRunning(job.id));
+        long running = System.currentTimeMillis() - killedAt;
+        long[] first = {-1};
+        await(job.mode + " job commits a forecast made after the kill", RECOVERY_TIMEOUT, () -> {
+            for (Received<Forecast> r : reader.forecasts(job.forecasts)) {
+                if (r.value().createdAt() > killedAt) {
+                    first[0] = r.arrivedAt();
+                    return true;
+                }
+            }
+            return false;
+        });
+        long restarts = cluster.numRestarts(job.id) - restartsBefore;
+        Recovery r = new Recovery(event, job.mode, killedAt, detected, running, first[0] - killedAt, restarts);
+        LOG.info("recovery {}", r);
+        return r;
+    }
+
+    private void check(StandaloneCluster cluster, OutputReader reader, List<Job> jobs,
+            ModelBundle bundle, Map<String, double[]> wind, List<Sent> sent,
+            List<Recovery> recoveries) throws Exception {
+        // The points the jobs must accept, per station, and the bad records with their reasons.
+        Map<Integer, Long> newest = new TreeMap<>();
+        Map<String, String> expectedLetters = new HashMap<>();
+        for (Sent s : sent) {
+            RecordMetadata m = s.metadata.get();
+            newest.merge(m.partition(), s.point.eventTime(), Math::max);
+            if (s.kind.equals("truncated")) {
+                expectedLetters.put("offset " + m.partition() + "/" + m.offset(), DeadLetterReasons.MALFORMED_JSON);
+            } else if (s.kind.equals("repeat")) {
+                expectedLetters.put("point " + s.point, DeadLetterReasons.DUPLICATE);
+            }
+        }
+        assertThat(newest).as("newest event time per partition").hasSize(PARTITIONS);
+        // Points are released once the watermark (newest minus out-of-orderness, min over
+        // partitions) passes them; windows ending later are still open.
+        long lastEnd = Collections.min(newest.values()) - OUT_OF_ORDERNESS_MS - 1;
+        Map<String, long[]> times = new LinkedHashMap<>();
+        wind.forEach((k, v) -> {
+            long[] t = new long[v.length];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = day(i);
+            }
+            times.put(k, t);
+        });
+        Map<String, Map<String, double[]>> expected = new HashMap<>();
+        for (Job job : jobs) {
+            expected.put(job.mode, ReliabilityFixtures.expected(bundle, times, wind, lastEnd,
+                    job.mode.equals("stateful")));
+        }
+        for (Job job : jobs) {
+            int want = expected.get(job.mode).size();
+            await(want + " forecasts of " + job.mode, RECOVERY_TIMEOUT,
+                    () -> reader.forecasts(job.forecasts).size() >= want
+                            && reader.deadLetters(job.deadLetters).size() >= expectedLetters.size());
+        }
+        // Two more checkpoints: anything duplicated would be committed by now.
+        Thread.sleep(6_000);
+
+        PointParser parser = new PointParser(PointFormat.JSON);
+        StringBuilder figures = new StringBuilder();
+        figures.append(String.format("seed %d, %d s streaming, %d days x %d stations, %d records sent "
+                        + "(%d bad), TaskManager kills %d, broker kill %s%n", SEED, STREAM_SECONDS,
+                wind.values().iterator().next().length, wind.size(), sent.size(),
+                expectedLetters.size(), KILLS, BROKER_KILL));
+        Map<String, List<String>> problems = new LinkedHashMap<>();
+        for (Job job : jobs) {
+            List<Received<Forecast>> got = reader.forecasts(job.forecasts);
+            List<String> p = new ArrayList<>(ReliabilityFixtures.compare(got, expected.get(job.mode)));
+            long duplicates = p.stream().filter(s -> s.startsWith("duplicate")).count();
+            long missing = p.stream().filter(s -> s.startsWith("missing")).count();
+            // Dead letters: every bad record exactly once, nothing else.
+            Map<String, Integer> letters = new HashMap<>();
+            Map<String, Integer> byReason = new TreeMap<>();
+            for (Received<DeadLetter> r : reader.deadLetters(job.deadLetters)) {
+                DeadLetter d = r.value();
+                byReason.merge(d.reason(), 1, Integer::sum);
+                String id = d.offset() >= 0
+                        ? "offset " + d.partition() + "/" + d.offset()
+                        : "point " + pointOf(parser, d);
+                if (!d.reason().equals(expectedLetters.get(id))) {
+                    p.add("unexpected dead letter " + id + " " + d.reason() + ": " + d.detail());
+                }
+                if (letters.merge(id, 1, Integer::sum) == 2) {
+                    p.add("duplicate dead letter " + id);
+                }
+            }
+            expectedLetters.keySet().stream().filter(id -> !letters.containsKey(id))
+                    .forEach(id -> p.add("missing dead letter " + id));
+            long restarts = cluster.numRestarts(job.id);
+            figures.append(String.format("%s: forecasts expected %d, received %d, duplicates %d, "
+                            + "missing %d; dead letters %s; restarts %d; checkpoints %d%n",
+                    job.mode, expected.get(job.mode).size(), got.size(), duplicates, missing, byReason,
+                    restarts, cluster.completedCheckpoints(job.id)));
+            for (String f : cluster.failures(job.id)) {
+                figures.append("  failure ").append(f).append('\n');
+            }
+            problems.put(job.mode, p);
+            assertThat(restarts).as(job.mode + " restarts (every TaskManager kill fails the job over)")
+                    .isGreaterThanOrEqualTo(KILLS);
+        }
+        figures.append("event, job, detected after (ms), all tasks running after (ms), "
+                + "first new forecast committed after (ms), restarts\n");
+        for (Recovery r : recoveries) {
+            figures.append(String.format("%s, %s, %d, %d, %d, %d%n", r.event, r.mode, r.detectedMs,
+                    r.runningMs, r.firstForecastMs, r.restarts));
+        }
+        LOG.info("fault injection figures:\n{}", figures);
+        Path report = StandaloneCluster.DEPLOY.resolve("target/reliability");
+        Files.createDirectories(report);
+        Files.writeString(report.resolve("fault-injection-" + Instant.now().toString().replace(':', '-') + ".txt"),
+                figures.toString(), StandardCharsets.UTF_8);
+        problems.forEach((mode, p) -> assertThat(p).as(mode + " job: forecasts and dead letters").isEmpty());
+    }
+
+    private static SensorPoint pointOf(PointParser parser, DeadLetter d) {
+        ParsedPoint p = parser.parse("dead-letters", -1, -1, d.key() == null ? null
+                : d.key().getBytes(StandardCharsets.UTF_8), d.raw());
+        return p.isPoint() ? p.point() : null;
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    static void await(String what, Duration timeout, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                last = e; // The REST API may not answer while the cluster recovers.
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what
+                + (last == null ? "" : " (last error: " + last + ")"));
+    }
+}

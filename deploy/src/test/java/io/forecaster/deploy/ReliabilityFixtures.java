@@ -1,0 +1,269 @@
+package io.forecaster.deploy;
+
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.wire.DeadLetterCodec;
+import io.forecaster.connectors.wire.ForecastCodec;
+import io.forecaster.model.BundleMetadata;
+import io.forecaster.model.Dl4jBundles;
+import io.forecaster.model.HyperParams;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.NetworkFactory;
+import io.forecaster.model.Scaling;
+import io.forecaster.model.data.SeriesCsv;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the reliability tests share: the wind data, a model bundle, the forecasts the model gives
+ * offline, Kafka client settings and a background read_committed reader of the output topics.
+ */
+final class ReliabilityFixtures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReliabilityFixtures.class);
+
+    static final Path WIND =
+            StandaloneCluster.ROOT.getParent().resolve("shared/data/wind-ireland/wind_daily_long.csv");
+    static final long DAY = Duration.ofDays(1).toMillis();
+    static final Instant FIRST_DAY = Instant.parse("1961-01-01T00:00:00Z");
+    static final int W = 60;
+    /** Same engine in the job and here; only the summation order may differ (Vector API or not). */
+    static final double TOLERANCE = 1e-4;
+
+    private ReliabilityFixtures() {}
+
+    static long day(int i) {
+        return FIRST_DAY.toEpochMilli() + i * DAY;
+    }
+
+    /** The 12 wind stations, their first {@code days} daily values each, in file order. */
+    static Map<String, double[]> wind(int days) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        SeriesCsv.readByKey(WIND, "value", "key").forEach((k, v) -> {
+            if (v.length < days) {
+                throw new IllegalArgumentException(k + " has only " + v.length + " days");
+            }
+            out.put(k, Arrays.copyOf(v, days));
+        });
+        return out;
+    }
+
+    /** A seed-architecture network with random weights (seed 42) saved as a bundle. */
+    static ModelBundle writeBundle(Path file) throws IOException {
+        HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
+        BundleMetadata metadata = new BundleMetadata(
+                ModelBundle.FORMAT_VERSION, "random-seed-42", hp, W, "window",
+                new Scaling(10.0, 5.0), null, "reliability tests: NetworkFactory.build(SEED, 42)",
+                Map.of(), "2026-01-01T00:00:00Z");
+        ModelBundle bundle = Dl4jBundles.fromNetwork(NetworkFactory.build(hp, 42L), metadata);
+        bundle.save(file);
+        return bundle;
+    }
+
+    /** "key@windowEnd" of a forecast. */
+    static String id(String key, long windowEnd) {
+        return key + "@" + windowEnd;
+    }
+
+    /**
+     * The forecasts the job must give for each key's accepted points (event times and values in
+     * event-time order) for every window ending at or before {@code lastEnd}.
+     *
+     * @param stateful stateful mode (the model run over the whole series) or window mode
+     */
+    static Map<String, double[]> expected(ModelBundle bundle, Map<String, long[]> times,
+            Map<String, double[]> values, long lastEnd, boolean stateful) {
+        Map<String, double[]> out = new HashMap<>();
+        try (Predictor p = Engines.open("fast", bundle)) {
+            values.forEach((k, v) -> {
+                long[] t = times.get(k);
+                float[] all = new float[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    all[i] = (float) v[i];
+                }
+                int windows = 0;
+                while (windows + W <= v.length && t[windows + W - 1] <= lastEnd) {
+                    windows++;
+                }
+                if (windows == 0) {
+                    return;
+                }
+                float[][] predictions;
+                if (stateful) {
+                    float[] perStep = p.predict(new float[][] {Arrays.copyOf(all, windows + W - 1)})[0];
+                    predictions = new float[windows][];
+                    for (int s = 0; s < windows; s++) {
+                        predictions[s] = Arrays.copyOfRange(perStep, s, s + W);
+                    }
+                } else {
+                    float[][] in = new float[windows][];
+                    for (int s = 0; s < windows; s++) {
+                        in[s] = Arrays.copyOfRange(all, s, s + W);
+                    }
+                    predictions = p.predict(in);
+                }
+                for (int s = 0; s < windows; s++) {
+                    double[] d = new double[W];
+                    for (int i = 0; i < W; i++) {
+                        d[i] = predictions[s][i];
+                    }
+                    out.put(id(k, t[s + W - 1]), d);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Equal within the engines' tolerance, NaN equal to NaN and each infinity to itself. */
+    static boolean close(double got, double want) {
+        if (Double.isNaN(want) || Double.isInfinite(want)) {
+            return Double.compare(got, want) == 0;
+        }
+        return Math.abs(got - want) <= TOLERANCE * (1 + Math.abs(want));
+    }
+
+    /** The differences between received and expected forecasts, as readable lines (empty: equal). */
+    static List<String> compare(List<Received<Forecast>> received, Map<String, double[]> expected) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Long> lastEnd = new HashMap<>();
+        for (Received<Forecast> r : received) {
+            Forecast f = r.value();
+            String id = id(f.sensorId(), f.windowEnd());
+            if (seen.merge(id, 1, Integer::sum) == 2) {
+                problems.add("duplicate " + id);
+            }
+            Long prev = lastEnd.put(f.sensorId(), f.windowEnd());
+            if (prev != null && prev >= f.windowEnd()) {
+                problems.add("out of order " + id + " after " + prev);
+            }
+            double[] want = expected.get(id);
+            if (want == null) {
+                problems.add("unexpected " + id);
+                continue;
+            }
+            for (int i = 0; i < W; i++) {
+                if (!close(f.predictions()[i], want[i])) {
+                    problems.add(id + " step " + i + ": job " + f.predictions()[i] + ", offline " + want[i]);
+                    break;
+                }
+            }
+        }
+        expected.keySet().stream().filter(id -> !seen.containsKey(id)).sorted()
+                .forEach(id -> problems.add("missing " + id));
+        return problems;
+    }
+
+    static Properties producerProperties(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return p;
+    }
+
+    /** A record read from an output topic and the wall-clock time it became visible here. */
+    record Received<T>(T value, long arrivedAt) {}
+
+    /**
+     * Reads forecast and dead-letter topics read_committed from the beginning in a thread of its
+     * own, keeping every record with its arrival time, until closed. Survives broker restarts.
+     */
+    static final class OutputReader implements AutoCloseable {
+        private final Map<String, List<Received<Forecast>>> forecasts = new HashMap<>();
+        private final Map<String, List<Received<DeadLetter>>> deadLetters = new HashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile Throwable error;
+
+        OutputReader(String bootstrap, List<String> forecastTopics, List<String> deadLetterTopics,
+                int partitions) {
+            List<TopicPartition> assigned = new ArrayList<>();
+            for (String t : forecastTopics) {
+                forecasts.put(t, new CopyOnWriteArrayList<>());
+                for (int p = 0; p < partitions; p++) {
+                    assigned.add(new TopicPartition(t, p));
+                }
+            }
+            for (String t : deadLetterTopics) {
+                deadLetters.put(t, new CopyOnWriteArrayList<>());
+                assigned.add(new TopicPartition(t, 0));
+            }
+            Properties p = new Properties();
+            p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+            thread = new Thread(() -> {
+                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+                    c.assign(assigned);
+                    c.seekToBeginning(assigned);
+                    while (running) {
+                        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                            long now = System.currentTimeMillis();
+                            if (forecasts.containsKey(r.topic())) {
+                                forecasts.get(r.topic()).add(new Received<>(ForecastCodec.fromJson(r.value()), now));
+                            } else {
+                                deadLetters.get(r.topic()).add(new Received<>(DeadLetterCodec.fromJson(r.value()), now));
+                            }
+                        }
+                    }
+                } catch (Throwable t) {
+                    error = t;
+                    LOG.error("output reader failed", t);
+                }
+            }, "output-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        List<Received<Forecast>> forecasts(String topic) {
+            check();
+            return List.copyOf(forecasts.get(topic));
+        }
+
+        List<Received<DeadLetter>> deadLetters(String topic) {
+            check();
+            return List.copyOf(deadLetters.get(topic));
+        }
+
+        private void check() {
+            if (error != null) {
+                throw new IllegalStateException("output reader failed", error);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.forecaster.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real standalone Flink session cluster for one test class, run by {@code deploy/cluster.sh}
+ * with its own copy of {@code deploy/conf} (free ports, its own work folder): JobManager and
+ * TaskManagers are separate processes, which {@link #killTaskManagers()} kills with SIGKILL.
+ */
+final class StandaloneCluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneCluster.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final Path DEPLOY = Path.of("").toAbsolutePath();
+    static final Path ROOT = DEPLOY.getParent();
+
+    private final Path work;
+    private final Path conf;
+    private final String rest;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private boolean started;
+
+    private StandaloneCluster(Path work, Path conf, String rest) {
+        this.work = work;
+        this.conf = conf;
+        this.rest = rest;
+    }
+
+    /**
+     * Starts a JobManager and one TaskManager.
+     *
+     * @param work the test's temporary folder (config, logs, pids, checkpoints)
+     * @param slots task slots per TaskManager
+     * @param extraConfig flat {@code key: value} lines appended to the config
+     */
+    static StandaloneCluster start(Path work, int slots, Map<String, String> extraConfig)
+            throws Exception {
+        Path conf = work.resolve("conf");
+        Files.createDirectories(conf);
+        for (String f : List.of("log4j.properties", "log4j-cli.properties")) {
+            Files.copy(DEPLOY.resolve("conf").resolve(f), conf.resolve(f));
+        }
+        int restPort = freePort();
+        StringBuilder config =
+                new StringBuilder(
+                        Files.readString(DEPLOY.resolve("conf/config.yaml"))
+                                .replace("port: 8081", "port: " + restPort)
+                                .replace("port: 6123", "port: " + freePort())
+                                .replace("numberOfTaskSlots: 2", "numberOfTaskSlots: " + slots)
+                                .replace("interval: 10s", "interval: 2s")
+                                .replace("/tmp/forecaster-cluster", work.toString()));
+        extraConfig.forEach((k, v) -> config.append(k).append(": ").append(v).append('\n'));
+        Files.writeString(conf.resolve("config.yaml"), config);
+        StandaloneCluster cluster =
+                new StandaloneCluster(work, conf, "http://127.0.0.1:" + restPort);
+        cluster.started = true;
+        try {
+            cluster.run(Duration.ofMinutes(3), "start");
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** Submits the job jar with Flink's CLI and returns the job id. */
+    String submit(Path jar, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("submit", jar.toString()));
+        command.addAll(args);
+        return match(run(Duration.ofMinutes(3), command), "JobID ([0-9a-f]{32})");
+    }
+
+    /** GET on the REST API, as JSON. */
+    JsonNode rest(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(rest + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + " -> " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** True when the job is RUNNING and so is every task of every vertex. */
+    boolean allTasksRunning(String jobId) throws IOException, InterruptedException {
+        JsonNode job = rest("/jobs/" + jobId);
+        if (!"RUNNING".equals(job.path("state").asText())) {
+            return false;
+        }
+        for (JsonNode v : job.path("vertices")) {
+            if (!"RUNNING".equals(v.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The job state (RUNNING, RESTARTING, FAILED, ...). */
+    String jobState(String jobId) throws IOException, InterruptedException {
+        return rest("/jobs/" + jobId).path("state").asText();
+    }
+
+    /** The job's {@code numRestarts} metric (the REST metric cache may lag a second). */
+    long numRestarts(String jobId) throws IOException, InterruptedException {
+        for (JsonNode m : rest("/jobs/" + jobId + "/metrics?get=numRestarts")) {
+            return m.path("value").asLong();
+        }
+        throw new IOException("no numRestarts metric for job " + jobId);
+    }
+
+    /** Failures the JobManager recorded for the job (exception history), newest first. */
+    List<String> failures(String jobId) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : rest("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
+            out.add(e.path("timestamp").asLong() + " " + e.path("exceptionName").asText()
+                    + " on " + e.path("taskManagerId").asText("?") + ": "
+                    + firstLine(e.path("stacktrace").asText()));
+        }
+        return out;
+    }
+
+    /** Timestamps (epoch ms) of the failures the JobManager recorded, newest first. */
+    List<Long> failureTimes(String jobId) throws IOException, InterruptedException {
+        List<Long> out = new ArrayList<>();
+        for (JsonNode e : rest("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
+            out.add(e.path("timestamp").asLong());
+        }
+        return out;
+    }
+
+    /** Completed checkpoints of the job. */
+    long completedCheckpoints(String jobId) throws IOException, InterruptedException {
+        return rest("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    /** Kills every live TaskManager process with {@code kill -9}; returns their pids. */
+    List<Long> killTaskManagers() throws Exception {
+        List<Long> killed = new ArrayList<>();
+        try (Stream<Path> pids = Files.list(work.resolve("cluster/pid"))) {
+            for (Path f : pids.filter(p -> p.getFileName().toString().startsWith("taskmanager-")).toList()) {
+                long pid = Long.parseLong(Files.readString(f).strip());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    sigkill(pid);
+                    killed.add(pid);
+                }
+                Files.delete(f);
+            }
+        }
+        assertThat(killed).as("live TaskManagers to kill").isNotEmpty();
+        LOG.info("killed TaskManager(s) {} with SIGKILL", killed);
+        return killed;
+    }
+
+    /** Starts one more TaskManager ({@code cluster.sh start-taskmanager}). */
+    void startTaskManager() throws Exception {
+        run(Duration.ofMinutes(1), "start-taskmanager");
+    }
+
+    /** Sends SIGKILL with {@code kill -9} and waits until the process is gone. */
+    static void sigkill(long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -9 " + pid).isZero();
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+    }
+
+    String run(Duration timeout, String... args) throws Exception {
+        return run(timeout, List.of(args));
+    }
+
+    /** Runs deploy/cluster.sh with this cluster's config and work folder; fails on a non-zero exit. */
+    String run(Duration timeout, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(DEPLOY.resolve("cluster.sh").toString());
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("FLINK_CONF_DIR", conf.toString());
+        env.put("FORECASTER_CLUSTER_DIR", work.resolve("cluster").toString());
+        env.put("REST", rest);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("cluster.sh " + args + " timed out");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        LOG.info("cluster.sh {} ->\n{}", args.get(0), text);
+        assertThat(p.exitValue()).as("cluster.sh " + args + " exit code; output:\n" + text).isZero();
+        return text;
+    }
+
+    /** Stops every process the cluster script started (also after a failed start). */
+    @Override
+    public void close() throws Exception {
+        if (started) {
+            started = false;
+            run(Duration.ofMinutes(2), "stop");
+        }
+    }
+
+    static String match(String output, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(output);
+        assertThat(m.find()).as("/" + regex + "/ in:\n" + output).isTrue();
+        return m.group(1);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
