@@ -20,6 +20,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.HtmlFormatter;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.ParameterTool;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * Every setting of the forecasting job as a typed Flink {@link ConfigOption}, and one validated,
@@ -312,6 +313,18 @@ public final class ForecastOptions implements Serializable {
                     "option " + option.key() + " has an invalid value '" + raw + "': "
                             + e.getMessage(), e);
         }
+    }
+
+    /** An option's default as a user would type it ("(required)" when it has none). */
+    public static String defaultText(ConfigOption<?> option) {
+        if (!option.hasDefaultValue()) {
+            return "(required)";
+        }
+        Object d = option.defaultValue();
+        if (d instanceof Duration duration) {
+            return TimeUtils.formatWithHighestUnit(duration);
+        }
+        return d instanceof Enum<?> e ? e.name() : String.valueOf(d);
     }
 
     /** An option's description as plain text. */

@@ -50,8 +50,9 @@ public final class RunCommand implements Callable<Integer> {
     public static List<String> optionTable() {
         List<String> lines = new ArrayList<>();
         for (ConfigOption<?> o : ForecastOptions.ALL) {
-            String def = o.hasDefaultValue() ? String.valueOf(o.defaultValue()) : "(required)";
-            String line = "  --" + o.key() + "  [" + def + "]%n      " + ForecastOptions.describe(o);
+            String line =
+                    "  --" + o.key() + "  [" + ForecastOptions.defaultText(o) + "]%n      "
+                            + ForecastOptions.describe(o);
             lines.add(line.replace("%", "%%").replace("%%n", "%n"));
         }
         return lines;

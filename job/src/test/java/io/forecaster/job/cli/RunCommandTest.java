@@ -56,6 +56,8 @@ class RunCommandTest {
                 .contains("--window.size  [60]")
                 .contains("--mode  [WINDOW]")
                 .contains("--kafka.points.topic  [sensor-points]")
-                .contains("--model.path  [(required)]");
+                .contains("--model.path  [(required)]")
+                .contains("--inference.max-delay  [50 ms]")
+                .contains("--kafka.sink.delivery  [EXACTLY_ONCE]");
     }
 }
