@@ -18,6 +18,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link BatchedInferenceOperator}. */
+@SuppressWarnings("try") // the harness close() declares InterruptedException
 class BatchedInferenceOperatorTest {
 
     static final String ENGINE = "fast";

@@ -16,6 +16,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link OrderedSlidingWindow}. */
+@SuppressWarnings("try") // the harness close() declares InterruptedException
 class OrderedSlidingWindowTest {
 
     static final long BEGINNING = 1_000_000L;
