@@ -74,4 +74,17 @@ class ImportCommandTest {
         assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
         assertThat(r.err()).contains("neither a TF.js model.json nor a Keras HDF5 file");
     }
+
+    @Test
+    void refusesKeras3ArchivesWithAHint(@TempDir Path dir) throws IOException {
+        Path keras = dir.resolve("model.keras");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(keras))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("config.json"));
+            zip.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Run r = run(keras.toString(), "--out", dir.resolve("x.zip").toString());
+        assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
+        assertThat(r.err()).contains("Keras 3 .keras format").contains("model.save(\"model.h5\")");
+    }
 }
