@@ -87,6 +87,31 @@ class SchemasTest {
     }
 
     @Test
+    void pointRecordsRoundTripInBothFormatsAndKeepPre1970TimesOutOfTheTimestamp() {
+        SensorPoint old = new SensorPoint("VAL", -283_996_800_000L, 13.67); // 1961
+        SensorPoint recent = new SensorPoint("BEL", 1_700_000_000_000L, -1.25);
+        for (PointFormat f : PointFormat.values()) {
+            PointSerializationSchema out = new PointSerializationSchema("points", f);
+            PointDeserializationSchema in = new PointDeserializationSchema(new PointParser(f));
+            for (SensorPoint p : List.of(old, recent)) {
+                ProducerRecord<byte[], byte[]> r = out.serialize(p, null, null);
+                assertThat(r.timestamp()).isEqualTo(p.eventTime() >= 0 ? p.eventTime() : null);
+                List<ParsedPoint> back = new ArrayList<>();
+                in.deserialize(new ConsumerRecord<>("points", 0, 0L, r.key(), r.value()), new Collector<>() {
+                    @Override
+                    public void collect(ParsedPoint x) {
+                        back.add(x);
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+                assertThat(back).containsExactly(ParsedPoint.of(p));
+            }
+        }
+    }
+
+    @Test
     void deadLetterRecordsKeepTheOriginalKey() {
         DeadLetter d = new DeadLetter("points", 0, 1L, "VAL", new byte[] {9}, "empty", "x", 77L);
         ProducerRecord<byte[], byte[]> r = new DeadLetterSerializationSchema("dlq").serialize(d, null, null);
