@@ -1,6 +1,7 @@
 package io.forecaster.model.keras;
 
 import io.forecaster.model.HyperParams;
+
 import java.util.Arrays;
 
 /**
@@ -8,8 +9,8 @@ import java.util.Arrays;
  * io.forecaster.model.NetworkFactory} builds, layer by layer in network order:
  *
  * <ul>
- *   <li>Conv1D: bias [F], then the kernel as DL4J's conv1d kernel reads it: flat [k][nIn][F],
- *       which is Keras's kernel [k, nIn, F] in row-major order, unchanged;
+ *   <li>Conv1D: bias [F], then the kernel as DL4J's conv1d kernel reads it: flat [k][nIn][F], which
+ *       is Keras's kernel [k, nIn, F] in row-major order, unchanged;
  *   <li>LSTM: input weights [nIn, 4u], recurrent weights [u, 4u] (both column-major), bias [4u];
  *       the gate blocks go from Keras's i|f|c|o to DL4J's c|f|o|i;
  *   <li>Dense: kernel [nIn, nOut] column-major (Keras's is row-major), then bias [nOut].

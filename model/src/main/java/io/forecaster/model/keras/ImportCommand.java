@@ -2,20 +2,22 @@ package io.forecaster.model.keras;
 
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.HyperParams;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
 /**
- * {@code import}: turns a Keras model (TF.js layers format or Keras 2 HDF5) into a model bundle
- * the engines and the job load, after checking its architecture.
+ * {@code import}: turns a Keras model (TF.js layers format or Keras 2 HDF5) into a model bundle the
+ * engines and the job load, after checking its architecture.
  */
 @Command(
         name = "import",
@@ -33,10 +35,17 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "model.json, its directory, or a .h5 file.")
+    @Parameters(
+            index = "0",
+            paramLabel = "MODEL",
+            description = "model.json, its directory, or a .h5 file.")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "BUNDLE", description = "Bundle to write (.zip).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "Bundle to write (.zip).")
     Path out;
 
     @Option(
@@ -45,17 +54,22 @@ public final class ImportCommand implements Callable<Integer> {
             defaultValue = "400",
             description =
                     "Factor of the model's final Lambda(lambda x: x * FACTOR); Python code cannot"
-                            + " run here, so it is taken from this option (default: ${DEFAULT-VALUE}).")
+                        + " run here, so it is taken from this option (default: ${DEFAULT-VALUE}).")
     double lambdaScale;
 
     @Option(
             names = "--window",
             paramLabel = "W",
             defaultValue = "60",
-            description = "Window length the model was trained on, recorded in the bundle (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Window length the model was trained on, recorded in the bundle (default:"
+                            + " ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--model-id", paramLabel = "ID", description = "Model id (default: the file or directory name).")
+    @Option(
+            names = "--model-id",
+            paramLabel = "ID",
+            description = "Model id (default: the file or directory name).")
     String modelId;
 
     @Override
@@ -90,8 +104,17 @@ public final class ImportCommand implements Callable<Integer> {
                 "read %s (%s%s)%n",
                 imported.model().file(),
                 imported.model().format(),
-                imported.model().kerasVersion() == null ? "" : ", " + imported.model().kerasVersion());
-        row(o, m.conv(), String.format(Locale.ROOT, "%d filters, kernel %d, causal, relu", hp.convFilters(), hp.kernelSize()));
+                imported.model().kerasVersion() == null
+                        ? ""
+                        : ", " + imported.model().kerasVersion());
+        row(
+                o,
+                m.conv(),
+                String.format(
+                        Locale.ROOT,
+                        "%d filters, kernel %d, causal, relu",
+                        hp.convFilters(),
+                        hp.kernelSize()));
         row(o, m.lstm1(), hp.lstm1Units() + " units, return sequences");
         row(o, m.lstm2(), hp.lstm2Units() + " units, return sequences");
         row(o, m.dense1(), hp.dense1Units() + " units, relu");

@@ -2,6 +2,14 @@ package io.forecaster.model.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +18,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
-import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a Keras 2 HDF5 model file ({@code model.save("x.h5")}) through DL4J's Keras-import HDF5
@@ -56,7 +58,7 @@ public final class KerasH5Reader {
                                 layer.path("config"),
                                 readLayerWeights(h5, nested, name)));
             }
-            return new KerasModelFile("keras-h5", file.toString(), version, layers);
+            return new KerasModelFile("keras-h5", file.toString(), List.of(), version, layers);
         } catch (UnsupportedKerasConfigurationException e) {
             throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -3,30 +3,35 @@ package io.forecaster.model.keras;
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 
 /**
- * Turns a Keras model into a {@link ModelBundle}: reads it ({@link TfjsLayersReader} for the
- * TF.js layers format, {@link KerasH5Reader} for Keras 2 HDF5), checks it is the architecture the
- * engines run ({@link SeedArchitecture}) and lays its weights out in DL4J's order. The bundle's
- * {@code source} records the file, its sha256 and how the Lambda was read; the scale lives in its
+ * Turns a Keras model into a {@link ModelBundle}: reads it ({@link TfjsLayersReader} for the TF.js
+ * layers format, {@link KerasH5Reader} for Keras 2 HDF5), checks it is the architecture the engines
+ * run ({@link SeedArchitecture}) and lays its weights out in DL4J's order. The bundle's {@code
+ * source} records the file, its sha256 and how the Lambda was read; the scale lives in its
  * hyper-parameters. Inputs are fed raw (identity {@link Scaling}), as the course does.
  */
 public final class KerasImporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(KerasImporter.class);
-    private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] HDF5_SIGNATURE = {
+        (byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'
+    };
 
     /**
      * How to import.
@@ -45,7 +50,8 @@ public final class KerasImporter {
     }
 
     /** The import's result: the bundle and what was matched to make it. */
-    public record Imported(ModelBundle bundle, KerasModelFile model, SeedArchitecture.Matched matched) {}
+    public record Imported(
+            ModelBundle bundle, KerasModelFile model, SeedArchitecture.Matched matched) {}
 
     private KerasImporter() {}
 
@@ -61,12 +67,19 @@ public final class KerasImporter {
                         + " "
                         + file.toAbsolutePath().normalize()
                         + " (sha256 "
-                        + sha256(file)
-                        + (model.kerasVersion() == null ? "" : ", keras_version " + model.kerasVersion())
+                        + sha256(file, model.weightFiles())
+                        + (model.weightFiles().isEmpty()
+                                ? ""
+                                : " with its " + model.weightFiles().size() + " weight files")
+                        + (model.kerasVersion() == null
+                                ? ""
+                                : ", keras_version " + model.kerasVersion())
                         + "); "
                         + String.join("; ", matched.notes());
         String modelId =
-                options.modelId() != null ? options.modelId() : defaultModelId(file, model.format());
+                options.modelId() != null
+                        ? options.modelId()
+                        : defaultModelId(file, model.format());
         BundleMetadata metadata =
                 new BundleMetadata(
                         ModelBundle.FORMAT_VERSION,
@@ -107,8 +120,7 @@ public final class KerasImporter {
         if (head.length > 0 && (head[0] == '{' || Character.isWhitespace(head[0]))) {
             return TfjsLayersReader.read(file);
         }
-        throw new IOException(
-                file + " is neither a TF.js model.json nor a Keras HDF5 file (.h5)");
+        throw new IOException(file + " is neither a TF.js model.json nor a Keras HDF5 file (.h5)");
     }
 
     private static String defaultModelId(Path file, String format) {
@@ -122,18 +134,24 @@ public final class KerasImporter {
         return id.isBlank() ? "keras" : id;
     }
 
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        }
-    }
-
-    private static MessageDigest digest() {
+    /** Hex sha256 of the bytes of {@code file} followed by those of {@code more}. */
+    private static String sha256(Path file, List<String> more) throws IOException {
+        MessageDigest md;
         try {
-            return MessageDigest.getInstance("SHA-256");
+            md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        List<Path> files = new ArrayList<>(List.of(file));
+        more.forEach(f -> files.add(Path.of(f)));
+        byte[] buf = new byte[1 << 16];
+        for (Path f : files) {
+            try (InputStream in = Files.newInputStream(f)) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -1,11 +1,12 @@
 package io.forecaster.model.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.Map;
 
 /**
- * One layer of a Keras model as saved: its class name ("Conv1D", "LSTM", ...), its name, its
- * Keras config and its weights keyed by short name ("kernel", "recurrent_kernel", "bias").
+ * One layer of a Keras model as saved: its class name ("Conv1D", "LSTM", ...), its name, its Keras
+ * config and its weights keyed by short name ("kernel", "recurrent_kernel", "bias").
  */
 public record KerasLayer(
         String className, String name, JsonNode config, Map<String, KerasTensor> weights) {

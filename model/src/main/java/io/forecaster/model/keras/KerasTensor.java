@@ -3,8 +3,8 @@ package io.forecaster.model.keras;
 import java.util.Arrays;
 
 /**
- * One Keras weight as read from a file: its name, its shape and its values in row-major (C)
- * order, which is how both Keras HDF5 datasets and TF.js weight shards store them.
+ * One Keras weight as read from a file: its name, its shape and its values in row-major (C) order,
+ * which is how both Keras HDF5 datasets and TF.js weight shards store them.
  */
 public record KerasTensor(String name, int[] shape, float[] data) {
 

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Just enough of Python's {@code marshal} format to look inside the code object Keras stores for
- * a {@code Lambda} (base64 of {@code marshal.dumps(fn.__code__)}): the constants and the global
- * names it uses. Nothing is executed. Reads the code-object layouts of CPython 3.7 to 3.13.
+ * Just enough of Python's {@code marshal} format to look inside the code object Keras stores for a
+ * {@code Lambda} (base64 of {@code marshal.dumps(fn.__code__)}): the constants and the global names
+ * it uses. Nothing is executed. Reads the code-object layouts of CPython 3.7 to 3.13.
  */
 final class PythonMarshal {
 
@@ -107,8 +107,9 @@ final class PythonMarshal {
                     case '(', '[', '<', '>' -> sequence(in.getInt());
                     case ')' -> sequence(in.get() & 0xff);
                     case 'c' -> throw new IllegalArgumentException("nested code object");
-                    default -> throw new IllegalArgumentException(
-                            "marshal type '" + (char) type + "' at " + (in.position() - 1));
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "marshal type '" + (char) type + "' at " + (in.position() - 1));
                 };
         if (slot >= 0) {
             refs.set(slot, value);

@@ -1,20 +1,22 @@
 package io.forecaster.model.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Recognises the course's {@code Lambda(lambda x: x * 400)}. A Lambda carries Python code that
- * cannot run here, so the factor comes from an option (default 400) and the Lambda is accepted
- * only if it looks like that scaling: an anonymous {@code lambda}, no arguments or output shape,
- * and a body that references no global names and holds exactly one number, equal to the factor.
- * The body is read from the marshalled bytecode Keras stores (or the source text a TF.js-written
- * topology holds), never executed. {@code x * 400} and {@code x + 400} look alike at this level.
+ * cannot run here, so the factor comes from an option (default 400) and the Lambda is accepted only
+ * if it looks like that scaling: an anonymous {@code lambda}, no arguments or output shape, and a
+ * body that references no global names and holds exactly one number, equal to the factor. The body
+ * is read from the marshalled bytecode Keras stores (or the source text a TF.js-written topology
+ * holds), never executed. {@code x * 400} and {@code x + 400} look alike at this level.
  */
 final class ScalingLambda {
 
@@ -74,7 +76,8 @@ final class ScalingLambda {
         Matcher m = SOURCE.matcher(text);
         if (m.matches()) {
             double found = parse(lambda, m.group(2) != null ? m.group(2) : m.group(3));
-            return new Result(requireFactor(lambda, found, "its source text"), "matches its source text");
+            return new Result(
+                    requireFactor(lambda, found, "its source text"), "matches its source text");
         }
         if (text.contains("lambda")) {
             throw new UnsupportedKerasModelException(

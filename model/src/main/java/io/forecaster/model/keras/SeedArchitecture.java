@@ -1,18 +1,21 @@
 package io.forecaster.model.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
 import io.forecaster.model.HyperParams;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
 /**
- * Checks that a Keras model is the course's architecture, the one the engines run: Conv1D
- * (causal, stride 1, relu) → LSTM (return sequences) → LSTM (return sequences) → Dense (relu) →
- * Dense (relu) → Dense(1, linear) → optional scaling Lambda, on one input feature. Sizes (filters,
- * kernel width, units) may differ from the seed's. Anything else is refused with an {@link
+ * Checks that a Keras model is the course's architecture, the one the engines run: Conv1D (causal,
+ * stride 1, relu) → LSTM (return sequences) → LSTM (return sequences) → Dense (relu) → Dense (relu)
+ * → Dense(1, linear) → optional scaling Lambda, on one input feature. Sizes (filters, kernel width,
+ * units) may differ from the seed's. Anything else is refused with an {@link
  * UnsupportedKerasModelException} naming the layer, the option and the value.
  */
 public final class SeedArchitecture {
@@ -174,9 +177,12 @@ public final class SeedArchitecture {
         requireFalse(lstm, "return_state");
         requireFalse(lstm, "time_major");
         if (lstm.config().path("stateful").asBoolean(false)) {
-            notes.add(lstm.describe() + " was stateful in Keras; the engines start each window"
-                    + " from the zero state");
-            LOG.warn("{}: stateful = true ignored; windows start from the zero state",
+            notes.add(
+                    lstm.describe()
+                            + " was stateful in Keras; the engines start each window"
+                            + " from the zero state");
+            LOG.warn(
+                    "{}: stateful = true ignored; windows start from the zero state",
                     lstm.describe());
         }
     }

@@ -2,6 +2,7 @@ package io.forecaster.model.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the TensorFlow.js layers format: {@code model.json} (Keras topology + weights manifest)
- * and the binary weight shards it lists, which hold float32 little-endian values concatenated in
+ * Reads the TensorFlow.js layers format: {@code model.json} (Keras topology + weights manifest) and
+ * the binary weight shards it lists, which hold float32 little-endian values concatenated in
  * manifest order (a weight may straddle two shards). Both what TF.js's {@code model.save} writes
  * ({@code modelTopology = {class_name, config}}) and what {@code tensorflowjs_converter} writes
  * from a Keras file ({@code modelTopology = {model_config: ...}}) are read.
@@ -68,7 +69,19 @@ public final class TfjsLayersReader {
             throw new IOException(
                     modelJson + ": weights for layers not in the topology: " + weights.keySet());
         }
-        return new KerasModelFile("tfjs-layers", modelJson.toString(), version, layers);
+        return new KerasModelFile(
+                "tfjs-layers", modelJson.toString(), shards(modelJson, root), version, layers);
+    }
+
+    private static List<String> shards(Path modelJson, JsonNode root) {
+        Path dir = modelJson.toAbsolutePath().getParent();
+        List<String> files = new ArrayList<>();
+        for (JsonNode group : root.path("weightsManifest")) {
+            for (JsonNode p : group.path("paths")) {
+                files.add(dir.resolve(p.asText()).toString());
+            }
+        }
+        return files;
     }
 
     /** Layer name → short weight name → tensor, from every manifest group. */
@@ -82,7 +95,10 @@ public final class TfjsLayersReader {
                 Path shard = dir.resolve(p.asText());
                 if (!Files.isRegularFile(shard)) {
                     throw new IOException(
-                            modelJson + " lists weight file " + p.asText() + ", not found at "
+                            modelJson
+                                    + " lists weight file "
+                                    + p.asText()
+                                    + ", not found at "
                                     + shard);
                 }
                 bytes.write(Files.readAllBytes(shard));
@@ -125,7 +141,9 @@ public final class TfjsLayersReader {
                 int slash = name.indexOf('/');
                 String layer = slash < 0 ? name : name.substring(0, slash);
                 byLayer.computeIfAbsent(layer, k -> new LinkedHashMap<>())
-                        .put(KerasConfigs.shortWeightName(name), new KerasTensor(name, shape, data));
+                        .put(
+                                KerasConfigs.shortWeightName(name),
+                                new KerasTensor(name, shape, data));
             }
             if (buf.hasRemaining()) {
                 throw new IOException(

@@ -18,15 +18,7 @@ public final class UnsupportedKerasModelException extends IllegalArgumentExcepti
      */
     public UnsupportedKerasModelException(
             String layer, String option, Object value, String supported) {
-        super(
-                "layer "
-                        + layer
-                        + ": "
-                        + option
-                        + " = "
-                        + value
-                        + " is not supported; "
-                        + supported);
+        super("layer " + layer + ": " + option + " = " + value + " is not supported; " + supported);
         this.layer = layer;
         this.option = option;
         this.value = String.valueOf(value);

@@ -3,11 +3,9 @@ package io.forecaster.model.keras;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.forecaster.model.Dl4jBundles;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
@@ -21,6 +19,11 @@ import org.junit.jupiter.api.Timeout;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Cross-checks the HDF5 fixture with DL4J's own Keras import (its layer mapping and gate
@@ -56,7 +59,9 @@ class Dl4jKerasImportCrossCheckTest {
      */
     private static String modelJsonWithoutOrthogonalInit() throws Exception {
         try (Hdf5Archive h5 = new Hdf5Archive(KerasFixtures.h5Model().toString())) {
-            ObjectNode config = (ObjectNode) KerasFixtures.JSON.readTree(h5.readAttributeAsJson("model_config"));
+            ObjectNode config =
+                    (ObjectNode)
+                            KerasFixtures.JSON.readTree(h5.readAttributeAsJson("model_config"));
             config.put("keras_version", h5.readAttributeAsString("keras_version"));
             config.put("backend", "tensorflow");
             return config.toString().replace("\"Orthogonal\"", "\"GlorotUniform\"");

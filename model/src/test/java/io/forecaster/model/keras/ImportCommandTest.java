@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.forecaster.model.ModelBundle;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Tests for {@link ImportCommand}. */
 class ImportCommandTest {
@@ -31,8 +35,15 @@ class ImportCommandTest {
     @Test
     void importsTheTfjsDirectoryIntoABundle(@TempDir Path dir) throws IOException {
         Path bundle = dir.resolve("course.zip");
-        Run r = run(KerasFixtures.tfjsModel().getParent().toString(), "--out", bundle.toString(),
-                "--model-id", "course", "--window", "30");
+        Run r =
+                run(
+                        KerasFixtures.tfjsModel().getParent().toString(),
+                        "--out",
+                        bundle.toString(),
+                        "--model-id",
+                        "course",
+                        "--window",
+                        "30");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
                 .contains("lstm_1", "Conv1D", "x * 400")
@@ -63,7 +74,9 @@ class ImportCommandTest {
 
         assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
         assertThat(r.err())
-                .contains("import: error: layer 'lstm' (LSTM): recurrent_activation = \"hard_sigmoid\"");
+                .contains(
+                        "import: error: layer 'lstm' (LSTM): recurrent_activation ="
+                                + " \"hard_sigmoid\"");
         assertThat(bundle).doesNotExist();
     }
 

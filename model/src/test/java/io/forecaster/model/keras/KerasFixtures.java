@@ -2,9 +2,11 @@ package io.forecaster.model.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -91,7 +93,11 @@ final class KerasFixtures {
     static List<Case> referenceCases() {
         List<Case> cases = new ArrayList<>();
         for (JsonNode c : json(resource("reference.json")).path("cases")) {
-            cases.add(new Case(c.path("length").asInt(), matrix(c.path("inputs")), matrix(c.path("outputs"))));
+            cases.add(
+                    new Case(
+                            c.path("length").asInt(),
+                            matrix(c.path("inputs")),
+                            matrix(c.path("outputs"))));
         }
         return cases;
     }
@@ -112,7 +118,11 @@ final class KerasFixtures {
             for (int b = 0; b < c.outputs().length; b++) {
                 if (out[b].length != c.length()) {
                     throw new AssertionError(
-                            "window of " + c.length() + " steps gave " + out[b].length + " outputs");
+                            "window of "
+                                    + c.length()
+                                    + " steps gave "
+                                    + out[b].length
+                                    + " outputs");
                 }
                 for (int t = 0; t < c.length(); t++) {
                     double ref = c.outputs()[b][t];

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.engine.Engines;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +27,14 @@ class KerasH5ImportTest {
         assertThat(h5.model().layers())
                 .extracting(KerasLayer::className)
                 .containsExactly(
-                        "InputLayer", "Conv1D", "LSTM", "LSTM", "Dense", "Dense", "Dense", "Lambda");
+                        "InputLayer",
+                        "Conv1D",
+                        "LSTM",
+                        "LSTM",
+                        "Dense",
+                        "Dense",
+                        "Dense",
+                        "Lambda");
         assertThat(h5.model().layers().get(2).weights().get("kernel").name())
                 .as("LSTM weights nest under lstm_cell, as tf.keras 2.x names them")
                 .contains("lstm_cell");
@@ -37,7 +45,8 @@ class KerasH5ImportTest {
     @Test
     void givesTheSameNetworkAsTheTfjsFile() throws Exception {
         KerasImporter.Imported tfjs =
-                KerasImporter.importModel(KerasFixtures.tfjsModel(), KerasImporter.Options.DEFAULTS);
+                KerasImporter.importModel(
+                        KerasFixtures.tfjsModel(), KerasImporter.Options.DEFAULTS);
         assertThat(h5.bundle().params()).containsExactly(tfjs.bundle().params());
         assertThat(h5.bundle().metadata().hyperParams())
                 .isEqualTo(tfjs.bundle().metadata().hyperParams());

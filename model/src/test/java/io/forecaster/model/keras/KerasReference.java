@@ -1,9 +1,9 @@
 package io.forecaster.model.keras;
 
 /**
- * A plain forward pass with Keras's semantics on Keras-layout weights (conv kernel [k, 1, F],
- * LSTM gates i|f|c|o, row-major Dense kernels), in double precision: an oracle for the DL4J
- * layout that does not share any code with {@link Dl4jParamLayout}.
+ * A plain forward pass with Keras's semantics on Keras-layout weights (conv kernel [k, 1, F], LSTM
+ * gates i|f|c|o, row-major Dense kernels), in double precision: an oracle for the DL4J layout that
+ * does not share any code with {@link Dl4jParamLayout}.
  */
 final class KerasReference {
 

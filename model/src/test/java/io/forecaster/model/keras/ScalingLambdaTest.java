@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Tests for {@link ScalingLambda} (and {@link PythonMarshal}) on Lambda entries as Keras stores
@@ -53,7 +55,10 @@ class ScalingLambdaTest {
     @ParameterizedTest
     @MethodSource("pythonVersions")
     void refusesLambdasThatCallSomething(String python) {
-        assertThatThrownBy(() -> TIMES_400.check(lambda(bytecode(python, "tf.expand_dims(x, axis=-1)"))))
+        assertThatThrownBy(
+                        () ->
+                                TIMES_400.check(
+                                        lambda(bytecode(python, "tf.expand_dims(x, axis=-1)"))))
                 .isInstanceOfSatisfying(
                         UnsupportedKerasModelException.class,
                         e -> {
@@ -79,22 +84,30 @@ class ScalingLambdaTest {
         assertThat(TIMES_400.check(lambda("lambda y: 400*y")).factor()).isEqualTo(400.0);
         assertThatThrownBy(() -> TIMES_400.check(lambda("lambda x: tf.expand_dims(x, -1)")))
                 .isInstanceOf(UnsupportedKerasModelException.class)
-                .hasMessageContaining("layer 'lambda' (Lambda): function = \"lambda x: tf.expand_dims(x, -1)\"");
+                .hasMessageContaining(
+                        "layer 'lambda' (Lambda): function = \"lambda x: tf.expand_dims(x, -1)\"");
     }
 
     @Test
     void refusesNamedFunctionsArgumentsAndShapeChanges() {
-        assertThatThrownBy(() -> TIMES_400.check(lambda("scale", c -> c.put("function_type", "function"))))
+        assertThatThrownBy(
+                        () ->
+                                TIMES_400.check(
+                                        lambda("scale", c -> c.put("function_type", "function"))))
                 .hasMessageContaining("function_type = \"function\"");
         assertThatThrownBy(
                         () ->
                                 TIMES_400.check(
-                                        lambda("lambda x: x * 400", c -> c.putObject("arguments").put("k", 2))))
+                                        lambda(
+                                                "lambda x: x * 400",
+                                                c -> c.putObject("arguments").put("k", 2))))
                 .hasMessageContaining("arguments = {\"k\":2}");
         assertThatThrownBy(
                         () ->
                                 TIMES_400.check(
-                                        lambda("lambda x: x * 400", c -> c.putArray("output_shape").add(2))))
+                                        lambda(
+                                                "lambda x: x * 400",
+                                                c -> c.putArray("output_shape").add(2))))
                 .hasMessageContaining("output_shape = [2]");
     }
 
@@ -119,7 +132,8 @@ class ScalingLambdaTest {
         return lambda(function, c -> {});
     }
 
-    private static KerasLayer lambda(String function, java.util.function.Consumer<ObjectNode> edit) {
+    private static KerasLayer lambda(
+            String function, java.util.function.Consumer<ObjectNode> edit) {
         ObjectNode c = KerasFixtures.JSON.createObjectNode();
         c.put("name", "lambda");
         c.putArray("function").add(function).addNull().addNull();

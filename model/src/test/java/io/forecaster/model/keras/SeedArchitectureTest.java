@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tests for {@link SeedArchitecture}: variations of the TF.js fixture the engines cannot run are
@@ -40,13 +42,15 @@ class SeedArchitectureTest {
     @Test
     void modelWithoutLambdaGetsOutputScaleOne() {
         KerasModelFile noLambda = withLayers(fixture.layers().subList(0, 6));
-        assertThat(SeedArchitecture.check(noLambda, 400).hyperParams().outputScale()).isEqualTo(1.0);
+        assertThat(SeedArchitecture.check(noLambda, 400).hyperParams().outputScale())
+                .isEqualTo(1.0);
         assertThat(SeedArchitecture.check(noLambda, 400).lambda()).isNull();
     }
 
     @Test
     void refusesNonCausalPadding() {
-        assertRefused(edit(0, c -> c.put("padding", "same")), "'conv1d' (Conv1D)", "padding", "\"same\"");
+        assertRefused(
+                edit(0, c -> c.put("padding", "same")), "'conv1d' (Conv1D)", "padding", "\"same\"");
     }
 
     @Test
@@ -90,13 +94,25 @@ class SeedArchitectureTest {
 
     @Test
     void refusesBackwardsLstm() {
-        assertRefused(edit(2, c -> c.put("go_backwards", true)), "'lstm_1' (LSTM)", "go_backwards", "true");
+        assertRefused(
+                edit(2, c -> c.put("go_backwards", true)),
+                "'lstm_1' (LSTM)",
+                "go_backwards",
+                "true");
     }
 
     @Test
     void refusesOtherActivations() {
-        assertRefused(edit(3, c -> c.put("activation", "tanh")), "'dense' (Dense)", "activation", "\"tanh\"");
-        assertRefused(edit(5, c -> c.put("activation", "relu")), "'dense_2' (Dense)", "activation", "\"relu\"");
+        assertRefused(
+                edit(3, c -> c.put("activation", "tanh")),
+                "'dense' (Dense)",
+                "activation",
+                "\"tanh\"");
+        assertRefused(
+                edit(5, c -> c.put("activation", "relu")),
+                "'dense_2' (Dense)",
+                "activation",
+                "\"relu\"");
     }
 
     @Test
@@ -108,7 +124,8 @@ class SeedArchitectureTest {
     void refusesAnExtraLayer() {
         List<KerasLayer> layers = new ArrayList<>(fixture.layers());
         layers.add(2, layer("Dropout", "dropout", "{\"rate\": 0.2}"));
-        assertRefused(withLayers(layers), "'dropout' (Dropout) at position 2", "class_name", "Dropout");
+        assertRefused(
+                withLayers(layers), "'dropout' (Dropout) at position 2", "class_name", "Dropout");
     }
 
     @Test
@@ -116,26 +133,38 @@ class SeedArchitectureTest {
         List<KerasLayer> layers = new ArrayList<>(fixture.layers());
         layers.set(1, layer("Bidirectional", "bidirectional", "{\"merge_mode\": \"concat\"}"));
         assertRefused(
-                withLayers(layers), "'bidirectional' (Bidirectional) at position 1", "class_name", "Bidirectional");
+                withLayers(layers),
+                "'bidirectional' (Bidirectional) at position 1",
+                "class_name",
+                "Bidirectional");
     }
 
     @Test
     void refusesALambdaAnywhereButAfterTheOutput() {
         List<KerasLayer> layers = new ArrayList<>(fixture.layers());
         layers.add(0, layers.remove(6));
-        assertRefused(withLayers(layers), "'lambda' (Lambda) at position 0", "class_name", "Lambda");
+        assertRefused(
+                withLayers(layers), "'lambda' (Lambda) at position 0", "class_name", "Lambda");
     }
 
     @Test
     void refusesLayersAfterTheLambda() {
         List<KerasLayer> layers = new ArrayList<>(fixture.layers());
-        layers.add(layer("Dense", "dense_3", "{\"units\": 1, \"activation\": \"linear\", \"use_bias\": true}"));
+        layers.add(
+                layer(
+                        "Dense",
+                        "dense_3",
+                        "{\"units\": 1, \"activation\": \"linear\", \"use_bias\": true}"));
         assertRefused(withLayers(layers), "'dense_3' (Dense)", "class_name", "Dense");
     }
 
     @Test
     void refusesATruncatedModel() {
-        assertRefused(withLayers(fixture.layers().subList(0, 4)), "'dense' (Dense)", "next layer", "(none");
+        assertRefused(
+                withLayers(fixture.layers().subList(0, 4)),
+                "'dense' (Dense)",
+                "next layer",
+                "(none");
     }
 
     @Test
@@ -151,7 +180,12 @@ class SeedArchitectureTest {
 
     @Test
     void refusesFunctionalModels(@TempDir Path dir) throws IOException {
-        Path json = copyFixture(dir, root -> ((ObjectNode) root.path("modelTopology")).put("class_name", "Functional"));
+        Path json =
+                copyFixture(
+                        dir,
+                        root ->
+                                ((ObjectNode) root.path("modelTopology"))
+                                        .put("class_name", "Functional"));
         assertThatThrownBy(() -> TfjsLayersReader.read(json))
                 .isInstanceOf(UnsupportedKerasModelException.class)
                 .hasMessageContaining("layer model: class_name = Functional");
@@ -163,7 +197,11 @@ class SeedArchitectureTest {
                 copyFixture(
                         dir,
                         root ->
-                                ((ObjectNode) root.path("weightsManifest").get(0).path("weights").get(0))
+                                ((ObjectNode)
+                                                root.path("weightsManifest")
+                                                        .get(0)
+                                                        .path("weights")
+                                                        .get(0))
                                         .putObject("quantization")
                                         .put("dtype", "uint8"));
         assertThatThrownBy(() -> TfjsLayersReader.read(json))
@@ -183,7 +221,8 @@ class SeedArchitectureTest {
                 .hasMessageContaining("weight 'dense_2/bias'");
     }
 
-    private static void assertRefused(KerasModelFile model, String layer, String option, String value) {
+    private static void assertRefused(
+            KerasModelFile model, String layer, String option, String value) {
         assertThatThrownBy(() -> SeedArchitecture.check(model, 400))
                 .isInstanceOfSatisfying(
                         UnsupportedKerasModelException.class,
@@ -207,7 +246,12 @@ class SeedArchitectureTest {
     }
 
     private static KerasModelFile withLayers(List<KerasLayer> layers) {
-        return new KerasModelFile(fixture.format(), fixture.file(), fixture.kerasVersion(), layers);
+        return new KerasModelFile(
+                fixture.format(),
+                fixture.file(),
+                fixture.weightFiles(),
+                fixture.kerasVersion(),
+                layers);
     }
 
     private static KerasLayer layer(String cls, String name, String configJson) {

@@ -7,7 +7,7 @@ import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
 import io.forecaster.model.engine.Engines;
-import java.nio.file.Path;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
 
 /** Tests for {@link KerasImporter} on the TF.js layers fixture, against TF.js's own outputs. */
 class TfjsImportTest {
@@ -25,7 +27,9 @@ class TfjsImportTest {
 
     @BeforeAll
     static void importFixture() throws Exception {
-        imported = KerasImporter.importModel(KerasFixtures.tfjsModel(), KerasImporter.Options.DEFAULTS);
+        imported =
+                KerasImporter.importModel(
+                        KerasFixtures.tfjsModel(), KerasImporter.Options.DEFAULTS);
     }
 
     @Test
@@ -52,7 +56,7 @@ class TfjsImportTest {
         assertThat(bundle.metadata().source())
                 .contains("tfjs-layers")
                 .contains(KerasFixtures.tfjsModel().getFileName().toString())
-                .containsPattern("sha256 [0-9a-f]{64}")
+                .containsPattern("sha256 [0-9a-f]{64} with its 2 weight files")
                 .contains("x * 400");
         assertThat(bundle.metadata().hyperParams().outputScale()).isEqualTo(400.0);
         assertThat(bundle.metadata().scaling()).isEqualTo(Scaling.IDENTITY);
@@ -67,7 +71,8 @@ class TfjsImportTest {
 
     @Test
     void lambdaScaleThatDisagreesWithTheLambdaSourceIsRefused() {
-        // The TF.js fixture's Lambda is readable source text ("x * 400"): another factor is refused,
+        // The TF.js fixture's Lambda is readable source text ("x * 400"): another factor is
+        // refused,
         // so the option cannot silently disagree with the model.
         assertThatThrownBy(
                         () ->
