@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -59,18 +60,31 @@ final class ScalingLambda {
                     lambda.describe(), "output_shape", shape, HINT + " (shape-preserving)");
         }
         JsonNode fn = c.path("function");
-        JsonNode code = fn.isArray() ? fn.path(0) : fn;
+        JsonNode code;
+        List<JsonNode> extras = new ArrayList<>();
         if (fn.isArray()) {
+            // Keras 2: [code, defaults, closure]
+            code = fn.path(0);
             for (int i = 1; i < fn.size(); i++) {
-                if (!fn.get(i).isNull()) {
-                    throw new UnsupportedKerasModelException(
-                            lambda.describe(), "function", fn, HINT + " (no defaults or closure)");
-                }
+                extras.add(fn.get(i));
+            }
+        } else if (fn.isObject() && "__lambda__".equals(fn.path("class_name").asText())) {
+            // Keras 3: {"class_name": "__lambda__", "config": {code, defaults, closure}}
+            code = fn.path("config").path("code");
+            extras.add(fn.path("config").path("defaults"));
+            extras.add(fn.path("config").path("closure"));
+        } else {
+            code = fn;
+        }
+        for (JsonNode extra : extras) {
+            if (!extra.isNull() && !extra.isMissingNode()) {
+                throw new UnsupportedKerasModelException(
+                        lambda.describe(), "function", fn, HINT + " (no defaults or closure)");
             }
         }
         if (!code.isTextual()) {
             throw new UnsupportedKerasModelException(
-                    lambda.describe(), "function", code.isMissingNode() ? "(missing)" : code, HINT);
+                    lambda.describe(), "function", fn.isMissingNode() ? "(missing)" : fn, HINT);
         }
         String text = code.asText();
         Matcher m = SOURCE.matcher(text);

@@ -78,6 +78,41 @@ class ScalingLambdaTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("pythonVersions")
+    void readsKeras3LambdaConfigs(String python) {
+        // Keras 3 wraps func_dump's triple: {"class_name": "__lambda__", "config": {...}}
+        KerasLayer keras3 =
+                lambda(
+                        "unused",
+                        c -> {
+                            ObjectNode fn = c.putObject("function");
+                            fn.put("class_name", "__lambda__");
+                            fn.putObject("config")
+                                    .put("code", bytecode(python, "x * 400"))
+                                    .putNull("defaults")
+                                    .putNull("closure");
+                            c.remove("function_type");
+                        });
+        assertThat(TIMES_400.check(keras3).factor()).isEqualTo(400.0);
+    }
+
+    @Test
+    void refusesKeras3NamedFunctions() {
+        KerasLayer named =
+                lambda(
+                        "unused",
+                        c ->
+                                c.putObject("function")
+                                        .put("module", "builtins")
+                                        .put("class_name", "function")
+                                        .put("config", "my_scale"));
+        assertThatThrownBy(() -> TIMES_400.check(named))
+                .isInstanceOf(UnsupportedKerasModelException.class)
+                .hasMessageContaining("layer 'lambda' (Lambda): function = {")
+                .hasMessageContaining("my_scale");
+    }
+
     @Test
     void readsSourceTextAsTfjsWritesIt() {
         assertThat(TIMES_400.check(lambda("lambda x: x * 400")).factor()).isEqualTo(400.0);
