@@ -37,8 +37,6 @@ class ReplayCommandITCase {
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
-    static final Path WIND = sharedData("wind-ireland/wind_daily_long.csv");
-
     /** A file of ../shared/data, looked for from the working directory upwards. */
     static Path sharedData(String file) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
@@ -54,7 +52,8 @@ class ReplayCommandITCase {
     @Test
     void replaysTheWindFileExactlyOnceWithKeysTimesAndPerKeyOrder() throws IOException {
         // The expected rows, read independently of the replay code.
-        List<String> lines = Files.readAllLines(WIND, StandardCharsets.UTF_8);
+        Path wind = sharedData("wind-ireland/wind_daily_long.csv");
+        List<String> lines = Files.readAllLines(wind, StandardCharsets.UTF_8);
         assertThat(lines.get(0)).isEqualTo("key,date,value");
         Map<String, Long> expected = new HashMap<>();
         for (String line : lines.subList(1, lines.size())) {
@@ -65,7 +64,9 @@ class ReplayCommandITCase {
         assertThat(lines.size() - 1).isEqualTo(78_888);
 
         String topic = KAFKA.createTopic("wind", 4);
-        Run run = replay("-b", KAFKA.bootstrapServers(), "-t", topic, "--no-progress", WIND.toString());
+        long sendStart = System.currentTimeMillis();
+        Run run = replay("-b", KAFKA.bootstrapServers(), "-t", topic, "--no-progress",
+                "--record-time", "EVENT", wind.toString());
         assertThat(run.exit).as(run.err).isZero();
         assertThat(run.out).contains("replayed 78,888 records (78,888 rows read");
 
@@ -81,6 +82,12 @@ class ReplayCommandITCase {
             SensorPoint s = p.point();
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(s.sensorId());
             got.merge(s.sensorId() + "|" + s.eventTime() + "|" + s.value(), 1L, Long::sum);
+            // Record timestamps: the event time from 1970 on; Kafka cannot store earlier ones.
+            if (s.eventTime() >= 0) {
+                assertThat(r.timestamp()).isEqualTo(s.eventTime());
+            } else {
+                assertThat(r.timestamp()).isGreaterThanOrEqualTo(sendStart);
+            }
             // One partition per key, and within it strictly increasing event times.
             assertThat(partitionOfKey.computeIfAbsent(s.sensorId(), k -> r.partition()))
                     .isEqualTo(r.partition());
