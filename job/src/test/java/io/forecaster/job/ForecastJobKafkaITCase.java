@@ -252,7 +252,7 @@ class ForecastJobKafkaITCase {
     @Test
     void everyForecastExactlyOnceAcrossAFailureAndRecovery() throws Exception {
         Topics t = topics();
-        FailOnce.reset(2 * DAYS * STATIONS / 3);
+        FailOnce.reset(DAYS * STATIONS / 2);
         StreamExecutionEnvironment env = env();
         ForecastRunner.build(
                 env,
@@ -290,8 +290,9 @@ class ForecastJobKafkaITCase {
     }
 
     /**
-     * Slows the stream down (so checkpoints complete while it flows) and throws once, at the
-     * first record after {@code after} records once a checkpoint has completed.
+     * Slows the stream down, more until the first checkpoint completes (so one completes while
+     * the stream flows, however loaded the machine), and throws once: at the first record after
+     * {@code after} records once a checkpoint has completed.
      */
     static final class FailOnce
             implements MapFunction<ParsedPoint, ParsedPoint>, CheckpointListener,
@@ -313,7 +314,7 @@ class ForecastJobKafkaITCase {
 
         @Override
         public ParsedPoint map(ParsedPoint p) throws Exception {
-            Thread.sleep(5);
+            Thread.sleep(CHECKPOINTED.get() ? 5 : 20);
             if (SEEN.incrementAndGet() > after && CHECKPOINTED.get()
                     && FAILURES.compareAndSet(0, 1)) {
                 throw new IllegalStateException("injected failure after " + after + " records");
