@@ -97,6 +97,7 @@ public final class Tailer {
             if (!pointParts.isEmpty()) { // an empty list would mean every assigned partition
                 c.seekToBeginning(pointParts);
             }
+            all.forEach(c::position); // look the start offsets up before the idle clock starts
             long lastRecord = System.nanoTime();
             BooleanSupplier maxReached = () -> o.max() > 0 && counted.getAsLong() >= o.max();
             while (true) {

@@ -72,7 +72,7 @@ class TailCommandITCase {
 
     @Test
     void printsTheCommittedForecastsAsJsonLines() throws Exception {
-        Run run = tail("--from", "beginning", "--format", "json", "--idle-timeout", "3s");
+        Run run = tail("--from", "beginning", "--format", "json", "--idle-timeout", "5s");
         assertThat(run.exit).as(run.err).isZero();
         List<String> lines = run.out.lines().toList();
         assertThat(lines).hasSize(5);
@@ -94,7 +94,7 @@ class TailCommandITCase {
         assertThat(lines.get(2)).contains(" A ", "14.0000");
         assertThat(run.err).contains("(max)");
 
-        Run b = tail("--from", "beginning", "--key", "B", "--idle-timeout", "2s");
+        Run b = tail("--from", "beginning", "--key", "B", "--idle-timeout", "5s");
         assertThat(b.out.lines().skip(1).toList()).hasSize(1).allMatch(l -> l.contains(" B "));
     }
 
