@@ -1,0 +1,146 @@
+package io.forecaster.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tests for the deploy files no engine runs here (Docker Compose, the Kubernetes
+ * FlinkDeployment, the Dockerfile) and for the standalone cluster's config.yaml: they parse, and
+ * their images, versions, ports, paths and job arguments agree with the build and each other.
+ */
+class DeployFilesTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Path DEPLOY = Path.of("").toAbsolutePath();
+    private static final Path ROOT = DEPLOY.getParent();
+    private static final String FLINK_IMAGE = "flink:" + System.getProperty("flink.version") + "-java17";
+    private static final String JOB_IMAGE = "forecaster-job:0.1.0";
+    private static final String JAR_IN_IMAGE = "/opt/flink/usrlib/forecaster-job.jar";
+
+    private static JsonNode yaml(String file) throws IOException {
+        return YAML.readTree(DEPLOY.resolve(file).toFile());
+    }
+
+    /** "--key value" pairs of a job's program arguments. */
+    private static Map<String, String> jobArgs(List<String> args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).startsWith("--")) {
+                out.put(args.get(i).substring(2), i + 1 < args.size() ? args.get(i + 1) : "");
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void dockerfileCopiesTheJarTheBuildMakesIntoTheFlinkImage() throws IOException {
+        List<String> lines = Files.readAllLines(DEPLOY.resolve("docker/Dockerfile"));
+        assertThat(lines).contains("FROM " + FLINK_IMAGE);
+        String jar = "job/target/" + System.getProperty("job.jar");
+        assertThat(lines).contains("COPY " + jar + " " + JAR_IN_IMAGE);
+        assertThat(lines).contains("COPY models/ /opt/flink/usrlib/models/");
+        // The paths copied are the build's: the job module names its shaded jar this way.
+        assertThat(Files.readString(ROOT.resolve("job/pom.xml")))
+                .contains("<shadedClassifierName>flink</shadedClassifierName>");
+        assertThat(ROOT.resolve("models/wind.zip")).exists();
+    }
+
+    @Test
+    void composeServicesAgreeOnImagesPortsAndAddresses() throws IOException {
+        JsonNode compose = yaml("docker-compose.yml");
+        JsonNode services = compose.get("services");
+        assertThat(iterable(services.fieldNames()))
+                .containsExactlyInAnyOrder("kafka", "jobmanager", "taskmanager", "client");
+
+        JsonNode kafka = services.get("kafka");
+        assertThat(kafka.get("image").asText())
+                .isEqualTo("apache/kafka:" + System.getProperty("kafka.version"));
+        JsonNode kafkaEnv = kafka.get("environment");
+        assertThat(kafkaEnv.get("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+        String advertised = kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS").asText();
+        assertThat(advertised).contains("PLAINTEXT://kafka:9092");
+        assertThat(kafka.get("ports").get(0).asText()).isEqualTo("127.0.0.1:9094:9094");
+        assertThat(advertised).contains("EXTERNAL://127.0.0.1:9094");
+
+        for (String flink : List.of("jobmanager", "taskmanager", "client")) {
+            assertThat(services.get(flink).get("image").asText()).as(flink).isEqualTo(JOB_IMAGE);
+        }
+        assertThat(services.get("jobmanager").at("/build/dockerfile").asText())
+                .isEqualTo("deploy/docker/Dockerfile");
+        assertThat(services.get("jobmanager").get("ports").get(0).asText())
+                .isEqualTo("127.0.0.1:8081:8081");
+        for (String flink : List.of("jobmanager", "taskmanager")) {
+            assertThat(services.get(flink).at("/environment/FLINK_PROPERTIES").asText())
+                    .as(flink)
+                    .contains("jobmanager.rpc.address: jobmanager");
+        }
+
+        List<String> command =
+                List.of(services.get("client").get("command").asText().split("\\s+"));
+        assertThat(command.subList(0, 5))
+                .containsExactly("flink", "run", "-d", "-m", "jobmanager:8081");
+        assertThat(command).contains(JAR_IN_IMAGE);
+        Map<String, String> args = jobArgs(command);
+        assertThat(args).containsEntry("kafka.bootstrap.servers", "kafka:9092");
+        assertThat(args.get("model.path")).startsWith("/opt/flink/usrlib/models/");
+        assertThat(ROOT.resolve("models").resolve(Path.of(args.get("model.path")).getFileName()))
+                .exists();
+    }
+
+    @Test
+    void flinkDeploymentRunsTheSameJarAndArguments() throws IOException {
+        JsonNode dep = yaml("k8s/flink-deployment.yaml");
+        assertThat(dep.get("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
+        assertThat(dep.get("kind").asText()).isEqualTo("FlinkDeployment");
+        String[] v = System.getProperty("flink.version").split("\\.");
+        assertThat(dep.at("/spec/flinkVersion").asText()).isEqualTo("v" + v[0] + "_" + v[1]);
+        assertThat(dep.at("/spec/image").asText()).isEqualTo(JOB_IMAGE);
+        assertThat(dep.at("/spec/job/jarURI").asText()).isEqualTo("local://" + JAR_IN_IMAGE);
+        assertThat(dep.at("/spec/job/entryClass").asText())
+                .isEqualTo("io.forecaster.job.ForecastRunner");
+        List<String> args = new ArrayList<>();
+        dep.at("/spec/job/args").forEach(a -> args.add(a.asText()));
+
+        JsonNode compose = yaml("docker-compose.yml");
+        List<String> command =
+                List.of(compose.at("/services/client/command").asText().split("\\s+"));
+        assertThat(jobArgs(args)).isEqualTo(jobArgs(command));
+        assertThat(dep.at("/spec/flinkConfiguration/pipeline.generic-types").asText())
+                .isEqualTo("false");
+    }
+
+    @Test
+    void standaloneConfigBindsToLoopbackAndLoadsDl4jParentFirst() throws IOException {
+        JsonNode conf = yaml("conf/config.yaml");
+        assertThat(conf.at("/jobmanager/bind-host").asText()).isEqualTo("127.0.0.1");
+        assertThat(conf.at("/jobmanager/rpc/address").asText()).isEqualTo("127.0.0.1");
+        assertThat(conf.at("/taskmanager/bind-host").asText()).isEqualTo("127.0.0.1");
+        assertThat(conf.at("/taskmanager/host").asText()).isEqualTo("127.0.0.1");
+        assertThat(conf.at("/rest/bind-address").asText()).isEqualTo("127.0.0.1");
+        assertThat(conf.at("/pipeline/generic-types").asBoolean(true)).isFalse();
+        List<String> parentFirst = new ArrayList<>();
+        conf.at("/classloader/parent-first-patterns/additional")
+                .forEach(p -> parentFirst.add(p.asText()));
+        assertThat(parentFirst)
+                .containsExactlyInAnyOrder("org.nd4j.", "org.bytedeco.", "org.deeplearning4j.");
+        assertThat(conf.at("/env/java/opts/all").asText())
+                .contains("--add-modules=jdk.incubator.vector");
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+}
