@@ -4,7 +4,9 @@ import io.forecaster.connectors.Forecast;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -102,7 +104,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     public void open() throws Exception {
         super.open();
         long start = System.nanoTime();
-        ModelBundle bundle = ModelBundle.load(java.nio.file.Path.of(modelPath));
+        ModelBundle bundle = ModelBundle.load(Path.of(modelPath));
         modelId = bundle.metadata().modelId();
         if (mode == ForecastOptions.Mode.STATEFUL) {
             stepper = Engines.openStepper(engine, bundle);
@@ -248,8 +250,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
 
     private void flushSteps(int n) throws Exception {
         KeyModelState[] keyStates = new KeyModelState[n];
-        io.forecaster.model.engine.StepState[] states =
-                new io.forecaster.model.engine.StepState[n];
+        StepState[] states = new StepState[n];
         for (int b = 0; b < n; b++) {
             ModelInput in = batch.get(b).getValue();
             setCurrentKey(in.sensorId);

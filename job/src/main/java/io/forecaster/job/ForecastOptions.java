@@ -7,9 +7,11 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,7 +43,7 @@ public final class ForecastOptions implements Serializable {
 
         /** The lowercase name carried in forecasts ("window", "stateful"). */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -379,7 +381,7 @@ public final class ForecastOptions implements Serializable {
     }
 
     public String engine() {
-        return get(ENGINE).toLowerCase(java.util.Locale.ROOT);
+        return get(ENGINE).toLowerCase(Locale.ROOT);
     }
 
     public Path modelPath() {
@@ -424,7 +426,7 @@ public final class ForecastOptions implements Serializable {
 
     private static List<ConfigOption<?>> concat(
             List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
-        List<ConfigOption<?>> all = new java.util.ArrayList<>(a);
+        List<ConfigOption<?>> all = new ArrayList<>(a);
         all.addAll(b);
         return List.copyOf(all);
     }

@@ -5,8 +5,10 @@ import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.wire.PointCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -64,7 +66,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private transient Counter duplicateLetters;
     private transient Counter released;
     /** Set by {@link OrderedSlidingWindowOperator}; null when run by a plain process operator. */
-    transient java.util.concurrent.atomic.AtomicLong keysWithState;
+    transient AtomicLong keysWithState;
 
     public OrderedSlidingWindow(ForecastOptions options) {
         this.mode = options.mode();
@@ -191,7 +193,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         } else if (w.count == windowSize && (w.released - windowSize) % slide == 0) {
             out.collect(
                     ModelInput.window(
-                            key, w.times[0], t, java.util.Arrays.copyOf(w.values, windowSize)));
+                            key, w.times[0], t, Arrays.copyOf(w.values, windowSize)));
         }
     }
 
