@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             io.forecaster.model.keras.ImportCommand.class,
             io.forecaster.model.cli.PredictCommand.class,
             io.forecaster.job.demo.DemoCommand.class,
+            io.forecaster.job.bench.E2eBenchCommand.class,
         })
 public final class ForecasterCli {
 

@@ -1,0 +1,210 @@
+package io.forecaster.job.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Where the time goes in this process while the job runs on the in-process MiniCluster: CPU time
+ * per group of threads (Flink source tasks, window/inference tasks, Kafka broker, the benchmark's
+ * own producer and reader, ...), and a sampling of the running Flink task threads' stacks, each
+ * sample put in the first matching category (inference, parsing, state, Kafka client, ...).
+ */
+final class StackSampler implements AutoCloseable {
+
+    /** Categories by priority: a stack counts for the first whose frames it contains. */
+    private static final List<Map.Entry<String, Predicate<String>>> CATEGORIES = List.of(
+            Map.entry("inference", c -> c.startsWith("io.forecaster.model.")
+                    || c.startsWith("org.nd4j.") || c.startsWith("org.deeplearning4j.")
+                    || c.startsWith("org.bytedeco.") || c.startsWith("jdk.incubator.vector.")),
+            Map.entry("parsing points (JSON)", c -> c.startsWith("io.forecaster.connectors.wire.Point")
+                    || c.startsWith("io.forecaster.connectors.flink.PointDeserialization")),
+            Map.entry("writing forecasts (JSON)", c -> c.startsWith("io.forecaster.connectors.wire.Forecast")
+                    || c.startsWith("io.forecaster.connectors.flink.ForecastSerialization")),
+            Map.entry("state and timers", c -> c.startsWith("org.rocksdb.")
+                    || c.startsWith("org.apache.flink.state.")
+                    || c.startsWith("org.apache.flink.runtime.state.")
+                    || c.startsWith("org.apache.flink.streaming.api.operators.InternalTimer")
+                    || c.startsWith("org.apache.flink.streaming.api.operators.HeapInternalTimer")),
+            Map.entry("Kafka client", c -> c.startsWith("org.apache.kafka.")),
+            Map.entry("Flink serialization and network", c -> c.startsWith("org.apache.flink.api.common.typeutils.")
+                    || c.startsWith("org.apache.flink.api.java.typeutils.")
+                    || c.startsWith("org.apache.flink.runtime.io.network.")
+                    || c.startsWith("org.apache.flink.runtime.plugable.")
+                    || c.startsWith("org.apache.flink.core.memory.")),
+            Map.entry("checkpointing", c -> c.startsWith("org.apache.flink.runtime.checkpoint.")
+                    || c.contains("SubtaskCheckpointCoordinator")),
+            Map.entry("job operators (ordering, windows, batching)", c -> c.startsWith("io.forecaster.job.")));
+
+    private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> cpuStart = new HashMap<>();
+    private final Map<Long, String> groupOf = new HashMap<>();
+    private final Map<String, Long> categories = new TreeMap<>();
+    private final Thread sampler;
+    private long samples;
+    private long runnable;
+    private volatile boolean stop;
+    private final long t0 = System.nanoTime();
+
+    StackSampler(long intervalMs) {
+        for (ThreadInfo ti : mx.dumpAllThreads(false, false)) {
+            cpuStart.put(ti.getThreadId(), Math.max(0, mx.getThreadCpuTime(ti.getThreadId())));
+            groupOf.put(ti.getThreadId(), group(ti.getThreadName()));
+        }
+        sampler = new Thread(() -> {
+            while (!stop) {
+                sample();
+                PointProducer.sleepQuietly(intervalMs);
+            }
+        }, "e2e-bench-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** The group a thread belongs to, by its name. */
+    static String group(String name) {
+        if (name.startsWith("e2e-bench") || name.contains("e2e-bench")) {
+            return "benchmark load generator and reader";
+        }
+        if (name.startsWith("Source Data Fetcher")) {
+            return "Flink Kafka source fetchers";
+        }
+        if (name.startsWith("Source:")) {
+            return "Flink tasks: source + parsing";
+        }
+        if (name.contains("order-and-window")) {
+            return "Flink tasks: ordering, windows, inference, sink";
+        }
+        if (name.startsWith("kafka-producer-network-thread")) {
+            return "Flink Kafka sink producers";
+        }
+        if (name.contains("data-plane") || name.contains("kafka-request-handler")
+                || name.contains("RequestHandler") || name.startsWith("kafka-")
+                || name.contains("raft") || name.contains("broker") || name.contains("controller")
+                || name.contains("Log") || name.contains("ExpirationReaper")) {
+            return "Kafka broker";
+        }
+        if (name.startsWith("flink-") || name.contains("pekko") || name.contains("Flink")
+                || name.contains("Checkpoint") || name.contains("AsyncOperations")) {
+            return "Flink runtime (RPC, checkpoints, metrics)";
+        }
+        return "other (GC threads are not counted)";
+    }
+
+    private void sample() {
+        for (ThreadInfo ti : mx.dumpAllThreads(false, false)) {
+            String name = ti.getThreadName();
+            if (!(name.startsWith("Source:") || name.contains("order-and-window"))) {
+                continue;
+            }
+            synchronized (this) {
+                samples++;
+                if (ti.getThreadState() != Thread.State.RUNNABLE || idleLeaf(ti)) {
+                    categories.merge("waiting (idle or back-pressured)", 1L, Long::sum);
+                    continue;
+                }
+                runnable++;
+                categories.merge(category(ti.getStackTrace()), 1L, Long::sum);
+            }
+        }
+    }
+
+    private static boolean idleLeaf(ThreadInfo ti) {
+        StackTraceElement[] st = ti.getStackTrace();
+        if (st.length == 0) {
+            return true;
+        }
+        String c = st[0].getClassName();
+        return c.startsWith("sun.nio.ch.EPoll") || c.equals("jdk.internal.misc.Unsafe");
+    }
+
+    static String category(StackTraceElement[] stack) {
+        for (Map.Entry<String, Predicate<String>> cat : CATEGORIES) {
+            for (StackTraceElement f : stack) {
+                if (cat.getValue().test(f.getClassName())) {
+                    return cat.getKey();
+                }
+            }
+        }
+        return "Flink runtime, other";
+    }
+
+    /** Stops sampling and returns a readable profile. */
+    Profile finish() {
+        stop = true;
+        try {
+            sampler.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> cpu = new TreeMap<>();
+        for (ThreadInfo ti : mx.dumpAllThreads(false, false)) {
+            long id = ti.getThreadId();
+            long now = mx.getThreadCpuTime(id);
+            if (now < 0) {
+                continue;
+            }
+            String g = groupOf.computeIfAbsent(id, x -> group(ti.getThreadName()));
+            cpu.merge(g, (now - cpuStart.getOrDefault(id, 0L)) / 1e9, Double::sum);
+        }
+        Map<String, Double> cats = new LinkedHashMap<>();
+        synchronized (this) {
+            categories.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> cats.put(e.getKey(), 100.0 * e.getValue() / Math.max(1, samples)));
+        }
+        return new Profile(wall, cpu, cats, samples, runnable);
+    }
+
+    @Override
+    public void close() {
+        stop = true;
+    }
+
+    /**
+     * A profile.
+     *
+     * @param seconds wall time sampled
+     * @param cpuSecondsByGroup CPU seconds per thread group over that time
+     * @param taskSamplePercent share of Flink task-thread samples per category
+     * @param samples task-thread samples taken
+     * @param runnable of which running
+     */
+    record Profile(double seconds, Map<String, Double> cpuSecondsByGroup,
+            Map<String, Double> taskSamplePercent, long samples, long runnable) {
+
+        /** One line: top categories, e.g. {@code inference 41%; state and timers 12%; ...}. */
+        String summary() {
+            StringBuilder sb = new StringBuilder();
+            taskSamplePercent.forEach((k, v) -> {
+                if (v >= 1) {
+                    sb.append(sb.length() == 0 ? "" : "; ").append(k).append(' ')
+                            .append(Math.round(v)).append('%');
+                }
+            });
+            return sb.toString();
+        }
+
+        String text() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format("  CPU seconds per thread group over %.1f s wall (2 cores = %.1f s):%n",
+                    seconds, 2 * seconds));
+            cpuSecondsByGroup.entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> sb.append(String.format("    %-50s %7.1f s  %5.1f%% of 2 cores%n",
+                            e.getKey(), e.getValue(), 100 * e.getValue() / (2 * seconds))));
+            sb.append(String.format("  Flink task threads, %d stack samples (%d running):%n",
+                    samples, runnable));
+            taskSamplePercent.forEach((k, v) ->
+                    sb.append(String.format("    %-50s %5.1f%%%n", k, v)));
+            return sb.toString();
+        }
+    }
+}
