@@ -12,6 +12,9 @@ import io.forecaster.connectors.tools.Topics;
 import io.forecaster.connectors.wire.PointCodec;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.PointParser;
+import static io.forecaster.deploy.ReliabilityFixtures.await;
+
+import io.forecaster.deploy.ReliabilityFixtures.Job;
 import io.forecaster.deploy.ReliabilityFixtures.OutputReader;
 import io.forecaster.deploy.ReliabilityFixtures.Received;
 import io.forecaster.model.ModelBundle;
@@ -70,9 +73,6 @@ class FaultInjectionITCase {
 
     @TempDir Path work;
 
-    /** One job under test. */
-    private record Job(String mode, String forecasts, String deadLetters, String id) {}
-
     /** A record sent to the points topic, with where it landed. */
     private record Sent(String kind, SensorPoint point, Future<RecordMetadata> metadata) {}
 
@@ -101,25 +101,11 @@ class FaultInjectionITCase {
             Topics.create(bootstrap, points, PARTITIONS, Map.of());
             List<Job> jobs = new ArrayList<>();
             for (String mode : List.of("window", "stateful")) {
-                Topics.create(bootstrap, "forecasts-" + mode, PARTITIONS, Map.of());
-                Topics.create(bootstrap, "dead-letters-" + mode, 1, Map.of());
-                String id = cluster.submit(jar, List.of(
-                        "--model.path", model.toString(),
-                        "--mode", mode,
-                        "--engine", "fast",
-                        "--window.size", Integer.toString(ReliabilityFixtures.W),
-                        "--checkpoint.interval", "2 s",
-                        "--kafka.bootstrap.servers", bootstrap,
-                        "--kafka.points.topic", points,
-                        "--kafka.forecasts.topic", "forecasts-" + mode,
-                        "--kafka.dead-letters.topic", "dead-letters-" + mode,
-                        "--kafka.group.id", "forecaster-" + mode,
-                        "--kafka.sink.transactional-id-prefix", "reliability-" + mode));
-                jobs.add(new Job(mode, "forecasts-" + mode, "dead-letters-" + mode, id));
+                jobs.add(Job.submit(cluster, jar, model, bootstrap, points, PARTITIONS, mode, List.of()));
             }
             for (Job job : jobs) {
-                await("job " + job.mode + " running", RECOVERY_TIMEOUT,
-                        () -> cluster.allTasksRunning(job.id));
+                await("job " + job.mode() + " running", RECOVERY_TIMEOUT,
+                        () -> cluster.allTasksRunning(job.id()));
             }
 
             try (OutputReader reader = new OutputReader(bootstrap,
@@ -197,14 +183,14 @@ class FaultInjectionITCase {
                 Thread.sleep(wait);
             }
             for (Job job : jobs) {
-                await("a completed checkpoint of " + job.mode, RECOVERY_TIMEOUT,
-                        () -> cluster.completedCheckpoints(job.id) > 0);
+                await("a completed checkpoint of " + job.mode(), RECOVERY_TIMEOUT,
+                        () -> cluster.completedCheckpoints(job.id()) > 0);
             }
             assertThat(producer).as("the producer is still streaming").isNotDone();
             String event = events.get(i) + "-" + (i + 1);
             Map<String, Long> restartsBefore = new HashMap<>();
             for (Job job : jobs) {
-                restartsBefore.put(job.id, cluster.numRestarts(job.id));
+                restartsBefore.put(job.id(), cluster.numRestarts(job.id()));
             }
             long killedAt = System.currentTimeMillis();
             if (events.get(i).equals("taskmanager")) {
@@ -216,47 +202,57 @@ class FaultInjectionITCase {
                 broker.restart();
             }
             LOG.info("{} at +{} s", event, (killedAt - streamStart) / 1000);
-            for (Job job : jobs) {
-                out.add(awaitRecovery(cluster, reader, job, event, killedAt,
-                        restartsBefore.get(job.id), events.get(i).equals("taskmanager")));
-            }
+            out.addAll(awaitRecovery(cluster, reader, jobs, event, killedAt, restartsBefore,
+                    events.get(i).equals("taskmanager")));
         }
         return out;
     }
 
-    /** Waits until the job failed over (TaskManager kills), runs again and commits a new forecast. */
-    private static Recovery awaitRecovery(StandaloneCluster cluster, OutputReader reader, Job job,
-            String event, long killedAt, long restartsBefore, boolean mustRestart) throws Exception {
-        long detected = -1;
-        if (mustRestart) {
-            long[] failure = {-1};
-            await(job.mode + " job notices the kill", RECOVERY_TIMEOUT, () -> {
-                for (long t : cluster.failureTimes(job.id)) {
-                    if (t >= killedAt) {
-                        failure[0] = t;
-                        return true;
+    /**
+     * Waits until every job failed over (TaskManager kills), runs again and commits a forecast
+     * made after the kill; the jobs are watched together, so each one's times are its own.
+     */
+    private static List<Recovery> awaitRecovery(StandaloneCluster cluster, OutputReader reader,
+            List<Job> jobs, String event, long killedAt, Map<String, Long> restartsBefore,
+            boolean mustRestart) throws Exception {
+        Map<String, Long> detected = new HashMap<>();
+        Map<String, Long> running = new HashMap<>();
+        Map<String, Long> first = new HashMap<>();
+        await("every job recovers from " + event, RECOVERY_TIMEOUT, () -> {
+            long now = System.currentTimeMillis();
+            for (Job job : jobs) {
+                if (mustRestart && !detected.containsKey(job.id())) {
+                    for (long t : cluster.failureTimes(job.id())) {
+                        if (t >= killedAt) {
+                            detected.put(job.id(), t - killedAt);
+                            break;
+                        }
                     }
                 }
-                return false;
-            });
-            detected = failure[0] - killedAt;
-        }
-        await(job.mode + " job running again", RECOVERY_TIMEOUT, () -> cluster.allTasksRunning(job.id));
-        long running = System.currentTimeMillis() - killedAt;
-        long[] first = {-1};
-        await(job.mode + " job commits a forecast made after the kill", RECOVERY_TIMEOUT, () -> {
-            for (Received<Forecast> r : reader.forecasts(job.forecasts)) {
-                if (r.value().createdAt() > killedAt) {
-                    first[0] = r.arrivedAt();
-                    return true;
+                if ((!mustRestart || detected.containsKey(job.id())) && !running.containsKey(job.id())
+                        && cluster.allTasksRunning(job.id())) {
+                    running.put(job.id(), now - killedAt);
+                }
+                if (!first.containsKey(job.id())) {
+                    for (Received<Forecast> r : reader.forecasts(job.forecasts())) {
+                        if (r.value().createdAt() > killedAt) {
+                            first.put(job.id(), r.arrivedAt() - killedAt);
+                            break;
+                        }
+                    }
                 }
             }
-            return false;
+            return running.size() == jobs.size() && first.size() == jobs.size();
         });
-        long restarts = cluster.numRestarts(job.id) - restartsBefore;
-        Recovery r = new Recovery(event, job.mode, killedAt, detected, running, first[0] - killedAt, restarts);
-        LOG.info("recovery {}", r);
-        return r;
+        List<Recovery> out = new ArrayList<>();
+        for (Job job : jobs) {
+            Recovery r = new Recovery(event, job.mode(), killedAt, detected.getOrDefault(job.id(), -1L),
+                    running.get(job.id()), first.get(job.id()),
+                    cluster.numRestarts(job.id()) - restartsBefore.get(job.id()));
+            LOG.info("recovery {}", r);
+            out.add(r);
+        }
+        return out;
     }
 
     private void check(StandaloneCluster cluster, OutputReader reader, List<Job> jobs,
@@ -288,14 +284,14 @@ class FaultInjectionITCase {
         });
         Map<String, Map<String, double[]>> expected = new HashMap<>();
         for (Job job : jobs) {
-            expected.put(job.mode, ReliabilityFixtures.expected(bundle, times, wind, lastEnd,
-                    job.mode.equals("stateful")));
+            expected.put(job.mode(), ReliabilityFixtures.expected(bundle, times, wind, lastEnd,
+                    job.mode().equals("stateful")));
         }
         for (Job job : jobs) {
-            int want = expected.get(job.mode).size();
-            await(want + " forecasts of " + job.mode, RECOVERY_TIMEOUT,
-                    () -> reader.forecasts(job.forecasts).size() >= want
-                            && reader.deadLetters(job.deadLetters).size() >= expectedLetters.size());
+            int want = expected.get(job.mode()).size();
+            await(want + " forecasts of " + job.mode(), RECOVERY_TIMEOUT,
+                    () -> reader.forecasts(job.forecasts()).size() >= want
+                            && reader.deadLetters(job.deadLetters()).size() >= expectedLetters.size());
         }
         // Two more checkpoints: anything duplicated would be committed by now.
         Thread.sleep(6_000);
@@ -308,14 +304,14 @@ class FaultInjectionITCase {
                 expectedLetters.size(), KILLS, BROKER_KILL));
         Map<String, List<String>> problems = new LinkedHashMap<>();
         for (Job job : jobs) {
-            List<Received<Forecast>> got = reader.forecasts(job.forecasts);
-            List<String> p = new ArrayList<>(ReliabilityFixtures.compare(got, expected.get(job.mode)));
+            List<Received<Forecast>> got = reader.forecasts(job.forecasts());
+            List<String> p = new ArrayList<>(ReliabilityFixtures.compare(got, expected.get(job.mode())));
             long duplicates = p.stream().filter(s -> s.startsWith("duplicate")).count();
             long missing = p.stream().filter(s -> s.startsWith("missing")).count();
             // Dead letters: every bad record exactly once, nothing else.
             Map<String, Integer> letters = new HashMap<>();
             Map<String, Integer> byReason = new TreeMap<>();
-            for (Received<DeadLetter> r : reader.deadLetters(job.deadLetters)) {
+            for (Received<DeadLetter> r : reader.deadLetters(job.deadLetters())) {
                 DeadLetter d = r.value();
                 byReason.merge(d.reason(), 1, Integer::sum);
                 String id = d.offset() >= 0
@@ -330,16 +326,16 @@ class FaultInjectionITCase {
             }
             expectedLetters.keySet().stream().filter(id -> !letters.containsKey(id))
                     .forEach(id -> p.add("missing dead letter " + id));
-            long restarts = cluster.numRestarts(job.id);
+            long restarts = cluster.numRestarts(job.id());
             figures.append(String.format("%s: forecasts expected %d, received %d, duplicates %d, "
                             + "missing %d; dead letters %s; restarts %d; checkpoints %d%n",
-                    job.mode, expected.get(job.mode).size(), got.size(), duplicates, missing, byReason,
-                    restarts, cluster.completedCheckpoints(job.id)));
-            for (String f : cluster.failures(job.id)) {
+                    job.mode(), expected.get(job.mode()).size(), got.size(), duplicates, missing, byReason,
+                    restarts, cluster.completedCheckpoints(job.id())));
+            for (String f : cluster.failures(job.id())) {
                 figures.append("  failure ").append(f).append('\n');
             }
-            problems.put(job.mode, p);
-            assertThat(restarts).as(job.mode + " restarts (every TaskManager kill fails the job over)")
+            problems.put(job.mode(), p);
+            assertThat(restarts).as(job.mode() + " restarts (every TaskManager kill fails the job over)")
                     .isGreaterThanOrEqualTo(KILLS);
         }
         figures.append("event, job, detected after (ms), all tasks running after (ms), "
@@ -360,26 +356,5 @@ class FaultInjectionITCase {
         ParsedPoint p = parser.parse("dead-letters", -1, -1, d.key() == null ? null
                 : d.key().getBytes(StandardCharsets.UTF_8), d.raw());
         return p.isPoint() ? p.point() : null;
-    }
-
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    static void await(String what, Duration timeout, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.holds()) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                last = e; // The REST API may not answer while the cluster recovers.
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what
-                + (last == null ? "" : " (last error: " + last + ")"));
     }
 }

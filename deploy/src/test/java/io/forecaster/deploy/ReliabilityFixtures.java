@@ -2,6 +2,7 @@ package io.forecaster.deploy;
 
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.tools.Topics;
 import io.forecaster.connectors.wire.DeadLetterCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.model.BundleMetadata;
@@ -265,5 +266,58 @@ final class ReliabilityFixtures {
             running = false;
             thread.join(10_000);
         }
+    }
+
+    /** One submitted job and its output topics. */
+    record Job(String mode, String forecasts, String deadLetters, String id) {
+
+        /**
+         * Creates the mode's output topics and submits the job jar (fast engine, W=60, checkpoints
+         * every 2 s) reading {@code points}; {@code extraArgs} add or override options.
+         */
+        static Job submit(StandaloneCluster cluster, Path jar, Path model, String bootstrap,
+                String points, int partitions, String mode, List<String> extraArgs) throws Exception {
+            String forecasts = points + "-forecasts-" + mode;
+            String deadLetters = points + "-dead-letters-" + mode;
+            Topics.create(bootstrap, forecasts, partitions, Map.of());
+            Topics.create(bootstrap, deadLetters, 1, Map.of());
+            List<String> args = new ArrayList<>(List.of(
+                    "--model.path", model.toString(),
+                    "--mode", mode,
+                    "--engine", "fast",
+                    "--window.size", Integer.toString(W),
+                    "--checkpoint.interval", "2 s",
+                    "--kafka.bootstrap.servers", bootstrap,
+                    "--kafka.points.topic", points,
+                    "--kafka.forecasts.topic", forecasts,
+                    "--kafka.dead-letters.topic", deadLetters,
+                    "--kafka.group.id", points + "-" + mode,
+                    "--kafka.sink.transactional-id-prefix", points + "-" + mode));
+            args.addAll(extraArgs);
+            return new Job(mode, forecasts, deadLetters, cluster.submit(jar, args));
+        }
+    }
+
+    /** A condition polled by {@link #await}. */
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code condition} every 250 ms; fails naming {@code what} after {@code timeout}. */
+    static void await(String what, Duration timeout, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e; // The REST API may not answer while the cluster recovers.
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what
+                + (last == null ? "" : " (last error: " + last + ")"));
     }
 }

@@ -220,7 +220,26 @@ final class StandaloneCluster implements AutoCloseable {
     public void close() throws Exception {
         if (started) {
             started = false;
-            run(Duration.ofMinutes(2), "stop");
+            try {
+                run(Duration.ofMinutes(2), "stop");
+            } finally {
+                keepLogs();
+            }
+        }
+    }
+
+    /** Copies the cluster's logs to target/reliability/logs-* for a look after the run. */
+    private void keepLogs() {
+        Path from = work.resolve("cluster/log");
+        Path to = DEPLOY.resolve("target/reliability/logs-" + work.getFileName());
+        try (Stream<Path> logs = Files.list(from)) {
+            Files.createDirectories(to);
+            for (Path f : logs.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            LOG.info("cluster logs kept in {}", to);
+        } catch (IOException e) {
+            LOG.warn("cannot keep the cluster logs of {}: {}", from, e.toString());
         }
     }
 

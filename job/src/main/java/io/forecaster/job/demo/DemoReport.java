@@ -23,10 +23,13 @@ final class DemoReport {
 
     /** Stations plotted at most, so the picture stays readable. */
     static final int MAX_PLOTS = 4;
+    /** Forecasts plotted at most per station (the latest), so the lines stay readable. */
+    static final int MAX_STEPS = 365;
 
     /**
      * Draws actual values against the model's next-step forecasts (at the time of the point they
-     * forecast) for the first few stations, two charts a row.
+     * forecast) for the first few stations, two charts a row, over the last {@link #MAX_STEPS}
+     * forecasts.
      */
     static Path plot(Path dir, String title, Map<String, List<Accuracy.Scored>> scored,
             Map<String, List<SensorPoint>> actual) throws IOException {
@@ -35,10 +38,11 @@ final class DemoReport {
             if (charts.size() == MAX_PLOTS) {
                 break;
             }
-            List<Accuracy.Scored> s = scored.get(key);
-            if (s.isEmpty()) {
+            List<Accuracy.Scored> all = scored.get(key);
+            if (all.isEmpty()) {
                 continue;
             }
+            List<Accuracy.Scored> s = all.subList(Math.max(0, all.size() - MAX_STEPS), all.size());
             long from = s.get(0).actual().eventTime();
             XYChart chart = new XYChartBuilder().width(800).height(400)
                     .title(title + " — " + key).xAxisTitle("time").yAxisTitle("value").build();
