@@ -107,23 +107,24 @@ final class VectorKernel implements Kernel {
             g3 = wg.fma(a, g3);
             o3 = wq.fma(a, o3);
         }
+        // scratch layout [gate: i, f, o, g][row][lanes]: the sigmoid gates are contiguous
         float[] g = gates;
         i0.intoArray(g, 0);
-        f0.intoArray(g, L);
-        g0.intoArray(g, 2 * L);
-        o0.intoArray(g, 3 * L);
-        i1.intoArray(g, 4 * L);
+        i1.intoArray(g, L);
+        i2.intoArray(g, 2 * L);
+        i3.intoArray(g, 3 * L);
+        f0.intoArray(g, 4 * L);
         f1.intoArray(g, 5 * L);
-        g1.intoArray(g, 6 * L);
-        o1.intoArray(g, 7 * L);
-        i2.intoArray(g, 8 * L);
-        f2.intoArray(g, 9 * L);
-        g2.intoArray(g, 10 * L);
-        o2.intoArray(g, 11 * L);
-        i3.intoArray(g, 12 * L);
-        f3.intoArray(g, 13 * L);
-        g3.intoArray(g, 14 * L);
-        o3.intoArray(g, 15 * L);
+        f2.intoArray(g, 6 * L);
+        f3.intoArray(g, 7 * L);
+        o0.intoArray(g, 8 * L);
+        o1.intoArray(g, 9 * L);
+        o2.intoArray(g, 10 * L);
+        o3.intoArray(g, 11 * L);
+        g0.intoArray(g, 12 * L);
+        g1.intoArray(g, 13 * L);
+        g2.intoArray(g, 14 * L);
+        g3.intoArray(g, 15 * L);
     }
 
     /** One row's gates; two accumulators per gate (even, odd k) hide the FMA latency. */
@@ -161,34 +162,35 @@ final class VectorKernel implements Kernel {
         float[] g = gates;
         i0.add(i1).intoArray(g, 0);
         f0.add(f1).intoArray(g, L);
-        g0.add(g1).intoArray(g, 2 * L);
-        o0.add(o1).intoArray(g, 3 * L);
+        o0.add(o1).intoArray(g, 2 * L);
+        g0.add(g1).intoArray(g, 3 * L);
     }
 
-    /** c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c), for n rows from r. */
+    /**
+     * c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c), for n rows from r, with the
+     * gates in {@link #gates} as [i, f, o, g][n rows][lanes].
+     */
     private void cells(int r, int n, int units, int ch, float[] c, float[] h) {
         float[] g = gates;
+        int nl = n * L;
+        sigmoid(g, 0, 3 * nl);
+        tanh(g, 3 * nl, nl);
         for (int q = 0; q < n; q++) {
-            int gi = q * 4 * L;
-            sigmoid(g, gi, 2 * L);
-            tanh(g, gi + 2 * L, L);
-            sigmoid(g, gi + 3 * L, L);
             int at = (r + q) * units + ch * L;
             FloatVector cell =
-                    FloatVector.fromArray(S, g, gi + L)
+                    FloatVector.fromArray(S, g, nl + q * L)
                             .mul(FloatVector.fromArray(S, c, at))
                             .add(
-                                    FloatVector.fromArray(S, g, gi)
-                                            .mul(FloatVector.fromArray(S, g, gi + 2 * L)));
+                                    FloatVector.fromArray(S, g, q * L)
+                                            .mul(FloatVector.fromArray(S, g, 3 * nl + q * L)));
             cell.intoArray(c, at);
             cell.intoArray(tc, q * L);
         }
-        tanh(tc, 0, n * L);
+        tanh(tc, 0, nl);
         for (int q = 0; q < n; q++) {
-            int at = (r + q) * units + ch * L;
-            FloatVector.fromArray(S, g, q * 4 * L + 3 * L)
+            FloatVector.fromArray(S, g, 2 * nl + q * L)
                     .mul(FloatVector.fromArray(S, tc, q * L))
-                    .intoArray(h, at);
+                    .intoArray(h, (r + q) * units + ch * L);
         }
     }
 
