@@ -102,8 +102,8 @@ class Dl4jKerasImportCrossCheckTest {
             }
         }
 
-        // DL4J's imported network flattens time steps differently for batch > 1: run one
-        // window per call so the outputs' order is unambiguous.
+        // DL4J's imported network (its Lambda a SameDiff layer after a per-step Dense) returns
+        // [batch * time, 1] in time-major order: run one window per call to keep it unambiguous.
         Function<float[][], float[][]> batched = Dl4jRunner.of(net);
         Function<float[][], float[][]> run =
                 windows ->
