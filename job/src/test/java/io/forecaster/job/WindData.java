@@ -64,7 +64,7 @@ final class WindData {
             s++;
         }
         List<SensorPoint> out = new ArrayList<>();
-        int days = perStation.get(0).size();
+        int days = perStation.stream().mapToInt(List::size).max().orElse(0);
         for (int d = 0; d < days; d++) {
             for (List<SensorPoint> station : perStation) {
                 if (d < station.size()) {

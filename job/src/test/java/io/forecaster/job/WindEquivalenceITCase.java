@@ -173,6 +173,68 @@ class WindEquivalenceITCase {
         return "fast";
     }
 
+    @Test
+    void statefulModeRestartsAKeyFromTheZeroStateAfterAGap() throws Exception {
+        int w = 20;
+        List<String> stations = new ArrayList<>(series.keySet()).subList(0, 2);
+        List<SensorPoint> steady = series.get(stations.get(0));
+        List<SensorPoint> all = series.get(stations.get(1));
+        // Five days missing: a gap of six days between day 49 and day 55.
+        List<SensorPoint> before = all.subList(0, 50);
+        List<SensorPoint> after = all.subList(55, all.size());
+        List<SensorPoint> gapped = new ArrayList<>(before);
+        gapped.addAll(after);
+        Map<String, List<SensorPoint>> input = Map.of(stations.get(0), steady, "GAP", renamed(gapped));
+        Map<String, String> m = new HashMap<>(options(engine(), "stateful").explicitValues());
+        m.put("window.size", String.valueOf(w));
+        m.put("stateful.reset-gap", "3 d");
+
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        env.setParallelism(PARALLELISM);
+        List<Forecast> out = new ArrayList<>();
+        try (CloseableIterator<Forecast> it =
+                ForecastJob.forecasts(
+                                env.fromData(
+                                        WindData.shuffledStream(input),
+                                        TypeInformation.of(SensorPoint.class)),
+                                ForecastOptions.fromMap(m))
+                        .forecasts()
+                        .executeAndCollect()) {
+            it.forEachRemaining(out::add);
+        }
+
+        Map<String, float[]> expected = new HashMap<>();
+        try (Predictor p = Engines.open(engine(), TestModels.bundle())) {
+            for (List<SensorPoint> part : List.of(steady, renamed(before), renamed(after))) {
+                float[] perStep = p.predict(new float[][] {WindData.values(part)})[0];
+                for (int end = w; end <= part.size(); end++) {
+                    expected.put(part.get(0).sensorId() + "@" + part.get(end - 1).eventTime(),
+                            Arrays.copyOfRange(perStep, end - w, end));
+                }
+            }
+        }
+        // GAP: forecasts for days 20..49, then again only from the 20th point after the gap.
+        assertThat(out.stream().filter(f -> f.sensorId().equals("GAP")).count())
+                .isEqualTo((50 - w + 1) + (after.size() - w + 1));
+        Map<String, Forecast> byKey = new HashMap<>();
+        out.forEach(f -> byKey.put(f.sensorId() + "@" + f.windowEnd(), f));
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, want) -> {
+            double[] got = byKey.get(key).predictions();
+            for (int i = 0; i < w; i++) {
+                assertThat(Math.abs(got[i] - want[i]))
+                        .as("%s step %d", key, i)
+                        .isLessThanOrEqualTo(TOLERANCE * (1 + Math.abs(want[i])));
+            }
+        });
+    }
+
+    static List<SensorPoint> renamed(List<SensorPoint> points) {
+        return points.stream().map(p -> new SensorPoint("GAP", p.eventTime(), p.value())).toList();
+    }
+
     /** The engines' agreement bound (absolute, on values of a few tens). */
     static final double CROSS_ENGINE_TOLERANCE = 1e-3;
 
