@@ -15,8 +15,11 @@ import java.util.List;
  */
 record Golden(String bundle, String bundleSha256, String producer, List<Case> cases) {
 
-    /** The golden files under {@code src/test/resources/golden/}. */
-    static final List<String> NAMES = List.of("random-raw", "random-scaled");
+    /**
+     * The golden files under {@code src/test/resources/golden/}: two random networks and a copy
+     * of the trained {@code models/sunspots.zip} (commit de4a396).
+     */
+    static final List<String> NAMES = List.of("random-raw", "random-scaled", "sunspots");
 
     record Case(int batch, int length, float[] inputs, float[] outputs) {}
 

@@ -6,6 +6,9 @@ import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.NetworkFactory;
 import io.forecaster.model.Scaling;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
@@ -41,6 +44,16 @@ final class TestBundles {
                         Map.of(),
                         "2026-11-26T00:00:00Z"),
                 params);
+    }
+
+    /** The committed sunspots model ({@code models/sunspots.zip}, read from the module dir). */
+    static ModelBundle trained() {
+        Path file = Path.of("..", "models", "sunspots.zip");
+        try {
+            return ModelBundle.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the trained model is part of the repository", e);
+        }
     }
 
     /** Sunspot-like raw values: a noisy 11-year cycle between 0 and ~300. */
