@@ -1,0 +1,42 @@
+package io.forecaster.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The Kafka job's graph: every operator has a fixed uid, so savepoints survive refactoring. */
+class TopologyTest {
+
+    @Test
+    void everyOperatorOfTheKafkaJobHasAUid() {
+        ForecastOptions options =
+                ForecastOptions.fromMap(
+                        Map.of("model.path", "unused.zip", "mode", "stateful"));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        ForecastRunner.build(env, options);
+        StreamGraph graph = env.getStreamGraph();
+
+        for (StreamNode node : graph.getStreamNodes()) {
+            assertThat(node.getTransformationUID()).as(node.getOperatorName()).isNotBlank();
+        }
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getTransformationUID)
+                .contains(
+                        ForecastRunner.SOURCE,
+                        ForecastRunner.SPLIT,
+                        ForecastJob.ORDER_AND_WINDOW,
+                        ForecastJob.FORECAST)
+                .anySatisfy(uid -> assertThat(uid).startsWith(ForecastRunner.FORECASTS_SINK))
+                .anySatisfy(uid -> assertThat(uid).startsWith(ForecastRunner.DEAD_LETTERS_SINK));
+        assertThat(graph.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getTransformationUID)
+                .doesNotHaveDuplicates();
+    }
+}
