@@ -13,7 +13,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
+import java.util.function.Supplier;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +50,11 @@ class BatchedInferenceOperatorTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Forecast> harness(
             ForecastOptions options) throws Exception {
+        return harness(options, new HashMapStateBackend());
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ModelInput, Forecast> harness(
+            ForecastOptions options, StateBackend backend) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new BatchedInferenceOperator(options),
@@ -53,6 +62,7 @@ class BatchedInferenceOperatorTest {
                         Types.STRING);
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
                 .setGenericTypes(false);
+        h.setStateBackend(backend);
         return h;
     }
 
@@ -263,6 +273,16 @@ class BatchedInferenceOperatorTest {
 
     @Test
     void restoredFromASnapshotContinuesWithIdenticalOutput() throws Exception {
+        assertRestoreContinuesIdentically(HashMapStateBackend::new);
+    }
+
+    @Test
+    void restoredFromARocksDbSnapshotContinuesWithIdenticalOutput() throws Exception {
+        assertRestoreContinuesIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    static void assertRestoreContinuesIdentically(Supplier<StateBackend> backend)
+            throws Exception {
         ModelInput[] before = interleave(steps("VAL", 1, 3, 5, 4), steps("BEL", 1, 20, 18));
         ModelInput[] after = {
             ModelInput.step("VAL", minute(4), 6, false),
@@ -274,7 +294,7 @@ class BatchedInferenceOperatorTest {
         ForecastOptions o = options("mode", "stateful");
 
         List<Forecast> uninterrupted;
-        try (var h = harness(o)) {
+        try (var h = harness(o, backend.get())) {
             h.open();
             feed(h, before);
             feed(h, after);
@@ -282,7 +302,7 @@ class BatchedInferenceOperatorTest {
             uninterrupted = h.extractOutputValues();
         }
         OperatorSubtaskState snapshot;
-        try (var h = harness(o)) {
+        try (var h = harness(o, backend.get())) {
             h.open();
             feed(h, before);
             h.prepareSnapshotPreBarrier(1L);
@@ -290,7 +310,7 @@ class BatchedInferenceOperatorTest {
             assertThat(h.extractOutputValues()).isEmpty(); // nothing due yet, nothing buffered
         }
         List<Forecast> restored;
-        try (var h = harness(o)) {
+        try (var h = harness(o, backend.get())) {
             h.initializeState(snapshot);
             h.open();
             feed(h, after);

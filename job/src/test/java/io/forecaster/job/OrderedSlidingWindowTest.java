@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
+import java.util.function.Supplier;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,11 @@ class OrderedSlidingWindowTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, SensorPoint, ModelInput> harness(
             ForecastOptions options) throws Exception {
+        return harness(options, new HashMapStateBackend());
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, SensorPoint, ModelInput> harness(
+            ForecastOptions options, StateBackend backend) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new OrderedSlidingWindowOperator(new OrderedSlidingWindow(options)),
@@ -51,6 +60,7 @@ class OrderedSlidingWindowTest {
         // State must use Flink's own serializers: a Kryo fallback fails here.
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
                 .setGenericTypes(false);
+        h.setStateBackend(backend);
         return h;
     }
 
@@ -255,6 +265,16 @@ class OrderedSlidingWindowTest {
 
     @Test
     void restoredFromASnapshotContinuesWithIdenticalOutput() throws Exception {
+        assertRestoreContinuesIdentically(HashMapStateBackend::new);
+    }
+
+    @Test
+    void restoredFromARocksDbSnapshotContinuesWithIdenticalOutput() throws Exception {
+        assertRestoreContinuesIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    static void assertRestoreContinuesIdentically(Supplier<StateBackend> backend)
+            throws Exception {
         ForecastOptions o = options("lateness.allowed", "1 min");
         SensorPoint[] before = {
             point("VAL", minute(1), 1), point("BEL", minute(1), 10), point("VAL", minute(3), 3),
@@ -266,7 +286,7 @@ class OrderedSlidingWindowTest {
         };
 
         List<Object> uninterrupted;
-        try (var h = harness(o)) {
+        try (var h = harness(o, backend.get())) {
             h.open();
             feed(h, before);
             h.processWatermark(minute(2));
@@ -278,14 +298,14 @@ class OrderedSlidingWindowTest {
 
         OperatorSubtaskState snapshot;
         List<Object> restored;
-        try (var h = harness(o)) {
+        try (var h = harness(o, backend.get())) {
             h.open();
             feed(h, before);
             h.processWatermark(minute(2));
             restored = new ArrayList<>(outputs(h));
             snapshot = h.snapshot(1L, 1L);
         }
-        try (var h = harness(o)) {
+        try (var h = harness(o, backend.get())) {
             h.initializeState(snapshot);
             h.open();
             // The keys-with-state gauge is recounted from the restored state.
