@@ -86,14 +86,14 @@ public final class PointParser implements Serializable {
         try {
             return ParsedPoint.of(read(key, value));
         } catch (BadRecord bad) {
-            return ParsedPoint.of(src.deadLetter(bad.reason, bad.getMessage(), clock.millis()));
+            return ParsedPoint.of(src.deadLetter(bad.reason, bad.getMessage(), clock.millis(), maxValueBytes));
         } catch (RuntimeException unexpected) {
             // A bug, not bad input: still never throw out of a source.
             String why = unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage();
             return ParsedPoint.of(src.deadLetter(
                     format == PointFormat.JSON ? MALFORMED_JSON : MALFORMED_CSV,
                     "could not read the record: " + why,
-                    clock.millis()));
+                    clock.millis(), maxValueBytes));
         }
     }
 
@@ -103,7 +103,8 @@ public final class PointParser implements Serializable {
         }
         if (value.length > maxValueBytes) {
             throw new BadRecord(TOO_LARGE, "record value is " + value.length
-                    + " bytes, longer than the limit of " + maxValueBytes);
+                    + " bytes, longer than the limit of " + maxValueBytes
+                    + "; the dead letter keeps the first " + maxValueBytes);
         }
         String key = decodeKey(keyBytes);
         return format == PointFormat.JSON ? readJson(key, value) : readCsv(key, value);
@@ -261,9 +262,18 @@ public final class PointParser implements Serializable {
     }
 
     private record Source(String topic, int partition, long offset, byte[] key, byte[] value) {
-        DeadLetter deadLetter(String reason, String detail, long time) {
-            String k = key == null ? null : new String(key, StandardCharsets.UTF_8);
-            return new DeadLetter(topic, partition, offset, k, value, reason, detail, time);
+        /**
+         * Keeps at most {@code limit} bytes of the key and of the value: a dead letter must stay
+         * within the dead-letter sink's record size (1 MB by Kafka's defaults), or writing it fails
+         * the job on every restart. Only over-long keys and too-large values are cut.
+         */
+        DeadLetter deadLetter(String reason, String detail, long time, int limit) {
+            String k = key == null ? null : new String(cut(key, limit), StandardCharsets.UTF_8);
+            return new DeadLetter(topic, partition, offset, k, cut(value, limit), reason, detail, time);
+        }
+
+        private static byte[] cut(byte[] b, int limit) {
+            return b == null || b.length <= limit ? b : java.util.Arrays.copyOf(b, limit);
         }
     }
 

@@ -130,8 +130,23 @@ class PointParserTest {
                 Arguments.of("A\nB", "{\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "control characters"),
                 Arguments.of("VAL", "{\"sensor\":\"BEL\",\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "\"BEL\" differs from the key \"VAL\""),
                 Arguments.of("VAL", "{\"sensor\":7,\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "got 7"),
-                Arguments.of(null, "{\"sensor\":\"\",\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "sensor id is empty"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":1,\"pad\":\"" + "x".repeat(5000) + "\"}", DeadLetterReasons.TOO_LARGE, "longer than the limit of 4096"));
+                Arguments.of(null, "{\"sensor\":\"\",\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "sensor id is empty"));
+    }
+
+    @Test
+    void keepsTheFirstMaxBytesOfATooLargeValueOrKey() {
+        String value = "{\"time\":0,\"value\":1,\"pad\":\"" + "x".repeat(1 << 20) + "\"}";
+        DeadLetter d = JSON.parse("points", 3, 42, utf8("VAL"), utf8(value)).deadLetter();
+        assertThat(d.reason()).isEqualTo(DeadLetterReasons.TOO_LARGE);
+        assertThat(d.detail()).contains(utf8(value).length + " bytes, longer than the limit of 4096");
+        assertThat(d.raw()).isEqualTo(java.util.Arrays.copyOf(utf8(value), 4096));
+
+        String key = "k".repeat(1 << 20);
+        d = JSON.parse("points", 3, 42, utf8(key), utf8("{\"time\":0,\"value\":1}")).deadLetter();
+        assertThat(d.reason()).isEqualTo(DeadLetterReasons.BAD_KEY);
+        assertThat(d.detail()).contains((1 << 20) + " bytes");
+        assertThat(d.key()).isEqualTo(key.substring(0, 4096));
+        assertThat(d.raw()).isEqualTo(utf8("{\"time\":0,\"value\":1}"));
     }
 
     @ParameterizedTest(name = "[{index}] {2}: {1}")
