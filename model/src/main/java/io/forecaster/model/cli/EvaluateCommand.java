@@ -38,12 +38,20 @@ public final class EvaluateCommand extends Cli {
                     + " (default: the split the bundle was trained with).")
     String split;
 
+    @Option(names = "--stateful",
+            description = "Score by stepping one state through each whole series, so the validation split starts from"
+                    + " the state the training split left (default for bundles of mode 'stateful').")
+    boolean stateful;
+
     @Override
     int run() throws IOException {
         ModelBundle bundle = ModelBundle.load(model);
         BundleMetadata meta = bundle.metadata();
         Split at = split != null ? Split.parse(split) : bundleSplit(meta);
         Map<String, double[]> series = data.read();
+        if (stateful || "stateful".equals(meta.mode())) {
+            return io.forecaster.model.stateful.StatefulCommands.evaluate(out(), bundle, series, at::at, "fast");
+        }
         Map<String, Integer> splits = new LinkedHashMap<>();
         series.forEach((k, s) -> splits.put(k, at.at(s.length)));
         int window = meta.windowSize();

@@ -105,8 +105,22 @@ public final class TrainCommand extends Cli {
     @Option(names = "--quiet", description = "No per-epoch progress lines.")
     boolean quiet;
 
+    @Option(names = "--stateful",
+            description = "Train for stateful stepping: the training split as one sequence, truncated BPTT of --window"
+                    + " steps carrying the state (Adam with --lr; see io.forecaster.model.stateful).")
+    boolean stateful;
+
     @Override
     int run() throws IOException {
+        if (stateful) {
+            Duration limit = parseDuration(timeLimit);
+            return io.forecaster.model.stateful.StatefulCommands.train(out(), data.read(), Split.parse(split)::at,
+                    new io.forecaster.model.stateful.StatefulTrainer.Options(
+                            HyperParams.SEED.withOutputScale(outputScale), seed, window, 1, epochs, learningRate, 5,
+                            limit != null ? limit : Duration.ofDays(365)),
+                    modelId != null ? modelId : out.getFileName().toString().replaceFirst("\\.zip$", ""),
+                    sha256(data.file), commandLine(), out);
+        }
         TrainingOptions options = new TrainingOptions(
                 window, batch, shuffleBuffer, Optimizer.parse(optimizer), learningRate, momentum,
                 lrDecay, epochs, patience, huberDelta, seed, parseDuration(timeLimit), stride);

@@ -148,6 +148,7 @@ public final class StatefulTrainer {
         evaluation.put("val_mae", bestMae);
         evaluation.put("baseline_mae", baseline);
         evaluation.put("val_points", (double) (series.length - split));
+        evaluation.put("split", (double) split);
         evaluation.put("checkpoint_epoch", (double) bestEpoch);
         BundleMetadata meta =
                 metadata(o, modelId, dataSha256, source, evaluation);
