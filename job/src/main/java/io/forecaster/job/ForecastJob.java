@@ -12,8 +12,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The forecasting topology as a plain function of streams: points in, forecasts and dead letters
- * out. Sources and sinks are attached by the caller (the Kafka runner; tests use
- * in-memory data).
+ * out. Sources and sinks are attached by the caller: {@link ForecastRunner} for Kafka, tests
+ * with in-memory data and {@code executeAndCollect}.
  */
 public final class ForecastJob {
 
