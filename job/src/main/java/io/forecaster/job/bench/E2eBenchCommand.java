@@ -60,8 +60,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
             description = "Points preloaded per key count for throughput runs (default: ${DEFAULT-VALUE}).")
     long preloadPoints;
 
-    @Option(names = "--min-points-per-key", defaultValue = "80",
-            description = "Fewest points per key in a preload (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-points-per-key", defaultValue = "20",
+            description = "Fewest points per key in a preload; window settings need at least"
+                    + " W+20 (default: ${DEFAULT-VALUE}).")
     int minPointsPerKey;
 
     @Option(names = "--warmup", defaultValue = "10s",
