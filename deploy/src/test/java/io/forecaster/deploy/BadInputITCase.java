@@ -124,10 +124,13 @@ class BadInputITCase {
                 }
                 producer.flush();
                 // The watermark must be far past day 50 before the late points are sent: wait for
-                // a committed forecast ending at day 90 or later.
-                await("forecasts up to day 90", TIMEOUT, () -> reader.forecasts(jobs.get(0).forecasts())
-                        .stream().anyMatch(r -> r.value().windowEnd() >= day(90))
-                        || cluster.numRestarts(jobs.get(0).id()) > 0);
+                // a committed forecast ending at day 90 or later from each job.
+                for (Job job : jobs) {
+                    await(job.mode() + " forecasts up to day 90", TIMEOUT, () -> reader
+                            .forecasts(job.forecasts()).stream()
+                            .anyMatch(r -> r.value().windowEnd() >= day(90))
+                            || cluster.numRestarts(job.id()) > 0);
+                }
                 // Beyond the allowed lateness: the point withheld on day 50, and an old repeat.
                 point("late, missing until now", LATE, withGap, 50, wind.get(withGap)[50]);
                 point("late, old repeat", LATE, stations.get(3), 10, wind.get(stations.get(3))[10] + 1);

@@ -44,8 +44,12 @@ final class ReliabilityFixtures {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReliabilityFixtures.class);
 
-    static final Path WIND =
-            StandaloneCluster.ROOT.getParent().resolve("shared/data/wind-ireland/wind_daily_long.csv");
+    /** The wind data next to the project ({@code ../shared/data}), else in /work/shared/data. */
+    static final Path WIND = java.util.stream.Stream.of(StandaloneCluster.ROOT.getParent(), Path.of("/work"))
+            .map(d -> d.resolve("shared/data/wind-ireland/wind_daily_long.csv"))
+            .filter(java.nio.file.Files::isRegularFile)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("wind data not found in ../shared/data"));
     static final long DAY = Duration.ofDays(1).toMillis();
     static final Instant FIRST_DAY = Instant.parse("1961-01-01T00:00:00Z");
     static final int W = 60;
