@@ -75,10 +75,10 @@ final class StackSampler implements AutoCloseable {
         if (name.startsWith("Source Data Fetcher")) {
             return "Flink Kafka source fetchers";
         }
-        if (name.startsWith("Source:")) {
+        if (isTaskThread(name) && name.startsWith("Source:")) {
             return "Flink tasks: source + parsing";
         }
-        if (name.contains("order-and-window")) {
+        if (isTaskThread(name)) {
             return "Flink tasks: ordering, windows, inference, sink";
         }
         if (name.startsWith("kafka-producer-network-thread")) {
@@ -99,8 +99,7 @@ final class StackSampler implements AutoCloseable {
 
     private void sample() {
         for (ThreadInfo ti : mx.dumpAllThreads(false, false)) {
-            String name = ti.getThreadName();
-            if (!(name.startsWith("Source:") || name.contains("order-and-window"))) {
+            if (!isTaskThread(ti.getThreadName())) {
                 continue;
             }
             synchronized (this) {
@@ -113,6 +112,14 @@ final class StackSampler implements AutoCloseable {
                 categories.merge(category(ti.getStackTrace()), 1L, Long::sum);
             }
         }
+    }
+
+    /** Flink names a task's thread "{task name} ({subtask}/{parallelism})#{attempt}". */
+    private static final java.util.regex.Pattern TASK_THREAD =
+            java.util.regex.Pattern.compile("^(Source: |order-and-window).* \\(\\d+/\\d+\\)#\\d+$");
+
+    static boolean isTaskThread(String name) {
+        return TASK_THREAD.matcher(name).matches();
     }
 
     private static boolean idleLeaf(ThreadInfo ti) {

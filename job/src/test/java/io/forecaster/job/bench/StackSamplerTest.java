@@ -1,0 +1,31 @@
+package io.forecaster.job.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link StackSampler}'s thread groups and stack categories. */
+class StackSamplerTest {
+
+    @Test
+    void tellsTaskThreadsFromTheirHelpers() {
+        assertThat(StackSampler.isTaskThread(
+                "Source: sensor-points-source -> split-dead-letters (1/2)#0")).isTrue();
+        assertThat(StackSampler.isTaskThread(
+                "order-and-window -> forecast -> forecasts-sink: Writer (2/2)#0")).isTrue();
+        assertThat(StackSampler.isTaskThread(
+                "Source Data Fetcher for Source: sensor-points-source (1/2)#0")).isFalse();
+        assertThat(StackSampler.group("kafka-producer-network-thread | e2e-bench-points"))
+                .startsWith("benchmark");
+    }
+
+    @Test
+    void stackGoesToItsFirstCategoryByPriority() {
+        StackTraceElement[] stack = {
+            new StackTraceElement("com.fasterxml.jackson.core.json.UTF8JsonGenerator", "w", null, 1),
+            new StackTraceElement("io.forecaster.connectors.wire.ForecastCodec", "toJson", null, 1),
+            new StackTraceElement("org.apache.kafka.clients.producer.KafkaProducer", "send", null, 1),
+        };
+        assertThat(StackSampler.category(stack)).isEqualTo("writing forecasts (JSON)");
+    }
+}
