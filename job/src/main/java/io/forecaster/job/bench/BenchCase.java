@@ -134,14 +134,16 @@ public record BenchCase(
         return parseAll(List.of(
                 "throughput:window-s1:1k",
                 "throughput:baseline:1k",
-                "throughput:window-s10:1k",
-                "throughput:stateful-s10:1k",
-                "throughput:window-s1:10k",
-                "throughput:window-s10:10k",
                 "throughput:stateful-s10:10k",
-                "throughput:stateful-s10:10k:rocksdb",
                 "latency:stateful-s10:10k:at-least-once:rate=half",
                 "latency:stateful-s10:10k:exactly-once:rate=half",
+                "throughput:window-s1:10k",
+                "throughput:baseline:10k",
+                "throughput:window-s10:10k",
+                "throughput:window-s10:1k",
+                "throughput:stateful-s10:1k",
+                "throughput:stateful-s10:10k:rocksdb",
+                "latency:window-s1:1k:at-least-once:rate=half",
                 "throughput:stateful-s10:100k:rocksdb",
                 "throughput:stateful-s10:10k:standalone"));
     }

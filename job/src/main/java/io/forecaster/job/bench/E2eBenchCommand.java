@@ -135,7 +135,14 @@ public final class E2eBenchCommand implements Callable<Integer> {
         console.printf("e2e-bench: %d case(s), results in %s%n%s%n", todo.size(), dir, machine);
         console.flush();
         E2eBenchmark bench = new E2eBenchmark(settings, console);
-        List<BenchResult> results = bench.run(todo);
+        List<BenchResult> results = bench.run(todo, soFar -> {
+            try {
+                Files.writeString(dir.resolve("profiles.txt"), bench.profiles());
+                BenchReport.csv(dir, soFar);
+            } catch (java.io.IOException e) {
+                LOG.error("writing the results so far failed", e);
+            }
+        });
 
         Files.writeString(dir.resolve("profiles.txt"), bench.profiles());
         Path csv = BenchReport.csv(dir, results);

@@ -76,6 +76,15 @@ final class E2eBenchmark {
 
     /** Runs the cases in order; a failed case is reported and the next one runs. */
     List<BenchResult> run(List<BenchCase> cases) {
+        return run(cases, done -> {});
+    }
+
+    /**
+     * As {@link #run(List)}, handing the results so far (with speed-ups) to {@code afterEach}
+     * after every case, so that an interrupted run leaves its figures behind.
+     */
+    List<BenchResult> run(List<BenchCase> cases,
+            java.util.function.Consumer<List<BenchResult>> afterEach) {
         List<BenchResult> results = new ArrayList<>();
         for (BenchCase c : cases) {
             // Window settings need W points per key before the first forecast, and then some.
@@ -101,6 +110,7 @@ final class E2eBenchmark {
                 }
                 results.add(r);
                 say("  %s", oneLine(r));
+                afterEach.accept(withSpeedups(results));
             }
         }
         return withSpeedups(results);
@@ -535,9 +545,10 @@ final class E2eBenchmark {
             JsonNode cp = rest.checkpoints(job);
             JsonNode d = cp.path("summary").path("end_to_end_duration");
             JsonNode latest = cp.path("latest").path("completed");
-            return new Checkpoints(cp.path("counts").path("completed").asLong(),
-                    d.has("avg") ? d.path("avg").asDouble() : Double.NaN,
-                    d.has("max") ? d.path("max").asDouble() : Double.NaN,
+            long completed = cp.path("counts").path("completed").asLong();
+            return new Checkpoints(completed,
+                    completed > 0 && d.has("avg") ? d.path("avg").asDouble() : Double.NaN,
+                    completed > 0 && d.has("max") ? d.path("max").asDouble() : Double.NaN,
                     latest.has("state_size") ? latest.path("state_size").asDouble() : Double.NaN);
         }
     }
