@@ -169,7 +169,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
         console.printf("e2e-bench: wrote %s%s%s, profiles.txt, run.txt%n", csv,
                 tp == null ? "" : ", " + tp.getFileName(), lp == null ? "" : ", " + lp.getFileName());
         console.flush();
-        return results.stream().allMatch(r -> r.status().startsWith("ok")) ? 0 : 1;
+        return results.stream().noneMatch(r -> r.status().startsWith("failed")) ? 0 : 1;
     }
 
     static Duration duration(String text) {

@@ -383,10 +383,8 @@ final class E2eBenchmark {
 
     static String oneLine(BenchResult r) {
         BenchCase c = r.benchCase();
-        if (!r.status().equals("ok") && !r.status().startsWith("ok")) {
-            if (r.status().startsWith("failed")) {
-                return r.status();
-            }
+        if (r.status().startsWith("failed")) {
+            return r.status();
         }
         String common = String.format(Locale.ROOT,
                 "%,.0f points/s, %,.0f forecasts/s over %.0f s; checkpoints %d (avg %.0f ms, max %.0f ms),"
