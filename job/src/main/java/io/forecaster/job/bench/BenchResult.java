@@ -21,6 +21,8 @@ import java.util.Map;
  * @param p99 see p50
  * @param p999 see p50
  * @param maxLatency see p50
+ * @param p99InJob p99 of append to the forecast being made (createdAt), ms
+ * @param p99Delivery p99 of the forecast being made to it being read, ms
  * @param checkpoints checkpoints completed
  * @param checkpointAvgMs average end-to-end checkpoint duration
  * @param checkpointMaxMs longest checkpoint
@@ -50,6 +52,8 @@ public record BenchResult(
         double p99,
         double p999,
         double maxLatency,
+        double p99InJob,
+        double p99Delivery,
         long checkpoints,
         double checkpointAvgMs,
         double checkpointMaxMs,
@@ -72,7 +76,7 @@ public record BenchResult(
     public BenchResult withSpeedup(double s) {
         return new BenchResult(benchCase, startedAt, load1Before, load1After, points, seconds,
                 pointsPerSecond, forecastsPerSecond, targetRate, latencySamples, p50, p90, p99,
-                p999, maxLatency, checkpoints, checkpointAvgMs, checkpointMaxMs, stateBytes,
+                p999, maxLatency, p99InJob, p99Delivery, checkpoints, checkpointAvgMs, checkpointMaxMs, stateBytes,
                 heapUsedMaxMb, heapMaxMb, sourceBusy, sourceBackPressured, windowBusy, s, profile,
                 status);
     }
@@ -81,7 +85,7 @@ public record BenchResult(
     public static BenchResult failed(BenchCase c, String startedAt, double load, String why) {
         double n = Double.NaN;
         return new BenchResult(c, startedAt, load, Double.NaN, 0, n, n, n, n, 0, n, n, n, n, n,
-                0, n, n, n, n, n, n, n, n, n, "", "failed: " + why);
+                n, n, 0, n, n, n, n, n, n, n, n, n, "", "failed: " + why);
     }
 
     /** The CSV columns, in order. */
@@ -114,6 +118,8 @@ public record BenchResult(
         m.put("p99_ms", p99);
         m.put("p999_ms", p999);
         m.put("max_ms", maxLatency);
+        m.put("p99_append_to_made_ms", p99InJob);
+        m.put("p99_made_to_read_ms", p99Delivery);
         m.put("checkpoints", checkpoints);
         m.put("checkpoint_avg_ms", checkpointAvgMs);
         m.put("checkpoint_max_ms", checkpointMaxMs);

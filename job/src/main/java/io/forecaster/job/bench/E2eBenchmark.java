@@ -198,7 +198,8 @@ final class E2eBenchmark {
             writeProfile(c, profile, m);
             return new BenchResult(c, started, load, load1(), iv.points, iv.seconds,
                     iv.points / iv.seconds, iv.forecasts / iv.seconds, Double.NaN, 0,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, cp.completed,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, cp.completed,
                     cp.avgMs, cp.maxMs, cp.stateBytes, m.heapUsedMax / 1048576.0,
                     m.heapMax / 1048576.0, m.busy("source"), m.busy("source-bp"),
                     m.busy("window"), Double.NaN, profile == null ? "" : profile.summary(),
@@ -313,7 +314,8 @@ final class E2eBenchmark {
             String note = l.count() == 0 ? "no latency samples" : "ok";
             return new BenchResult(c, started, load, load1(), pts, secs, pts / secs, fps, rate,
                     l.count(), l.percentile(50), l.percentile(90), l.percentile(99),
-                    l.percentile(99.9), l.max(), cp.completed, cp.avgMs, cp.maxMs, cp.stateBytes,
+                    l.percentile(99.9), l.max(), reader.inJob().percentile(99),
+                    reader.delivery().percentile(99), cp.completed, cp.avgMs, cp.maxMs, cp.stateBytes,
                     m.heapUsedMax / 1048576.0, m.heapMax / 1048576.0, m.busy("source"),
                     m.busy("source-bp"), m.busy("window"), Double.NaN,
                     profile == null ? "" : profile.summary(), note);
@@ -394,9 +396,10 @@ final class E2eBenchmark {
                 r.status());
         if (c.kind() == BenchCase.Kind.LATENCY) {
             return String.format(Locale.ROOT, "latency p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f ms"
-                            + " (%d samples) at %,.0f points/s asked; %s",
+                            + " (%d samples; p99 append->made %.0f, made->read %.0f) at %,.0f"
+                            + " points/s asked; %s",
                     r.p50(), r.p90(), r.p99(), r.p999(), r.maxLatency(), r.latencySamples(),
-                    r.targetRate(), common);
+                    r.p99InJob(), r.p99Delivery(), r.targetRate(), common);
         }
         return common;
     }

@@ -30,6 +30,8 @@ final class ForecastReader implements Runnable {
     private final String topic;
     private final PointProducer.Paced points;
     private final LatencyRecorder latencies = new LatencyRecorder();
+    private final LatencyRecorder inJob = new LatencyRecorder();
+    private final LatencyRecorder delivery = new LatencyRecorder();
     private final AtomicLong forecasts = new AtomicLong();
     private volatile long measureFrom = Long.MAX_VALUE;
     private volatile long measureUntil = Long.MAX_VALUE;
@@ -60,6 +62,16 @@ final class ForecastReader implements Runnable {
         return latencies;
     }
 
+    /** Append of the window's last point to the forecast being made. */
+    LatencyRecorder inJob() {
+        return inJob;
+    }
+
+    /** Forecast made to visible to the read_committed reader. */
+    LatencyRecorder delivery() {
+        return delivery;
+    }
+
     Exception failure() {
         return failure;
     }
@@ -84,6 +96,10 @@ final class ForecastReader implements Runnable {
                             SyntheticPoints.keyIndex(f.sensorId()), f.windowEnd());
                     if (appended >= measureFrom && appended < measureUntil) {
                         latencies.record(now - appended);
+                        // The forecast's createdAt splits it: append to inference done (source,
+                        // watermark, ordering, batching, inference), then sink to visible.
+                        inJob.record(f.createdAt() - appended);
+                        delivery.record(now - f.createdAt());
                     }
                 }
                 if (now - lastCleanup > 10_000) {

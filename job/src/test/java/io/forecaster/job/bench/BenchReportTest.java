@@ -20,7 +20,7 @@ class BenchReportTest {
     private static BenchResult result(String spec, double pps, double p99) {
         return new BenchResult(BenchCase.parse(spec), "2026-11-26T16:00:00Z", 1.0, 1.0, 1000,
                 10, pps, pps, Double.NaN, Double.isNaN(p99) ? 0 : 100, p99 / 2, p99 * 0.8, p99,
-                p99 * 1.1, p99 * 1.2, 3, 120, 300, 1_000_000, 500, 4000, 900, 0, 950,
+                p99 * 1.1, p99 * 1.2, p99 / 2, p99 / 2, 3, 120, 300, 1_000_000, 500, 4000, 900, 0, 950,
                 Double.NaN, "inference 60%", "ok");
     }
 
