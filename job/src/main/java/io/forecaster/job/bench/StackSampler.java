@@ -51,6 +51,15 @@ final class StackSampler implements AutoCloseable {
     private long runnable;
     private volatile boolean stop;
     private final long t0 = System.nanoTime();
+    private final long gcStartMs = gcMillis();
+
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
+    }
 
     StackSampler(long intervalMs) {
         for (ThreadInfo ti : mx.dumpAllThreads(false, false)) {
@@ -167,7 +176,7 @@ final class StackSampler implements AutoCloseable {
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> cats.put(e.getKey(), 100.0 * e.getValue() / Math.max(1, samples)));
         }
-        return new Profile(wall, cpu, cats, samples, runnable);
+        return new Profile(wall, cpu, cats, samples, runnable, (gcMillis() - gcStartMs) / 1e3);
     }
 
     @Override
@@ -183,9 +192,11 @@ final class StackSampler implements AutoCloseable {
      * @param taskSamplePercent share of Flink task-thread samples per category
      * @param samples task-thread samples taken
      * @param runnable of which running
+     * @param gcSeconds time the JVM's collectors reported over the interval
      */
     record Profile(double seconds, Map<String, Double> cpuSecondsByGroup,
-            Map<String, Double> taskSamplePercent, long samples, long runnable) {
+            Map<String, Double> taskSamplePercent, long samples, long runnable,
+            double gcSeconds) {
 
         /** One line: top categories, e.g. {@code inference 41%; state and timers 12%; ...}. */
         String summary() {
@@ -207,6 +218,8 @@ final class StackSampler implements AutoCloseable {
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                     .forEach(e -> sb.append(String.format("    %-50s %7.1f s  %5.1f%% of 2 cores%n",
                             e.getKey(), e.getValue(), 100 * e.getValue() / (2 * seconds))));
+            sb.append(String.format("  garbage collection: %.1f s (collector time, JVM-wide)%n",
+                    gcSeconds));
             sb.append(String.format("  Flink task threads, %d stack samples (%d running):%n",
                     samples, runnable));
             taskSamplePercent.forEach((k, v) ->
