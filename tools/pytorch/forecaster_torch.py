@@ -169,13 +169,13 @@ def time_windows(model, batch, length, seconds, threads):
         end = time.perf_counter() + min(1.0, seconds / 3)
         while time.perf_counter() < end:
             model(x)
-        n, start = 0, time.perf_counter()
+        n, start, cpu = 0, time.perf_counter(), time.process_time()
         while True:
             model(x)
             n += 1
             elapsed = time.perf_counter() - start
             if elapsed >= seconds:
-                return n * batch / elapsed
+                return n * batch, elapsed, time.process_time() - cpu
 
 
 def time_steps(model, hp, batch, seconds, threads):
@@ -186,7 +186,7 @@ def time_steps(model, hp, batch, seconds, threads):
     recent = torch.zeros(batch, k)
     state = None
     with torch.inference_mode():
-        t, n, start, warm_end = 0, 0, None, time.perf_counter() + min(1.0, seconds / 3)
+        t, n, start, cpu, warm_end = 0, 0, None, 0, time.perf_counter() + min(1.0, seconds / 3)
         while True:
             recent = torch.cat([recent[:, 1:], series[:, t % 256:t % 256 + 1]], dim=1)
             _, state = model.step(recent, state)
@@ -194,11 +194,11 @@ def time_steps(model, hp, batch, seconds, threads):
             now = time.perf_counter()
             if start is None:
                 if now >= warm_end:
-                    start, n = now, 0
+                    start, n, cpu = now, 0, time.process_time()
                 continue
             n += 1
             if now - start >= seconds:
-                return n * batch / (now - start)
+                return n * batch, now - start, time.process_time() - cpu
 
 
 def _worker(args_tuple):
@@ -216,30 +216,30 @@ def bench(args):
     rows = []
     print(f"torch {torch.__version__}, python {platform.python_version()}, "
           f"load {os.getloadavg()}", file=sys.stderr)
+    def row(what, threads, mode, results, **shape):
+        # results: (count, wall seconds, cpu seconds) per process; rate = sum of per-process
+        # rates, cpu_rate = count per CPU-second (the machine's other load taken out)
+        rows.append({"what": what, **shape, "threads": threads, "mode": mode,
+                     "rate": sum(n / w for n, w, _ in results),
+                     "cpu_rate": sum(n for n, _, _ in results) / sum(c for _, _, c in results)})
+        print(json.dumps(rows[-1]), file=sys.stderr)
+
     for length in (30, 60):
         for batch in (1, 16, 128, 1024):
             for threads in (1, 2):
                 r = time_windows(model, batch, length, args.seconds, threads)
-                rows.append({"what": "windows/s", "window": length, "batch": batch,
-                             "threads": threads, "mode": "intra-op", "rate": r})
-                print(json.dumps(rows[-1]), file=sys.stderr)
+                row("windows/s", threads, "intra-op", [r], window=length, batch=batch)
             # two processes of one thread each: PyTorch's share-nothing configuration
             with multiprocessing.get_context("spawn").Pool(2) as pool:
                 rs = pool.map(_worker, [("windows", args.bundle, (batch, length), args.seconds)] * 2)
-            rows.append({"what": "windows/s", "window": length, "batch": batch, "threads": 2,
-                         "mode": "2 processes", "rate": sum(rs)})
-            print(json.dumps(rows[-1]), file=sys.stderr)
+            row("windows/s", 2, "2 processes", rs, window=length, batch=batch)
     for batch in (1, 16, 256, 1024):
         for threads in (1, 2):
             r = time_steps(model, hp, batch, args.seconds, threads)
-            rows.append({"what": "key-steps/s", "batch": batch, "threads": threads,
-                         "mode": "intra-op", "rate": r})
-            print(json.dumps(rows[-1]), file=sys.stderr)
+            row("key-steps/s", threads, "intra-op", [r], batch=batch)
         with multiprocessing.get_context("spawn").Pool(2) as pool:
             rs = pool.map(_worker, [("steps", args.bundle, (batch,), args.seconds)] * 2)
-        rows.append({"what": "key-steps/s", "batch": batch, "threads": 2, "mode": "2 processes",
-                     "rate": sum(rs)})
-        print(json.dumps(rows[-1]), file=sys.stderr)
+        row("key-steps/s", 2, "2 processes", rs, batch=batch)
     doc = {"torch": torch.__version__, "load_after": os.getloadavg(), "rows": rows}
     out = json.dumps(doc, indent=1)
     if args.out:

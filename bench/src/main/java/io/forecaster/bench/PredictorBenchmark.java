@@ -2,6 +2,8 @@ package io.forecaster.bench;
 
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,6 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class PredictorBenchmark {
 
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
     @Param({"fast", "dl4j"})
     public String engine;
 
@@ -55,6 +59,13 @@ public class PredictorBenchmark {
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Windows {
         public long windows;
+
+        /**
+         * CPU time this thread got, in ns per wall-clock second (1e9 when it had a core to
+         * itself): the share of a core the machine's other load left it. Windows per CPU-second is
+         * {@code windows / (cpuNanos / 1e9)}.
+         */
+        public long cpuNanos;
     }
 
     @Setup(Level.Trial)
@@ -75,7 +86,9 @@ public class PredictorBenchmark {
 
     @Benchmark
     public float[] predict(Windows counter) {
+        long cpu = CPU.getCurrentThreadCpuTime();
         predictor.predict(windows, batch, window, out);
+        counter.cpuNanos += CPU.getCurrentThreadCpuTime() - cpu;
         counter.windows += batch;
         return out;
     }

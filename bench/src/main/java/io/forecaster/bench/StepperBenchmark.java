@@ -3,6 +3,8 @@ package io.forecaster.bench;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,6 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class StepperBenchmark {
 
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
     private static final int SERIES = 4096;
 
     @Param({"fast", "dl4j"})
@@ -58,6 +62,13 @@ public class StepperBenchmark {
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class KeySteps {
         public long keySteps;
+
+        /**
+         * CPU time this thread got, in ns per wall-clock second (1e9 when it had a core to
+         * itself): the share of a core the machine's other load left it. Key-steps per CPU-second is
+         * {@code keySteps / (cpuNanos / 1e9)}.
+         */
+        public long cpuNanos;
     }
 
     @Setup(Level.Trial)
@@ -84,7 +95,9 @@ public class StepperBenchmark {
         for (int k = 0; k < batch; k++) {
             points[k] = series[k][at];
         }
+        long cpu = CPU.getCurrentThreadCpuTime();
         stepper.step(states, points, batch, out);
+        counter.cpuNanos += CPU.getCurrentThreadCpuTime() - cpu;
         counter.keySteps += batch;
         return out;
     }
