@@ -11,7 +11,7 @@ cp="bench/target/forecaster-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpat
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 log() { echo "$(date -u +%FT%TZ) $* | $(uptime | sed 's/.*load/load/')" | tee -a "$out/run.log"; }
 
-log "start $(git rev-parse --short HEAD) on $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p')"
+log "start $(git rev-parse --short HEAD 2>/dev/null || echo "${COMMIT:-?}") on $(getconf _NPROCESSORS_ONLN) cores: $(lscpu | sed -n 's/^Model name: *//p')"
 log "pytorch"
 /usr/bin/python3 tools/pytorch/forecaster_torch.py bench --bundle models/sunspots.zip \
     --seconds "${TORCH_SECONDS:-3}" --out "$out/pytorch.json" 2> "$out/pytorch.log"
