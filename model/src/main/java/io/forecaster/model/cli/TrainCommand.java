@@ -110,13 +110,18 @@ public final class TrainCommand extends Cli {
                     + " steps carrying the state (Adam with --lr; see io.forecaster.model.stateful).")
     boolean stateful;
 
+    @Option(names = "--streams", defaultValue = "1",
+            description = "With --stateful: contiguous pieces of the training split trained side by side, each carrying"
+                    + " its own state (the batch size; default: ${DEFAULT-VALUE}, the whole split as one sequence).")
+    int streams;
+
     @Override
     int run() throws IOException {
         if (stateful) {
             Duration limit = parseDuration(timeLimit);
             return io.forecaster.model.stateful.StatefulCommands.train(out(), data.read(), Split.parse(split)::at,
                     new io.forecaster.model.stateful.StatefulTrainer.Options(
-                            HyperParams.SEED.withOutputScale(outputScale), seed, window, 1, epochs, learningRate, 5,
+                            HyperParams.SEED.withOutputScale(outputScale), seed, window, streams, epochs, learningRate, 1,
                             limit != null ? limit : Duration.ofDays(365)),
                     modelId != null ? modelId : out.getFileName().toString().replaceFirst("\\.zip$", ""),
                     sha256(data.file), commandLine(), out);
