@@ -93,7 +93,12 @@ final class KafkaBrokerProcess implements AutoCloseable {
             throw new IOException("formatting Kafka storage failed: "
                     + Files.readString(dir.resolve("format.out")));
         }
-        broker.restart();
+        try {
+            broker.restart();
+        } catch (Exception | AssertionError e) {
+            broker.close();
+            throw e;
+        }
         return broker;
     }
 
