@@ -64,14 +64,21 @@ final class StandaloneCluster implements AutoCloseable {
             Files.copy(DEPLOY.resolve("conf").resolve(f), conf.resolve(f));
         }
         int restPort = freePort();
-        StringBuilder config =
-                new StringBuilder(
-                        Files.readString(DEPLOY.resolve("conf/config.yaml"))
-                                .replace("port: 8081", "port: " + restPort)
-                                .replace("port: 6123", "port: " + freePort())
-                                .replace("numberOfTaskSlots: 2", "numberOfTaskSlots: " + slots)
-                                .replace("interval: 10s", "interval: 2s")
-                                .replace("/tmp/forecaster-cluster", work.toString()));
+        String base = Files.readString(DEPLOY.resolve("conf/config.yaml"));
+        Map<String, String> replacements = Map.of(
+                "port: 8081", "port: " + restPort,
+                "port: 6123", "port: " + freePort(),
+                "numberOfTaskSlots: 2", "numberOfTaskSlots: " + slots,
+                "interval: 10s", "interval: 2s",
+                "/tmp/forecaster-cluster", work.toString());
+        for (Map.Entry<String, String> r : replacements.entrySet()) {
+            if (!base.contains(r.getKey())) {
+                throw new IllegalStateException("deploy/conf/config.yaml no longer contains \""
+                        + r.getKey() + "\"; update StandaloneCluster");
+            }
+            base = base.replace(r.getKey(), r.getValue());
+        }
+        StringBuilder config = new StringBuilder(base);
         extraConfig.forEach((k, v) -> config.append(k).append(": ").append(v).append('\n'));
         Files.writeString(conf.resolve("config.yaml"), config);
         StandaloneCluster cluster =
