@@ -258,6 +258,12 @@ public final class PointParser implements Serializable {
             throw new BadRecord(BAD_VALUE, "field \"value\" is not finite: "
                     + WireFormat.shorten(shown));
         }
+        // The model computes in float32: a value float32 cannot hold would become infinite there
+        // and poison the forecasts (and, in stateful mode, the key's state until it resets).
+        if (Math.abs(d) > Float.MAX_VALUE) {
+            throw new BadRecord(BAD_VALUE, "field \"value\" is outside the float32 range the model "
+                    + "computes in (|value| <= " + Float.MAX_VALUE + "): " + WireFormat.shorten(shown));
+        }
         return d;
     }
 

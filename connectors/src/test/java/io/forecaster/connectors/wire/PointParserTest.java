@@ -76,7 +76,7 @@ class PointParserTest {
             new SensorPoint("VAL", JAN_1_1961, 13.67),
             new SensorPoint("with,comma \"quoted\"", -6_000_000_000_000L, -0.001),
             new SensorPoint("ü-sensor", 1_700_000_000_123L, 1e-300),
-            new SensorPoint("x", 0, Double.MAX_VALUE),
+            new SensorPoint("x", 0, Float.MAX_VALUE), // the largest value accepted
         };
         for (SensorPoint p : points) {
             for (PointFormat f : PointFormat.values()) {
@@ -118,6 +118,8 @@ class PointParserTest {
                 Arguments.of("VAL", "{\"time\":0,\"value\":NaN}", DeadLetterReasons.BAD_VALUE, "not finite: NaN"),
                 Arguments.of("VAL", "{\"time\":0,\"value\":-Infinity}", DeadLetterReasons.BAD_VALUE, "not finite: -Infinity"),
                 Arguments.of("VAL", "{\"time\":0,\"value\":1e400}", DeadLetterReasons.BAD_VALUE, "not finite"),
+                Arguments.of("VAL", "{\"time\":0,\"value\":1e39}", DeadLetterReasons.BAD_VALUE, "outside the float32 range"),
+                Arguments.of("VAL", "{\"time\":0,\"value\":-1.7976931348623157e308}", DeadLetterReasons.BAD_VALUE, "outside the float32 range"),
                 Arguments.of("VAL", "{\"time\":\"yesterday\",\"value\":1}", DeadLetterReasons.BAD_TIME, "\"yesterday\""),
                 Arguments.of("VAL", "{\"time\":\"1961-13-01\",\"value\":1}", DeadLetterReasons.BAD_TIME, "\"1961-13-01\""),
                 Arguments.of("VAL", "{\"time\":1.5,\"value\":1}", DeadLetterReasons.BAD_TIME, "got 1.5"),
