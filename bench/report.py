@@ -16,7 +16,7 @@ def jmh(name):
     rows = []
     for t in (1, 2):
         p = os.path.join(d, f"jmh-{name}-t{t}.json")
-        if os.path.exists(p):
+        if os.path.exists(p) and os.path.getsize(p) > 0:  # empty while JMH is still running
             rows += json.load(open(p))
     return rows
 
