@@ -1,11 +1,11 @@
 package io.forecaster.model.cli;
 
 import io.forecaster.model.BundleMetadata;
-import io.forecaster.model.Dl4jBundles;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.data.Split;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
 import io.forecaster.model.eval.Evaluator;
-import io.forecaster.model.eval.NetworkPredictor;
 import io.forecaster.model.eval.ValidationScore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,6 +43,10 @@ public final class EvaluateCommand extends Cli {
                     + " the state the training split left (default for bundles of mode 'stateful').")
     boolean stateful;
 
+    @Option(names = "--engine", defaultValue = "dl4j",
+            description = "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
+    String engine;
+
     @Override
     int run() throws IOException {
         ModelBundle bundle = ModelBundle.load(model);
@@ -50,14 +54,15 @@ public final class EvaluateCommand extends Cli {
         Split at = split != null ? Split.parse(split) : bundleSplit(meta);
         Map<String, double[]> series = data.read();
         if (stateful || "stateful".equals(meta.mode())) {
-            return io.forecaster.model.stateful.StatefulCommands.evaluate(out(), bundle, series, at::at, "fast");
+            return io.forecaster.model.stateful.StatefulCommands.evaluate(out(), bundle, series, at::at, engine);
         }
         Map<String, Integer> splits = new LinkedHashMap<>();
         series.forEach((k, s) -> splits.put(k, at.at(s.length)));
         int window = meta.windowSize();
-        Evaluator evaluator = new Evaluator(
-                new NetworkPredictor(Dl4jBundles.toNetwork(bundle), meta.scaling()), window);
-        Map<String, ValidationScore> scores = evaluator.scoreAll(series, splits);
+        Map<String, ValidationScore> scores;
+        try (Predictor predictor = Engines.open(engine, bundle)) {
+            scores = new Evaluator(predictor, window).scoreAll(series, splits);
+        }
 
         out().printf(Locale.ROOT, "model %s (window %d, %s) on %s column '%s', split %s%n",
                 meta.modelId(), window, meta.scaling(), data.file, data.column(), at);

@@ -1,10 +1,9 @@
 package io.forecaster.model.cli;
 
 import io.forecaster.model.BundleMetadata;
-import io.forecaster.model.Dl4jBundles;
 import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
-import io.forecaster.model.eval.NetworkPredictor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,13 +62,17 @@ public final class PredictCommand extends Cli {
 
     InputStream in = System.in;
 
+    @Option(names = "--engine", defaultValue = "dl4j",
+            description = "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
+    String engine;
+
     @Override
     int run() throws IOException {
         ModelBundle bundle = ModelBundle.load(model);
         BundleMetadata meta = bundle.metadata();
         float[] window = source.stdin ? readStdin() : readSlice(meta.windowSize());
         float[] out = new float[window.length];
-        try (Predictor p = new NetworkPredictor(Dl4jBundles.toNetwork(bundle), meta.scaling())) {
+        try (Predictor p = Engines.open(engine, bundle)) {
             p.predict(window, 1, window.length, out);
         }
         if (last) {
