@@ -89,6 +89,11 @@ public final class E2eBenchCommand implements Callable<Integer> {
             description = "Further job options, key=value (default: inference.max-delay=20ms).")
     Map<String, String> jobOptions = new LinkedHashMap<>(Map.of("inference.max-delay", "20 ms"));
 
+    @Option(names = "--flink",
+            description = "Further Flink configuration, key=value, e.g."
+                    + " execution.buffer-timeout.interval=5ms.")
+    Map<String, String> flinkConf = new LinkedHashMap<>();
+
     @Option(names = "--out", defaultValue = "bench-results",
             description = "Results go to a new folder in here (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -130,7 +135,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
         E2eBenchmark.Settings settings = new E2eBenchmark.Settings(root, modelCopy, scratch,
                 preloadPoints, minPointsPerKey, duration(warmup), duration(duration),
                 duration(checkpointInterval), duration(watermarkInterval), latencySampleEvery,
-                jobOptions);
+                jobOptions, flinkConf);
         String machine = machine();
         console.printf("e2e-bench: %d case(s), results in %s%n%s%n", todo.size(), dir, machine);
         console.flush();

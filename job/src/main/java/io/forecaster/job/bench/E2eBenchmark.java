@@ -44,6 +44,7 @@ final class E2eBenchmark {
      * @param watermarkInterval Flink's periodic watermark interval
      * @param latencySampleEvery latency is measured on every n-th key
      * @param jobOptions further job options (key to value)
+     * @param flinkConf further Flink configuration for the cluster (key to value)
      */
     record Settings(
             Path root,
@@ -56,7 +57,8 @@ final class E2eBenchmark {
             Duration checkpointInterval,
             Duration watermarkInterval,
             int latencySampleEvery,
-            Map<String, String> jobOptions) {}
+            Map<String, String> jobOptions,
+            Map<String, String> flinkConf) {}
 
     private static final int PARTITIONS = 2;
     private static final int PARALLELISM = 2;
@@ -348,8 +350,10 @@ final class E2eBenchmark {
 
     private JobTarget target(BenchCase c) {
         return c.cluster().equals(BenchCase.STANDALONE)
-                ? new StandaloneTarget(s.root, s.work.resolve("cluster-" + caseNo), s.watermarkInterval)
-                : new MiniClusterTarget(s.work.resolve("checkpoints"), s.watermarkInterval, PARALLELISM);
+                ? new StandaloneTarget(s.root, s.work.resolve("cluster-" + caseNo),
+                        s.watermarkInterval, s.flinkConf)
+                : new MiniClusterTarget(s.work.resolve("checkpoints"), s.watermarkInterval,
+                        PARALLELISM, s.flinkConf);
     }
 
     private String newTopic(String prefix) {

@@ -31,7 +31,11 @@ final class MiniClusterTarget implements JobTarget {
     private JobClient job;
     private FlinkRest rest;
 
-    MiniClusterTarget(Path checkpoints, Duration watermarkInterval, int parallelism) {
+    private final java.util.Map<String, String> flinkConf;
+
+    MiniClusterTarget(Path checkpoints, Duration watermarkInterval, int parallelism,
+            java.util.Map<String, String> flinkConf) {
+        this.flinkConf = flinkConf;
         this.checkpoints = checkpoints;
         this.watermarkInterval = watermarkInterval;
         this.parallelism = parallelism;
@@ -54,6 +58,7 @@ final class MiniClusterTarget implements JobTarget {
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 checkpoints.resolve(name).toUri().toString());
+        conf.addAll(Configuration.fromMap(flinkConf));
         env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(parallelism);
         ForecastRunner.checkModel(options);

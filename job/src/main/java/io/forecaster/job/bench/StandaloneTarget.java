@@ -33,7 +33,11 @@ final class StandaloneTarget implements JobTarget {
     private String jobId;
     private boolean started;
 
-    StandaloneTarget(Path root, Path work, Duration watermarkInterval) {
+    private final Map<String, String> flinkConf;
+
+    StandaloneTarget(Path root, Path work, Duration watermarkInterval,
+            Map<String, String> flinkConf) {
+        this.flinkConf = flinkConf;
         this.root = root;
         this.work = work;
         this.watermarkInterval = watermarkInterval;
@@ -67,6 +71,9 @@ final class StandaloneTarget implements JobTarget {
                         + watermarkInterval.toMillis() + " ms")
                 .replace("/tmp/forecaster-cluster", work.toString())
                 + "metrics:\n  fetcher:\n    update-interval: 1 s\n";
+        StringBuilder extra = new StringBuilder();
+        flinkConf.forEach((k, v) -> extra.append(k).append(": ").append(v).append('\n'));
+        config += extra;
         Files.writeString(conf.resolve("config.yaml"), config);
         rest = new FlinkRest("http://127.0.0.1:" + restPort);
         cluster(Duration.ofMinutes(3), List.of("start"));
