@@ -273,9 +273,10 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             KeyModelState s = keyStates[b];
             s.model = states[b];
             s.push(in.time, outputs[b]);
+            long steps = ++s.steps;
+            // After the last change: a serializing backend (RocksDB) stores a copy.
             setCurrentKey(in.sensorId);
             modelState.update(s);
-            long steps = ++s.steps;
             if (s.count == windowSize && (steps - windowSize) % slide == 0) {
                 double[] predictions = new double[windowSize];
                 for (int i = 0; i < windowSize; i++) {

@@ -215,9 +215,19 @@ class BatchedInferenceOperatorTest {
 
     @Test
     void statefulModeMatchesTheModelRunOverTheKeysWholeSeries() throws Exception {
+        assertStatefulMatchesOffline(new HashMapStateBackend());
+    }
+
+    /** RocksDB hands out copies: state changed after {@code update} would be lost there. */
+    @Test
+    void statefulModeMatchesTheModelOnRocksDb() throws Exception {
+        assertStatefulMatchesOffline(new EmbeddedRocksDBStateBackend());
+    }
+
+    static void assertStatefulMatchesOffline(StateBackend backend) throws Exception {
         double[] val = {3, 5, 4, 6, 8, 7, 9};
         double[] bel = {20, 18, 21, 19, 22, 23};
-        try (var h = harness(options("mode", "stateful", "window.slide", "2"))) {
+        try (var h = harness(options("mode", "stateful", "window.slide", "2"), backend)) {
             h.open();
             feed(h, interleave(steps("VAL", 1, val), steps("BEL", 1, bel)));
             h.endInput();
