@@ -1,5 +1,6 @@
 package io.forecaster.deploy;
 
+import io.forecaster.connectors.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -44,29 +45,7 @@ final class KafkaBrokerProcess implements AutoCloseable {
         Files.createDirectories(dir);
         int port = StandaloneCluster.freePort();
         int controllerPort = StandaloneCluster.freePort();
-        Properties p = new Properties();
-        p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners",
-                "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.setProperty("log.dirs", dir.resolve("data").toString());
-        p.setProperty("num.partitions", "1");
-        p.setProperty("default.replication.factor", "1");
-        p.setProperty("offsets.topic.replication.factor", "1");
-        p.setProperty("offsets.topic.num.partitions", "5");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
-        p.setProperty("transaction.state.log.num.partitions", "5");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
-        p.setProperty("group.initial.rebalance.delay.ms", "0");
-        p.setProperty("log.retention.ms", "-1");
-        p.setProperty("log.retention.bytes", "-1");
+        Properties p = EmbeddedKafkaBroker.config(dir, port, controllerPort);
         p.setProperty("auto.create.topics.enable", "false");
         Path file = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(file)) {

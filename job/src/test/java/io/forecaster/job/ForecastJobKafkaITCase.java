@@ -170,21 +170,7 @@ class ForecastJobKafkaITCase {
 
     /** The model run offline over every window of every station: "station@windowEnd" to predictions. */
     static Map<String, float[]> offline(String engine) {
-        Map<String, float[]> out = new HashMap<>();
-        try (Predictor p = Engines.open(engine, TestModels.bundle())) {
-            series.forEach((k, v) -> {
-                float[] all = WindData.values(v);
-                float[][] windows = new float[all.length - W + 1][];
-                for (int end = W; end <= all.length; end++) {
-                    windows[end - W] = Arrays.copyOfRange(all, end - W, end);
-                }
-                float[][] predictions = p.predict(windows);
-                for (int end = W; end <= all.length; end++) {
-                    out.put(k + "@" + v.get(end - 1).eventTime(), predictions[end - W]);
-                }
-            });
-        }
-        return out;
+        return WindData.offlineWindows(engine, series, W);
     }
 
     /** Stateful mode: each forecast carries the last W steps of the station's whole series. */

@@ -1,6 +1,8 @@
 package io.forecaster.job;
 
 import io.forecaster.connectors.SensorPoint;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,5 +86,28 @@ final class WindData {
             v[i] = (float) points.get(i).value();
         }
         return v;
+    }
+
+    /**
+     * The model run offline over every window of W points of every station, keyed
+     * "station@windowEnd": what a window-mode job must forecast for the same input.
+     */
+    static Map<String, float[]> offlineWindows(
+            String engine, Map<String, List<SensorPoint>> series, int w) {
+        Map<String, float[]> out = new HashMap<>();
+        try (Predictor p = Engines.open(engine, TestModels.bundle())) {
+            series.forEach((k, v) -> {
+                float[] all = values(v);
+                float[][] windows = new float[all.length - w + 1][];
+                for (int end = w; end <= all.length; end++) {
+                    windows[end - w] = Arrays.copyOfRange(all, end - w, end);
+                }
+                float[][] predictions = p.predict(windows);
+                for (int end = w; end <= all.length; end++) {
+                    out.put(k + "@" + v.get(end - 1).eventTime(), predictions[end - w]);
+                }
+            });
+        }
+        return out;
     }
 }

@@ -90,21 +90,7 @@ class WindEquivalenceITCase {
 
     /** Expected forecasts keyed "station@windowEnd": offline predictions for each window. */
     static Map<String, float[]> offlineWindows(String engine) {
-        Map<String, float[]> out = new HashMap<>();
-        try (Predictor p = Engines.open(engine, TestModels.bundle())) {
-            series.forEach((k, v) -> {
-                float[] all = WindData.values(v);
-                float[][] windows = new float[all.length - W + 1][];
-                for (int end = W; end <= all.length; end++) {
-                    windows[end - W] = Arrays.copyOfRange(all, end - W, end);
-                }
-                float[][] predictions = p.predict(windows);
-                for (int end = W; end <= all.length; end++) {
-                    out.put(k + "@" + v.get(end - 1).eventTime(), predictions[end - W]);
-                }
-            });
-        }
-        return out;
+        return WindData.offlineWindows(engine, series, W);
     }
 
     static Map<String, float[]> statefulExpected(Map<String, float[]> perStep) {

@@ -130,7 +130,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties config(Path dir, int port, int controllerPort) {
+    /**
+     * The single-node KRaft configuration this class runs (127.0.0.1 listeners, replication
+     * factor 1 everywhere, retention off), for a broker in {@code dir}; also used by tests that
+     * run the broker as a separate process.
+     */
+    public static Properties config(Path dir, int port, int controllerPort) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
