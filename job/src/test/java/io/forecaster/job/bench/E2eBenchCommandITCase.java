@@ -34,7 +34,9 @@ class E2eBenchCommandITCase {
         int exit = cli.execute(
                 "--case", "throughput:window-s1:20,latency:stateful-s10:20:at-least-once:rate=200",
                 "--model", MODEL.toString(),
-                "--preload-points", "4000",
+                // enough that even a quiet machine reads for several seconds (a run that reads
+                // everything within one sample has no interval to measure)
+                "--preload-points", "60000",
                 "--warmup", "1s",
                 "--duration", "3s",
                 "--checkpoint-interval", "1s",
