@@ -12,6 +12,10 @@ import java.io.UncheckedIOException;
  * {@code {"v":1,"sensor":"VAL","windowStart":"...Z","windowEnd":"...Z","points":60,
  * "predictions":[...],"next":12.3,"model":"...","mode":"window","createdAt":"...Z"}}. Non-finite
  * predictions are written as the strings {@code "NaN"}, {@code "Infinity"}.
+ *
+ * <p>Predictions and {@code next} are float32 values (the model computes in float32), written in
+ * the shortest decimal form that reads back as the same float32 ({@code 12.345678}, not
+ * {@code 12.345678329467773}); {@link #fromJson} gives them back exactly, widened to double.
  */
 public final class ForecastCodec {
 
@@ -29,10 +33,10 @@ public final class ForecastCodec {
             g.writeNumberField("points", f.points());
             g.writeArrayFieldStart("predictions");
             for (double d : f.predictions()) {
-                g.writeNumber(d);
+                g.writeNumber((float) d);
             }
             g.writeEndArray();
-            g.writeNumberField("next", f.next());
+            g.writeNumberField("next", (float) f.next());
             g.writeStringField("model", f.modelId());
             g.writeStringField("mode", f.mode());
             g.writeStringField("createdAt", WireFormat.formatTime(f.createdAt()));
@@ -62,7 +66,7 @@ public final class ForecastCodec {
         }
         double[] p = new double[preds.size()];
         for (int i = 0; i < p.length; i++) {
-            p[i] = Codecs.asDouble(preds.get(i), "predictions[" + i + "]");
+            p[i] = (float) Codecs.asDouble(preds.get(i), "predictions[" + i + "]");
         }
         return new Forecast(
                 sensor,
@@ -70,7 +74,7 @@ public final class ForecastCodec {
                 windowEnd,
                 (int) points,
                 p,
-                Codecs.asDouble(Codecs.required(n, "next"), "next"),
+                (float) Codecs.asDouble(Codecs.required(n, "next"), "next"),
                 Codecs.text(n, "model"),
                 Codecs.text(n, "mode"),
                 Codecs.time(n, "createdAt"));

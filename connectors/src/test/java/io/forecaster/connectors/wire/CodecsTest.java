@@ -19,7 +19,7 @@ class CodecsTest {
     @Test
     void roundTripsForecasts() {
         Forecast f = new Forecast("VAL", JAN_1_1961, JAN_1_1961 + 59 * DAY, 60,
-                new double[] {1.5, -2.25, Double.NaN, 1e-9, Double.POSITIVE_INFINITY}, 13.75,
+                new double[] {1.5, -2.25, Double.NaN, (double) 1e-9f, Double.POSITIVE_INFINITY}, 13.75,
                 "sunspots-abc123", "window", 1_764_000_000_000L);
         byte[] json = ForecastCodec.toJson(f);
         Forecast back = ForecastCodec.fromJson(json);
@@ -30,6 +30,25 @@ class CodecsTest {
         assertThat(new String(json, StandardCharsets.UTF_8))
                 .contains("\"sensor\":\"VAL\"", "\"windowStart\":\"1961-01-01T00:00:00Z\"",
                         "\"v\":1", "\"next\":13.75", "\"mode\":\"window\"");
+    }
+
+    @Test
+    void predictionsTravelAsFloat32InTheirShortestForm() {
+        // What the engines produce: float32 results widened to double.
+        double[] p = {(double) 0.1f, (double) 12.345678f, (double) -3.4028235e38f, (double) 1e-9f};
+        Forecast f = new Forecast("VAL", JAN_1_1961, JAN_1_1961 + 59 * DAY, 60, p, p[1],
+                "m", "window", 1_764_000_000_000L);
+        byte[] json = ForecastCodec.toJson(f);
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .contains("\"predictions\":[0.1,12.345678,-3.4028235E38,1.0E-9]",
+                        "\"next\":12.345678");
+        Forecast back = ForecastCodec.fromJson(json);
+        assertThat(back.predictions()).containsExactly(p);
+        assertThat(back.next()).isEqualTo(p[1]);
+        // A value that is not a float32 is rounded to the nearest one.
+        Forecast d = new Forecast("VAL", 0, 0, 1, new double[] {0.1}, 0.1, "m", "window", 0);
+        assertThat(ForecastCodec.fromJson(ForecastCodec.toJson(d)).predictions())
+                .containsExactly((double) 0.1f);
     }
 
     @Test
