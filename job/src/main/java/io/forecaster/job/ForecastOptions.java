@@ -86,7 +86,7 @@ public final class ForecastOptions implements Serializable {
     public static final ConfigOption<Duration> BATCH_MAX_DELAY =
             ConfigOptions.key("inference.max-delay")
                     .durationType()
-                    .defaultValue(Duration.ofMillis(50))
+                    .defaultValue(Duration.ofMillis(20))
                     .withDescription(
                             "Longest a ready window waits for its batch to fill (processing"
                                     + " time); batches are also flushed before every checkpoint"

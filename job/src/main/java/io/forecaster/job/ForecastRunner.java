@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -37,6 +38,15 @@ public final class ForecastRunner {
     public static final String JOB_NAME = "forecaster";
 
     private ForecastRunner() {}
+
+    /**
+     * Network buffer timeout unless {@code execution.buffer-timeout.interval} is configured:
+     * Flink's 100 ms default holds a half-full buffer between the source and the windowing
+     * vertex for up to 100 ms, which at moderate rates is most of a forecast's latency
+     * (BENCHMARKS.md, "End to end"). 10 ms costs no measurable throughput here: at high rates
+     * buffers fill before it expires.
+     */
+    public static final java.time.Duration DEFAULT_BUFFER_TIMEOUT = java.time.Duration.ofMillis(10);
 
     /** {@code flink run ... --model.path m.zip [--config job.yaml] [--key value ...]}. */
     public static void main(String[] args) throws Exception {
@@ -88,6 +98,9 @@ public final class ForecastRunner {
             UnaryOperator<DataStream<ParsedPoint>> afterSource) {
         env.enableCheckpointing(
                 options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
+            env.setBufferTimeout(DEFAULT_BUFFER_TIMEOUT.toMillis());
+        }
         Configuration kafka = options.toConfiguration();
         // Watermarks per Kafka partition, at the source: a partition that lags behind the
         // others (or is idle) is accounted for before its points are mixed with theirs.

@@ -35,7 +35,7 @@ class ForecastOptionsTest {
         Files.writeString(
                 file,
                 "model.path: from-file.zip\nwindow.size: 30\nmode: stateful\n"
-                        + "inference.max-delay: 20 ms\nkafka.points.topic: wind\n");
+                        + "inference.max-delay: 35 ms\nkafka.points.topic: wind\n");
 
         ForecastOptions o =
                 ForecastOptions.fromArgs("--config", file.toString(), "--window.size", "45");
@@ -43,7 +43,7 @@ class ForecastOptionsTest {
         assertThat(o.modelPath()).isEqualTo(Path.of("from-file.zip"));
         assertThat(o.windowSize()).isEqualTo(45);
         assertThat(o.mode()).isEqualTo(ForecastOptions.Mode.STATEFUL);
-        assertThat(o.batchMaxDelay()).isEqualTo(Duration.ofMillis(20));
+        assertThat(o.batchMaxDelay()).isEqualTo(Duration.ofMillis(35));
         assertThat(o.pointsTopic()).isEqualTo("wind");
         assertThat(o.toConfiguration().get(KafkaOptions.POINTS_TOPIC)).isEqualTo("wind");
     }

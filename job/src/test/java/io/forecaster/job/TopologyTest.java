@@ -2,7 +2,10 @@ package io.forecaster.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -38,5 +41,26 @@ class TopologyTest {
         assertThat(graph.getStreamNodes())
                 .extracting(StreamNode::getTransformationUID)
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void networkBufferTimeoutIsShortUnlessConfigured() {
+        ForecastOptions options = ForecastOptions.fromMap(Map.of("model.path", "unused.zip"));
+        StreamExecutionEnvironment plain =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        ForecastRunner.build(plain, options);
+        assertThat(plain.getStreamGraph().getStreamNodes())
+                .allSatisfy(n -> assertThat(n.getBufferTimeout())
+                        .as(n.getOperatorName())
+                        .isEqualTo(ForecastRunner.DEFAULT_BUFFER_TIMEOUT.toMillis()));
+
+        Configuration conf = ForecastRunner.jobConfiguration();
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(70));
+        StreamExecutionEnvironment configured =
+                StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ForecastRunner.build(configured, options);
+        assertThat(configured.getStreamGraph().getStreamNodes())
+                .allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(70L));
     }
 }

@@ -57,7 +57,7 @@ class RunCommandTest {
                 .contains("--mode  [WINDOW]")
                 .contains("--kafka.points.topic  [sensor-points]")
                 .contains("--model.path  [(required)]")
-                .contains("--inference.max-delay  [50 ms]")
+                .contains("--inference.max-delay  [20 ms]")
                 .contains("--kafka.sink.delivery  [EXACTLY_ONCE]");
     }
 }
