@@ -52,6 +52,40 @@ final class StackSampler implements AutoCloseable {
     private volatile boolean stop;
     private final long t0 = System.nanoTime();
     private final long gcStartMs = gcMillis();
+    private final long processCpuStart = processCpuNanos();
+    private final long[] machineStart = machineTicks();
+
+    /** CPU time of this whole JVM (every thread, including GC, JIT and threads that ended), or -1. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : -1;
+    }
+
+    /** {busy, total} jiffies of all CPUs from /proc/stat, or null where there is none. */
+    static long[] machineTicks() {
+        try {
+            String cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+            return busyAndTotal(cpu);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Parses /proc/stat's "cpu" line: busy = total - idle - iowait. */
+    static long[] busyAndTotal(String cpuLine) {
+        String[] f = cpuLine.trim().split("\\s+");
+        if (!f[0].equals("cpu") || f.length < 5) {
+            throw new IllegalArgumentException("not a /proc/stat cpu line: " + cpuLine);
+        }
+        long total = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) { // user .. steal; guest is inside user
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+        return new long[] {total - idle, total};
+    }
 
     private static long gcMillis() {
         long ms = 0;
@@ -176,7 +210,16 @@ final class StackSampler implements AutoCloseable {
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> cats.put(e.getKey(), 100.0 * e.getValue() / Math.max(1, samples)));
         }
-        return new Profile(wall, cpu, cats, samples, runnable, (gcMillis() - gcStartMs) / 1e3);
+        long processNow = processCpuNanos();
+        double process = processNow < 0 || processCpuStart < 0
+                ? Double.NaN : (processNow - processCpuStart) / 1e9;
+        long[] machineNow = machineTicks();
+        double machineBusy = machineNow == null || machineStart == null
+                || machineNow[1] == machineStart[1]
+                ? Double.NaN
+                : 100.0 * (machineNow[0] - machineStart[0]) / (machineNow[1] - machineStart[1]);
+        return new Profile(wall, cpu, cats, samples, runnable, (gcMillis() - gcStartMs) / 1e3,
+                process, machineBusy);
     }
 
     @Override
@@ -193,14 +236,20 @@ final class StackSampler implements AutoCloseable {
      * @param samples task-thread samples taken
      * @param runnable of which running
      * @param gcSeconds time the JVM's collectors reported over the interval
+     * @param processCpuSeconds CPU time of the whole JVM over the interval (NaN if unknown)
+     * @param machineBusyPercent share of all the machine's CPU time not idle, every process
+     *     (NaN if unknown)
      */
     record Profile(double seconds, Map<String, Double> cpuSecondsByGroup,
             Map<String, Double> taskSamplePercent, long samples, long runnable,
-            double gcSeconds) {
+            double gcSeconds, double processCpuSeconds, double machineBusyPercent) {
 
         /** One line: top categories, e.g. {@code inference 41%; state and timers 12%; ...}. */
         String summary() {
             StringBuilder sb = new StringBuilder();
+            if (!Double.isNaN(machineBusyPercent)) {
+                sb.append("machine CPU busy ").append(Math.round(machineBusyPercent)).append('%');
+            }
             taskSamplePercent.forEach((k, v) -> {
                 if (v >= 1) {
                     sb.append(sb.length() == 0 ? "" : "; ").append(k).append(' ')
@@ -218,6 +267,19 @@ final class StackSampler implements AutoCloseable {
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                     .forEach(e -> sb.append(String.format("    %-50s %7.1f s  %5.1f%% of 2 cores%n",
                             e.getKey(), e.getValue(), 100 * e.getValue() / (2 * seconds))));
+            double listed = cpuSecondsByGroup.values().stream().mapToDouble(d -> d).sum();
+            if (!Double.isNaN(processCpuSeconds)) {
+                sb.append(String.format("    %-50s %7.1f s  %5.1f%% of 2 cores%n",
+                        "not in a live thread above (GC, JIT, ended threads)",
+                        Math.max(0, processCpuSeconds - listed),
+                        100 * Math.max(0, processCpuSeconds - listed) / (2 * seconds)));
+                sb.append(String.format("  this JVM in all: %.1f s CPU = %.1f%% of 2 cores%n",
+                        processCpuSeconds, 100 * processCpuSeconds / (2 * seconds)));
+            }
+            if (!Double.isNaN(machineBusyPercent)) {
+                sb.append(String.format("  machine CPU busy (every process, /proc/stat): %.1f%%%n",
+                        machineBusyPercent));
+            }
             sb.append(String.format("  garbage collection: %.1f s (collector time, JVM-wide)%n",
                     gcSeconds));
             sb.append(String.format("  Flink task threads, %d stack samples (%d running):%n",

@@ -1,6 +1,7 @@
 package io.forecaster.job.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +28,15 @@ class StackSamplerTest {
             new StackTraceElement("org.apache.kafka.clients.producer.KafkaProducer", "send", null, 1),
         };
         assertThat(StackSampler.category(stack)).isEqualTo("writing forecasts (JSON)");
+    }
+
+    @Test
+    void machineBusyLeavesOutIdleAndIowait() {
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        long[] t = StackSampler.busyAndTotal("cpu  100 5 20 800 50 3 2 20 7 0");
+        assertThat(t[1]).isEqualTo(100 + 5 + 20 + 800 + 50 + 3 + 2 + 20);
+        assertThat(t[0]).isEqualTo(t[1] - 800 - 50);
+        assertThatThrownBy(() -> StackSampler.busyAndTotal("cpu0 1 2 3 4 5"))
+                .hasMessageContaining("cpu0 1 2 3 4 5");
     }
 }
