@@ -242,10 +242,11 @@ final class E2eBenchmark {
                             && r.pointsPerSecond() > 0)
                     .findFirst();
             if (max.isEmpty()) {
-                throw new IllegalStateException("rate=half needs a throughput case for "
-                        + c.setting().label() + " at " + c.keys() + " keys earlier in the run");
+                throw new IllegalStateException("rate=" + c.rateLabel()
+                        + " needs a throughput case for " + c.setting().label() + " at "
+                        + c.keys() + " keys earlier in the run");
             }
-            rate = Math.floor(max.get().pointsPerSecond() / 2);
+            rate = Math.floor(max.get().pointsPerSecond() * c.ratePercent() / 100.0);
         }
         String pointsTopic = newTopic("live");
         Topics.create(broker.bootstrapServers(), pointsTopic, PARTITIONS,

@@ -23,6 +23,23 @@ class BenchCaseTest {
     }
 
     @Test
+    void latencyRatesAreAbsoluteOrAShareOfTheMeasuredMaximum() {
+        BenchCase half = BenchCase.parse("latency:window-s1:1k:rate=half");
+        assertThat(half.rate()).isZero();
+        assertThat(half.ratePercent()).isEqualTo(50);
+        assertThat(half.name()).endsWith("-eo-half");
+        BenchCase quarter = BenchCase.parse("latency:window-s1:1k:at-least-once:rate=25%");
+        assertThat(quarter.ratePercent()).isEqualTo(25);
+        assertThat(quarter.name()).endsWith("-alo-25pct");
+        assertThat(BenchCase.parse("latency:window-s1:1k").ratePercent()).isEqualTo(50);
+        assertThat(BenchCase.parse("latency:window-s1:1k:rate=2k").ratePercent()).isZero();
+        assertThatThrownBy(() -> BenchCase.parse("latency:window-s1:1k:rate=150%"))
+                .hasMessageContaining("rate=150%");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s1:1k:rate=half"))
+                .hasMessageContaining("latency");
+    }
+
+    @Test
     void defaultsToHashMapMiniClusterExactlyOnce() {
         BenchCase c = BenchCase.parse("throughput:baseline:100");
         assertThat(c.setting().isBaseline()).isTrue();
