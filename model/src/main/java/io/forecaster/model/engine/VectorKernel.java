@@ -26,8 +26,7 @@ final class VectorKernel implements Kernel {
     private static final int MAGIC_BITS = 0x4B400000;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-    private static final float EXP_MIN = -87.3f;
-    private static final float EXP_MAX = 88.3f;
+    private static final float CLAMP = 25f;
     private static final float P0 = 1.9875691500e-4f;
     private static final float P1 = 1.3981999507e-3f;
     private static final float P2 = 8.3334519073e-3f;
@@ -169,28 +168,37 @@ final class VectorKernel implements Kernel {
     /**
      * c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c), for n rows from r, with the
      * gates in {@link #gates} as [i, f, o, g][n rows][lanes].
+     *
+     * <p>With a = expm1(-x), sigmoid(x) = 1 / (2 + a), and with m = expm1(2x), tanh(x) = m / (m +
+     * 2). So with Df = 2 + a_f and Dig = (2 + a_i)(m_g + 2), one reciprocal R = 1 / (Df Dig) gives
+     * both sigmoid(f) = Dig R and sigmoid(i) tanh(g) = m_g Df R, and h = m_c / ((2 + a_o)(m_c + 2))
+     * is a second division: two divisions per unit instead of five. The expm1 arguments are clamped
+     * to [-{@value #CLAMP}, {@value #CLAMP}] so the triple product stays finite (e^75 < 2^127); the
+     * clamp changes no result by more than e^-25 (and float tanh(12.5) is already 1).
      */
     private void cells(int r, int n, int units, int ch, float[] c, float[] h) {
         float[] g = gates;
         int nl = n * L;
-        sigmoid(g, 0, 3 * nl);
-        tanh(g, 3 * nl, nl);
+        expm1(g, 0, 3 * nl, -1f); // a_i, a_f, a_o
+        expm1(g, 3 * nl, nl, 2f); // m_g
         for (int q = 0; q < n; q++) {
             int at = (r + q) * units + ch * L;
+            FloatVector df = FloatVector.fromArray(S, g, nl + q * L).add(2f);
+            FloatVector mg = FloatVector.fromArray(S, g, 3 * nl + q * L);
+            FloatVector dig = FloatVector.fromArray(S, g, q * L).add(2f).mul(mg.add(2f));
+            FloatVector rr = FloatVector.broadcast(S, 1f).div(df.mul(dig));
             FloatVector cell =
-                    FloatVector.fromArray(S, g, nl + q * L)
-                            .mul(FloatVector.fromArray(S, c, at))
-                            .add(
-                                    FloatVector.fromArray(S, g, q * L)
-                                            .mul(FloatVector.fromArray(S, g, 3 * nl + q * L)));
+                    FloatVector.fromArray(S, c, at)
+                            .mul(dig.mul(rr))
+                            .add(mg.mul(df.mul(rr)));
             cell.intoArray(c, at);
             cell.intoArray(tc, q * L);
         }
-        tanh(tc, 0, nl);
+        expm1(tc, 0, nl, 2f); // m_c
         for (int q = 0; q < n; q++) {
-            FloatVector.fromArray(S, g, 2 * nl + q * L)
-                    .mul(FloatVector.fromArray(S, tc, q * L))
-                    .intoArray(h, (r + q) * units + ch * L);
+            FloatVector mc = FloatVector.fromArray(S, tc, q * L);
+            FloatVector d = FloatVector.fromArray(S, g, 2 * nl + q * L).add(2f).mul(mc.add(2f));
+            mc.div(d).intoArray(h, (r + q) * units + ch * L);
         }
     }
 
@@ -240,40 +248,16 @@ final class VectorKernel implements Kernel {
         a3.intoArray(out, o + 3 * n);
     }
 
-    /** a[from, from+n) = 1 / (1 + e^-a) = 1 / (2 + expm1(-a)); n a multiple of the lanes. */
-    private static void sigmoid(float[] a, int from, int n) {
-        for (int i = from; i < from + n; i += L) {
-            FloatVector x = FloatVector.fromArray(S, a, i).neg().max(EXP_MIN).min(EXP_MAX);
-            // expm1(x), inlined by hand (see the class comment)
-            FloatVector t = x.fma(LOG2E, MAGIC);
-            FloatVector m = t.sub(MAGIC);
-            FloatVector r = x.sub(m.mul(LN2_HI)).sub(m.mul(LN2_LO));
-            FloatVector p = FloatVector.broadcast(S, P0);
-            p = p.fma(r, FloatVector.broadcast(S, P1));
-            p = p.fma(r, FloatVector.broadcast(S, P2));
-            p = p.fma(r, FloatVector.broadcast(S, P3));
-            p = p.fma(r, FloatVector.broadcast(S, P4));
-            p = p.fma(r, FloatVector.broadcast(S, P5));
-            FloatVector pow2 =
-                    t.reinterpretAsInts()
-                            .add(127 - MAGIC_BITS)
-                            .lanewise(VectorOperators.LSHL, 23)
-                            .reinterpretAsFloats();
-            FloatVector em1 = p.fma(r.mul(r), r).fma(pow2, pow2.sub(1f));
-            FloatVector.broadcast(S, 1f).div(em1.add(2f)).intoArray(a, i);
-        }
-    }
-
     /**
-     * a[from, from+n) = tanh(a) = m / (m + 2) with m = expm1(2a): accurate near 0, where
-     * 2 sigmoid(2a) - 1 is not; n a multiple of the lanes.
+     * a[from, from+n) = expm1(clamp(s a)), the argument clamped to [-{@value #CLAMP},
+     * {@value #CLAMP}]; n a multiple of the lanes.
      */
-    private static void tanh(float[] a, int from, int n) {
+    private static void expm1(float[] a, int from, int n, float s) {
         for (int i = from; i < from + n; i += L) {
-            FloatVector x = FloatVector.fromArray(S, a, i).mul(2f).max(EXP_MIN).min(EXP_MAX);
+            FloatVector x = FloatVector.fromArray(S, a, i).mul(s).max(-CLAMP).min(CLAMP);
             FloatVector t = x.fma(LOG2E, MAGIC);
             FloatVector m = t.sub(MAGIC);
-            FloatVector r = x.sub(m.mul(LN2_HI)).sub(m.mul(LN2_LO));
+            FloatVector r = m.fma(FloatVector.broadcast(S, -LN2_LO), m.fma(FloatVector.broadcast(S, -LN2_HI), x));
             FloatVector p = FloatVector.broadcast(S, P0);
             p = p.fma(r, FloatVector.broadcast(S, P1));
             p = p.fma(r, FloatVector.broadcast(S, P2));
@@ -285,8 +269,7 @@ final class VectorKernel implements Kernel {
                             .add(127 - MAGIC_BITS)
                             .lanewise(VectorOperators.LSHL, 23)
                             .reinterpretAsFloats();
-            FloatVector em1 = p.fma(r.mul(r), r).fma(pow2, pow2.sub(1f));
-            em1.div(em1.add(2f)).intoArray(a, i);
+            p.fma(r.mul(r), r).fma(pow2, pow2.sub(1f)).intoArray(a, i);
         }
     }
 }
