@@ -56,7 +56,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
             description = "Model bundle, window 60 (default: ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--preload-points", defaultValue = "3000000",
+    @Option(names = "--preload-points", defaultValue = "6000000",
             description = "Points preloaded per key count for throughput runs (default: ${DEFAULT-VALUE}).")
     long preloadPoints;
 
