@@ -53,7 +53,16 @@ final class StackSampler implements AutoCloseable {
     private final long t0 = System.nanoTime();
     private final long gcStartMs = gcMillis();
     private final long processCpuStart = processCpuNanos();
+    private final long jitStartMs = jitMillis();
     private final long[] machineStart = machineTicks();
+
+    /** Time the JIT compilers spent compiling so far (wall time of the compiler threads), or -1. */
+    static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit.getTotalCompilationTime()
+                : -1;
+    }
 
     /** CPU time of this whole JVM (every thread, including GC, JIT and threads that ended), or -1. */
     private static long processCpuNanos() {
@@ -218,8 +227,10 @@ final class StackSampler implements AutoCloseable {
                 || machineNow[1] == machineStart[1]
                 ? Double.NaN
                 : 100.0 * (machineNow[0] - machineStart[0]) / (machineNow[1] - machineStart[1]);
+        long jitNow = jitMillis();
+        double jit = jitNow < 0 || jitStartMs < 0 ? Double.NaN : (jitNow - jitStartMs) / 1e3;
         return new Profile(wall, cpu, cats, samples, runnable, (gcMillis() - gcStartMs) / 1e3,
-                process, machineBusy);
+                process, machineBusy, jit);
     }
 
     @Override
@@ -239,16 +250,22 @@ final class StackSampler implements AutoCloseable {
      * @param processCpuSeconds CPU time of the whole JVM over the interval (NaN if unknown)
      * @param machineBusyPercent share of all the machine's CPU time not idle, every process
      *     (NaN if unknown)
+     * @param jitSeconds time the JIT compilers spent compiling over the interval (NaN if unknown)
      */
     record Profile(double seconds, Map<String, Double> cpuSecondsByGroup,
             Map<String, Double> taskSamplePercent, long samples, long runnable,
-            double gcSeconds, double processCpuSeconds, double machineBusyPercent) {
+            double gcSeconds, double processCpuSeconds, double machineBusyPercent,
+            double jitSeconds) {
 
         /** One line: top categories, e.g. {@code inference 41%; state and timers 12%; ...}. */
         String summary() {
             StringBuilder sb = new StringBuilder();
             if (!Double.isNaN(machineBusyPercent)) {
                 sb.append("machine CPU busy ").append(Math.round(machineBusyPercent)).append('%');
+            }
+            if (!Double.isNaN(jitSeconds)) {
+                sb.append(sb.length() == 0 ? "" : "; ").append("JIT ")
+                        .append(String.format(java.util.Locale.ROOT, "%.1f", jitSeconds)).append(" s");
             }
             taskSamplePercent.forEach((k, v) -> {
                 if (v >= 1) {
@@ -282,6 +299,10 @@ final class StackSampler implements AutoCloseable {
             }
             sb.append(String.format("  garbage collection: %.1f s (collector time, JVM-wide)%n",
                     gcSeconds));
+            if (!Double.isNaN(jitSeconds)) {
+                sb.append(String.format("  JIT compilation: %.1f s (compiler threads, JVM-wide;"
+                        + " still high = still warming up)%n", jitSeconds));
+            }
             sb.append(String.format("  Flink task threads, %d stack samples (%d running):%n",
                     samples, runnable));
             taskSamplePercent.forEach((k, v) ->
