@@ -246,9 +246,10 @@ final class E2eBenchmark {
     static final Duration MAX_WARMUP = Duration.ofSeconds(60);
 
     /**
-     * True when the JIT compilers spent less than 10% of a core over the last 5 one-second
+     * True when the JIT compilers spent less than a quarter of a core over the last 5 one-second
      * samples (or compilation time is not known). The first case of a run otherwise measures the
-     * JVM compiling Flink, Kafka and the job: 17 of 20 s in one measured interval.
+     * JVM compiling Flink, Kafka and the job: 17 of 20 s in one measured interval. (Even warm,
+     * C2 keeps compiling 0.1-0.2 s per second here, so the bar cannot be much lower.)
      */
     static boolean jitSettled(java.util.List<Long> jitMillisPerSecond) {
         int n = jitMillisPerSecond.size();
@@ -261,7 +262,7 @@ final class E2eBenchmark {
         if (n < 6) {
             return false;
         }
-        return jitMillisPerSecond.get(n - 1) - jitMillisPerSecond.get(n - 6) < 500;
+        return jitMillisPerSecond.get(n - 1) - jitMillisPerSecond.get(n - 6) < 1250;
     }
 
     // ---------------------------------------------------------------- latency
