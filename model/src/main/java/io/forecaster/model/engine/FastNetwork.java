@@ -19,9 +19,6 @@ final class FastNetwork {
     final Scaling scaling;
     final Kernel kernel;
     final FastWeights w;
-    /** The LSTM weights (most of the bytes the gate loops stream), kept cache-line aligned. */
-    private final CacheLineAligned lstm1W;
-    private final CacheLineAligned lstm2W;
 
     final float[] convIn; // [TILE][kernel] model-scale inputs, oldest first
     final float[] xh1; // [TILE][k1]: conv output, h1
@@ -39,8 +36,6 @@ final class FastNetwork {
         this.scaling = bundle.metadata().scaling();
         this.kernel = kernel;
         this.w = new FastWeights(hp, bundle.params(), kernel.lanes());
-        lstm1W = new CacheLineAligned(w.w1);
-        lstm2W = new CacheLineAligned(w.w2);
         convIn = new float[TILE * w.kernel];
         xh1 = new float[TILE * w.k1];
         c1 = new float[TILE * w.units1];
@@ -94,12 +89,12 @@ final class FastNetwork {
                 xh1[x + o] = Math.max(xh1[x + o], 0f);
             }
         }
-        kernel.lstm(xh1, rows, w.k1, lstm1W.array(), lstm1W.realign(), w.b1, w.units1, c1, h1);
+        kernel.lstm(xh1, rows, w.k1, w.w1.array(), w.w1.realign(), w.b1, w.units1, c1, h1);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(h1, r * w.units1, xh1, r * w.k1 + f, w.units1);
             System.arraycopy(h1, r * w.units1, xh2, r * w.k2, w.units1);
         }
-        kernel.lstm(xh2, rows, w.k2, lstm2W.array(), lstm2W.realign(), w.b2, w.units2, c2, h2);
+        kernel.lstm(xh2, rows, w.k2, w.w2.array(), w.w2.realign(), w.b2, w.units2, c2, h2);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(h2, r * w.units2, xh2, r * w.k2 + w.units1, w.units2);
         }

@@ -21,11 +21,11 @@ final class FastWeights {
     final float[] convB;
     final int units1;
     final int k1; // filters + units1
-    final float[] w1;
+    final CacheLineAligned w1; // [k1][4 * units1], packed below
     final float[] b1;
     final int units2;
     final int k2; // units1 + units2
-    final float[] w2;
+    final CacheLineAligned w2;
     final float[] b2;
     final int n1;
     final float[] d1W; // [units2][n1]
@@ -57,16 +57,18 @@ final class FastWeights {
 
         units1 = pad(hp.lstm1Units(), lanes);
         k1 = filters + units1;
-        w1 = new float[k1 * 4 * units1];
+        float[] packed1 = new float[k1 * 4 * units1];
         b1 = new float[4 * units1];
-        at = lstm(p, at, filters, 0, hp.lstm1Units(), units1, lanes, w1, b1);
+        at = lstm(p, at, filters, 0, hp.lstm1Units(), units1, lanes, packed1, b1);
+        w1 = new CacheLineAligned(packed1);
 
         units2 = pad(hp.lstm2Units(), lanes);
         k2 = units1 + units2;
-        w2 = new float[k2 * 4 * units2];
+        float[] packed2 = new float[k2 * 4 * units2];
         b2 = new float[4 * units2];
         at = lstm(p, at, hp.lstm1Units(), units1 - hp.lstm1Units(), hp.lstm2Units(), units2,
-                lanes, w2, b2);
+                lanes, packed2, b2);
+        w2 = new CacheLineAligned(packed2);
 
         n1 = pad(hp.dense1Units(), lanes);
         d1W = new float[units2 * n1];
