@@ -90,8 +90,7 @@ class FaultInjectionITCase {
         assertThat(wind).hasSize(12);
         Path model = work.resolve("model.zip");
         ModelBundle bundle = ReliabilityFixtures.writeBundle(model);
-        Path jar = StandaloneCluster.ROOT.resolve("job/target/" + System.getProperty("job.jar"));
-        assertThat(jar).exists();
+        Path jar = StandaloneCluster.jobJar();
 
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(work.resolve("kafka"));
                 StandaloneCluster cluster = StandaloneCluster.start(work, 4, Map.of(

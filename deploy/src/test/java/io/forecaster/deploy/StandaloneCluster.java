@@ -37,6 +37,15 @@ final class StandaloneCluster implements AutoCloseable {
     static final Path DEPLOY = Path.of("").toAbsolutePath();
     static final Path ROOT = DEPLOY.getParent();
 
+    /** The shaded job jar the build made (its name comes from the pom via {@code job.jar}). */
+    static Path jobJar() {
+        Path jar = ROOT.resolve("job/target/" + System.getProperty("job.jar"));
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no job jar at " + jar + ": build the job module first");
+        }
+        return jar;
+    }
+
     private final Path work;
     private final Path conf;
     private final String rest;

@@ -68,8 +68,7 @@ class StandaloneClusterITCase {
         String forecasts = KAFKA.createTopic("forecasts", 2);
         String deadLetters = KAFKA.createTopic("dead-letters", 1);
         Map<String, double[]> series = SeriesCsv.readByKey(WIND, "value", "key");
-        Path jar = ROOT.resolve("job/target/" + System.getProperty("job.jar"));
-        assertThat(jar).exists();
+        Path jar = StandaloneCluster.jobJar();
         List<String> jobArgs =
                 List.of(
                         "--model.path", ROOT.resolve("models/wind.zip").toString(),
