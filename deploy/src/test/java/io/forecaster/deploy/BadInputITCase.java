@@ -18,7 +18,7 @@ import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.connectors.tools.Topics;
+import io.forecaster.broker.Topics;
 import io.forecaster.connectors.wire.PointCodec;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.PointParser;

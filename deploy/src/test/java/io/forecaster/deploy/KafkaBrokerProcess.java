@@ -1,6 +1,6 @@
 package io.forecaster.deploy;
 
-import io.forecaster.connectors.embedded.EmbeddedKafkaBroker;
+import io.forecaster.broker.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.connectors.testing.KafkaExtension;
+import io.forecaster.testing.KafkaExtension;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointCodec;
-import io.forecaster.model.data.SeriesCsv;
+import io.forecaster.training.data.SeriesCsv;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -173,8 +173,8 @@ public final class ForecastOptions implements Serializable {
     /** What {@link ParameterTool} stores for a flag given without a value. */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
 
-    /** Engines the job accepts. */
-    public static final Set<String> ENGINES = Set.copyOf(Engines.NAMES);
+
+    
 
     private final Map<String, String> values;
 
@@ -271,10 +271,10 @@ public final class ForecastOptions implements Serializable {
         requireAtLeast(WINDOW_SIZE, 1);
         requireAtLeast(WINDOW_SLIDE, 1);
         requireAtLeast(BATCH_SIZE, 1);
-        if (!ENGINES.contains(engine())) {
+        if (!Engines.names().contains(engine())) {
             throw new IllegalArgumentException(
-                    "option " + ENGINE.key() + " must be one of " + new TreeSet<>(ENGINES)
-                            + ", got '" + engine() + "'");
+                    "option " + ENGINE.key() + " must be one of " + Engines.names()
+                            + " (engines on this classpath), got '" + engine() + "'");
         }
         if (!values.containsKey(MODEL_PATH.key())) {
             throw new IllegalArgumentException(

@@ -7,7 +7,7 @@ import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.connectors.testing.KafkaExtension;
+import io.forecaster.testing.KafkaExtension;
 import io.forecaster.connectors.wire.DeadLetterCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointCodec;

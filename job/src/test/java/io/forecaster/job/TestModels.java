@@ -1,10 +1,10 @@
 package io.forecaster.job;
 
 import io.forecaster.model.BundleMetadata;
-import io.forecaster.model.Dl4jBundles;
+import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
-import io.forecaster.model.NetworkFactory;
+import io.forecaster.training.NetworkFactory;
 import io.forecaster.model.Scaling;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,51 +2,72 @@ package io.forecaster.model.engine;
 
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
- * Opens an inference engine by name: {@value #DL4J} (the reference: DL4J's own network) or
- * {@value #FAST} (plain Java, Vector API when the {@code jdk.incubator.vector} module is present,
- * scalar otherwise; needs no ND4J at run time). Every instance it returns belongs to one thread.
+ * Opens an inference engine by name: {@value #FAST} (plain Java, Vector API when the {@code
+ * jdk.incubator.vector} module is present, scalar otherwise; needs no native library) is built in;
+ * other engines (the DL4J reference engine of the training module, say) are {@link EngineProvider}s
+ * found on the classpath. Every instance it returns belongs to one thread.
  */
 public final class Engines {
 
-    public static final String DL4J = "dl4j";
     public static final String FAST = "fast";
-    /** The engine names {@link #open} accepts. */
-    public static final List<String> NAMES = List.of(DL4J, FAST);
 
     private Engines() {}
 
+    /** The names {@link #open} accepts here: {@value #FAST} and every provider on the classpath. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        names.add(FAST);
+        names.addAll(providers().keySet());
+        return Collections.unmodifiableList(names);
+    }
+
     /** A predictor for the bundle's network; the caller closes it. */
     public static Predictor open(String engine, ModelBundle bundle) {
-        switch (checkName(engine)) {
-            case DL4J:
-                return new Dl4jPredictor(bundle);
-            default:
-                return new FastPredictor(bundle, Kernels.best());
-        }
+        return FAST.equals(engine)
+                ? new FastPredictor(bundle, Kernels.best())
+                : provider(engine).predictor(bundle);
     }
 
     /** A stepper for the bundle's network; the caller closes it. */
     public static Stepper openStepper(String engine, ModelBundle bundle) {
-        switch (checkName(engine)) {
-            case DL4J:
-                return new Dl4jStepper(bundle);
-            default:
-                return new FastStepper(bundle, Kernels.best());
-        }
+        return FAST.equals(engine)
+                ? new FastStepper(bundle, Kernels.best())
+                : provider(engine).stepper(bundle);
     }
 
-    private static String checkName(String engine) {
-        if (!NAMES.contains(engine)) {
+    private static EngineProvider provider(String engine) {
+        EngineProvider p = providers().get(engine);
+        if (p == null) {
             throw new IllegalArgumentException(
-                    "unknown inference engine '" + engine + "', expected one of " + NAMES);
+                    "unknown inference engine '" + engine + "', expected one of " + names());
         }
-        return engine;
+        return p;
     }
 
-    static void checkBatch(float[] windows, int batch, int length, float[] out) {
+    private static Map<String, EngineProvider> providers() {
+        Map<String, EngineProvider> byName = new LinkedHashMap<>();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (EngineProvider p :
+                ServiceLoader.load(
+                        EngineProvider.class,
+                        loader != null ? loader : Engines.class.getClassLoader())) {
+            if (!FAST.equals(p.name())) {
+                byName.putIfAbsent(p.name(), p);
+            }
+        }
+        return byName;
+    }
+
+    /** Checks the arguments of {@link Predictor#predict}; engines call it first. */
+    public static void checkBatch(float[] windows, int batch, int length, float[] out) {
         if (batch < 1 || length < 1) {
             throw new IllegalArgumentException(
                     "batch and length must be at least 1, got batch "
@@ -71,7 +92,8 @@ public final class Engines {
         }
     }
 
-    static void checkStep(StepState[] states, float[] points, int n, float[] out) {
+    /** Checks the arguments of {@link Stepper#step}; engines call it first. */
+    public static void checkStep(StepState[] states, float[] points, int n, float[] out) {
         if (n < 0 || states.length < n || points.length < n || out.length < n) {
             throw new IllegalArgumentException(
                     "stepping "
@@ -85,7 +107,8 @@ public final class Engines {
         }
     }
 
-    static void checkState(StepState s, HyperParams hp, int index) {
+    /** Checks that a key's state fits the model; engines call it for every state. */
+    public static void checkState(StepState s, HyperParams hp, int index) {
         if (s == null
                 || s.conv == null
                 || s.conv.length != hp.kernelSize() - 1

@@ -5,8 +5,9 @@ import io.forecaster.model.ModelBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -34,13 +35,21 @@ record Golden(String bundle, String bundleSha256, String producer, List<Case> ca
         }
     }
 
+    /** The bundle, copied out of the class path first (other modules read it from a test jar). */
     ModelBundle loadBundle() {
-        try {
-            return ModelBundle.load(Path.of(Golden.class.getResource("/golden/" + bundle).toURI()));
+        try (InputStream in = Golden.class.getResourceAsStream("/golden/" + bundle)) {
+            if (in == null) {
+                throw new IllegalStateException("no golden bundle /golden/" + bundle);
+            }
+            Path file = Files.createTempFile("golden-", ".zip");
+            try {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                return ModelBundle.load(file);
+            } finally {
+                Files.delete(file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,0 +1,34 @@
+package io.forecaster.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code forecaster} command line: one entry point for every module's commands. Each module
+ * owns its subcommands; this class only lists them.
+ */
+@Command(
+        name = "forecaster",
+        mixinStandardHelpOptions = true,
+        version = "forecaster 0.1.0",
+        description = "Streaming Conv1D-LSTM forecaster on Flink and Kafka.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            io.forecaster.cli.RunCommand.class,
+            io.forecaster.cli.kafka.BrokerCommand.class,
+            io.forecaster.cli.kafka.ReplayCommand.class,
+            io.forecaster.cli.kafka.TailCommand.class,
+            io.forecaster.cli.model.SummaryCommand.class,
+            io.forecaster.cli.model.TrainCommand.class,
+            io.forecaster.cli.model.EvaluateCommand.class,
+            io.forecaster.cli.model.ImportCommand.class,
+            io.forecaster.cli.model.PredictCommand.class,
+            io.forecaster.cli.demo.DemoCommand.class,
+            io.forecaster.cli.bench.E2eBenchCommand.class,
+        })
+public final class ForecasterCli {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ForecasterCli()).execute(args));
+    }
+}

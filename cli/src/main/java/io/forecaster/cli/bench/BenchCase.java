@@ -1,0 +1,215 @@
+package io.forecaster.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * One measurement of the end-to-end benchmark.
+ *
+ * <p>Written {@code kind:setting:keys[:option...]}, e.g. {@code throughput:stateful-s10:10k:rocksdb}
+ * or {@code latency:stateful-s10:10k:at-least-once:rate=half}. Options: {@code hashmap} (default)
+ * or {@code rocksdb}; {@code mini} (default, a Flink MiniCluster in this process) or
+ * {@code standalone} (a standalone session cluster started with deploy/cluster.sh);
+ * {@code exactly-once} (default) or {@code at-least-once}; for latency {@code rate=N} points/s or
+ * {@code rate=half} or {@code rate=P%} (that share of the sustained rate measured for the same
+ * setting and keys earlier in this run).
+ *
+ * @param kind throughput (preloaded points, as fast as the job goes) or latency (paced stream)
+ * @param setting mode, slide and engine
+ * @param keys number of sensors
+ * @param backend hashmap or rocksdb
+ * @param cluster mini or standalone
+ * @param delivery the forecasts sink's guarantee
+ * @param rate latency only: points/s, or 0 for a share of the sustained rate measured in this run
+ * @param ratePercent latency with rate 0: that share, in percent of the sustained rate
+ */
+public record BenchCase(
+        Kind kind,
+        BenchSetting setting,
+        int keys,
+        String backend,
+        String cluster,
+        DeliveryGuarantee delivery,
+        long rate,
+        int ratePercent) {
+
+    /** What is measured. */
+    public enum Kind {
+        THROUGHPUT,
+        LATENCY
+    }
+
+    public static final String HASHMAP = "hashmap";
+    public static final String ROCKSDB = "rocksdb";
+    public static final String MINI = "mini";
+    public static final String STANDALONE = "standalone";
+
+    /** A short unique name, e.g. {@code throughput-stateful-s10-10k-rocksdb-mini-eo}. */
+    public String name() {
+        return String.join("-", kind.name().toLowerCase(Locale.ROOT), setting.label(),
+                        keysLabel(keys), backend, cluster,
+                        delivery == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo")
+                + (kind == Kind.LATENCY ? "-" + rateLabel() : "");
+    }
+
+    /** {@code 5000}, {@code half}, {@code 25pct}. */
+    String rateLabel() {
+        return rate != 0 ? Long.toString(rate) : ratePercent == 50 ? "half" : ratePercent + "pct";
+    }
+
+    /** True when {@code other} measured the same job on the same keys (for rates and ratios). */
+    public boolean sameJob(BenchCase other) {
+        return keys == other.keys && backend.equals(other.backend) && cluster.equals(other.cluster);
+    }
+
+    /** Parses {@code kind:setting:keys[:option...]}. */
+    public static BenchCase parse(String spec) {
+        String[] t = spec.strip().split(":");
+        if (t.length < 3) {
+            throw new IllegalArgumentException(
+                    "case '" + spec + "' must be kind:setting:keys[:option...]");
+        }
+        Kind kind;
+        try {
+            kind = Kind.valueOf(t[0].strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "case '" + spec + "': kind must be throughput or latency, got '" + t[0] + "'");
+        }
+        BenchSetting setting = BenchSetting.parse(t[1]);
+        int keys = parseKeys(t[2]);
+        String backend = HASHMAP;
+        String cluster = MINI;
+        DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
+        long rate = 0;
+        int percent = 50;
+        boolean rateGiven = false;
+        for (int i = 3; i < t.length; i++) {
+            String o = t[i].strip().toLowerCase(Locale.ROOT);
+            switch (o) {
+                case HASHMAP, ROCKSDB -> backend = o;
+                case MINI, STANDALONE -> cluster = o;
+                case "exactly-once", "eo" -> delivery = DeliveryGuarantee.EXACTLY_ONCE;
+                case "at-least-once", "alo" -> delivery = DeliveryGuarantee.AT_LEAST_ONCE;
+                default -> {
+                    if (o.startsWith("rate=")) {
+                        String r = o.substring(5);
+                        rateGiven = true;
+                        if (r.equals("half")) {
+                            percent = 50;
+                        } else if (r.endsWith("%")) {
+                            percent = parsePercent(spec, r);
+                        } else {
+                            rate = parseKeys(r);
+                        }
+                    } else {
+                        throw new IllegalArgumentException(
+                                "case '" + spec + "': unknown option '" + t[i] + "'");
+                    }
+                }
+            }
+        }
+        if (rateGiven && kind != Kind.LATENCY) {
+            throw new IllegalArgumentException("case '" + spec + "': rate= is for latency cases");
+        }
+        return new BenchCase(kind, setting, keys, backend, cluster, delivery, rate,
+                rate == 0 ? percent : 0);
+    }
+
+    private static int parsePercent(String spec, String r) {
+        try {
+            int p = Integer.parseInt(r.substring(0, r.length() - 1));
+            if (p >= 1 && p <= 100) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "case '" + spec + "': rate=" + r + " must be 1% to 100% (or half, or points/s)");
+    }
+
+    /** {@code 1000}, {@code 1k}, {@code 10K}, {@code 1m}. */
+    static int parseKeys(String text) {
+        String s = text.strip().toLowerCase(Locale.ROOT);
+        int mult = 1;
+        if (s.endsWith("k")) {
+            mult = 1_000;
+            s = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("m")) {
+            mult = 1_000_000;
+            s = s.substring(0, s.length() - 1);
+        }
+        try {
+            int v = Math.multiplyExact(Integer.parseInt(s), mult);
+            if (v < 1) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a positive count: '" + text + "'");
+        }
+    }
+
+    static String keysLabel(int keys) {
+        if (keys >= 1_000_000 && keys % 1_000_000 == 0) {
+            return keys / 1_000_000 + "m";
+        }
+        return keys >= 1_000 && keys % 1_000 == 0 ? keys / 1_000 + "k" : Integer.toString(keys);
+    }
+
+    /** The reduced matrix run by default (see BENCHMARKS.md for what it leaves out). */
+    public static List<BenchCase> reducedMatrix() {
+        return parseAll(List.of(
+                "throughput:window-s1:1k",
+                "throughput:baseline:1k",
+                "throughput:stateful-s10:10k",
+                "latency:stateful-s10:10k:at-least-once:rate=half",
+                "latency:stateful-s10:10k:at-least-once:rate=25%",
+                "latency:stateful-s10:10k:exactly-once:rate=half",
+                "throughput:window-s1:10k",
+                "throughput:baseline:10k",
+                "throughput:window-s10:10k",
+                "throughput:window-s10:1k",
+                "throughput:stateful-s10:1k",
+                "throughput:stateful-s10:10k:rocksdb",
+                "latency:window-s1:1k:at-least-once:rate=half",
+                "latency:window-s1:1k:at-least-once:rate=25%",
+                "throughput:stateful-s10:100k:rocksdb",
+                "throughput:stateful-s10:10k:standalone"));
+    }
+
+    /**
+     * The full matrix of the issue: every setting at 1K, 10K and 100K keys on both backends, the
+     * baseline at each key count, and latency for every setting at 10K keys (both guarantees at
+     * half the measured rate, at-least-once also at a quarter).
+     */
+    public static List<BenchCase> fullMatrix() {
+        List<String> specs = new ArrayList<>();
+        for (String keys : List.of("1k", "10k", "100k")) {
+            for (String backend : List.of(HASHMAP, ROCKSDB)) {
+                for (BenchSetting s : BenchSetting.values()) {
+                    if (s.isBaseline() && backend.equals(ROCKSDB)) {
+                        continue;
+                    }
+                    specs.add("throughput:" + s.label() + ":" + keys + ":" + backend);
+                }
+            }
+        }
+        for (BenchSetting s : List.of(
+                BenchSetting.WINDOW_S1, BenchSetting.WINDOW_S10, BenchSetting.STATEFUL_S10)) {
+            specs.add("latency:" + s.label() + ":10k:at-least-once:rate=half");
+            specs.add("latency:" + s.label() + ":10k:at-least-once:rate=25%");
+            specs.add("latency:" + s.label() + ":10k:exactly-once:rate=half");
+        }
+        specs.add("throughput:stateful-s10:10k:standalone");
+        specs.add("throughput:window-s1:10k:standalone");
+        return parseAll(specs);
+    }
+
+    static List<BenchCase> parseAll(List<String> specs) {
+        return specs.stream().map(BenchCase::parse).toList();
+    }
+}

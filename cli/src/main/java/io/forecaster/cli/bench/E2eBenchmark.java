@@ -1,0 +1,599 @@
+package io.forecaster.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.forecaster.broker.EmbeddedKafkaBroker;
+import io.forecaster.broker.Topics;
+import io.forecaster.job.ForecastJob;
+import io.forecaster.job.ForecastOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs benchmark cases against one embedded Kafka broker: preloads each key count's points topic
+ * once, runs each case's job on its cluster, reads the figures from the Flink REST API and the
+ * forecasts topic, and profiles the in-process runs.
+ */
+final class E2eBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(E2eBenchmark.class);
+
+    /**
+     * How the benchmark runs.
+     *
+     * @param root the project folder (models, deploy/cluster.sh, job jar)
+     * @param model the model bundle
+     * @param work scratch folder (checkpoints, cluster logs)
+     * @param preloadPoints points per preloaded topic (at least {@code minPointsPerKey} per key)
+     * @param minPointsPerKey fewest points per key in a preload
+     * @param warmup skipped at the start of a throughput run, and of a latency stream
+     * @param duration measured after the warm-up
+     * @param checkpointInterval the job's checkpoint interval
+     * @param watermarkInterval Flink's periodic watermark interval
+     * @param latencySampleEvery latency is measured on every n-th key
+     * @param jobOptions further job options (key to value)
+     * @param flinkConf further Flink configuration for the cluster (key to value)
+     */
+    record Settings(
+            Path root,
+            Path model,
+            Path work,
+            long preloadPoints,
+            int minPointsPerKey,
+            Duration warmup,
+            Duration duration,
+            Duration checkpointInterval,
+            Duration watermarkInterval,
+            int latencySampleEvery,
+            Map<String, String> jobOptions,
+            Map<String, String> flinkConf) {}
+
+    private static final int PARTITIONS = 2;
+    private static final int PARALLELISM = 2;
+
+    private final Settings s;
+    private final PrintWriter console;
+    private final Map<Integer, Long> preloaded = new HashMap<>();
+    private final Map<Integer, Integer> minPerKey = new HashMap<>();
+    private static final int WINDOW = 60;
+    private EmbeddedKafkaBroker broker;
+    private int caseNo;
+
+    E2eBenchmark(Settings settings, PrintWriter console) {
+        this.s = settings;
+        this.console = console;
+    }
+
+    /** Runs the cases in order; a failed case is reported and the next one runs. */
+    List<BenchResult> run(List<BenchCase> cases) {
+        return run(cases, done -> {});
+    }
+
+    /**
+     * As {@link #run(List)}, handing the results so far (with speed-ups) to {@code afterEach}
+     * after every case, so that an interrupted run leaves its figures behind.
+     */
+    List<BenchResult> run(List<BenchCase> cases,
+            java.util.function.Consumer<List<BenchResult>> afterEach) {
+        List<BenchResult> results = new ArrayList<>();
+        for (BenchCase c : cases) {
+            // Window settings need W points per key before the first forecast, and then some.
+            int min = c.setting().mode() == ForecastOptions.Mode.WINDOW
+                    ? Math.max(s.minPointsPerKey, WINDOW + 20) : s.minPointsPerKey;
+            minPerKey.merge(c.keys(), min, Math::max);
+        }
+        try (EmbeddedKafkaBroker b = EmbeddedKafkaBroker.start()) {
+            broker = b;
+            Topics.create(b.bootstrapServers(), "dead-letters", 1, Map.of());
+            for (BenchCase c : cases) {
+                String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+                double load = load1();
+                say("case %d/%d %s (load %.2f) ...", results.size() + 1, cases.size(), c.name(), load);
+                BenchResult r;
+                try {
+                    r = c.kind() == BenchCase.Kind.THROUGHPUT
+                            ? throughput(c, started, load)
+                            : latency(c, started, load, results);
+                } catch (Exception e) {
+                    LOG.error("case {} failed", c.name(), e);
+                    r = BenchResult.failed(c, started, load, e.toString());
+                }
+                results.add(r);
+                say("  %s", oneLine(r));
+                afterEach.accept(withSpeedups(results));
+            }
+        }
+        return withSpeedups(results);
+    }
+
+    /** Fills the speed-up column of window-s1 and baseline rows measured on the same job. */
+    static List<BenchResult> withSpeedups(List<BenchResult> results) {
+        List<BenchResult> out = new ArrayList<>(results);
+        for (int i = 0; i < out.size(); i++) {
+            BenchResult fast = out.get(i);
+            BenchCase fc = fast.benchCase();
+            if (fc.kind() != BenchCase.Kind.THROUGHPUT
+                    || fc.setting() != BenchSetting.comparedWithBaseline()) {
+                continue;
+            }
+            for (int j = 0; j < out.size(); j++) {
+                BenchResult base = out.get(j);
+                BenchCase bc = base.benchCase();
+                // Windows forecast per second (= points per second once every key's window is
+                // full, at S=1): the slow baseline drains each watermark's backlog in one go,
+                // so its points-in counter can stand still for the whole measured interval.
+                if (bc.kind() == BenchCase.Kind.THROUGHPUT && bc.setting().isBaseline()
+                        && bc.sameJob(fc) && base.forecastsPerSecond() > 0) {
+                    double ratio = fast.forecastsPerSecond() / base.forecastsPerSecond();
+                    out.set(i, fast.withSpeedup(ratio));
+                    out.set(j, base.withSpeedup(ratio));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    private BenchResult throughput(BenchCase c, String started, double load) throws Exception {
+        String pointsTopic = preload(c.keys());
+        long total = preloaded.get(c.keys());
+        String forecasts = newTopic("forecasts");
+        ForecastOptions options = options(c, pointsTopic, forecasts);
+        try (JobTarget target = target(c)) {
+            String job = target.start(c.name(), options, c.backend());
+            Monitor m = new Monitor(target.rest(), job);
+            m.awaitRunning(Duration.ofMinutes(3));
+            StackSampler sampler = null;
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            // No forecast before a key has W points. In window mode the first keys x (W-1)
+            // points cost little, so measuring starts once every key's window is full; stateful
+            // mode steps the model on every point, so there it only matters for forecasts/s and
+            // is skipped when it would take more than half the preload.
+            long filled = (long) c.keys() * WINDOW;
+            if (c.setting().mode() == ForecastOptions.Mode.STATEFUL && filled > total / 2) {
+                filled = 0;
+            }
+            Sample first = null;
+            Sample start = null;
+            java.util.List<Long> jit = new java.util.ArrayList<>();
+            boolean jitWaited = false;
+            while (System.nanoTime() < deadline) {
+                Sample x = m.sample();
+                if (first == null && x.points > 0) {
+                    first = x;
+                    deadline = x.nanos + Duration.ofMinutes(5).toNanos();
+                    say("  job reading; measuring %d s after a %d s warm-up%s",
+                            s.duration.toSeconds(), s.warmup.toSeconds(),
+                            filled > 0 ? String.format(" and %,d points to fill the windows", filled) : "");
+                }
+                if (target.inProcess()) {
+                    jit.add(StackSampler.jitMillis());
+                }
+                boolean ready = first != null && start == null && x.points >= filled
+                        && x.nanos - first.nanos >= s.warmup.toNanos();
+                if (ready && !jitSettled(jit) && x.nanos - first.nanos < MAX_WARMUP.toNanos()) {
+                    jitWaited = true;
+                } else if (ready) {
+                    if (jitWaited) {
+                        say("  warm-up extended to %d s until the JIT compilers settled",
+                                (x.nanos - first.nanos) / 1_000_000_000L);
+                    }
+                    start = x;
+                    deadline = x.nanos + s.duration.toNanos();
+                    if (target.inProcess()) {
+                        sampler = new StackSampler(20);
+                    }
+                }
+                if (start != null) {
+                    m.sampleBusy();
+                }
+                if (x.points >= total) {
+                    break;
+                }
+                m.checkAlive();
+                Thread.sleep(1000);
+            }
+            StackSampler.Profile profile = sampler == null ? null : sampler.finish();
+            if (first == null) {
+                throw new IllegalStateException("the job read no points in 3 minutes");
+            }
+            Interval iv = Interval.of(m.samples, first, start, total);
+            Checkpoints cp = Checkpoints.read(target.rest(), job);
+            writeProfile(c, profile, m);
+            return new BenchResult(c, started, load, load1(), iv.points, iv.seconds,
+                    iv.points / iv.seconds, iv.forecasts / iv.seconds, Double.NaN, 0,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, cp.completed,
+                    cp.avgMs, cp.maxMs, cp.stateBytes, m.heapUsedMax / 1048576.0,
+                    m.heapMax / 1048576.0, m.busy("source"), m.busy("source-bp"),
+                    m.busy("window"), Double.NaN, profile == null ? "" : profile.summary(),
+                    filled == 0 ? iv.note + "; keys had fewer than W=60 points while measured, so"
+                            + " (almost) no forecasts" : iv.note);
+        }
+    }
+
+    private String preload(int keys) {
+        String topic = "points-" + BenchCase.keysLabel(keys);
+        if (!preloaded.containsKey(keys)) {
+            int perKey = (int) Math.max(minPerKey.getOrDefault(keys, s.minPointsPerKey),
+                    (s.preloadPoints + keys - 1) / keys);
+            Topics.create(broker.bootstrapServers(), topic, PARTITIONS, Map.of());
+            say("  preloading %,d keys x %,d points into %s ...", keys, perKey, topic);
+            PointProducer.Preload p =
+                    PointProducer.preload(broker.bootstrapServers(), topic, keys, perKey,
+                            PointProducer.PRELOAD_START);
+            say("  preloaded %,d points in %.1f s (%,.0f points/s)", p.points(), p.seconds(),
+                    p.points() / p.seconds());
+            preloaded.put(keys, p.points());
+        }
+        return topic;
+    }
+
+    /** Longest a throughput warm-up is extended while the JIT compilers are still busy. */
+    static final Duration MAX_WARMUP = Duration.ofSeconds(60);
+
+    /**
+     * True when the JIT compilers spent less than a quarter of a core over the last 5 one-second
+     * samples (or compilation time is not known). The first case of a run otherwise measures the
+     * JVM compiling Flink, Kafka and the job: 17 of 20 s in one measured interval. (Even warm,
+     * C2 keeps compiling 0.1-0.2 s per second here, so the bar cannot be much lower.)
+     */
+    static boolean jitSettled(java.util.List<Long> jitMillisPerSecond) {
+        int n = jitMillisPerSecond.size();
+        if (n == 0) {
+            return true;
+        }
+        if (jitMillisPerSecond.get(n - 1) < 0) {
+            return true;
+        }
+        if (n < 6) {
+            return false;
+        }
+        return jitMillisPerSecond.get(n - 1) - jitMillisPerSecond.get(n - 6) < 1250;
+    }
+
+    // ---------------------------------------------------------------- latency
+
+    private BenchResult latency(BenchCase c, String started, double load, List<BenchResult> before)
+            throws Exception {
+        double rate = c.rate();
+        if (rate == 0) {
+            Optional<BenchResult> max = before.stream()
+                    .filter(r -> r.benchCase().kind() == BenchCase.Kind.THROUGHPUT
+                            && r.benchCase().setting() == c.setting() && r.benchCase().sameJob(c)
+                            && r.pointsPerSecond() > 0)
+                    .findFirst();
+            if (max.isEmpty()) {
+                throw new IllegalStateException("rate=" + c.rateLabel()
+                        + " needs a throughput case for " + c.setting().label() + " at "
+                        + c.keys() + " keys earlier in the run");
+            }
+            rate = Math.floor(max.get().pointsPerSecond() * c.ratePercent() / 100.0);
+        }
+        String pointsTopic = newTopic("live");
+        Topics.create(broker.bootstrapServers(), pointsTopic, PARTITIONS,
+                Map.of("message.timestamp.type", "LogAppendTime"));
+        String forecasts = newTopic("forecasts");
+        ForecastOptions options = options(c, pointsTopic, forecasts);
+        try (JobTarget target = target(c)) {
+            String job = target.start(c.name(), options, c.backend());
+            Monitor m = new Monitor(target.rest(), job);
+            m.awaitRunning(Duration.ofMinutes(3));
+            // Every key gets a full window of history first (event times in the past), so that
+            // window mode forecasts from the first streamed point on.
+            long prefill = PointProducer.preload(broker.bootstrapServers(), pointsTopic,
+                    c.keys(), WINDOW, System.currentTimeMillis() - (WINDOW + 10) * 1000L).points();
+            long waitUntil = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (m.sample().points < prefill && System.nanoTime() < waitUntil) {
+                m.checkAlive();
+                Thread.sleep(500);
+            }
+            say("  prefilled %,d points of history; the job has read them", prefill);
+            PointProducer.Paced producer = new PointProducer.Paced(broker.bootstrapServers(),
+                    pointsTopic, c.keys(), (long) rate, s.latencySampleEvery);
+            ForecastReader reader = new ForecastReader(broker.bootstrapServers(), forecasts, producer);
+            Thread readerThread = new Thread(reader, "e2e-bench-reader");
+            readerThread.start();
+            long t0 = System.currentTimeMillis();
+            long from = t0 + s.warmup.toMillis();
+            long until = from + s.duration.toMillis();
+            reader.measure(from, until);
+            say("  streaming %,.0f points/s over %,d keys for %d s (first %d s not measured)",
+                    rate, c.keys(), s.warmup.plus(s.duration).toSeconds(), s.warmup.toSeconds());
+            Thread producerThread = new Thread(
+                    () -> producer.run(s.warmup.plus(s.duration)), "e2e-bench-producer");
+            producerThread.start();
+            StackSampler sampler = null;
+            Sample atFrom = null;
+            Sample atUntil = null;
+            while (producerThread.isAlive()) {
+                Sample x = m.sample();
+                long now = System.currentTimeMillis();
+                if (atFrom == null && now >= from) {
+                    atFrom = x;
+                    if (target.inProcess()) {
+                        sampler = new StackSampler(20);
+                    }
+                }
+                if (atFrom != null) {
+                    m.sampleBusy();
+                    atUntil = x;
+                }
+                m.checkAlive();
+                producerThread.join(1000);
+            }
+            StackSampler.Profile profile = sampler == null ? null : sampler.finish();
+            // Exactly-once forecasts appear when the checkpoint after them completes.
+            long drain = 2 * s.checkpointInterval.toMillis() + 5000;
+            Thread.sleep(drain);
+            reader.stop();
+            readerThread.join(10_000);
+            if (reader.failure() != null) {
+                throw reader.failure();
+            }
+            Checkpoints cp = Checkpoints.read(target.rest(), job);
+            writeProfile(c, profile, m);
+            LatencyRecorder l = reader.latencies();
+            double secs = atFrom == null || atUntil == null ? Double.NaN
+                    : (atUntil.nanos - atFrom.nanos) / 1e9;
+            long pts = atFrom == null || atUntil == null ? 0 : atUntil.points - atFrom.points;
+            double fps = atFrom == null || atUntil == null ? Double.NaN
+                    : (atUntil.forecasts - atFrom.forecasts) / secs;
+            String note = l.count() == 0 ? "no latency samples" : "ok";
+            return new BenchResult(c, started, load, load1(), pts, secs, pts / secs, fps, rate,
+                    l.count(), l.percentile(50), l.percentile(90), l.percentile(99),
+                    l.percentile(99.9), l.max(), reader.inJob().percentile(99),
+                    reader.delivery().percentile(99), cp.completed, cp.avgMs, cp.maxMs, cp.stateBytes,
+                    m.heapUsedMax / 1048576.0, m.heapMax / 1048576.0, m.busy("source"),
+                    m.busy("source-bp"), m.busy("window"), Double.NaN,
+                    profile == null ? "" : profile.summary(), note);
+        }
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private ForecastOptions options(BenchCase c, String pointsTopic, String forecasts) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put(ForecastOptions.MODEL_PATH.key(), s.model.toAbsolutePath().toString());
+        o.put(ForecastOptions.WINDOW_SIZE.key(), "60");
+        // The benchmark's points are in order per key: no out-of-orderness to wait for.
+        o.put(ForecastOptions.OUT_OF_ORDERNESS.key(), "0 ms");
+        o.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), s.checkpointInterval.toMillis() + " ms");
+        o.putAll(c.setting().jobOptions());
+        o.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        o.put("kafka.points.topic", pointsTopic);
+        o.put("kafka.forecasts.topic", forecasts);
+        o.put("kafka.dead-letters.topic", "dead-letters");
+        o.put("kafka.group.id", "e2e-bench-" + caseNo);
+        o.put("kafka.sink.transactional-id-prefix", "e2e-bench-" + caseNo);
+        o.put("kafka.sink.delivery", c.delivery().toString());
+        o.putAll(s.jobOptions);
+        return ForecastOptions.fromMap(o);
+    }
+
+    private JobTarget target(BenchCase c) {
+        return c.cluster().equals(BenchCase.STANDALONE)
+                ? new StandaloneTarget(s.root, s.work.resolve("cluster-" + caseNo),
+                        s.watermarkInterval, s.flinkConf)
+                : new MiniClusterTarget(s.work.resolve("checkpoints"), s.watermarkInterval,
+                        PARALLELISM, s.flinkConf);
+    }
+
+    private String newTopic(String prefix) {
+        String t = prefix + "-" + (++caseNo);
+        Topics.create(broker.bootstrapServers(), t, PARTITIONS, Map.of());
+        return t;
+    }
+
+    private void writeProfile(BenchCase c, StackSampler.Profile p, Monitor m) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("== ").append(c.name()).append('\n');
+        sb.append(String.format(Locale.ROOT,
+                "  Flink busy time (ms/s, mean of subtasks): source %.0f (back-pressured %.0f), "
+                        + "window+inference+sink %.0f; inference batch size mean %.1f, "
+                        + "time per batch mean %.0f us%n",
+                m.busy("source"), m.busy("source-bp"), m.busy("window"), m.busy("batch"),
+                m.busy("inference-us")));
+        if (p != null) {
+            sb.append(p.text());
+        }
+        profiles.append(sb);
+        LOG.info("profile:\n{}", sb);
+    }
+
+    private final StringBuilder profiles = new StringBuilder();
+
+    /** The profiles of every case, as text. */
+    String profiles() {
+        return profiles.toString();
+    }
+
+    private void say(String format, Object... args) {
+        console.printf(Locale.ROOT, format + "%n", args);
+        console.flush();
+    }
+
+    static String oneLine(BenchResult r) {
+        BenchCase c = r.benchCase();
+        if (r.status().startsWith("failed")) {
+            return r.status();
+        }
+        String common = String.format(Locale.ROOT,
+                "%,.0f points/s, %,.0f forecasts/s over %.0f s; checkpoints %d (avg %.0f ms, max %.0f ms),"
+                        + " state %.0f B/key, heap max %.0f MB; %s",
+                r.pointsPerSecond(), r.forecastsPerSecond(), r.seconds(), r.checkpoints(),
+                r.checkpointAvgMs(), r.checkpointMaxMs(), r.stateBytesPerKey(), r.heapUsedMaxMb(),
+                r.status());
+        if (c.kind() == BenchCase.Kind.LATENCY) {
+            return String.format(Locale.ROOT, "latency p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f ms"
+                            + " (%d samples; p99 append->made %.0f, made->read %.0f) at %,.0f"
+                            + " points/s asked; %s",
+                    r.p50(), r.p90(), r.p99(), r.p999(), r.maxLatency(), r.latencySamples(),
+                    r.p99InJob(), r.p99Delivery(), r.targetRate(), common);
+        }
+        return common;
+    }
+
+    static double load1() {
+        try {
+            String l = Files.readString(Path.of("/proc/loadavg")).trim();
+            return Double.parseDouble(l.split("\\s+")[0]);
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    // ---------------------------------------------------------------- REST sampling
+
+    /** One REST sample: points into the windowing vertex and forecasts made, so far. */
+    record Sample(long nanos, long points, long forecasts) {}
+
+    /** The measured interval of a throughput run. */
+    record Interval(long points, long forecasts, double seconds, String note) {
+        /**
+         * From the first sample after the warm-up to the last one before every preloaded point
+         * was read (a run that reads everything during the warm-up is measured from its first
+         * sample, and says so).
+         */
+        static Interval of(List<Sample> samples, Sample first, Sample start, long total) {
+            Sample from = start;
+            Sample to = null;
+            for (Sample x : samples) {
+                if (x.points < total * 0.99 || to == null) {
+                    to = x;
+                }
+            }
+            String note = "ok";
+            if (from == null || to == null || to.nanos - from.nanos < 3e9) {
+                from = first;
+                to = samples.get(samples.size() - 1);
+                note = "short: the preload was read before the measured interval; measured from"
+                        + " the first sample";
+            }
+            return new Interval(to.points - from.points, to.forecasts - from.forecasts,
+                    (to.nanos - from.nanos) / 1e9, note);
+        }
+    }
+
+    /** Polls the REST API for one job. */
+    static final class Monitor {
+        private final FlinkRest rest;
+        private final String job;
+        final List<Sample> samples = new ArrayList<>();
+        private String windowVertex;
+        private String sourceVertex;
+        private String forecastMetric;
+        long heapUsedMax;
+        long heapMax;
+        private final Map<String, double[]> busy = new HashMap<>();
+
+        Monitor(FlinkRest rest, String job) {
+            this.rest = rest;
+            this.job = job;
+        }
+
+        void awaitRunning(Duration timeout) throws Exception {
+            long end = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < end) {
+                try {
+                    String state = rest.jobState(job);
+                    if (state.equals("RUNNING")) {
+                        sourceVertex = rest.vertex(job, "Source").orElseThrow();
+                        windowVertex = rest.vertex(job, ForecastJob.ORDER_AND_WINDOW).orElseThrow();
+                        JsonNode v = rest.get("/jobs/" + job);
+                        boolean allRunning = true;
+                        for (JsonNode vx : v.path("vertices")) {
+                            allRunning &= vx.path("status").asText().equals("RUNNING");
+                        }
+                        if (allRunning) {
+                            return;
+                        }
+                    }
+                    if (state.equals("FAILED") || state.equals("CANCELED")) {
+                        throw new IllegalStateException("job " + job + " is " + state);
+                    }
+                } catch (java.io.IOException notYet) {
+                    // REST not up yet, or the job not yet known
+                }
+                Thread.sleep(500);
+            }
+            throw new IllegalStateException("job " + job + " not running after " + timeout);
+        }
+
+        Sample sample() throws Exception {
+            long points = rest.readRecords(job, windowVertex);
+            if (forecastMetric == null) {
+                forecastMetric = rest.metricNames(job, windowVertex, "forecastsEmitted").stream()
+                        .findFirst().orElse(null);
+            }
+            long forecasts = forecastMetric == null ? 0
+                    : (long) rest.vertexMetric(job, windowVertex, forecastMetric, "sum");
+            long[] heap = rest.taskManagerHeap();
+            heapUsedMax = Math.max(heapUsedMax, heap[0]);
+            heapMax = Math.max(heapMax, heap[1]);
+            Sample x = new Sample(System.nanoTime(), Math.max(0, points), forecasts);
+            samples.add(x);
+            LOG.info("job {}: {} points in, {} forecasts, heap {} MB", job, x.points, x.forecasts,
+                    heap[0] >> 20);
+            return x;
+        }
+
+        void sampleBusy() throws Exception {
+            add("source", rest.vertexMetric(job, sourceVertex, "busyTimeMsPerSecond", "avg"));
+            add("source-bp", rest.vertexMetric(job, sourceVertex, "backPressuredTimeMsPerSecond", "avg"));
+            add("window", rest.vertexMetric(job, windowVertex, "busyTimeMsPerSecond", "avg"));
+            add("batch", rest.vertexMetric(job, windowVertex, "forecast.inferenceBatchSize_mean", "avg"));
+            add("inference-us", rest.vertexMetric(job, windowVertex,
+                    "forecast.inferenceLatencyMicros_mean", "avg"));
+        }
+
+        private void add(String k, double v) {
+            if (!Double.isNaN(v)) {
+                double[] a = busy.computeIfAbsent(k, x -> new double[2]);
+                a[0] += v;
+                a[1]++;
+            }
+        }
+
+        double busy(String k) {
+            double[] a = busy.get(k);
+            return a == null || a[1] == 0 ? Double.NaN : a[0] / a[1];
+        }
+
+        void checkAlive() throws Exception {
+            String state = rest.jobState(job);
+            if (state.equals("FAILED") || state.equals("FAILING") || state.equals("RESTARTING")) {
+                JsonNode ex = rest.get("/jobs/" + job + "/exceptions");
+                throw new IllegalStateException("job " + state + ": "
+                        + ex.path("root-exception").asText("").lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    /** Checkpoint figures from {@code /jobs/<id>/checkpoints}. */
+    record Checkpoints(long completed, double avgMs, double maxMs, double stateBytes) {
+        static Checkpoints read(FlinkRest rest, String job) throws Exception {
+            JsonNode cp = rest.checkpoints(job);
+            JsonNode d = cp.path("summary").path("end_to_end_duration");
+            JsonNode latest = cp.path("latest").path("completed");
+            long completed = cp.path("counts").path("completed").asLong();
+            return new Checkpoints(completed,
+                    completed > 0 && d.has("avg") ? d.path("avg").asDouble() : Double.NaN,
+                    completed > 0 && d.has("max") ? d.path("max").asDouble() : Double.NaN,
+                    latest.has("state_size") ? latest.path("state_size").asDouble() : Double.NaN);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.forecaster.cli.bench;
+
+import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.wire.ForecastCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the forecasts topic as a downstream user would ({@code read_committed}) and measures, for
+ * each forecast of a sampled key, the time from its window's last point being appended to Kafka
+ * to the forecast being returned by {@code poll}.
+ */
+final class ForecastReader implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastReader.class);
+
+    private final String bootstrap;
+    private final String topic;
+    private final PointProducer.Paced points;
+    private final LatencyRecorder latencies = new LatencyRecorder();
+    private final LatencyRecorder inJob = new LatencyRecorder();
+    private final LatencyRecorder delivery = new LatencyRecorder();
+    private final AtomicLong forecasts = new AtomicLong();
+    private volatile long measureFrom = Long.MAX_VALUE;
+    private volatile long measureUntil = Long.MAX_VALUE;
+    private volatile boolean stop;
+    private volatile Exception failure;
+
+    ForecastReader(String bootstrap, String topic, PointProducer.Paced points) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+        this.points = points;
+    }
+
+    /** Only forecasts of points appended in [from, until) (epoch ms) count. */
+    void measure(long from, long until) {
+        this.measureFrom = from;
+        this.measureUntil = until;
+    }
+
+    void stop() {
+        stop = true;
+    }
+
+    long forecasts() {
+        return forecasts.get();
+    }
+
+    LatencyRecorder latencies() {
+        return latencies;
+    }
+
+    /** Append of the window's last point to the forecast being made. */
+    LatencyRecorder inJob() {
+        return inJob;
+    }
+
+    /** Forecast made to visible to the read_committed reader. */
+    LatencyRecorder delivery() {
+        return delivery;
+    }
+
+    Exception failure() {
+        return failure;
+    }
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                parts.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long lastCleanup = System.currentTimeMillis();
+            while (!stop) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    forecasts.incrementAndGet();
+                    Forecast f = ForecastCodec.fromJson(r.value());
+                    long appended = points.appendTime(
+                            SyntheticPoints.keyIndex(f.sensorId()), f.windowEnd());
+                    if (appended >= measureFrom && appended < measureUntil) {
+                        latencies.record(now - appended);
+                        // The forecast's createdAt splits it: append to inference done (source,
+                        // watermark, ordering, batching, inference), then sink to visible.
+                        inJob.record(f.createdAt() - appended);
+                        delivery.record(now - f.createdAt());
+                    }
+                }
+                if (now - lastCleanup > 10_000) {
+                    points.forgetBefore(now - 60_000);
+                    lastCleanup = now;
+                }
+            }
+        } catch (Exception e) {
+            failure = e;
+            LOG.error("reading forecasts from {} failed", topic, e);
+        }
+    }
+
+    private Properties props() {
+        Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "e2e-bench-reader-" + UUID.randomUUID());
+        p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-bench-reader");
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+}

@@ -1,0 +1,83 @@
+package io.forecaster.cli.demo;
+
+import io.forecaster.connectors.SensorPoint;
+import io.forecaster.cli.kafka.RowReader;
+import io.forecaster.training.data.Split;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The part of a shared data set the demo replays: for each key, the points its committed model
+ * never saw in training (the validation split), preceded by one window of history, so the first
+ * forecast is about the first unseen point and the accuracy shown is honest.
+ *
+ * @param name the data set ("wind" or "sunspots")
+ * @param model the committed model bundle for it
+ * @param points the points to replay, in event-time order
+ * @param byKey the same points per key, in time order
+ */
+public record DemoData(String name, Path model, List<SensorPoint> points, Map<String, List<SensorPoint>> byKey) {
+
+    /** The data sets the demo knows. */
+    public enum Kind {
+        /** Daily wind speed at 12 Irish stations; the wind model trained on each station's first 70%. */
+        WIND("wind-ireland/wind_daily_long.csv", "models/wind.zip", Split.atFraction(0.7)),
+        /** Monthly sunspot numbers; the sunspots model trained on points [0, 3000). */
+        SUNSPOTS("sunspots/Sunspots.csv", "models/sunspots.zip", Split.atIndex(3000));
+
+        final String file;
+        final String model;
+        final Split split;
+
+        Kind(String file, String model, Split split) {
+            this.file = file;
+            this.model = model;
+            this.split = split;
+        }
+    }
+
+    /** Reads the data set from {@code sharedData} and keeps each key's unseen part plus history. */
+    public static DemoData load(Kind kind, Path sharedData, Path projectRoot, int window) {
+        Path file = sharedData.resolve(kind.file);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(
+                    "data file not found: " + file + " (give the shared data folder with --shared-data)");
+        }
+        RowReader.Columns columns =
+                kind == Kind.SUNSPOTS
+                        ? new RowReader.Columns(null, "sunspots", "Date", "Monthly Mean Total Sunspot Number")
+                        : new RowReader.Columns("key", null, "date", "value");
+        List<SensorPoint> all = RowReader.read(file, RowReader.Layout.of(file), columns, false).points();
+        Map<String, List<SensorPoint>> series = new LinkedHashMap<>();
+        for (SensorPoint p : all) {
+            series.computeIfAbsent(p.sensorId(), k -> new ArrayList<>()).add(p);
+        }
+        Map<String, List<SensorPoint>> kept = new LinkedHashMap<>();
+        List<SensorPoint> points = new ArrayList<>();
+        for (Map.Entry<String, List<SensorPoint>> e : series.entrySet()) {
+            List<SensorPoint> s = new ArrayList<>(e.getValue());
+            s.sort(Comparator.comparingLong(SensorPoint::eventTime));
+            int from = Math.max(0, kind.split.at(s.size()) - window);
+            List<SensorPoint> part = List.copyOf(s.subList(from, s.size()));
+            kept.put(e.getKey(), part);
+            points.addAll(part);
+        }
+        points.sort(Comparator.comparingLong(SensorPoint::eventTime));
+        return new DemoData(kind.name().toLowerCase(java.util.Locale.ROOT),
+                projectRoot.resolve(kind.model), List.copyOf(points), kept);
+    }
+
+    /** Forecasts a complete run produces in window mode with slide 1: one per window. */
+    public int expectedForecasts(int window) {
+        int n = 0;
+        for (List<SensorPoint> s : byKey.values()) {
+            n += Math.max(0, s.size() - window + 1);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,74 @@
+package io.forecaster.cli.kafka;
+
+import io.forecaster.broker.EmbeddedKafkaBroker;
+import io.forecaster.broker.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code forecaster broker}: the embedded Kafka broker in the foreground, for trying things out. */
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a single-node Kafka 4.2 broker (KRaft) in the foreground on 127.0.0.1 until Ctrl-C,",
+            "and creates the project's topics. For demos and manual tests, not for production.",
+        })
+public final class BrokerCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "9092", description = "Client port on 127.0.0.1, 0 = any free one (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", description = "Keep the data in this folder (default: a temporary folder removed on exit).")
+    Path dataDir;
+
+    @Option(names = "--topics", split = ",", defaultValue = "sensor-points,forecasts,dead-letters",
+            description = "Topics to create (default ${DEFAULT-VALUE}).")
+    List<String> topics;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of each topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        try {
+            return run();
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            spec.commandLine().getErr().println("broker: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int run() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir, Map.of());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            out.println("Kafka broker at " + broker.bootstrapServers() + " stopped"
+                    + (dataDir == null ? ", its data removed." : ", data kept in " + dataDir + "."));
+            out.flush();
+            stopped.countDown();
+        }, "broker-stop"));
+        for (String t : topics) {
+            if (!t.isBlank()) {
+                Topics.create(broker.bootstrapServers(), t.strip(), partitions, Map.of());
+            }
+        }
+        out.println("Kafka broker up at " + broker.bootstrapServers() + ", topics " + topics
+                + " (" + partitions + " partitions). Ctrl-C stops it.");
+        out.println("export KAFKA_BOOTSTRAP_SERVERS=" + broker.bootstrapServers());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

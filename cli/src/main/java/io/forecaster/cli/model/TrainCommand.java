@@ -1,0 +1,254 @@
+package io.forecaster.cli.model;
+
+import io.forecaster.model.BundleMetadata;
+import io.forecaster.training.Dl4jBundles;
+import io.forecaster.model.HyperParams;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.Scaling;
+import io.forecaster.training.data.Split;
+import io.forecaster.training.eval.ValidationScore;
+import io.forecaster.training.train.EpochStats;
+import io.forecaster.training.train.Optimizer;
+import io.forecaster.training.train.ScalingMode;
+import io.forecaster.training.train.Trainer;
+import io.forecaster.training.train.TrainingData;
+import io.forecaster.training.train.TrainingListener;
+import io.forecaster.training.train.TrainingOptions;
+import io.forecaster.training.train.TrainingResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code train}: trains the seed architecture on the training split of a CSV series (the course's
+ * recipe unless told otherwise) and writes a model bundle. The training itself is {@link Trainer};
+ * this command maps options and writes bundles.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Train the forecaster on a CSV series and save a model bundle.")
+public final class TrainCommand extends Cli {
+
+    private static final TrainingOptions COURSE = TrainingOptions.COURSE;
+
+    @Mixin DataOptions data;
+
+    @Option(names = "--out", required = true, paramLabel = "BUNDLE", description = "Bundle file to write (.zip).")
+    Path out;
+
+    @Option(names = "--model-id", paramLabel = "ID", description = "Model id in the bundle (default: the bundle's file name).")
+    String modelId;
+
+    @Option(names = "--split", paramLabel = "INDEX|FRACTION", defaultValue = "0.7",
+            description = "Training points: [0, INDEX) or the first FRACTION of each series (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--window", defaultValue = "60", description = "Window length W (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--batch", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--shuffle-buffer", defaultValue = "1000", description = "Shuffle buffer (default: ${DEFAULT-VALUE}).")
+    int shuffleBuffer;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam, nadam or rmsprop (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "1e-5", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--lr-decay", defaultValue = "1.0", description = "Learning-rate factor per epoch (default: ${DEFAULT-VALUE}).")
+    double lrDecay;
+
+    @Option(names = "--epochs", defaultValue = "500", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "0",
+            description = "Stop after this many epochs without a better validation MAE; 0 = never (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--time-limit", paramLabel = "DURATION",
+            description = "Stop after the epoch that crosses this training time, e.g. 45m, 2h, PT30M.")
+    String timeLimit;
+
+    @Option(names = "--huber-delta", defaultValue = "1.0", description = "Huber delta, in model units (default: ${DEFAULT-VALUE}).")
+    double huberDelta;
+
+    @Option(names = "--scaling", defaultValue = "none",
+            description = "Input scaling fitted on the training split: none, max or standard (default: ${DEFAULT-VALUE}).")
+    String scaling;
+
+    @Option(names = "--output-scale", defaultValue = "400",
+            description = "The fixed factor after the last Dense, the course's x400 (default: ${DEFAULT-VALUE}).")
+    double outputScale;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of weights and shuffle (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stride", defaultValue = "1",
+            description = "Use every STRIDE-th training window; 1 = all, as the course (default: ${DEFAULT-VALUE}).")
+    int stride;
+
+    @Option(names = "--quiet", description = "No per-epoch progress lines.")
+    boolean quiet;
+
+    @Option(names = "--stateful",
+            description = "Train for stateful stepping: the training split as one sequence, truncated BPTT of --window"
+                    + " steps carrying the state (Adam with --lr; see io.forecaster.model.stateful).")
+    boolean stateful;
+
+    @Option(names = "--streams", defaultValue = "1",
+            description = "With --stateful: contiguous pieces of the training split trained side by side, each carrying"
+                    + " its own state (the batch size; default: ${DEFAULT-VALUE}, the whole split as one sequence).")
+    int streams;
+
+    @Override
+    int run() throws IOException {
+        if (stateful) {
+            Duration limit = parseDuration(timeLimit);
+            return io.forecaster.training.stateful.StatefulCommands.train(out(), data.read(), Split.parse(split)::at,
+                    new io.forecaster.training.stateful.StatefulTrainer.Options(
+                            HyperParams.SEED.withOutputScale(outputScale), seed, window, streams, epochs, learningRate, 1,
+                            limit != null ? limit : Duration.ofDays(365)),
+                    modelId != null ? modelId : out.getFileName().toString().replaceFirst("\\.zip$", ""),
+                    sha256(data.file), commandLine(), out);
+        }
+        TrainingOptions options = new TrainingOptions(
+                window, batch, shuffleBuffer, Optimizer.parse(optimizer), learningRate, momentum,
+                lrDecay, epochs, patience, huberDelta, seed, parseDuration(timeLimit), stride);
+        HyperParams hp = HyperParams.SEED.withOutputScale(outputScale);
+        Map<String, double[]> series = data.read();
+        Split at = Split.parse(split);
+        TrainingData trainingData = TrainingData.of(series, at);
+        Scaling fitted = ScalingMode.parse(scaling).fit(trainingData.trainingParts());
+        String id = modelId != null ? modelId : out.getFileName().toString().replaceFirst("\\.zip$", "");
+        String sha = sha256(data.file);
+        String source = commandLine();
+
+        out().printf(Locale.ROOT, "training %s on %s column '%s' (%d series, split %s), scaling %s%n",
+                id, data.file, data.column(), series.size(), at, fitted);
+        out().flush();
+        TrainingListener progress = (stats, net) -> {
+            if (!quiet) {
+                out().println(progressLine(stats));
+                out().flush();
+            }
+            if (stats.best()) {
+                checkpoint(net, id, hp, fitted, sha, source, at, stats);
+            }
+        };
+        TrainingResult result = new Trainer(options, progress).train(hp, fitted, trainingData);
+        BundleMetadata meta = metadata(id, hp, fitted, sha, source, at, result);
+        Dl4jBundles.fromNetwork(result.net(), meta).save(out);
+        ValidationScore overall = result.overall();
+        out().printf(Locale.ROOT, "trained %d epochs in %s; best epoch %d%n",
+                result.history().size(), human(result.elapsed()), result.bestEpoch());
+        if (overall != null) {
+            out().printf(Locale.ROOT, "validation MAE %.4f (last-value baseline %.4f, all steps %.4f) over %d points%n",
+                    overall.mae(), overall.baselineMae(), overall.allStepsMae(), overall.points());
+        }
+        out().println("saved " + out);
+        return 0;
+    }
+
+    /** Saves the best weights so far, so an interrupted run still leaves a bundle. */
+    private void checkpoint(MultiLayerNetwork net, String id, HyperParams hp, Scaling fitted, String sha,
+            String source, Split at, EpochStats stats) {
+        Map<String, Double> eval = new java.util.LinkedHashMap<>();
+        put(eval, "", stats.validation());
+        eval.put("checkpoint_epoch", (double) stats.epoch());
+        try {
+            Dl4jBundles.fromNetwork(net, new BundleMetadata(ModelBundle.FORMAT_VERSION, id, hp, window,
+                    "window", fitted, sha, source + " (checkpoint)", eval, Instant.now().toString()))
+                    .save(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write checkpoint " + out, e);
+        }
+    }
+
+    private BundleMetadata metadata(String id, HyperParams hp, Scaling fitted, String sha, String source,
+            Split at, TrainingResult result) {
+        Map<String, Double> eval = new java.util.LinkedHashMap<>();
+        ValidationScore overall = result.overall();
+        if (overall != null) {
+            put(eval, "", overall);
+            result.validation().forEach((key, s) -> {
+                if (result.validation().size() > 1) {
+                    put(eval, "." + key, s);
+                }
+            });
+        }
+        if (at.index() >= 0) {
+            eval.put("split", (double) at.index());
+        } else {
+            eval.put("split_fraction", at.fraction());
+        }
+        eval.put("best_epoch", (double) result.bestEpoch());
+        eval.put("epochs_run", (double) result.history().size());
+        eval.put("train_seconds", (double) result.elapsed().toSeconds());
+        return new BundleMetadata(ModelBundle.FORMAT_VERSION, id, hp, window, "window", fitted, sha,
+                source, eval, Instant.now().toString());
+    }
+
+    private static void put(Map<String, Double> eval, String suffix, ValidationScore s) {
+        eval.put("val_mae" + suffix, s.mae());
+        eval.put("baseline_mae" + suffix, s.baselineMae());
+        eval.put("all_steps_mae" + suffix, s.allStepsMae());
+        eval.put("val_points" + suffix, (double) s.points());
+    }
+
+    /** One progress line: epoch, loss, validation MAE, pace and time left. */
+    static String progressLine(EpochStats s) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "epoch %4d/%d  loss %.4f  lr %.3g", s.epoch(), s.epochs(), s.loss(), s.learningRate()));
+        if (s.validation() != null) {
+            b.append(String.format(Locale.ROOT, "  val_mae %.4f%s", s.validation().mae(), s.best() ? " *" : "  "));
+        }
+        b.append(String.format(Locale.ROOT, "  %s/epoch  left <= %s", human(s.epochTime()), human(s.timeLeft())));
+        return b.toString();
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+        }
+        return s < 3600 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
+    }
+
+    /** "45m", "2h", "90s" or ISO-8601 "PT45M"; the error names the text. */
+    static Duration parseDuration(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("pt")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid --time-limit '" + text + "': use e.g. 45m, 2h or PT30M");
+        }
+    }
+}

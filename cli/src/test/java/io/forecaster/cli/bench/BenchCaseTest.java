@@ -1,0 +1,73 @@
+package io.forecaster.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link BenchCase} and {@link BenchSetting}. */
+class BenchCaseTest {
+
+    @Test
+    void parsesKindSettingKeysAndOptions() {
+        BenchCase c = BenchCase.parse("latency:stateful-s10:10k:rocksdb:at-least-once:rate=5000");
+        assertThat(c.kind()).isEqualTo(BenchCase.Kind.LATENCY);
+        assertThat(c.setting()).isEqualTo(BenchSetting.STATEFUL_S10);
+        assertThat(c.keys()).isEqualTo(10_000);
+        assertThat(c.backend()).isEqualTo("rocksdb");
+        assertThat(c.cluster()).isEqualTo("mini");
+        assertThat(c.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(c.rate()).isEqualTo(5000);
+        assertThat(c.name()).isEqualTo("latency-stateful-s10-10k-rocksdb-mini-alo-5000");
+    }
+
+    @Test
+    void latencyRatesAreAbsoluteOrAShareOfTheMeasuredMaximum() {
+        BenchCase half = BenchCase.parse("latency:window-s1:1k:rate=half");
+        assertThat(half.rate()).isZero();
+        assertThat(half.ratePercent()).isEqualTo(50);
+        assertThat(half.name()).endsWith("-eo-half");
+        BenchCase quarter = BenchCase.parse("latency:window-s1:1k:at-least-once:rate=25%");
+        assertThat(quarter.ratePercent()).isEqualTo(25);
+        assertThat(quarter.name()).endsWith("-alo-25pct");
+        assertThat(BenchCase.parse("latency:window-s1:1k").ratePercent()).isEqualTo(50);
+        assertThat(BenchCase.parse("latency:window-s1:1k:rate=2k").ratePercent()).isZero();
+        assertThatThrownBy(() -> BenchCase.parse("latency:window-s1:1k:rate=150%"))
+                .hasMessageContaining("rate=150%");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s1:1k:rate=half"))
+                .hasMessageContaining("latency");
+    }
+
+    @Test
+    void defaultsToHashMapMiniClusterExactlyOnce() {
+        BenchCase c = BenchCase.parse("throughput:baseline:100");
+        assertThat(c.setting().isBaseline()).isTrue();
+        assertThat(c.setting().jobOptions())
+                .containsEntry("engine", "dl4j")
+                .containsEntry("inference.batch-size", "1")
+                .containsEntry("mode", "window")
+                .containsEntry("window.slide", "1");
+        assertThat(c.name()).isEqualTo("throughput-baseline-dl4j-s1-100-hashmap-mini-eo");
+    }
+
+    @Test
+    void rejectsBadSpecsNamingThePart() {
+        assertThatThrownBy(() -> BenchCase.parse("speed:window-s1:1k"))
+                .hasMessageContaining("kind");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s2:1k"))
+                .hasMessageContaining("window-s2");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s1:0"))
+                .hasMessageContaining("'0'");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s1:1k:rate=5"))
+                .hasMessageContaining("latency");
+    }
+
+    @Test
+    void matricesParse() {
+        assertThat(BenchCase.reducedMatrix()).isNotEmpty();
+        assertThat(BenchCase.fullMatrix())
+                .extracting(BenchCase::keys)
+                .contains(1_000, 10_000, 100_000);
+    }
+}

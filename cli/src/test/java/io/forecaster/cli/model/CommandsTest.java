@@ -1,0 +1,149 @@
+package io.forecaster.cli.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forecaster.model.BundleMetadata;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.training.data.TestData;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Tests for the {@code train}, {@code evaluate} and {@code predict} commands. */
+class CommandsTest {
+
+    @TempDir static Path dir;
+    static Path slice;
+    static Path bundle;
+    static Run trained;
+
+    /** What a command printed and returned. */
+    record Run(int code, String out, String err) {}
+
+    static Run run(Object command, String... args) {
+        return runWithStdin(command, null, args);
+    }
+
+    static Run runWithStdin(Object command, String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        if (command instanceof PredictCommand p && stdin != null) {
+            p.in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        CommandLine cl = new CommandLine(command);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void trainOnASlice() throws IOException {
+        // the first 300 months of sunspots: 2 epochs on 220 training points, window 20
+        List<String> lines = Files.readAllLines(TestData.SUNSPOTS);
+        slice = dir.resolve("sunspots-slice.csv");
+        Files.write(slice, lines.subList(0, 301));
+        bundle = dir.resolve("m.zip");
+        trained = run(new TrainCommand(),
+                "--data", slice.toString(), "--column", TestData.SUNSPOT_COLUMN, "--split", "240",
+                "--window", "20", "--batch", "32", "--optimizer", "adam", "--lr", "3e-3",
+                "--epochs", "2", "--out", bundle.toString(), "--model-id", "slice");
+    }
+
+    @Test
+    void trainWritesABundleWithItsCommandDataHashAndFigures() throws IOException {
+        assertThat(trained.code()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("epoch    1/2", "epoch    2/2", "val_mae", "left <=", "saved");
+        BundleMetadata meta = ModelBundle.load(bundle).metadata();
+        assertThat(meta.modelId()).isEqualTo("slice");
+        assertThat(meta.windowSize()).isEqualTo(20);
+        assertThat(meta.mode()).isEqualTo("window");
+        assertThat(meta.trainingDataSha256()).hasSize(64).isEqualTo(Cli.sha256(slice));
+        assertThat(meta.source()).startsWith("./forecaster train --data ").contains("'" + TestData.SUNSPOT_COLUMN + "'")
+                .doesNotContain("checkpoint");
+        assertThat(meta.evaluation()).containsKeys("val_mae", "baseline_mae", "all_steps_mae", "split", "best_epoch");
+        assertThat(meta.evaluation().get("split")).isEqualTo(240.0);
+        assertThat(meta.evaluation().get("val_points")).isEqualTo(60.0);
+    }
+
+    @Test
+    void theRecordedCommandNamesTheSubcommandOnce() {
+        @CommandLine.Command(name = "forecaster")
+        class Root {}
+        TrainCommand train = new TrainCommand();
+        CommandLine cl = new CommandLine(new Root()).addSubcommand("train", train);
+        cl.parseArgs("train", "--data", "a b.csv", "--out", "m.zip");
+        assertThat(train.commandLine()).isEqualTo("./forecaster train --data 'a b.csv' --out m.zip");
+    }
+
+    @Test
+    void evaluateReproducesTheFiguresStoredAtTraining() throws IOException {
+        BundleMetadata meta = ModelBundle.load(bundle).metadata();
+        Run r = run(new EvaluateCommand(), "--model", bundle.toString(), "--data", slice.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "validation MAE %.2f, last-value baseline %.2f",
+                meta.evaluation().get("val_mae"), meta.evaluation().get("baseline_mae")));
+        // default column (the last) and the bundle's split (240): 60 points
+        assertThat(r.out()).containsPattern("all\\s+60\\s");
+    }
+
+    @Test
+    void evaluateScoresEveryKeyOfALongFile() {
+        Path wind = TestData.WIND_SLICE;
+        Run r = run(new EvaluateCommand(), "--model", bundle.toString(), "--data", wind.toString(),
+                "--column", "value", "--key-column", "key", "--split", "0.8");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("VAL\\s+60\\s").containsPattern("BEL\\s+60\\s").containsPattern("overall\\s+120\\s");
+    }
+
+    @Test
+    void predictGivesOnePredictionPerInputStep() {
+        Run fromCsv = run(new PredictCommand(), "--model", bundle.toString(), "--data", slice.toString(),
+                "--from", "100");
+        assertThat(fromCsv.code()).as(fromCsv.err()).isZero();
+        List<String> lines = fromCsv.out().lines().toList();
+        assertThat(lines).hasSize(21).first().isEqualTo("step,input,prediction");
+        assertThat(lines.get(1)).startsWith("0,");
+
+        String window = lines.stream().skip(1).map(l -> l.split(",")[1]).collect(Collectors.joining(" "));
+        Run fromStdin = runWithStdin(new PredictCommand(), window, "--model", bundle.toString(), "--stdin");
+        assertThat(fromStdin.out()).isEqualTo(fromCsv.out());
+        Run last = runWithStdin(new PredictCommand(), window, "--model", bundle.toString(), "--stdin", "--last");
+        assertThat(last.out().trim()).isEqualTo(lines.get(20).split(",")[2]);
+    }
+
+    @Test
+    void errorsNameTheBadArgumentFileColumnOrValue() throws IOException {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "date,value\nd1,1\nd2,oops\n");
+        assertError(run(new EvaluateCommand(), "--model", bundle.toString(), "--data", "no/such.csv"), "no/such.csv");
+        assertError(run(new EvaluateCommand(), "--model", "no-model.zip", "--data", slice.toString()), "no-model.zip");
+        assertError(run(new EvaluateCommand(), "--model", bundle.toString(), "--data", slice.toString(), "--column", "Wolf"), "'Wolf'");
+        assertError(run(new EvaluateCommand(), "--model", bundle.toString(), "--data", bad.toString()), "'oops'");
+        assertError(run(new EvaluateCommand(), "--model", bundle.toString(), "--data", slice.toString(), "--split", "x"), "'x'");
+        assertError(run(new TrainCommand(), "--data", slice.toString(), "--out", dir.resolve("x.zip").toString(),
+                "--optimizer", "lbfgs"), "'lbfgs'");
+        assertError(run(new TrainCommand(), "--data", slice.toString(), "--out", dir.resolve("x.zip").toString(),
+                "--epochs", "many"), "many");
+        assertError(runWithStdin(new PredictCommand(), "1 2 x", "--model", bundle.toString(), "--stdin"), "'x'");
+        assertError(run(new PredictCommand(), "--model", bundle.toString(), "--data", slice.toString(), "--from", "290"),
+                "[290, 310)");
+        assertError(run(new PredictCommand(), "--model", bundle.toString(), "--data", TestData.WIND_SLICE.toString(),
+                "--key-column", "key", "--from", "0"), "--key");
+    }
+
+    private static void assertError(Run r, String named) {
+        assertThat(r.code()).as(r.out()).isNotZero();
+        assertThat(r.err()).contains(named);
+    }
+}

@@ -1,0 +1,104 @@
+package io.forecaster.cli.model;
+
+import io.forecaster.training.keras.KerasFixtures;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.forecaster.model.ModelBundle;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Tests for {@link ImportCommand}. */
+class ImportCommandTest {
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new ImportCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new Run(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void importsTheTfjsDirectoryIntoABundle(@TempDir Path dir) throws IOException {
+        Path bundle = dir.resolve("course.zip");
+        Run r =
+                run(
+                        KerasFixtures.tfjsModel().getParent().toString(),
+                        "--out",
+                        bundle.toString(),
+                        "--model-id",
+                        "course",
+                        "--window",
+                        "30");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("lstm_1", "Conv1D", "x * 400")
+                .contains("wrote " + bundle)
+                .contains("60,319 parameters");
+        ModelBundle loaded = ModelBundle.load(bundle);
+        assertThat(loaded.metadata().modelId()).isEqualTo("course");
+        assertThat(loaded.metadata().windowSize()).isEqualTo(30);
+        assertThat(loaded.metadata().source()).contains("tfjs-layers");
+    }
+
+    @Test
+    void refusesAnUnsupportedModelNamingLayerOptionAndValue(@TempDir Path dir) throws IOException {
+        Path src = KerasFixtures.tfjsModel().getParent();
+        try (var files = Files.list(src)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Path json = dir.resolve("model.json");
+        JsonNode root = KerasFixtures.JSON.readTree(json.toFile());
+        ObjectNode lstm = (ObjectNode) root.at("/modelTopology/config/layers/1/config");
+        lstm.put("recurrent_activation", "hard_sigmoid");
+        KerasFixtures.JSON.writeValue(json.toFile(), root);
+        Path bundle = dir.resolve("never.zip");
+
+        Run r = run(json.toString(), "--out", bundle.toString());
+
+        assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
+        assertThat(r.err())
+                .contains(
+                        "import: error: layer 'lstm' (LSTM): recurrent_activation ="
+                                + " \"hard_sigmoid\"");
+        assertThat(bundle).doesNotExist();
+    }
+
+    @Test
+    void refusesAFileThatIsNoModel(@TempDir Path dir) throws IOException {
+        Path junk = Files.writeString(dir.resolve("notes.txt"), "hello");
+        Run r = run(junk.toString(), "--out", dir.resolve("x.zip").toString());
+        assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
+        assertThat(r.err()).contains("neither a TF.js model.json nor a Keras HDF5 file");
+    }
+
+    @Test
+    void refusesKeras3ArchivesWithAHint(@TempDir Path dir) throws IOException {
+        Path keras = dir.resolve("model.keras");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(keras))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("config.json"));
+            zip.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Run r = run(keras.toString(), "--out", dir.resolve("x.zip").toString());
+        assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
+        assertThat(r.err()).contains("Keras 3 .keras format").contains("model.save(\"model.h5\")");
+    }
+}

@@ -1,0 +1,59 @@
+package io.forecaster.training.eval;
+
+import io.forecaster.model.Scaling;
+import io.forecaster.model.engine.Predictor;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A {@link Predictor} over a DL4J network held in memory (during training and evaluation): scales
+ * the raw windows, runs {@code net.output} on NWC {@code [batch, length, 1]} and maps the outputs
+ * back to raw values.
+ */
+public final class NetworkPredictor implements Predictor {
+
+    private final MultiLayerNetwork net;
+    private final Scaling scaling;
+    private final RNNFormat format;
+
+    /** A predictor over an NWC network (as {@code NetworkFactory.build(hp, seed)} makes). */
+    public NetworkPredictor(MultiLayerNetwork net, Scaling scaling) {
+        this(net, scaling, RNNFormat.NWC);
+    }
+
+    /** A predictor over a network in layout {@code format} (the trainer's is NCW). */
+    public NetworkPredictor(MultiLayerNetwork net, Scaling scaling, RNNFormat format) {
+        this.net = net;
+        this.scaling = scaling == null ? Scaling.IDENTITY : scaling;
+        this.format = format;
+    }
+
+    @Override
+    public void predict(float[] windows, int batch, int length, float[] out) {
+        int n = batch * length;
+        float[] scaled = new float[n];
+        for (int i = 0; i < n; i++) {
+            scaled[i] = (float) scaling.toModel(windows[i]);
+        }
+        // one feature: [b, t, 1] and [b, 1, t] hold the values in the same order
+        INDArray in = format == RNNFormat.NCW
+                ? Nd4j.createFromArray(scaled).reshape('c', batch, 1, length)
+                : Nd4j.createFromArray(scaled).reshape('c', batch, length, 1);
+        INDArray y = net.output(in, false).castTo(DataType.FLOAT).dup('c');
+        float[] model = y.data().asFloat();
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) scaling.fromModel(model[i]);
+        }
+    }
+
+    @Override
+    public String engine() {
+        return "dl4j";
+    }
+
+    @Override
+    public void close() {}
+}

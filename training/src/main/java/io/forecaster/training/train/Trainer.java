@@ -1,0 +1,164 @@
+package io.forecaster.training.train;
+
+import io.forecaster.model.HyperParams;
+import io.forecaster.training.NetworkFactory;
+import io.forecaster.model.Scaling;
+import io.forecaster.training.data.WindowDataset;
+import io.forecaster.training.data.Windows;
+import io.forecaster.training.eval.Evaluator;
+import io.forecaster.training.eval.NetworkPredictor;
+import io.forecaster.training.eval.ValidationScore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the forecaster on windows of the training splits (the course's recipe by default, see
+ * {@link TrainingOptions#COURSE}), scores the validation splits after every epoch, and keeps the
+ * weights with the best validation MAE; stops early after {@code patience} epochs without
+ * improvement, or when the time limit is reached.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final TrainingOptions options;
+    private final TrainingListener listener;
+
+    public Trainer(TrainingOptions options, TrainingListener listener) {
+        this.options = options;
+        this.listener = listener == null ? TrainingListener.NONE : listener;
+    }
+
+    /**
+     * The network built for training with these options (updater, schedule, Huber loss), in NCW
+     * layout (see {@link NetworkFactory#build(HyperParams, long, org.nd4j.linalg.learning.config.IUpdater,
+     * org.nd4j.linalg.lossfunctions.ILossFunction, RNNFormat)}).
+     */
+    MultiLayerNetwork newNetwork(HyperParams hp) {
+        double lr = options.learningRate();
+        if (options.optimizer().gradientScaled()) {
+            lr /= options.window();
+        }
+        ISchedule schedule = new ExponentialSchedule(ScheduleType.EPOCH, lr, options.lrDecay());
+        return NetworkFactory.build(
+                hp,
+                options.seed(),
+                options.optimizer().updater(schedule, options.momentum()),
+                new HuberLoss(options.huberDelta()),
+                RNNFormat.NCW);
+    }
+
+    /**
+     * Trains a fresh network of architecture {@code hp} with input scaling {@code scaling}; the
+     * result holds an NWC network ({@code [batch, time, 1]}) with the best weights.
+     */
+    public TrainingResult train(HyperParams hp, Scaling scaling, TrainingData data) {
+        MultiLayerNetwork net = newNetwork(hp);
+        int w = options.window();
+        List<float[]> windows = new ArrayList<>();
+        Map<String, double[]> validated = new LinkedHashMap<>();
+        Map<String, Integer> splits = new LinkedHashMap<>();
+        data.series().forEach((key, raw) -> {
+            int split = data.splits().get(key);
+            double[] scaled = new double[split];
+            for (int i = 0; i < split; i++) {
+                scaled[i] = scaling.toModel(raw[i]);
+            }
+            windows.addAll(Windows.of(scaled, 0, split, w, options.stride()));
+            if (split >= w && split < raw.length) {
+                validated.put(key, raw);
+                splits.put(key, split);
+            }
+        });
+        WindowDataset dataset =
+                new WindowDataset(
+                        windows, options.batchSize(), options.shuffleBuffer(), options.seed(),
+                        RNNFormat.NCW);
+        Evaluator evaluator = new Evaluator(new NetworkPredictor(net, scaling, RNNFormat.NCW), w);
+        LOG.info(
+                "training on {} windows of {} steps ({} batches/epoch), validating {} series",
+                dataset.size(), w, dataset.batchesPerEpoch(), validated.size());
+
+        List<EpochStats> history = new ArrayList<>();
+        long start = System.nanoTime();
+        double bestMae = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        INDArray bestParams = null;
+        Map<String, ValidationScore> bestScores = Map.of();
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            double lr = net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof
+                    org.deeplearning4j.nn.conf.layers.BaseLayer layer
+                            ? layer.getIUpdater().getLearningRate(0, net.getEpochCount())
+                            : Double.NaN;
+            double lossSum = 0;
+            long steps = 0;
+            for (Iterator<DataSet> it = dataset.epoch(); it.hasNext(); ) {
+                DataSet batch = it.next();
+                net.fit(batch);
+                long n = batch.getFeatures().size(0);
+                // DL4J's score sums the loss over time steps and averages over the batch
+                lossSum += net.score() * n;
+                steps += n * w;
+            }
+            net.incrementEpochCount();
+            Map<String, ValidationScore> scores = validated.isEmpty()
+                    ? Map.of()
+                    : evaluator.scoreAll(validated, splits);
+            ValidationScore overall = scores.isEmpty() ? null : ValidationScore.pooled(scores.values());
+            boolean best = overall != null && overall.mae() < bestMae;
+            if (best) {
+                bestMae = overall.mae();
+                bestEpoch = epoch;
+                bestParams = net.params().dup();
+                bestScores = scores;
+            }
+            long now = System.nanoTime();
+            EpochStats stats = new EpochStats(
+                    epoch,
+                    options.epochs(),
+                    lossSum / steps,
+                    lr,
+                    overall,
+                    best,
+                    Duration.ofNanos(now - start),
+                    Duration.ofNanos(now - epochStart));
+            history.add(stats);
+            listener.onEpoch(stats, net);
+            if (!Double.isFinite(stats.loss())) {
+                LOG.warn("loss is {} at epoch {}: stopping", stats.loss(), epoch);
+                break;
+            }
+            if (options.patience() > 0 && bestEpoch > 0 && epoch - bestEpoch >= options.patience()) {
+                LOG.info("no better validation MAE for {} epochs: stopping", options.patience());
+                break;
+            }
+            if (options.timeLimit() != null && stats.elapsed().compareTo(options.timeLimit()) >= 0) {
+                LOG.info("time limit {} reached: stopping", options.timeLimit());
+                break;
+            }
+        }
+        if (bestParams == null) {
+            bestParams = net.params();
+            bestEpoch = history.size();
+        }
+        MultiLayerNetwork trained = NetworkFactory.build(hp, options.seed());
+        trained.setParams(bestParams);
+        return new TrainingResult(
+                trained, scaling, bestEpoch, bestScores, List.copyOf(history),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+}

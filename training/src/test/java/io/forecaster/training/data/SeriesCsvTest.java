@@ -1,0 +1,114 @@
+package io.forecaster.training.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for {@link SeriesCsv}. */
+class SeriesCsvTest {
+
+    @TempDir Path dir;
+
+    private Path csv(String text) throws IOException {
+        Path file = dir.resolve("series.csv");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void readsTheSunspotColumnByName() {
+        double[] s = SeriesCsv.read(TestData.SUNSPOTS, TestData.SUNSPOT_COLUMN);
+        assertThat(s).hasSize(3235);
+        assertThat(s[0]).isEqualTo(96.7);
+        assertThat(s[1]).isEqualTo(104.3);
+        assertThat(SeriesCsv.header(TestData.SUNSPOTS))
+                .containsExactly("", "Date", TestData.SUNSPOT_COLUMN);
+    }
+
+    @Test
+    void readsTheLongLayoutOneSeriesPerKeyInRowOrder() throws IOException {
+        Path file = csv("key,date,value\nA,d1,1\nA,d2,2\nB,d1,10\nA,d3,3\nB,d2,20\n");
+        Map<String, double[]> byKey = SeriesCsv.readByKey(file, "value", "key");
+        assertThat(byKey.keySet()).containsExactly("A", "B");
+        assertThat(byKey.get("A")).containsExactly(1, 2, 3);
+        assertThat(byKey.get("B")).containsExactly(10, 20);
+        assertThat(SeriesCsv.read(file, "value", "key", "B")).containsExactly(10, 20);
+    }
+
+    @Test
+    void readsTheWindSlice() {
+        Map<String, double[]> byKey = SeriesCsv.readByKey(TestData.WIND_SLICE, "value", "key");
+        assertThat(byKey.keySet()).containsExactly("VAL", "BEL");
+        assertThat(byKey.get("VAL")).hasSize(300);
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path missing = dir.resolve("nope.csv");
+        assertThatThrownBy(() -> SeriesCsv.read(missing, "value"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not found")
+                .hasMessageContaining("nope.csv");
+    }
+
+    @Test
+    void missingColumnIsNamedWithTheColumnsThereAre() throws IOException {
+        Path file = csv("key,date,value\nA,d1,1\n");
+        assertThatThrownBy(() -> SeriesCsv.read(file, "speed"))
+                .hasMessageContaining("'speed'")
+                .hasMessageContaining("[key, date, value]")
+                .hasMessageContaining(file.toString());
+        assertThatThrownBy(() -> SeriesCsv.readByKey(file, "value", "station"))
+                .hasMessageContaining("key column 'station'");
+    }
+
+    @Test
+    void nonNumericValueIsNamedWithItsLine() throws IOException {
+        Path file = csv("key,date,value\nA,d1,1\nA,d2,abc\n");
+        assertThatThrownBy(() -> SeriesCsv.read(file, "value"))
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("'value'")
+                .hasMessageContaining("'abc'");
+    }
+
+    @Test
+    void blankAndInfiniteValuesAreRejected() throws IOException {
+        Path blank = csv("date,value\nd1,1\nd2,\n");
+        assertThatThrownBy(() -> SeriesCsv.read(blank, "value")).hasMessageContaining("value ''");
+        Path inf = dir.resolve("inf.csv");
+        Files.writeString(inf, "date,value\nd1,Infinity\n");
+        assertThatThrownBy(() -> SeriesCsv.read(inf, "value")).hasMessageContaining("'Infinity'");
+    }
+
+    @Test
+    void shortRowIsNamed() throws IOException {
+        Path file = csv("key,date,value\nA,d1,1\nA,d2\n");
+        assertThatThrownBy(() -> SeriesCsv.read(file, "value"))
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("has 2 fields");
+    }
+
+    @Test
+    void emptyFilesAreRejected() throws IOException {
+        Path empty = csv("");
+        assertThatThrownBy(() -> SeriesCsv.read(empty, "value")).hasMessageContaining("empty");
+        Path headerOnly = dir.resolve("header.csv");
+        Files.writeString(headerOnly, "date,value\n");
+        assertThatThrownBy(() -> SeriesCsv.read(headerOnly, "value"))
+                .hasMessageContaining("no data rows");
+    }
+
+    @Test
+    void unknownKeyIsNamedWithTheKeysThereAre() throws IOException {
+        Path file = csv("key,date,value\nA,d1,1\n");
+        assertThatThrownBy(() -> SeriesCsv.read(file, "value", "key", "Z"))
+                .hasMessageContaining("'Z'")
+                .hasMessageContaining("[A]");
+    }
+}
