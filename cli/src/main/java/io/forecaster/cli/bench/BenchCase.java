@@ -171,6 +171,7 @@ public record BenchCase(
                 "latency:stateful-s10:10k:exactly-once:rate=half",
                 "throughput:window-s1:10k",
                 "throughput:baseline:10k",
+                "throughput:baseline-dl4j-b256-s1:10k",
                 "throughput:window-s10:10k",
                 "throughput:window-s10:1k",
                 "throughput:stateful-s10:1k",

@@ -32,7 +32,8 @@ import java.util.Map;
  * @param sourceBusy source vertex busy time, ms/s averaged over subtasks
  * @param sourceBackPressured source vertex back-pressured time, ms/s
  * @param windowBusy window/inference vertex busy time, ms/s
- * @param speedup window-s1 and baseline rows: fast-engine throughput / baseline throughput
+ * @param speedup window-s1 rows: throughput / the one-window DL4J baseline's; baseline rows:
+ *     window-s1 throughput / theirs
  * @param profile where the task threads' time went (in-process only)
  * @param status ok, or what went wrong
  */

@@ -118,7 +118,10 @@ final class E2eBenchmark {
         return withSpeedups(results);
     }
 
-    /** Fills the speed-up column of window-s1 and baseline rows measured on the same job. */
+    /**
+     * Fills the speed-up column of window-s1 and baseline rows measured on the same job: window-s1
+     * against the one-window-at-a-time baseline, each baseline row against window-s1.
+     */
     static List<BenchResult> withSpeedups(List<BenchResult> results) {
         List<BenchResult> out = new ArrayList<>(results);
         for (int i = 0; i < out.size(); i++) {
@@ -137,7 +140,11 @@ final class E2eBenchmark {
                 if (bc.kind() == BenchCase.Kind.THROUGHPUT && bc.setting().isBaseline()
                         && bc.sameJob(fc) && base.forecastsPerSecond() > 0) {
                     double ratio = fast.forecastsPerSecond() / base.forecastsPerSecond();
-                    out.set(i, fast.withSpeedup(ratio));
+                    // the fast row carries its ratio to the one-window-at-a-time baseline; each
+                    // baseline row carries the fast row's ratio to it
+                    if (bc.setting() == BenchSetting.BASELINE) {
+                        out.set(i, fast.withSpeedup(ratio));
+                    }
                     out.set(j, base.withSpeedup(ratio));
                 }
             }

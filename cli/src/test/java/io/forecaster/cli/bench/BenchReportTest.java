@@ -45,6 +45,17 @@ class BenchReportTest {
     }
 
     @Test
+    void windowS1KeepsItsRatioToTheOneWindowBaselineAndEachBaselineRowGetsItsOwn() {
+        List<BenchResult> rs = E2eBenchmark.withSpeedups(List.of(
+                withForecasts(throughput("throughput:baseline-dl4j-b256-s1:1k", 0), 1000),
+                throughput("throughput:window-s1:1k", 5000),
+                withForecasts(throughput("throughput:baseline:1k", 0), 100)));
+        assertThat(rs.get(0).speedup()).isEqualTo(5.0);
+        assertThat(rs.get(1).speedup()).isEqualTo(50.0);
+        assertThat(rs.get(2).speedup()).isEqualTo(50.0);
+    }
+
+    @Test
     void writesCsvAndPlots() throws Exception {
         List<BenchResult> rs = List.of(
                 throughput("throughput:window-s1:1k", 5000),
