@@ -117,10 +117,14 @@ case "$cmd" in
     ensure_lib
     rm -f "$work/dl4j"
     if [[ "${1:-}" == "--dl4j" ]]; then
-      # DL4J, ND4J and their natives for the dl4j engine, loaded parent-first (config.yaml).
-      [[ -d "$dl4j_lib" ]] || (cd "$root" && ./mvnw -B -q -pl model dependency:copy-dependencies \
-        -DincludeScope=runtime -DexcludeGroupIds=org.slf4j,org.apache.logging.log4j \
-        -DoutputDirectory="$dl4j_lib") || die "cannot resolve DL4J jars into $dl4j_lib"
+      # The training module (it registers the dl4j engine), DL4J, ND4J and their natives, loaded
+      # parent-first (config.yaml).
+      [[ -d "$dl4j_lib" ]] || (cd "$root" && ./mvnw -B -q -pl training -am install -DskipTests \
+        && ./mvnw -B -q -pl training dependency:copy-dependencies \
+          -DincludeScope=runtime -DexcludeGroupIds=org.slf4j,org.apache.logging.log4j \
+          -DoutputDirectory="$dl4j_lib" \
+        && cp training/target/forecaster-training-*[0-9T].jar "$dl4j_lib"/) \
+        || die "cannot resolve the dl4j engine's jars into $dl4j_lib"
       touch "$work/dl4j"
     fi
     curl -sf "$rest/overview" >/dev/null 2>&1 && die "something already answers on $rest"

@@ -133,7 +133,8 @@ class DeployFilesTest {
         conf.at("/classloader/parent-first-patterns/additional")
                 .forEach(p -> parentFirst.add(p.asText()));
         assertThat(parentFirst)
-                .containsExactlyInAnyOrder("org.nd4j.", "org.bytedeco.", "org.deeplearning4j.");
+                .containsExactlyInAnyOrder("org.nd4j.", "org.bytedeco.", "org.deeplearning4j.",
+                        "io.forecaster.model.", "io.forecaster.training.");
         assertThat(conf.at("/env/java/opts/all").asText())
                 .contains("--add-modules=jdk.incubator.vector");
     }
