@@ -12,6 +12,9 @@ Run with Debian's interpreter and one BLAS thread (PyTorch otherwise oversubscri
       --out model/src/test/resources/golden/random-raw.json
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 tools/pytorch/forecaster_torch.py bench \
       --bundle models/sunspots.zip --seconds 3
+For bench, install OpenBLAS (apt-get install libopenblas0-pthread; Debian's torch otherwise runs
+on reference BLAS, ~15x slower sgemm) and unset OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for that
+command (they pin an older kernel); --windows/--steps/--threads/--no-processes pick the shapes.
 """
 
 import argparse
@@ -210,37 +213,64 @@ def _worker(args_tuple):
     return time_steps(model, meta["hyperParams"], shape[0], seconds, 1)
 
 
+def parse_windows(spec):
+    """"60x1,30x128" -> [(60, 1), (30, 128)] (window x batch)."""
+    return [tuple(int(v) for v in item.split("x")) for item in spec.split(",") if item]
+
+
+def parse_ints(spec):
+    return [int(v) for v in spec.split(",") if v]
+
+
+def blas_info():
+    """The BLAS library this process mapped and, for OpenBLAS, the kernel it chose."""
+    try:
+        from sgemm_rate import mapped_blas, openblas_info  # same directory
+        libs = mapped_blas()
+        return {"libraries": libs, "openblas": openblas_info(libs)}
+    except Exception as e:  # informational only
+        return {"error": repr(e)}
+
+
 def bench(args):
     meta, model, _, _ = build(args.bundle)
     hp = meta["hyperParams"]
     rows = []
+    threads_list = parse_ints(args.threads)
+    load_before = os.getloadavg()
     print(f"torch {torch.__version__}, python {platform.python_version()}, "
-          f"load {os.getloadavg()}", file=sys.stderr)
+          f"load {load_before}", file=sys.stderr)
     def row(what, threads, mode, results, **shape):
         # results: (count, wall seconds, cpu seconds) per process; rate = sum of per-process
         # rates, cpu_rate = count per CPU-second (the machine's other load taken out)
         rows.append({"what": what, **shape, "threads": threads, "mode": mode,
                      "rate": sum(n / w for n, w, _ in results),
-                     "cpu_rate": sum(n for n, _, _ in results) / sum(c for _, _, c in results)})
+                     "cpu_rate": sum(n for n, _, _ in results) / sum(c for _, _, c in results),
+                     "load": os.getloadavg()[0]})
         print(json.dumps(rows[-1]), file=sys.stderr)
 
-    for length in (30, 60):
-        for batch in (1, 16, 128, 1024):
-            for threads in (1, 2):
-                r = time_windows(model, batch, length, args.seconds, threads)
-                row("windows/s", threads, "intra-op", [r], window=length, batch=batch)
+    for length, batch in parse_windows(args.windows):
+        for threads in threads_list:
+            r = time_windows(model, batch, length, args.seconds, threads)
+            row("windows/s", threads, "intra-op", [r], window=length, batch=batch)
+        if args.processes:
             # two processes of one thread each: PyTorch's share-nothing configuration
             with multiprocessing.get_context("spawn").Pool(2) as pool:
                 rs = pool.map(_worker, [("windows", args.bundle, (batch, length), args.seconds)] * 2)
             row("windows/s", 2, "2 processes", rs, window=length, batch=batch)
-    for batch in (1, 16, 256, 1024):
-        for threads in (1, 2):
+    for batch in parse_ints(args.steps):
+        for threads in threads_list:
             r = time_steps(model, hp, batch, args.seconds, threads)
             row("key-steps/s", threads, "intra-op", [r], batch=batch)
-        with multiprocessing.get_context("spawn").Pool(2) as pool:
-            rs = pool.map(_worker, [("steps", args.bundle, (batch,), args.seconds)] * 2)
-        row("key-steps/s", 2, "2 processes", rs, batch=batch)
-    doc = {"torch": torch.__version__, "load_after": os.getloadavg(), "rows": rows}
+        if args.processes:
+            with multiprocessing.get_context("spawn").Pool(2) as pool:
+                rs = pool.map(_worker, [("steps", args.bundle, (batch,), args.seconds)] * 2)
+            row("key-steps/s", 2, "2 processes", rs, batch=batch)
+    env = {k: os.environ.get(k) for k in
+           ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    doc = {"torch": torch.__version__, "python": platform.python_version(),
+           "seconds": args.seconds, "env": env, "blas": blas_info(),
+           "load_before": load_before, "load_after": os.getloadavg(), "rows": rows}
     out = json.dumps(doc, indent=1)
     if args.out:
         with open(args.out, "w") as fh:
@@ -259,6 +289,12 @@ def main():
     b.add_argument("--bundle", required=True)
     b.add_argument("--seconds", type=float, default=3.0)
     b.add_argument("--out")
+    b.add_argument("--windows", default="30x1,30x16,30x128,30x1024,60x1,60x16,60x128,60x1024",
+                   help="window x batch shapes to time, comma-separated")
+    b.add_argument("--steps", default="1,16,256,1024", help="stepping batch sizes")
+    b.add_argument("--threads", default="1,2", help="intra-op thread counts")
+    b.add_argument("--no-processes", dest="processes", action="store_false",
+                   help="skip the 2-processes-of-1-thread runs")
     args = parser.parse_args()
     if os.environ.get("OPENBLAS_NUM_THREADS") != "1":
         print("warning: set OPENBLAS_NUM_THREADS=1 (PyTorch oversubscribes the cores otherwise)",
