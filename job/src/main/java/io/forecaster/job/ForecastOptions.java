@@ -233,18 +233,6 @@ public final class ForecastOptions implements Serializable {
         return o;
     }
 
-    /** A copy with some values replaced (validated). */
-    public ForecastOptions with(Map<String, String> overrides) {
-        Map<String, String> m = new HashMap<>(values);
-        m.putAll(overrides);
-        return fromMap(m);
-    }
-
-    /** A copy with one value replaced (validated). */
-    public ForecastOptions with(ConfigOption<?> option, Object value) {
-        return with(Map.of(option.key(), String.valueOf(value)));
-    }
-
     private void validate() {
         for (ConfigOption<?> option : ALL) {
             get(option); // parse errors name the key and value
