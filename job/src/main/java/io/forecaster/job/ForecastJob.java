@@ -55,7 +55,7 @@ public final class ForecastJob {
                                 ORDER_AND_WINDOW,
                                 TypeInformation.of(ModelInput.class),
                                 new OrderedSlidingWindowOperator(
-                                        new OrderedSlidingWindow(options)))
+                                        new OrderedSlidingWindow(options.windowSettings())))
                         .uid(ORDER_AND_WINDOW);
         KeySelector<ModelInput, String> byInputSensor = in -> in.sensorId;
         SingleOutputStreamOperator<Forecast> forecasts =
@@ -63,7 +63,7 @@ public final class ForecastJob {
                         .transform(
                                 FORECAST,
                                 TypeInformation.of(Forecast.class),
-                                new BatchedInferenceOperator(options))
+                                new BatchedInferenceOperator(options.inferenceSettings()))
                         .uid(FORECAST);
         return new Outputs(forecasts, windows.getSideOutput(OrderedSlidingWindow.DEAD_LETTERS));
     }

@@ -415,6 +415,32 @@ public final class ForecastOptions implements Serializable {
         return get(KafkaOptions.DELIVERY);
     }
 
+    /** The settings of the ordering and windowing operator. */
+    public WindowSettings windowSettings() {
+        return new WindowSettings(
+                mode(),
+                slidingCount(),
+                allowedLateness(),
+                resetGap(),
+                quietTimeout(),
+                pointsTopic());
+    }
+
+    /** The settings of the inference operator. */
+    public InferenceSettings inferenceSettings() {
+        return new InferenceSettings(
+                mode(),
+                slidingCount(),
+                engine(),
+                modelPath().toString(),
+                batchSize(),
+                batchMaxDelay());
+    }
+
+    private SlidingCount slidingCount() {
+        return new SlidingCount(windowSize(), windowSlide());
+    }
+
     private static List<ConfigOption<?>> concat(
             List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
         List<ConfigOption<?>> all = new ArrayList<>(a);
