@@ -113,7 +113,7 @@ public final class KafkaOptions {
         if (guarantee == DeliveryGuarantee.NONE) {
             throw new IllegalArgumentException(
                     "option " + DELIVERY.key() + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got "
-                            + guarantee);
+                            + guarantee.name());
         }
         Duration timeout = conf.get(TRANSACTION_TIMEOUT);
         if (timeout.isNegative() || timeout.isZero()
