@@ -48,12 +48,9 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
 
     static final String MODEL_STATE = "model-state";
 
+    private final InferenceSettings settings;
     private final ForecastOptions.Mode mode;
-    private final String engine;
-    private final String modelPath;
     private final int windowSize;
-    private final int slide;
-    private final int batchSize;
     private final long maxDelayMs;
 
     private transient Predictor predictor;
@@ -73,14 +70,12 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     transient Histogram latencyMicros;
     transient AtomicLong keysWithState;
 
-    public BatchedInferenceOperator(ForecastOptions options) {
-        this.mode = options.mode();
-        this.engine = options.engine();
-        this.modelPath = options.modelPath().toString();
-        this.windowSize = options.windowSize();
-        this.slide = options.windowSlide();
-        this.batchSize = options.batchSize();
-        this.maxDelayMs = options.batchMaxDelay().toMillis();
+    public BatchedInferenceOperator(InferenceSettings settings) {
+        this.settings = settings;
+        // Read on every record.
+        this.mode = settings.mode();
+        this.windowSize = settings.window().size();
+        this.maxDelayMs = settings.maxDelay().toMillis();
     }
 
     @Override
@@ -104,7 +99,8 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     public void open() throws Exception {
         super.open();
         long start = System.nanoTime();
-        ModelBundle bundle = ModelBundle.load(Path.of(modelPath));
+        ModelBundle bundle = ModelBundle.load(Path.of(settings.modelPath()));
+        String engine = settings.engine();
         modelId = bundle.metadata().modelId();
         if (mode == ForecastOptions.Mode.STATEFUL) {
             stepper = Engines.openStepper(engine, bundle);
@@ -127,6 +123,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                 mode.label(),
                 loadMillis);
 
+        int batchSize = settings.batchSize();
         batch = new ArrayList<>(batchSize);
         batchKeys = new HashSet<>();
         int perInput = mode == ForecastOptions.Mode.STATEFUL ? 1 : windowSize;
@@ -180,7 +177,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         }
         batch.add(element.copy(in));
         batchKeys.add(in.sensorId);
-        if (batch.size() >= batchSize || maxDelayMs == 0) {
+        if (batch.size() >= settings.batchSize() || maxDelayMs == 0) {
             flush();
         } else if (batch.size() == 1) {
             long generation = ++flushTimerGeneration;
@@ -230,21 +227,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         long now = System.currentTimeMillis();
         for (int b = 0; b < n; b++) {
             StreamRecord<ModelInput> r = batch.get(b);
-            ModelInput in = r.getValue();
-            double[] predictions = new double[windowSize];
-            for (int i = 0; i < windowSize; i++) {
-                predictions[i] = outputs[b * windowSize + i];
-            }
-            emit(r, new Forecast(
-                    in.sensorId,
-                    in.windowStart,
-                    in.time,
-                    windowSize,
-                    predictions,
-                    predictions[windowSize - 1],
-                    modelId,
-                    mode.label(),
-                    now));
+            emit(r, r.getValue().windowStart, outputs, b * windowSize, now);
         }
     }
 
@@ -277,26 +260,38 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             // After the last change: a serializing backend (RocksDB) stores a copy.
             setCurrentKey(in.sensorId);
             modelState.update(s);
-            if (s.count == windowSize && (steps - windowSize) % slide == 0) {
-                double[] predictions = new double[windowSize];
-                for (int i = 0; i < windowSize; i++) {
-                    predictions[i] = s.predictions[i];
-                }
-                emit(r, new Forecast(
-                        in.sensorId,
-                        s.times[0],
-                        in.time,
-                        windowSize,
-                        predictions,
-                        predictions[windowSize - 1],
-                        modelId,
-                        mode.label(),
-                        now));
+            if (settings.window().emitsAt(s.count, steps)) {
+                emit(r, s.times[0], s.predictions, 0, now);
             }
         }
     }
 
-    private void emit(StreamRecord<ModelInput> r, Forecast f) {
+    /**
+     * Emits the forecast for input {@code r}: the W predictions at {@code from} in
+     * {@code predictions}, for the window starting at {@code windowStart}.
+     */
+    private void emit(
+            StreamRecord<ModelInput> r,
+            long windowStart,
+            float[] predictions,
+            int from,
+            long now) {
+        double[] values = new double[windowSize];
+        for (int i = 0; i < windowSize; i++) {
+            values[i] = predictions[from + i];
+        }
+        ModelInput in = r.getValue();
+        Forecast f =
+                new Forecast(
+                        in.sensorId,
+                        windowStart,
+                        in.time,
+                        windowSize,
+                        values,
+                        values[windowSize - 1],
+                        modelId,
+                        mode.label(),
+                        now);
         if (r.hasTimestamp()) {
             output.collect(new StreamRecord<>(f, r.getTimestamp()));
         } else {

@@ -173,13 +173,20 @@ public final class ForecastOptions implements Serializable {
     /** What {@link ParameterTool} stores for a flag given without a value. */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
 
+    /** The values as given (trimmed), for logging and copying. */
+    private final Map<String, String> explicit;
+    /** The given values parsed once into their types; options not given read their default. */
+    private final Configuration typed;
 
-    
-
-    private final Map<String, String> values;
-
-    private ForecastOptions(Map<String, String> values) {
-        this.values = values;
+    private ForecastOptions(Map<String, String> explicit) {
+        this.explicit = Map.copyOf(explicit);
+        this.typed = new Configuration();
+        for (ConfigOption<?> option : ALL) {
+            String raw = explicit.get(option.key());
+            if (raw != null) {
+                parseInto(typed, option, raw);
+            }
+        }
     }
 
     /**
@@ -233,33 +240,15 @@ public final class ForecastOptions implements Serializable {
         return o;
     }
 
-    /** A copy with some values replaced (validated). */
-    public ForecastOptions with(Map<String, String> overrides) {
-        Map<String, String> m = new HashMap<>(values);
-        m.putAll(overrides);
-        return fromMap(m);
-    }
-
-    /** A copy with one value replaced (validated). */
-    public ForecastOptions with(ConfigOption<?> option, Object value) {
-        return with(Map.of(option.key(), String.valueOf(value)));
-    }
-
     private void validate() {
-        for (ConfigOption<?> option : ALL) {
-            get(option); // parse errors name the key and value
-        }
         requireNotBlank(KafkaOptions.BOOTSTRAP_SERVERS);
         requireNotBlank(KafkaOptions.GROUP_ID);
-        requireNotBlank(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
         requireNotBlank(KafkaOptions.POINTS_TOPIC);
         requireNotBlank(KafkaOptions.FORECASTS_TOPIC);
         requireNotBlank(KafkaOptions.DEAD_LETTERS_TOPIC);
-        if (deliveryGuarantee() == DeliveryGuarantee.NONE) {
-            throw new IllegalArgumentException(
-                    "option " + KafkaOptions.DELIVERY.key()
-                            + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got NONE");
-        }
+        // Delivery guarantee, transaction timeout and transactional-id prefix: the same check
+        // the sink factory runs.
+        KafkaOptions.checkSink(typed);
         Duration txTimeout = get(KafkaOptions.TRANSACTION_TIMEOUT);
         if (deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE
                 && txTimeout.compareTo(checkpointInterval()) <= 0) {
@@ -276,7 +265,7 @@ public final class ForecastOptions implements Serializable {
                     "option " + ENGINE.key() + " must be one of " + Engines.names()
                             + " (engines on this classpath), got '" + engine() + "'");
         }
-        if (!values.containsKey(MODEL_PATH.key())) {
+        if (!explicit.containsKey(MODEL_PATH.key())) {
             throw new IllegalArgumentException(
                     "option " + MODEL_PATH.key() + " is required (a model bundle .zip)");
         }
@@ -301,20 +290,24 @@ public final class ForecastOptions implements Serializable {
         }
     }
 
-    /** The value of {@code option}, or its default. */
-    public <T> T get(ConfigOption<T> option) {
-        Configuration conf = new Configuration();
-        String raw = values.get(option.key());
-        if (raw != null) {
-            conf.setString(option.key(), raw);
-        }
+    /** Parses {@code raw} as {@code option}'s type into {@code target}. */
+    private static <T> void parseInto(Configuration target, ConfigOption<T> option, String raw) {
+        Configuration one = new Configuration();
+        one.setString(option.key(), raw);
+        T value;
         try {
-            return conf.get(option);
+            value = one.get(option);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "option " + option.key() + " has an invalid value '" + raw + "': "
                             + e.getMessage(), e);
         }
+        target.set(option, value);
+    }
+
+    /** The value of {@code option}, or its default. */
+    public <T> T get(ConfigOption<T> option) {
+        return typed.get(option);
     }
 
     /** An option's default as a user would type it ("(required)" when it has none). */
@@ -342,14 +335,12 @@ public final class ForecastOptions implements Serializable {
 
     /** The explicitly set values (for logging and copying). */
     public Map<String, String> explicitValues() {
-        return Map.copyOf(values);
+        return explicit;
     }
 
     /** All values (explicit ones and defaults) as a Flink configuration, e.g. for the sinks. */
     public Configuration toConfiguration() {
-        Configuration conf = new Configuration();
-        values.forEach(conf::setString);
-        return conf;
+        return new Configuration(typed);
     }
 
     public String bootstrapServers() {
@@ -422,6 +413,32 @@ public final class ForecastOptions implements Serializable {
 
     public DeliveryGuarantee deliveryGuarantee() {
         return get(KafkaOptions.DELIVERY);
+    }
+
+    /** The settings of the ordering and windowing operator. */
+    public WindowSettings windowSettings() {
+        return new WindowSettings(
+                mode(),
+                slidingCount(),
+                allowedLateness(),
+                resetGap(),
+                quietTimeout(),
+                pointsTopic());
+    }
+
+    /** The settings of the inference operator. */
+    public InferenceSettings inferenceSettings() {
+        return new InferenceSettings(
+                mode(),
+                slidingCount(),
+                engine(),
+                modelPath().toString(),
+                batchSize(),
+                batchMaxDelay());
+    }
+
+    private SlidingCount slidingCount() {
+        return new SlidingCount(windowSize(), windowSlide());
     }
 
     private static List<ConfigOption<?>> concat(

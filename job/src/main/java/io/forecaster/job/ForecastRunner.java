@@ -1,8 +1,6 @@
 package io.forecaster.job;
 
-import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.ParsedPoint;
-import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.flink.KafkaConnectors;
 import io.forecaster.model.ModelBundle;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +25,6 @@ public final class ForecastRunner {
 
     /** Name and uid of the Kafka points source. */
     public static final String SOURCE = "sensor-points-source";
-    /** Name and uid of the operator splitting unreadable records off. */
-    public static final String SPLIT = "split-dead-letters";
     /** Name and uid of the forecasts sink. */
     public static final String FORECASTS_SINK = "forecasts-sink";
     /** Name and uid of the dead-letters sink. */
@@ -110,7 +105,7 @@ public final class ForecastRunner {
                                 ForecastJob.watermarks(options, ForecastRunner::eventTime),
                                 SOURCE)
                         .uid(SOURCE);
-        ForecastJob.Outputs out = topology(afterSource.apply(parsed), options);
+        ForecastJob.Outputs out = ForecastJob.topology(afterSource.apply(parsed), options);
         out.forecasts()
                 .sinkTo(KafkaConnectors.forecastSink(kafka))
                 .name(FORECASTS_SINK)
@@ -122,21 +117,7 @@ public final class ForecastRunner {
     }
 
     /** A parsed record's event time; unreadable records never move the watermark. */
-    static long eventTime(ParsedPoint p) {
+    static long eventTime(ParsedPoint p, long kafkaTimestamp) {
         return p.isPoint() ? p.point().eventTime() : Long.MIN_VALUE;
-    }
-
-    /**
-     * Parsed records carrying timestamps and watermarks in: unreadable ones join the late and
-     * duplicate points as dead letters.
-     */
-    public static ForecastJob.Outputs topology(
-            DataStream<ParsedPoint> parsed, ForecastOptions options) {
-        SingleOutputStreamOperator<SensorPoint> points =
-                parsed.process(new SplitDeadLetters()).name(SPLIT).uid(SPLIT);
-        ForecastJob.Outputs out = ForecastJob.forecastsOfTimedPoints(points, options);
-        DataStream<DeadLetter> deadLetters =
-                points.getSideOutput(SplitDeadLetters.UNREADABLE).union(out.deadLetters());
-        return new ForecastJob.Outputs(out.forecasts(), deadLetters);
     }
 }

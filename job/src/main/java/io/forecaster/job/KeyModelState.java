@@ -4,7 +4,7 @@ import io.forecaster.model.engine.StepState;
 
 /**
  * One key's stateful-mode state: the model's recurrent state and the key's last W per-step
- * predictions with their event times (oldest first). A Flink POJO.
+ * predictions with their event times (oldest first), a {@link Ring}. A Flink POJO.
  */
 public class KeyModelState {
 
@@ -31,14 +31,9 @@ public class KeyModelState {
 
     /** Records the prediction made at event time {@code time}, dropping the oldest once full. */
     void push(long time, float prediction) {
-        int capacity = times.length;
-        if (count == capacity) {
-            System.arraycopy(times, 1, times, 0, capacity - 1);
-            System.arraycopy(predictions, 1, predictions, 0, capacity - 1);
-            count--;
-        }
-        times[count] = time;
-        predictions[count] = prediction;
-        count++;
+        int i = Ring.slotForNext(times, predictions, count);
+        times[i] = time;
+        predictions[i] = prediction;
+        count = i + 1;
     }
 }

@@ -3,6 +3,7 @@ package io.forecaster.job;
 /**
  * One key's windowing state: the last released points (up to W, oldest first), how many points
  * were released, the newest event time seen and the pending quiet-key cleanup time. A Flink POJO.
+ * The points are a {@link Ring}.
  */
 public class KeyWindow {
 
@@ -35,16 +36,11 @@ public class KeyWindow {
 
     /** Appends a released point, dropping the oldest once full. */
     void append(long time, double value) {
-        int capacity = times.length;
-        if (capacity > 0) {
-            if (count == capacity) {
-                System.arraycopy(times, 1, times, 0, capacity - 1);
-                System.arraycopy(values, 1, values, 0, capacity - 1);
-                count--;
-            }
-            times[count] = time;
-            values[count] = value;
-            count++;
+        if (times.length > 0) {
+            int i = Ring.slotForNext(times, values, count);
+            times[i] = time;
+            values[i] = value;
+            count = i + 1;
         }
         released++;
         lastReleased = time;

@@ -51,13 +51,10 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     static final String PENDING_STATE = "pending-points";
     static final String WINDOW_STATE = "window";
 
-    private final ForecastOptions.Mode mode;
-    private final int windowSize;
-    private final int slide;
+    private final WindowSettings settings;
     private final long latenessMs;
     private final long resetGapMs;
     private final long quietTimeoutMs;
-    private final String sourceTopic;
 
     private transient MapState<Long, Double> pending;
     private transient ValueState<KeyWindow> window;
@@ -68,14 +65,11 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     /** Set by {@link OrderedSlidingWindowOperator}; null when run by a plain process operator. */
     transient AtomicLong keysWithState;
 
-    public OrderedSlidingWindow(ForecastOptions options) {
-        this.mode = options.mode();
-        this.windowSize = options.windowSize();
-        this.slide = options.windowSlide();
-        this.latenessMs = options.allowedLateness().toMillis();
-        this.resetGapMs = options.resetGap().toMillis();
-        this.quietTimeoutMs = options.quietTimeout().toMillis();
-        this.sourceTopic = options.pointsTopic();
+    public OrderedSlidingWindow(WindowSettings settings) {
+        this.settings = settings;
+        this.latenessMs = settings.allowedLateness().toMillis();
+        this.resetGapMs = settings.resetGap().toMillis();
+        this.quietTimeoutMs = settings.quietTimeout().toMillis();
     }
 
     @Override
@@ -131,7 +125,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             return;
         }
         if (w == null) {
-            w = KeyWindow.empty(mode == ForecastOptions.Mode.WINDOW ? windowSize : 0);
+            w = KeyWindow.empty(
+                    settings.mode() == ForecastOptions.Mode.WINDOW ? settings.window().size() : 0);
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
@@ -175,7 +170,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             if (keysWithState != null) {
                 keysWithState.decrementAndGet();
             }
-            if (mode == ForecastOptions.Mode.STATEFUL) {
+            if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
                 out.collect(ModelInput.evict(ctx.getCurrentKey(), timestamp));
             }
             return;
@@ -188,12 +183,10 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                 w.released == 0 || (resetGapMs > 0 && t - w.lastReleased > resetGapMs);
         w.append(t, value);
         released.inc();
-        if (mode == ForecastOptions.Mode.STATEFUL) {
+        if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
             out.collect(ModelInput.step(key, t, value, reset));
-        } else if (w.count == windowSize && (w.released - windowSize) % slide == 0) {
-            out.collect(
-                    ModelInput.window(
-                            key, w.times[0], t, Arrays.copyOf(w.values, windowSize)));
+        } else if (settings.window().emitsAt(w.count, w.released)) {
+            out.collect(ModelInput.window(key, w.times[0], t, Arrays.copyOf(w.values, w.count)));
         }
     }
 
@@ -208,7 +201,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
 
     private DeadLetter deadLetter(SensorPoint p, String reason, String detail) {
         return new DeadLetter(
-                sourceTopic,
+                settings.sourceTopic(),
                 -1,
                 -1L,
                 p.sensorId(),

@@ -57,7 +57,7 @@ class BatchedInferenceOperatorTest {
             ForecastOptions options, StateBackend backend) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new BatchedInferenceOperator(options),
+                        new BatchedInferenceOperator(options.inferenceSettings()),
                         (ModelInput in) -> in.sensorId,
                         Types.STRING);
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())

@@ -79,6 +79,43 @@ class ForecastOptionsTest {
     }
 
     @Test
+    void sinkOptionsAreCheckedAtStart() {
+        assertThatThrownBy(
+                        () -> ForecastOptions.fromArgs(
+                                "--model.path", "m", "--kafka.sink.transaction-timeout", "20 min"))
+                .hasMessageContaining("kafka.sink.transaction-timeout")
+                .hasMessageContaining("PT20M");
+    }
+
+    @Test
+    void operatorSettingsCarryTheOptions() {
+        ForecastOptions o =
+                ForecastOptions.fromArgs(
+                        "--model.path", "m.zip", "--window.size", "30", "--window.slide", "5",
+                        "--mode", "stateful", "--lateness.allowed", "1 min",
+                        "--inference.batch-size", "7", "--inference.max-delay", "3 ms");
+
+        assertThat(o.windowSettings())
+                .isEqualTo(
+                        new WindowSettings(
+                                ForecastOptions.Mode.STATEFUL,
+                                new SlidingCount(30, 5),
+                                Duration.ofMinutes(1),
+                                Duration.ZERO,
+                                Duration.ofDays(7),
+                                "sensor-points"));
+        assertThat(o.inferenceSettings())
+                .isEqualTo(
+                        new InferenceSettings(
+                                ForecastOptions.Mode.STATEFUL,
+                                new SlidingCount(30, 5),
+                                "fast",
+                                "m.zip",
+                                7,
+                                Duration.ofMillis(3)));
+    }
+
+    @Test
     void unknownOptionsAndMissingValuesAreRejected() {
         assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--windw.size", "5"))
                 .hasMessageContaining("windw.size");

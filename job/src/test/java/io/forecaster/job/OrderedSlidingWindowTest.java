@@ -54,7 +54,8 @@ class OrderedSlidingWindowTest {
             ForecastOptions options, StateBackend backend) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new OrderedSlidingWindowOperator(new OrderedSlidingWindow(options)),
+                        new OrderedSlidingWindowOperator(
+                                new OrderedSlidingWindow(options.windowSettings())),
                         SensorPoint::sensorId,
                         Types.STRING);
         // State must use Flink's own serializers: a Kryo fallback fails here.

@@ -32,7 +32,7 @@ class TopologyTest {
                 .extracting(StreamNode::getTransformationUID)
                 .contains(
                         ForecastRunner.SOURCE,
-                        ForecastRunner.SPLIT,
+                        ForecastJob.SPLIT,
                         ForecastJob.ORDER_AND_WINDOW,
                         ForecastJob.FORECAST)
                 .anySatisfy(uid -> assertThat(uid).startsWith(ForecastRunner.FORECASTS_SINK))

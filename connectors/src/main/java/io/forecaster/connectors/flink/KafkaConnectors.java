@@ -18,34 +18,36 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 /**
  * Factories of the job's Kafka source and sinks, configured by {@link KafkaOptions}.
  *
- * <p>How the job uses them:
+ * <p>How the job uses them (see {@code ForecastRunner}):
  *
  * <pre>{@code
- * Configuration conf = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
  * DataStream<ParsedPoint> parsed = env.fromSource(
- *         KafkaConnectors.pointSource(conf), WatermarkStrategy.noWatermarks(), "sensor-points-source")
+ *         KafkaConnectors.pointSource(conf), watermarks, "sensor-points-source")
  *     .uid("sensor-points-source");
  * // split: p.isPoint() -> p.point() goes on; else p.deadLetter() to a side output
- * // assign timestamps/watermarks from SensorPoint.eventTime() after the split
- * forecasts.sinkTo(KafkaConnectors.forecastSink(conf)).name("forecasts-sink").uid("forecasts-sink");
- * deadLetters.sinkTo(KafkaConnectors.deadLetterSink(conf)).name("dead-letters-sink").uid("dead-letters-sink");
+ * forecasts.sinkTo(KafkaConnectors.forecastSink(conf))
+ *     .name("forecasts-sink").uid("forecasts-sink");
+ * deadLetters.sinkTo(KafkaConnectors.deadLetterSink(conf))
+ *     .name("dead-letters-sink").uid("dead-letters-sink");
  * }</pre>
  *
- * With {@link DeliveryGuarantee#EXACTLY_ONCE} (the default) the job must enable checkpointing:
+ * The source itself emits no watermarks; the caller passes the {@code WatermarkStrategy} to
+ * {@code fromSource}, so that watermarks are generated per Kafka partition. The job's strategy
+ * takes each record's time from the point's {@code time} field (not the Kafka record timestamp)
+ * and gives unreadable records {@link Long#MIN_VALUE}, so they never move the watermark.
+ *
+ * <p>With {@link DeliveryGuarantee#EXACTLY_ONCE} (the default) the job must enable checkpointing:
  * output becomes visible to {@code read_committed} readers when a checkpoint completes.
  */
 public final class KafkaConnectors {
-
-    /** Longest transaction timeout accepted: the broker's default transaction.max.timeout.ms. */
-    public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     private KafkaConnectors() {}
 
     /**
      * The points source: reads {@link KafkaOptions#POINTS_TOPIC} with {@code read_committed},
      * from {@link KafkaOptions#START} (or from the checkpoint), every record to a
-     * {@link ParsedPoint}. No watermarks: use {@code WatermarkStrategy.noWatermarks()} here and
-     * assign them after the dead letters are split off.
+     * {@link ParsedPoint}. Watermarks come from the strategy the caller gives
+     * {@code fromSource} (see the class comment).
      */
     public static KafkaSource<ParsedPoint> pointSource(ReadableConfig conf) {
         PointParser parser = new PointParser(
@@ -88,31 +90,15 @@ public final class KafkaConnectors {
     }
 
     /**
-     * A sink of any record with the options' servers, delivery guarantee and transaction timeout;
-     * {@code name} is appended to the transactional-id prefix so that each sink of a job has its
-     * own ids.
+     * A sink of any record with the options' servers, delivery guarantee and transaction timeout
+     * (checked by {@link KafkaOptions#checkSink}); {@code name} is appended to the
+     * transactional-id prefix so that each sink of a job has its own ids.
      */
     public static <T> KafkaSink<T> sink(
             ReadableConfig conf, KafkaRecordSerializationSchema<T> serializer, String name) {
-        DeliveryGuarantee guarantee = conf.get(KafkaOptions.DELIVERY);
-        if (guarantee == DeliveryGuarantee.NONE) {
-            throw new IllegalArgumentException(
-                    KafkaOptions.DELIVERY.key() + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got "
-                            + guarantee);
-        }
+        KafkaOptions.checkSink(conf);
         Duration timeout = conf.get(KafkaOptions.TRANSACTION_TIMEOUT);
-        if (timeout.isNegative() || timeout.isZero()
-                || timeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0) {
-            throw new IllegalArgumentException(KafkaOptions.TRANSACTION_TIMEOUT.key()
-                    + " must be in (0, 15 min] (the broker's default transaction.max.timeout.ms), "
-                    + "got " + timeout);
-        }
         String prefix = conf.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
-        if (prefix == null || prefix.isBlank()) {
-            throw new IllegalArgumentException(
-                    KafkaOptions.TRANSACTIONAL_ID_PREFIX.key() + " must not be empty, got \""
-                            + prefix + "\"");
-        }
         Properties producer = new Properties();
         producer.setProperty("transaction.timeout.ms", Long.toString(timeout.toMillis()));
         producer.setProperty("enable.idempotence", "true");
@@ -120,7 +106,7 @@ public final class KafkaConnectors {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(guarantee)
+                .setDeliveryGuarantee(conf.get(KafkaOptions.DELIVERY))
                 .setTransactionalIdPrefix(prefix + "-" + name)
                 .setKafkaProducerConfig(producer)
                 .build();

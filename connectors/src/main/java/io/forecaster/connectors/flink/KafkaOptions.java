@@ -5,13 +5,19 @@ import io.forecaster.connectors.wire.WireFormat;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * The Kafka options of the job, read by {@link KafkaConnectors}. Set them in a Flink
  * {@code Configuration} (e.g. {@code Configuration.fromMap(ParameterTool.fromArgs(args).toMap())}).
+ * {@link #checkSink} is the one check of the sink options, run by the job's options at start and
+ * by the sink factory.
  */
 public final class KafkaOptions {
+
+    /** Longest transaction timeout accepted: the broker's default transaction.max.timeout.ms. */
+    public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS =
             ConfigOptions.key("kafka.bootstrap.servers")
@@ -95,4 +101,32 @@ public final class KafkaOptions {
                             + "transaction.max.timeout.ms (15 min by default).");
 
     private KafkaOptions() {}
+
+    /**
+     * Checks the sink options: a delivery guarantee other than NONE, a transaction timeout in
+     * (0, {@link #MAX_TRANSACTION_TIMEOUT}] and a non-blank transactional-id prefix.
+     *
+     * @throws IllegalArgumentException naming the option and its value
+     */
+    public static void checkSink(ReadableConfig conf) {
+        DeliveryGuarantee guarantee = conf.get(DELIVERY);
+        if (guarantee == DeliveryGuarantee.NONE) {
+            throw new IllegalArgumentException(
+                    "option " + DELIVERY.key() + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got "
+                            + guarantee.name());
+        }
+        Duration timeout = conf.get(TRANSACTION_TIMEOUT);
+        if (timeout.isNegative() || timeout.isZero()
+                || timeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(
+                    "option " + TRANSACTION_TIMEOUT.key() + " must be in (0, 15 min] (the"
+                            + " broker's default transaction.max.timeout.ms), got " + timeout);
+        }
+        String prefix = conf.get(TRANSACTIONAL_ID_PREFIX);
+        if (prefix == null || prefix.isBlank()) {
+            throw new IllegalArgumentException(
+                    "option " + TRANSACTIONAL_ID_PREFIX.key() + " must not be blank, got \""
+                            + prefix + "\"");
+        }
+    }
 }

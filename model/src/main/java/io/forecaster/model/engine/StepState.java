@@ -33,17 +33,6 @@ public final class StepState {
         return s;
     }
 
-    public StepState copy() {
-        StepState s = new StepState();
-        s.conv = conv.clone();
-        s.h1 = h1.clone();
-        s.c1 = c1.clone();
-        s.h2 = h2.clone();
-        s.c2 = c2.clone();
-        s.steps = steps;
-        return s;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof StepState s

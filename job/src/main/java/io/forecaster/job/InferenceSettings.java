@@ -1,0 +1,34 @@
+package io.forecaster.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@link BatchedInferenceOperator} needs to know; made by
+ * {@link ForecastOptions#inferenceSettings}.
+ *
+ * @param mode window (run each window from the zero state) or stateful (step each key's state)
+ * @param window W and S (stateful mode applies the slide to the steps)
+ * @param engine inference engine name, as in {@code Engines}
+ * @param modelPath model bundle path, readable by every TaskManager
+ * @param batchSize windows (or steps) evaluated together
+ * @param maxDelay longest a ready input waits for its batch to fill (processing time)
+ */
+public record InferenceSettings(
+        ForecastOptions.Mode mode,
+        SlidingCount window,
+        String engine,
+        String modelPath,
+        int batchSize,
+        Duration maxDelay)
+        implements Serializable {
+
+    public InferenceSettings {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(modelPath, "modelPath");
+        Objects.requireNonNull(maxDelay, "maxDelay");
+    }
+}

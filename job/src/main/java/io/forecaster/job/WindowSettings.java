@@ -1,0 +1,34 @@
+package io.forecaster.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@link OrderedSlidingWindow} needs to know; made by {@link ForecastOptions#windowSettings}.
+ *
+ * @param mode window (emit full windows) or stateful (emit every point as a step)
+ * @param window W and S
+ * @param allowedLateness how long a point is held after its event time before release
+ * @param resetGap stateful mode: a gap longer than this restarts the key (0 disables)
+ * @param quietTimeout a key's state is removed once the watermark passes its newest point by this
+ * @param sourceTopic the points topic, named in dead letters
+ */
+public record WindowSettings(
+        ForecastOptions.Mode mode,
+        SlidingCount window,
+        Duration allowedLateness,
+        Duration resetGap,
+        Duration quietTimeout,
+        String sourceTopic)
+        implements Serializable {
+
+    public WindowSettings {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(allowedLateness, "allowedLateness");
+        Objects.requireNonNull(resetGap, "resetGap");
+        Objects.requireNonNull(quietTimeout, "quietTimeout");
+        Objects.requireNonNull(sourceTopic, "sourceTopic");
+    }
+}
