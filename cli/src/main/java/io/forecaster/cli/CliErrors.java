@@ -79,14 +79,14 @@ public final class CliErrors {
         return q.equals("forecaster") || q.startsWith("forecaster ") ? q : "forecaster " + q;
     }
 
-    /** The exception's message, the root cause's appended when it says more, on one line. */
+    /** The exception's message, the root cause's message appended when it says more, on one line. */
     static String describe(Throwable e) {
         String msg = message(e);
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root != e) {
+        if (root != e && root.getMessage() != null && !root.getMessage().isBlank()) {
             String rootMsg = message(root);
             if (!msg.contains(rootMsg)) {
                 msg = msg + ": " + rootMsg;
