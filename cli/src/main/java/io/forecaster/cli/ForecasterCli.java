@@ -4,8 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code forecaster} command line: one entry point for every module's commands. Each module
- * owns its subcommands; this class only lists them.
+ * The {@code forecaster} command line: one entry point for every command, with one error
+ * convention ({@link CliErrors}): usage errors exit 2, failures while running exit 1, each with one
+ * line on stderr.
  */
 @Command(
         name = "forecaster",
@@ -29,6 +30,11 @@ import picocli.CommandLine.Command;
 public final class ForecasterCli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ForecasterCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The root command line with every subcommand and the error handlers installed. */
+    public static CommandLine commandLine() {
+        return CliErrors.install(new CommandLine(new ForecasterCli()));
     }
 }

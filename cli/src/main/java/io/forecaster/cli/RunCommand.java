@@ -2,6 +2,8 @@ package io.forecaster.cli;
 
 import io.forecaster.job.ForecastOptions;
 import io.forecaster.job.ForecastRunner;
+import io.forecaster.broker.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,6 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
@@ -44,6 +47,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "Parallelism of the local job (default: ${DEFAULT-VALUE}).")
     int parallelism = 1;
 
+    @Option(
+            names = "--connect-timeout",
+            defaultValue = "30s",
+            paramLabel = "DURATION",
+            description =
+                    "Before starting, wait this long for a Kafka broker to answer (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String connectTimeout;
+
     @Unmatched List<String> jobArgs = new ArrayList<>();
 
     /** The footer: every job option with its default and description. */
@@ -58,20 +70,22 @@ public final class RunCommand implements Callable<Integer> {
         return lines;
     }
 
+    /**
+     * Bad job options and an unreadable model are usage errors (their messages name the option);
+     * Kafka not answering and the job failing are failures while running.
+     */
     @Override
     public Integer call() throws Exception {
+        CliErrors.atLeast(spec, "--parallelism", parallelism, 1);
+        Duration timeout = CliErrors.duration(spec, "--connect-timeout", connectTimeout);
         ForecastOptions options;
         try {
-            if (parallelism < 1) {
-                throw new IllegalArgumentException(
-                        "--parallelism must be at least 1, got " + parallelism);
-            }
             options = ForecastOptions.fromArgs(jobArgs.toArray(new String[0]));
             ForecastRunner.checkModel(options);
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("forecaster run: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        Topics.awaitReachable(options.bootstrapServers(), timeout);
         Configuration conf = ForecastRunner.jobConfiguration();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);

@@ -20,7 +20,7 @@ class RunCommandTest {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new RunCommand());
+        CommandLine cli = io.forecaster.cli.CliErrors.install(new CommandLine(new RunCommand()));
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);

@@ -1,5 +1,6 @@
 package io.forecaster.cli.bench;
 
+import io.forecaster.cli.CliErrors;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -101,40 +101,45 @@ public final class E2eBenchCommand implements Callable<Integer> {
     @Option(names = "--work", description = "Scratch folder (default: a new temporary folder).")
     Path work;
 
+    /**
+     * Checks every option and loads the model (usage errors) before anything starts; failing to
+     * create the result or scratch folders, and everything after, is a failure while running.
+     */
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         System.setProperty("java.awt.headless", "true");
         List<BenchCase> todo;
-        try {
-            if (cases != null && !cases.isEmpty()) {
-                todo = BenchCase.parseAll(cases);
-            } else if (matrix.equalsIgnoreCase("full")) {
-                todo = BenchCase.fullMatrix();
-            } else if (matrix.equalsIgnoreCase("reduced")) {
-                todo = BenchCase.reducedMatrix();
-            } else {
-                throw new IllegalArgumentException("--matrix must be reduced or full");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+        if (cases != null && !cases.isEmpty()) {
+            todo = CliErrors.option(spec, "--case", () -> BenchCase.parseAll(cases));
+        } else if (matrix.equalsIgnoreCase("full")) {
+            todo = BenchCase.fullMatrix();
+        } else if (matrix.equalsIgnoreCase("reduced")) {
+            todo = BenchCase.reducedMatrix();
+        } else {
+            throw CliErrors.usage(spec, "--matrix", "'" + matrix + "' must be reduced or full");
         }
+        CliErrors.atLeast(spec, "--preload-points", preloadPoints, 1);
+        CliErrors.atLeast(spec, "--min-points-per-key", minPointsPerKey, 1);
+        CliErrors.atLeast(spec, "--latency-sample-every", latencySampleEvery, 1);
+        Duration warmupTime = duration("--warmup", warmup);
+        Duration measured = duration("--duration", duration);
+        Duration checkpoints = duration("--checkpoint-interval", checkpointInterval);
+        Duration watermarks = duration("--watermark-interval", watermarkInterval);
+        CliErrors.inputFile(spec, "--model", model);
+        CliErrors.option(spec, "--model", () -> io.forecaster.model.ModelBundle.load(model));
         Path root = Path.of("").toAbsolutePath();
-        if (!Files.isRegularFile(model)) {
-            throw new ParameterException(spec.commandLine(), "model not found: " + model);
-        }
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        Path dir = out.resolve("e2e-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")));
+        Files.createDirectories(dir);
         Path scratch = work != null ? work : Files.createTempDirectory("e2e-bench-");
         Files.createDirectories(scratch);
         // A private copy: the committed bundle may be rewritten while the benchmark runs.
         Path modelCopy = scratch.resolve("model.zip");
         Files.copy(model, modelCopy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        io.forecaster.model.ModelBundle.load(modelCopy);
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        Path dir = out.resolve("e2e-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")));
-        Files.createDirectories(dir);
         E2eBenchmark.Settings settings = new E2eBenchmark.Settings(root, modelCopy, scratch,
-                preloadPoints, minPointsPerKey, duration(warmup), duration(duration),
-                duration(checkpointInterval), duration(watermarkInterval), latencySampleEvery,
+                preloadPoints, minPointsPerKey, warmupTime, measured, checkpoints, watermarks,
+                latencySampleEvery,
                 jobOptions, flinkConf);
         String machine = machine();
         console.printf("e2e-bench: %d case(s), results in %s%n%s%n", todo.size(), dir, machine);
@@ -177,8 +182,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
         return results.stream().noneMatch(r -> r.status().startsWith("failed")) ? 0 : 1;
     }
 
-    static Duration duration(String text) {
-        return org.apache.flink.util.TimeUtils.parseDuration(text);
+    /** Flink's duration syntax ("10s", "20 ms", "1 min"), as the job options use. */
+    private Duration duration(String option, String text) {
+        return CliErrors.option(spec, option, () -> org.apache.flink.util.TimeUtils.parseDuration(text));
     }
 
     static String machine() {

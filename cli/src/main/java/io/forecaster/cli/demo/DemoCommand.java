@@ -3,6 +3,7 @@ package io.forecaster.cli.demo;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.broker.EmbeddedKafkaBroker;
+import io.forecaster.cli.CliErrors;
 import io.forecaster.cli.kafka.Accuracy;
 import io.forecaster.cli.kafka.FileReplayer;
 import io.forecaster.cli.kafka.Pace;
@@ -13,6 +14,7 @@ import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.job.ForecastOptions;
 import io.forecaster.job.ForecastRunner;
 import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,21 +106,36 @@ public final class DemoCommand implements Callable<Integer> {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
 
+    /**
+     * Checks the options and input files (usage errors), then that the web UI port is free (a
+     * failure if not), then runs; anything failing from then on is a failure while running.
+     */
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         try {
             data = DemoData.Kind.valueOf(dataName.strip().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--data must be wind or sunspots, got '" + dataName + "'");
+            throw CliErrors.usage(spec, "--data", "'" + dataName + "' must be wind or sunspots");
         }
-        System.setProperty("java.awt.headless", "true");
+        CliErrors.above(spec, "--seconds", seconds, 0);
+        if (!Engines.names().contains(engine)) {
+            throw CliErrors.usage(spec, "--engine", "unknown engine '" + engine + "'; choose one of " + Engines.names());
+        }
+        if (!mode.equals("window") && !mode.equals("stateful")) {
+            throw CliErrors.usage(spec, "--mode", "'" + mode + "' must be window or stateful");
+        }
+        if (uiPort < 1 || uiPort > 65535) {
+            throw CliErrors.usage(spec, "--ui-port", "'" + uiPort + "' must be in 1-65535");
+        }
         Path root = Path.of("").toAbsolutePath();
-        ModelBundle bundle = ModelBundle.load(model != null ? model : root.resolve(
-                DemoData.load(data, sharedData, root, 1).model()));
+        Path modelFile = model != null ? model : root.resolve(data.model);
+        CliErrors.inputFile(spec, "--model", modelFile);
+        CliErrors.inputFile(spec, "--shared-data", sharedData.resolve(data.file));
+        CliErrors.portFree("--ui-port", uiPort);
+        ModelBundle bundle = CliErrors.option(spec, "--model", () -> ModelBundle.load(modelFile));
         int window = bundle.metadata().windowSize();
-        DemoData d = DemoData.load(data, sharedData, root, window);
+        DemoData d = CliErrors.option(spec, "--shared-data", () -> DemoData.load(data, sharedData, root, window));
         Path modelPath = model != null ? model.toAbsolutePath() : d.model();
         if (out == null) {
             out = root.resolve("demo-output").resolve(d.name() + "-"

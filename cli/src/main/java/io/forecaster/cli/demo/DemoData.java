@@ -1,7 +1,7 @@
 package io.forecaster.cli.demo;
 
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.cli.kafka.RowReader;
+import io.forecaster.cli.kafka.PointFiles;
 import io.forecaster.training.data.Split;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +48,11 @@ public record DemoData(String name, Path model, List<SensorPoint> points, Map<St
             throw new IllegalArgumentException(
                     "data file not found: " + file + " (give the shared data folder with --shared-data)");
         }
-        RowReader.Columns columns =
+        PointFiles.Columns columns =
                 kind == Kind.SUNSPOTS
-                        ? new RowReader.Columns(null, "sunspots", "Date", "Monthly Mean Total Sunspot Number")
-                        : new RowReader.Columns("key", null, "date", "value");
-        List<SensorPoint> all = RowReader.read(file, RowReader.Layout.of(file), columns, false).points();
+                        ? new PointFiles.Columns(null, "sunspots", "Date", "Monthly Mean Total Sunspot Number")
+                        : new PointFiles.Columns("key", null, "date", "value");
+        List<SensorPoint> all = PointFiles.read(file, PointFiles.Layout.of(file), columns, false).points();
         Map<String, List<SensorPoint>> series = new LinkedHashMap<>();
         for (SensorPoint p : all) {
             series.computeIfAbsent(p.sensorId(), k -> new ArrayList<>()).add(p);

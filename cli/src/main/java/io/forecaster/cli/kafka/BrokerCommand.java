@@ -2,7 +2,10 @@ package io.forecaster.cli.kafka;
 
 import io.forecaster.broker.EmbeddedKafkaBroker;
 import io.forecaster.broker.Topics;
+import io.forecaster.cli.CliErrors;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,17 +41,27 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of each topic (default ${DEFAULT-VALUE}).")
     int partitions;
 
+    /**
+     * Checks the options (usage errors), then that the port is free (a failure if not: nothing is
+     * wrong with the option, something else holds the port), then starts the broker.
+     */
     @Override
-    public Integer call() throws InterruptedException {
-        try {
-            return run();
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            spec.commandLine().getErr().println("broker: " + e.getMessage());
-            return 1;
+    public Integer call() throws InterruptedException, IOException {
+        if (port < 0 || port > 65535) {
+            throw CliErrors.usage(spec, "--port", "'" + port + "' must be in 0-65535");
         }
-    }
-
-    private int run() throws InterruptedException {
+        CliErrors.atLeast(spec, "--partitions", partitions, 1);
+        for (String t : topics) {
+            if (!t.isBlank() && !org.apache.kafka.common.internals.Topic.isValid(t.strip())) {
+                throw CliErrors.usage(spec, "--topics", "'" + t + "' is not a valid topic name");
+            }
+        }
+        if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+            throw CliErrors.usage(spec, "--data-dir", "not a folder: " + dataDir);
+        }
+        if (port != 0) {
+            CliErrors.portFree("--port", port);
+        }
         PrintWriter out = spec.commandLine().getOut();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);

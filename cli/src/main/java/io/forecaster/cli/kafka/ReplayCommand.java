@@ -1,12 +1,8 @@
 package io.forecaster.cli.kafka;
 
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.cli.kafka.FileReplayer;
-import io.forecaster.cli.kafka.Pace;
-import io.forecaster.cli.kafka.Progress;
-import io.forecaster.cli.kafka.RowReader;
-import io.forecaster.cli.kafka.TopicCopier;
 import io.forecaster.broker.Topics;
+import io.forecaster.cli.CliErrors;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.WireFormat;
 import java.io.PrintWriter;
@@ -22,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -117,47 +114,63 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
+    /**
+     * Checks every option and reads every file (a usage error names the option, or the FILE and
+     * its line) before it talks to Kafka; then an unreachable broker or a send that fails is a
+     * failure while running.
+     */
     @Override
     public Integer call() {
-        try {
-            return run();
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException
-                | org.apache.kafka.common.KafkaException e) {
-            spec.commandLine().getErr().println("replay: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private int run() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if ((fromTopic == null) == files.isEmpty()) {
-            err.println("replay: give FILE arguments or --from-topic, not both or neither");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "give FILE arguments or --from-topic, not both or neither");
         }
         if (!order.equals("time") && !order.equals("file")) {
-            err.println("replay: --order must be time or file, got \"" + order + "\"");
-            return 2;
+            throw CliErrors.usage(spec, "--order", "'" + order + "' must be time or file");
         }
-        Pace pace = speed == null ? Pace.fast()
-                : speed.rate != null ? Pace.rate(speed.rate) : Pace.speedup(speed.speedup);
+        CliErrors.atLeast(spec, "--loop", loops, 0);
+        CliErrors.atLeast(spec, "--partitions", partitions, 1);
         String bootstrap = kafka.bootstrapServers();
+        kafka.connectTimeout();
+        Pace pace = speed == null ? Pace.fast()
+                : speed.rate != null ? Pace.rate(CliErrors.above(spec, "--rate", speed.rate, 0))
+                : Pace.speedup(CliErrors.above(spec, "--speedup", speed.speedup, 0));
         Progress progress = noProgress ? Progress.none()
                 : new Progress(err, "records", -1, System.console() != null);
-        return fromTopic != null ? copyTopic(out, err, bootstrap, pace, progress)
-                : replayFiles(out, err, bootstrap, pace, progress);
-    }
-
-    private int replayFiles(PrintWriter out, PrintWriter err, String bootstrap, Pace pace, Progress progress) {
+        if (fromTopic != null) {
+            TopicCopier.Range range = new TopicCopier.Range(
+                    fromOffset == null ? null : CliErrors.atLeast(spec, "--from-offset", fromOffset, 0),
+                    toOffset == null ? null : CliErrors.atLeast(spec, "--to-offset", toOffset, 0),
+                    fromTime == null ? null : CliErrors.option(spec, "--from-time", () -> WireFormat.parseTime(fromTime)),
+                    toTime == null ? null : CliErrors.option(spec, "--to-time", () -> WireFormat.parseTime(toTime)),
+                    partition);
+            kafka.awaitReachable();
+            return copyTopic(out, err, bootstrap, range, pace, progress);
+        }
         List<SensorPoint> points = new ArrayList<>();
         long skipped = 0;
-        RowReader.Columns cols = new RowReader.Columns(keyColumn, fixedKey, timeColumn, valueColumn);
+        PointFiles.Columns cols = new PointFiles.Columns(keyColumn, fixedKey, timeColumn, valueColumn);
         for (Path f : files) {
-            RowReader.Rows rows = RowReader.read(f, RowReader.Layout.of(f), cols, skipBad);
+            CliErrors.inputFile(spec, "FILE", f);
+            PointFiles.Rows rows;
+            try {
+                rows = PointFiles.read(f, PointFiles.Layout.of(f), cols, skipBad);
+            } catch (PointFiles.ColumnException e) {
+                throw CliErrors.usage(spec, e.option(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw CliErrors.usage(spec, "FILE", e.getMessage());
+            }
             points.addAll(rows.points());
             skipped += rows.skipped();
             rows.problems().forEach(p -> err.println("skipped: " + p));
         }
+        kafka.awaitReachable();
+        return replayFiles(out, err, bootstrap, points, skipped, pace, progress);
+    }
+
+    private int replayFiles(PrintWriter out, PrintWriter err, String bootstrap, List<SensorPoint> points,
+            long skipped, Pace pace, Progress progress) {
         long read = points.size();
         createTopic(err, bootstrap);
         err.printf("read %,d rows from %d file(s)%s; sending to %s %s%n", read, files.size(),
@@ -171,20 +184,17 @@ public final class ReplayCommand implements Callable<Integer> {
                 r.sent(), read, loops == 0 ? "endless" : loops + " pass(es)", topic, r.seconds(),
                 r.sent() / Math.max(r.seconds(), 1e-9));
         if (r.firstError() != null) {
-            err.println("replay: " + r.failed() + " records not sent, first error: " + r.firstError());
-            return 1;
+            throw new IllegalStateException(r.failed() + " records not sent, first error: " + r.firstError());
         }
         if (expected >= 0 && r.sent() != expected) {
-            err.printf("replay: sent %,d records, expected %,d (stopped early)%n", r.sent(), expected);
-            return 1;
+            throw new IllegalStateException(String.format("sent %,d records, expected %,d (stopped early)",
+                    r.sent(), expected));
         }
         return 0;
     }
 
-    private int copyTopic(PrintWriter out, PrintWriter err, String bootstrap, Pace pace, Progress progress) {
-        TopicCopier.Range range = new TopicCopier.Range(fromOffset, toOffset,
-                fromTime == null ? null : WireFormat.parseTime(fromTime),
-                toTime == null ? null : WireFormat.parseTime(toTime), partition);
+    private int copyTopic(PrintWriter out, PrintWriter err, String bootstrap, TopicCopier.Range range,
+            Pace pace, Progress progress) {
         createTopic(err, bootstrap);
         TopicCopier copier = new TopicCopier();
         TopicCopier.Result r = withStopHook(copier::stop,
@@ -192,10 +202,12 @@ public final class ReplayCommand implements Callable<Integer> {
         out.printf("replayed %,d records (%,d read) from %s to %s in %.1f s; per partition %s%n",
                 r.sent(), r.read(), fromTopic, topic, r.seconds(), r.perPartition());
         if (r.firstError() != null) {
-            err.println("replay: first error: " + r.firstError());
-            return 1;
+            throw new IllegalStateException("first error: " + r.firstError());
         }
-        return r.sent() == r.read() ? 0 : 1;
+        if (r.sent() != r.read()) {
+            throw new IllegalStateException(String.format("sent %,d of %,d records read", r.sent(), r.read()));
+        }
+        return 0;
     }
 
     private void createTopic(PrintWriter err, String bootstrap) {

@@ -2,8 +2,7 @@ package io.forecaster.cli.kafka;
 
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
-import io.forecaster.cli.kafka.Accuracy;
-import io.forecaster.cli.kafka.Tailer;
+import io.forecaster.cli.CliErrors;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.PointParser;
 import io.forecaster.connectors.wire.WireFormat;
@@ -77,41 +76,35 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--refresh", defaultValue = "2s", description = "With --accuracy: how often the table is printed (default ${DEFAULT-VALUE}).")
     String refresh;
 
+    /** Checks every option, then that Kafka answers (a failure if not), then tails. */
     @Override
     public Integer call() {
-        try {
-            return run();
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException
-                | org.apache.kafka.common.KafkaException e) {
-            spec.commandLine().getErr().println("tail: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private int run() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String fmt = format.toLowerCase(Locale.ROOT);
         String start = from.toLowerCase(Locale.ROOT);
         if (!fmt.equals("table") && !fmt.equals("json")) {
-            err.println("tail: --format must be table or json, got \"" + format + "\"");
-            return 2;
+            throw CliErrors.usage(spec, "--format", "'" + format + "' must be table or json");
         }
         if (!start.equals("beginning") && !start.equals("now")) {
-            err.println("tail: --from must be beginning or now, got \"" + from + "\"");
-            return 2;
+            throw CliErrors.usage(spec, "--from", "'" + from + "' must be beginning or now");
         }
-        Duration idle = idleTimeout == null ? null : duration(idleTimeout, "--idle-timeout");
-        long untilMs = until == null ? Long.MAX_VALUE : WireFormat.parseTime(until);
+        CliErrors.atLeast(spec, "--max", max, 0);
+        Duration idle = idleTimeout == null ? null : CliErrors.duration(spec, "--idle-timeout", idleTimeout);
+        Duration every = CliErrors.duration(spec, "--refresh", refresh);
+        long untilMs = until == null ? Long.MAX_VALUE
+                : CliErrors.option(spec, "--until", () -> WireFormat.parseTime(until));
+        kafka.connectTimeout();
         Tailer.Options o = new Tailer.Options(kafka.bootstrapServers(), topic, new HashSet<>(keys),
                 start.equals("beginning"), max, untilMs, idle, accuracy ? pointsTopic : null,
                 new PointParser(pointsFormat));
+        kafka.awaitReachable();
         Tailer tailer = new Tailer();
         AtomicLong count = new AtomicLong();
         AtomicLong unreadable = new AtomicLong();
         String why;
         if (accuracy) {
-            AccuracyView view = new AccuracyView(out, fmt, duration(refresh, "--refresh"), o.keys());
+            AccuracyView view = new AccuracyView(out, fmt, every, o.keys());
             why = ReplayCommand.withStopHook(tailer::stop, () -> tailer.run(o, view, view::scored));
             view.print();
             count.set(view.scored());
@@ -148,30 +141,6 @@ public final class TailCommand implements Callable<Integer> {
         err.printf("tail: %,d forecast(s)%s, stopped (%s)%n", count.get(),
                 accuracy ? " scored" : "", why);
         return 0;
-    }
-
-    private Duration duration(String text, String option) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            switch (t.charAt(t.length() - 1)) {
-                case 's':
-                    return Duration.ofSeconds(n);
-                case 'm':
-                    return Duration.ofMinutes(n);
-                case 'h':
-                    return Duration.ofHours(n);
-                default:
-                    break;
-            }
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            // fall through
-        }
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                option + ": expected a duration like 500ms, 10s, 2m or 1h, got \"" + text + "\"");
     }
 
     /** The accuracy table, refreshed while the tail runs. */

@@ -1,5 +1,8 @@
 package io.forecaster.cli.model;
 
+import io.forecaster.cli.CliErrors;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -11,13 +14,15 @@ import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Shared plumbing of the model commands: console output, error reporting, file digests. */
+/**
+ * Shared plumbing of the model commands: console output, option checks, file digests. Errors are
+ * reported by {@link CliErrors}: {@link #run()} throws a usage error for a bad option before any
+ * work; anything else it throws is a failure while running.
+ */
 abstract class Cli implements Callable<Integer> {
-
-    /** Exit code for bad input (arguments, files, values). */
-    static final int BAD_INPUT = 2;
 
     @Spec CommandSpec spec;
 
@@ -30,19 +35,44 @@ abstract class Cli implements Callable<Integer> {
     }
 
     @Override
-    public final Integer call() {
+    public final Integer call() throws IOException {
         try {
             return run();
-        } catch (IllegalArgumentException | IOException e) {
-            err().println(spec.qualifiedName() + ": error: " + e.getMessage());
-            err().flush();
-            return BAD_INPUT;
         } finally {
             out().flush();
         }
     }
 
     abstract int run() throws IOException;
+
+    /** A usage error of {@code option}. */
+    ParameterException usage(String option, String problem) {
+        return CliErrors.usage(spec, option, problem);
+    }
+
+    /** Runs a check or parse of {@code option}'s value; its error becomes a usage error. */
+    <T> T option(String option, CliErrors.Check<T> check) {
+        return CliErrors.option(spec, option, check);
+    }
+
+    /** Checks {@code value >= min}. */
+    int atLeast(String option, int value, int min) {
+        return (int) CliErrors.atLeast(spec, option, value, min);
+    }
+
+    /** The bundle {@code file}; a missing or unreadable one is a usage error of {@code option}. */
+    ModelBundle bundle(String option, Path file) {
+        CliErrors.inputFile(spec, option, file);
+        return option(option, () -> ModelBundle.load(file));
+    }
+
+    /** Checks that {@code engine} names an inference engine. */
+    String engine(String engine) {
+        if (!Engines.names().contains(engine)) {
+            throw usage("--engine", "unknown engine '" + engine + "'; choose one of " + Engines.names());
+        }
+        return engine;
+    }
 
     /** The command line as typed: {@code ./forecaster <command> <args...>}, args quoted as needed. */
     String commandLine() {

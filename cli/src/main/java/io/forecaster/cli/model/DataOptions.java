@@ -1,10 +1,12 @@
 package io.forecaster.cli.model;
 
+import io.forecaster.cli.CliErrors;
 import io.forecaster.training.data.SeriesCsv;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** The options naming a CSV series: file, value column, and an optional key filter. */
@@ -41,13 +43,25 @@ public final class DataOptions {
         return header.get(header.size() - 1);
     }
 
-    /** The series to use, by key ("" for a single-series file), in file order. */
-    Map<String, double[]> read() {
+    /**
+     * The series to use, by key ("" for a single-series file), in file order. A missing file,
+     * column or key, or a bad row, is a usage error naming the option.
+     */
+    Map<String, double[]> read(CommandSpec spec) {
         if (keys != null && keyColumn == null) {
-            throw new IllegalArgumentException("--key needs --key-column");
+            throw CliErrors.usage(spec, "--key", "needs --key-column");
         }
-        String valueColumn = column();
-        Map<String, double[]> all = SeriesCsv.readByKey(file, valueColumn, keyColumn);
+        CliErrors.inputFile(spec, "--data", file);
+        List<String> header = CliErrors.option(spec, "--data", () -> SeriesCsv.header(file));
+        if (column != null && !header.contains(column)) {
+            throw CliErrors.usage(spec, "--column", "'" + column + "' not found in " + file + "; columns are " + header);
+        }
+        if (keyColumn != null && !header.contains(keyColumn)) {
+            throw CliErrors.usage(spec, "--key-column",
+                    "'" + keyColumn + "' not found in " + file + "; columns are " + header);
+        }
+        String valueColumn = column != null ? column : header.get(header.size() - 1);
+        Map<String, double[]> all = CliErrors.option(spec, "--data", () -> SeriesCsv.readByKey(file, valueColumn, keyColumn));
         if (keys == null) {
             return all;
         }
@@ -55,9 +69,8 @@ public final class DataOptions {
         for (String k : keys) {
             double[] s = all.get(k);
             if (s == null) {
-                throw new IllegalArgumentException(
-                        "key '" + k + "' not found in column '" + keyColumn + "' of " + file
-                                + "; keys are " + all.keySet());
+                throw CliErrors.usage(spec, "--key",
+                        "'" + k + "' not found in column '" + keyColumn + "' of " + file + "; keys are " + all.keySet());
             }
             chosen.put(k, s);
         }

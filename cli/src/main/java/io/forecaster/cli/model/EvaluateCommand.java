@@ -49,15 +49,16 @@ public final class EvaluateCommand extends Cli {
 
     @Override
     int run() throws IOException {
-        ModelBundle bundle = ModelBundle.load(model);
+        engine(engine);
+        ModelBundle bundle = bundle("--model", model);
         BundleMetadata meta = bundle.metadata();
-        Split at = split != null ? Split.parse(split) : bundleSplit(meta);
-        Map<String, double[]> series = data.read();
+        Split at = option("--split", () -> split != null ? Split.parse(split) : bundleSplit(meta));
+        Map<String, double[]> series = data.read(spec);
+        Map<String, Integer> splits = new LinkedHashMap<>();
+        series.forEach((k, s) -> splits.put(k, option("--split", () -> at.at(s.length))));
         if (stateful || "stateful".equals(meta.mode())) {
             return io.forecaster.training.stateful.StatefulCommands.evaluate(out(), bundle, series, at::at, engine);
         }
-        Map<String, Integer> splits = new LinkedHashMap<>();
-        series.forEach((k, s) -> splits.put(k, at.at(s.length)));
         int window = meta.windowSize();
         Map<String, ValidationScore> scores;
         try (Predictor predictor = Engines.open(engine, bundle)) {

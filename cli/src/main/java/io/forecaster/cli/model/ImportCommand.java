@@ -6,17 +6,15 @@ import io.forecaster.training.keras.SeedArchitecture;
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.HyperParams;
 
+import io.forecaster.cli.CliErrors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /**
  * {@code import}: turns a Keras model (TF.js layers format or Keras 2 HDF5) into a model bundle the
@@ -31,12 +29,7 @@ import java.util.concurrent.Callable;
             "MODEL is a TF.js model.json (or its directory; weight shards next to it) or a Keras 2"
                     + " HDF5 file saved with model.save(\"model.h5\")."
         })
-public final class ImportCommand implements Callable<Integer> {
-
-    /** Exit code for input the import refuses (file, architecture, option). */
-    static final int BAD_INPUT = 2;
-
-    @Spec CommandSpec spec;
+public final class ImportCommand extends Cli {
 
     @Parameters(
             index = "0",
@@ -75,27 +68,23 @@ public final class ImportCommand implements Callable<Integer> {
             description = "Model id (default: the file or directory name).")
     String modelId;
 
+    /**
+     * A model the importer cannot read or refuses (not Keras, another architecture) is a usage
+     * error of MODEL; failing to write the bundle is a failure.
+     */
     @Override
-    public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter e = spec.commandLine().getErr();
-        try {
-            if (window < 1) {
-                throw new IllegalArgumentException("--window must be at least 1, got " + window);
-            }
-            KerasImporter.Imported imported =
-                    KerasImporter.importModel(
-                            input, new KerasImporter.Options(lambdaScale, window, modelId));
-            imported.bundle().save(out);
-            print(o, imported);
-            return 0;
-        } catch (IllegalArgumentException | IOException ex) {
-            e.println("import: error: " + ex.getMessage());
-            return BAD_INPUT;
-        } finally {
-            o.flush();
-            e.flush();
+    int run() throws IOException {
+        atLeast("--window", window, 1);
+        CliErrors.above(spec, "--lambda-scale", Math.abs(lambdaScale), 0);
+        if (!java.nio.file.Files.exists(input)) {
+            throw usage("MODEL", "no such file or folder: " + input);
         }
+        CliErrors.outputFile("--out", out);
+        KerasImporter.Imported imported = option("MODEL",
+                () -> KerasImporter.importModel(input, new KerasImporter.Options(lambdaScale, window, modelId)));
+        imported.bundle().save(out);
+        print(out(), imported);
+        return 0;
     }
 
     private void print(PrintWriter o, KerasImporter.Imported imported) {

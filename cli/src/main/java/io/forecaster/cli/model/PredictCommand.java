@@ -68,7 +68,8 @@ public final class PredictCommand extends Cli {
 
     @Override
     int run() throws IOException {
-        ModelBundle bundle = ModelBundle.load(model);
+        engine(engine);
+        ModelBundle bundle = bundle("--model", model);
         BundleMetadata meta = bundle.metadata();
         float[] window = source.stdin ? readStdin() : readSlice(meta.windowSize());
         float[] out = new float[window.length];
@@ -89,19 +90,16 @@ public final class PredictCommand extends Cli {
     private float[] readSlice(int defaultLength) {
         Slice s = source.slice;
         int length = s.length == null ? defaultLength : s.length;
-        if (length < 1) {
-            throw new IllegalArgumentException("--length must be at least 1, got " + length);
-        }
-        Map<String, double[]> series = s.data.read();
+        atLeast("--length", length, 1);
+        atLeast("--from", s.from, 0);
+        Map<String, double[]> series = s.data.read(spec);
         if (series.size() != 1) {
-            throw new IllegalArgumentException(
-                    "the data holds " + series.size() + " series " + series.keySet() + ": choose one with --key");
+            throw usage("--key", "the data holds " + series.size() + " series " + series.keySet() + ": choose one");
         }
         double[] values = series.values().iterator().next();
-        if (s.from < 0 || s.from + length > values.length) {
-            throw new IllegalArgumentException(
-                    "window [" + s.from + ", " + (s.from + length) + ") lies outside the " + values.length
-                            + " points of " + s.data.file);
+        if (s.from + length > values.length) {
+            throw usage("--from", "'" + s.from + "': window [" + s.from + ", " + (s.from + length)
+                    + ") lies outside the " + values.length + " points of " + s.data.file);
         }
         float[] w = new float[length];
         for (int i = 0; i < length; i++) {
@@ -110,6 +108,7 @@ public final class PredictCommand extends Cli {
         return w;
     }
 
+    /** Reads the window; an I/O error reading stdin is a failure, a bad number a usage error. */
     private float[] readStdin() throws IOException {
         StringBuilder text = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -120,17 +119,17 @@ public final class PredictCommand extends Cli {
         String[] tokens = Arrays.stream(text.toString().trim().split("[\\s,;]+"))
                 .filter(t -> !t.isEmpty()).toArray(String[]::new);
         if (tokens.length == 0) {
-            throw new IllegalArgumentException("no numbers on standard input");
+            throw usage("--stdin", "no numbers on standard input");
         }
         float[] w = new float[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
             try {
                 w[i] = Float.parseFloat(tokens[i]);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("stdin value " + (i + 1) + " '" + tokens[i] + "' is not a number");
+                throw usage("--stdin", "value " + (i + 1) + " '" + tokens[i] + "' is not a number");
             }
             if (!Float.isFinite(w[i])) {
-                throw new IllegalArgumentException("stdin value " + (i + 1) + " '" + tokens[i] + "' is not finite");
+                throw usage("--stdin", "value " + (i + 1) + " '" + tokens[i] + "' is not finite");
             }
         }
         return w;

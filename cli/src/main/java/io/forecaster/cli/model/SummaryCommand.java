@@ -41,17 +41,17 @@ public final class SummaryCommand extends Cli {
 
     @Override
     int run() throws IOException {
+        if (steps != null) {
+            atLeast("--steps", steps, 1);
+        }
         HyperParams hp = HyperParams.SEED;
         MultiLayerNetwork net;
         if (model != null) {
-            ModelBundle bundle = ModelBundle.load(model);
+            ModelBundle bundle = bundle("--model", model);
             hp = bundle.metadata().hyperParams();
             net = Dl4jBundles.toNetwork(bundle);
         } else {
             net = NetworkFactory.build(hp, 0L);
-        }
-        if (steps != null && steps < 1) {
-            throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         }
         List<Row> rows = rows(net, steps == null ? 60 : steps);
         print(rows, steps == null ? "None" : Integer.toString(steps), hp);

@@ -1,5 +1,6 @@
 package io.forecaster.cli.model;
 
+import io.forecaster.cli.CliErrors;
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.HyperParams;
@@ -117,26 +118,40 @@ public final class TrainCommand extends Cli {
 
     @Override
     int run() throws IOException {
-        if (stateful) {
-            Duration limit = parseDuration(timeLimit);
-            return io.forecaster.training.stateful.StatefulCommands.train(out(), data.read(), Split.parse(split)::at,
-                    new io.forecaster.training.stateful.StatefulTrainer.Options(
-                            HyperParams.SEED.withOutputScale(outputScale), seed, window, streams, epochs, learningRate, 1,
-                            limit != null ? limit : Duration.ofDays(365)),
-                    modelId != null ? modelId : out.getFileName().toString().replaceFirst("\\.zip$", ""),
-                    sha256(data.file), commandLine(), out);
-        }
-        TrainingOptions options = new TrainingOptions(
-                window, batch, shuffleBuffer, Optimizer.parse(optimizer), learningRate, momentum,
-                lrDecay, epochs, patience, huberDelta, seed, parseDuration(timeLimit), stride);
+        // every option is checked before the data is read, the data before training starts
+        atLeast("--window", window, 1);
+        atLeast("--batch", batch, 1);
+        atLeast("--shuffle-buffer", shuffleBuffer, 1);
+        atLeast("--epochs", epochs, 1);
+        atLeast("--patience", patience, 0);
+        atLeast("--stride", stride, 1);
+        atLeast("--streams", streams, 1);
+        CliErrors.above(spec, "--lr", learningRate, 0);
+        CliErrors.above(spec, "--lr-decay", lrDecay, 0);
+        CliErrors.above(spec, "--huber-delta", huberDelta, 0);
+        Optimizer opt = option("--optimizer", () -> Optimizer.parse(optimizer));
+        ScalingMode scalingMode = option("--scaling", () -> ScalingMode.parse(scaling));
+        Split at = option("--split", () -> Split.parse(split));
+        Duration limit = timeLimit == null ? null : CliErrors.duration(spec, "--time-limit", timeLimit);
+        CliErrors.outputFile("--out", out);
+        Map<String, double[]> series = data.read(spec);
+        series.values().forEach(s -> option("--split", () -> at.at(s.length)));
         HyperParams hp = HyperParams.SEED.withOutputScale(outputScale);
-        Map<String, double[]> series = data.read();
-        Split at = Split.parse(split);
-        TrainingData trainingData = TrainingData.of(series, at);
-        Scaling fitted = ScalingMode.parse(scaling).fit(trainingData.trainingParts());
         String id = modelId != null ? modelId : out.getFileName().toString().replaceFirst("\\.zip$", "");
         String sha = sha256(data.file);
         String source = commandLine();
+        if (stateful) {
+            return io.forecaster.training.stateful.StatefulCommands.train(out(), series, at::at,
+                    new io.forecaster.training.stateful.StatefulTrainer.Options(
+                            hp, seed, window, streams, epochs, learningRate, 1,
+                            limit != null ? limit : Duration.ofDays(365)),
+                    id, sha, source, out);
+        }
+        TrainingOptions options = new TrainingOptions(
+                window, batch, shuffleBuffer, opt, learningRate, momentum,
+                lrDecay, epochs, patience, huberDelta, seed, limit, stride);
+        TrainingData trainingData = option("--split", () -> TrainingData.of(series, at));
+        Scaling fitted = scalingMode.fit(trainingData.trainingParts());
 
         out().printf(Locale.ROOT, "training %s on %s column '%s' (%d series, split %s), scaling %s%n",
                 id, data.file, data.column(), series.size(), at, fitted);
@@ -228,27 +243,5 @@ public final class TrainCommand extends Cli {
         }
         return s < 3600 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
                 : String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
-    }
-
-    /** "45m", "2h", "90s" or ISO-8601 "PT45M"; the error names the text. */
-    static Duration parseDuration(String text) {
-        if (text == null) {
-            return null;
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new IllegalArgumentException();
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid --time-limit '" + text + "': use e.g. 45m, 2h or PT30M");
-        }
     }
 }

@@ -183,7 +183,7 @@ class ReplayCommandITCase {
     static Run replay(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new ReplayCommand());
+        CommandLine cl = io.forecaster.cli.CliErrors.install(new CommandLine(new ReplayCommand()));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);

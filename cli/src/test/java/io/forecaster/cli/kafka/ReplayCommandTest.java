@@ -14,12 +14,12 @@ class ReplayCommandTest {
     @TempDir Path dir;
 
     @Test
-    void namesAMissingColumnAndExitsWithOne() throws IOException {
+    void aColumnItCannotTellIsAUsageErrorNamingTheOption() throws IOException {
         Path f = Files.writeString(dir.resolve("s.csv"), ",Date,Monthly Mean Total Sunspot Number\n0,1749-01-31,96.7\n");
         ReplayCommandITCase.Run run = ReplayCommandITCase.replay(
                 "-b", "127.0.0.1:1", "-t", "x", "--no-progress", f.toString());
-        assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err()).contains("replay: ", "cannot tell the key column", "--key");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("forecaster replay: --key-column: cannot tell the key column");
         assertThat(run.err()).doesNotContain("\tat ");
     }
 

@@ -163,7 +163,7 @@ class TailCommandITCase {
         System.arraycopy(args, 0, all, 4, args.length);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new TailCommand());
+        CommandLine cl = io.forecaster.cli.CliErrors.install(new CommandLine(new TailCommand()));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(all);

@@ -40,7 +40,7 @@ class CommandsTest {
         if (command instanceof PredictCommand p && stdin != null) {
             p.in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         }
-        CommandLine cl = new CommandLine(command);
+        CommandLine cl = io.forecaster.cli.CliErrors.install(new CommandLine(command));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
@@ -142,8 +142,10 @@ class CommandsTest {
                 "--key-column", "key", "--from", "0"), "--key");
     }
 
+    /** A usage error: exit 2 and one line on stderr naming the bad argument. */
     private static void assertError(Run r, String named) {
-        assertThat(r.code()).as(r.out()).isNotZero();
-        assertThat(r.err()).contains(named);
+        assertThat(r.code()).as(r.err()).isEqualTo(io.forecaster.cli.CliErrors.USAGE);
+        assertThat(r.err().lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains(named);
     }
 }

@@ -27,7 +27,7 @@ class ImportCommandTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new ImportCommand());
+        CommandLine cl = io.forecaster.cli.CliErrors.install(new CommandLine(new ImportCommand()));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return new Run(cl.execute(args), out.toString(), err.toString());
@@ -73,10 +73,10 @@ class ImportCommandTest {
 
         Run r = run(json.toString(), "--out", bundle.toString());
 
-        assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
+        assertThat(r.code()).isEqualTo(io.forecaster.cli.CliErrors.USAGE);
         assertThat(r.err())
                 .contains(
-                        "import: error: layer 'lstm' (LSTM): recurrent_activation ="
+                        "forecaster import: MODEL: layer 'lstm' (LSTM): recurrent_activation ="
                                 + " \"hard_sigmoid\"");
         assertThat(bundle).doesNotExist();
     }
@@ -85,7 +85,7 @@ class ImportCommandTest {
     void refusesAFileThatIsNoModel(@TempDir Path dir) throws IOException {
         Path junk = Files.writeString(dir.resolve("notes.txt"), "hello");
         Run r = run(junk.toString(), "--out", dir.resolve("x.zip").toString());
-        assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
+        assertThat(r.code()).isEqualTo(io.forecaster.cli.CliErrors.USAGE);
         assertThat(r.err()).contains("neither a TF.js model.json nor a Keras HDF5 file");
     }
 
@@ -98,7 +98,7 @@ class ImportCommandTest {
             zip.closeEntry();
         }
         Run r = run(keras.toString(), "--out", dir.resolve("x.zip").toString());
-        assertThat(r.code()).isEqualTo(ImportCommand.BAD_INPUT);
+        assertThat(r.code()).isEqualTo(io.forecaster.cli.CliErrors.USAGE);
         assertThat(r.err()).contains("Keras 3 .keras format").contains("model.save(\"model.h5\")");
     }
 }

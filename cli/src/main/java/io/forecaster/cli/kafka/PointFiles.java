@@ -4,30 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.wire.WireFormat;
+import io.forecaster.training.data.SeriesCsv;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
- * Reads the points of a CSV file (with a header row) or a JSON-lines file (one object a line).
- * The key, time and value columns are named by {@link Columns}; left null, they are guessed from
- * the header ({@code key}/{@code sensor}/{@code sensor_id}/{@code id}, {@code time}/{@code date}/
- * {@code timestamp}/{@code datetime}, {@code value}). Every error names the file, the line, the
- * column and the bad value.
+ * Reads the points of a CSV file (with a header row, through {@link SeriesCsv}) or a JSON-lines
+ * file (one object a line) for replay. The key, time and value columns are named by {@link
+ * Columns}; left null, they are guessed from the header ({@code key}/{@code sensor}/{@code
+ * sensor_id}/{@code id}, {@code time}/{@code date}/{@code timestamp}/{@code datetime}, {@code
+ * value}). Every error names the file, the line, the column and the bad value.
  */
-public final class RowReader {
+public final class PointFiles {
 
     /** Input file layouts. */
     public enum Layout {
@@ -59,12 +55,27 @@ public final class RowReader {
     /** The rows of a file and how many lines were skipped as bad (when skipping is on). */
     public record Rows(List<SensorPoint> points, int skipped, List<String> problems) {}
 
+    /** A column that is not in the file, or cannot be guessed; names the option that sets it. */
+    public static final class ColumnException extends IllegalArgumentException {
+        private final String option;
+
+        ColumnException(String option, String message) {
+            super(message);
+            this.option = option;
+        }
+
+        /** The option that names the column, e.g. {@code --value-column}. */
+        public String option() {
+            return option;
+        }
+    }
+
     private static final List<String> KEY_NAMES = List.of("key", "sensor", "sensor_id", "sensorid", "station", "id");
     private static final List<String> TIME_NAMES = List.of("time", "date", "timestamp", "datetime", "event_time");
     private static final List<String> VALUE_NAMES = List.of("value", "val", "y");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private RowReader() {}
+    private PointFiles() {}
 
     /**
      * Reads a whole file.
@@ -74,47 +85,27 @@ public final class RowReader {
      */
     public static Rows read(Path file, Layout layout, Columns columns, boolean skipBad) {
         Objects.requireNonNull(columns, "columns");
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return layout == Layout.CSV
-                    ? readCsv(file, in, columns, skipBad)
-                    : readJsonLines(file, in, columns, skipBad);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return layout == Layout.CSV ? readCsv(file, columns, skipBad) : readJsonLines(file, columns, skipBad);
     }
 
-    private static Rows readCsv(Path file, Reader in, Columns c, boolean skipBad) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder()
-                .setHeader().setSkipHeaderRecord(true).setAllowMissingColumnNames(true)
-                .setIgnoreEmptyLines(true).setTrim(true).get();
-        List<SensorPoint> out = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        int skipped = 0;
-        try (CSVParser parser = CSVParser.builder().setReader(in).setFormat(format).get()) {
-            List<String> header = parser.getHeaderNames();
-            String keyCol = c.fixedKey() != null ? null : column(file, header, c.key(), KEY_NAMES, "key");
-            String timeCol = column(file, header, c.time(), TIME_NAMES, "time");
-            String valueCol = column(file, header, c.value(), VALUE_NAMES, "value");
-            for (CSVRecord r : parser) {
-                long line = parser.getCurrentLineNumber();
-                try {
-                    String key = keyCol == null ? c.fixedKey() : field(r, keyCol);
-                    out.add(point(key, field(r, timeCol), field(r, valueCol), timeCol, valueCol));
-                } catch (IllegalArgumentException e) {
-                    String msg = file + ":" + line + ": " + e.getMessage();
-                    if (!skipBad) {
-                        throw new IllegalArgumentException(msg, e);
-                    }
-                    skipped++;
-                    if (problems.size() < 10) {
-                        problems.add(msg);
-                    }
-                }
-            }
-        } catch (java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException(file + ": not a CSV file: " + e.getMessage(), e);
+    private static Rows readCsv(Path file, Columns c, boolean skipBad) {
+        List<String> header = SeriesCsv.header(file);
+        String keyCol = c.fixedKey() != null ? null : column(file, header, c.key(), KEY_NAMES, "key");
+        String timeCol = column(file, header, c.time(), TIME_NAMES, "time");
+        String valueCol = column(file, header, c.value(), VALUE_NAMES, "value");
+        SeriesCsv.Rows<SensorPoint> rows = SeriesCsv.read(file, new SeriesCsv.Columns(valueCol, keyCol, timeCol),
+                skipBad, r -> point(keyCol == null ? c.fixedKey() : r.key(), r.time(), r.value(), timeCol));
+        return new Rows(rows.rows(), rows.skipped(), rows.problems());
+    }
+
+    private static Rows readJsonLines(Path file, Columns c, boolean skipBad) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return readJsonLines(file, in, c, skipBad);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("data file not found: " + file, e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return new Rows(out, skipped, problems);
     }
 
     private static Rows readJsonLines(Path file, BufferedReader in, Columns c, boolean skipBad)
@@ -144,9 +135,9 @@ public final class RowReader {
                 String t = c.time() != null ? c.time() : pick(n, TIME_NAMES, "time");
                 String v = c.value() != null ? c.value() : pick(n, VALUE_NAMES, "value");
                 String key = c.fixedKey() != null ? c.fixedKey() : text(n, k);
-                out.add(point(key, text(n, t), text(n, v), t, v));
+                out.add(point(key, text(n, t), value(text(n, v), v), t));
             } catch (IllegalArgumentException e) {
-                String msg = file + ":" + lineNo + ": " + e.getMessage();
+                String msg = file + " line " + lineNo + ": " + e.getMessage();
                 if (!skipBad) {
                     throw new IllegalArgumentException(msg, e);
                 }
@@ -159,35 +150,30 @@ public final class RowReader {
         return new Rows(out, skipped, problems);
     }
 
-    private static SensorPoint point(String key, String time, String value, String timeCol, String valueCol) {
+    private static SensorPoint point(String key, String time, double value, String timeCol) {
         String problem = WireFormat.keyProblem(key);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        long t;
         try {
-            t = WireFormat.parseTime(time);
+            return new SensorPoint(key, WireFormat.parseTime(time), value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("column \"" + timeCol + "\": " + e.getMessage());
+            throw new IllegalArgumentException("column '" + timeCol + "': " + e.getMessage());
         }
-        double v;
-        try {
-            v = new BigDecimal(value.strip()).doubleValue();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "column \"" + valueCol + "\": not a number: \"" + WireFormat.shorten(value) + "\"");
-        }
-        if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("column \"" + valueCol + "\": not finite: " + value);
-        }
-        return new SensorPoint(key, t, v);
     }
 
-    private static String field(CSVRecord r, String col) {
-        if (!r.isSet(col)) {
-            throw new IllegalArgumentException("column \"" + col + "\" is missing in this row");
+    /** A JSON field's value; CSV values are parsed by {@link SeriesCsv}. */
+    private static double value(String text, String field) {
+        try {
+            double v = Double.parseDouble(text.strip());
+            if (Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // named below
         }
-        return r.get(col);
+        throw new IllegalArgumentException(
+                "field '" + field + "' value '" + WireFormat.shorten(text) + "' is not a finite number");
     }
 
     private static String text(JsonNode n, String field) {
@@ -210,20 +196,17 @@ public final class RowReader {
     private static String column(Path file, List<String> header, String wanted, List<String> guesses, String what) {
         if (wanted != null) {
             if (!header.contains(wanted)) {
-                throw new IllegalArgumentException(file + ": no " + what + " column \"" + wanted
-                        + "\"; the header has " + header);
+                throw new ColumnException("--" + what + "-column", "'" + wanted + "' not found in " + file
+                        + "; columns are " + header);
             }
             return wanted;
         }
-        for (String g : guesses) {
-            for (String h : header) {
-                if (h.equalsIgnoreCase(g)) {
-                    return h;
-                }
-            }
+        String found = SeriesCsv.find(header, guesses);
+        if (found == null) {
+            throw new ColumnException("--" + what + "-column", "cannot tell the " + what + " column of " + file
+                    + " " + header + "; name it with --" + what + "-column"
+                    + (what.equals("key") ? " or give one key with --key" : ""));
         }
-        throw new IllegalArgumentException(file + ": cannot tell the " + what + " column of "
-                + header + "; name it with --" + what + "-column"
-                + (what.equals("key") ? " or give one key with --key" : ""));
+        return found;
     }
 }

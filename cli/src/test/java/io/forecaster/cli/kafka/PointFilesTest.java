@@ -11,8 +11,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests for {@link RowReader}. */
-class RowReaderTest {
+/** Tests for {@link PointFiles}: column guessing, JSON lines and replay's checks on top of SeriesCsv. */
+class PointFilesTest {
 
     @TempDir Path dir;
 
@@ -21,7 +21,7 @@ class RowReaderTest {
     @Test
     void readsTheWindLayoutByGuessingColumns() throws IOException {
         Path f = Files.writeString(dir.resolve("w.csv"), "key,date,value\nRPT,1961-01-01,15.04\nVAL,1961-01-02,1\n");
-        RowReader.Rows rows = RowReader.read(f, RowReader.Layout.of(f), RowReader.Columns.guess(), false);
+        PointFiles.Rows rows = PointFiles.read(f, PointFiles.Layout.of(f), PointFiles.Columns.guess(), false);
         assertThat(rows.points()).containsExactly(
                 new SensorPoint("RPT", Instant.parse("1961-01-01T00:00:00Z").toEpochMilli(), 15.04),
                 new SensorPoint("VAL", Instant.parse("1961-01-02T00:00:00Z").toEpochMilli(), 1));
@@ -31,8 +31,8 @@ class RowReaderTest {
     void readsTheSunspotsLayoutWithNamedColumnsAndAFixedKey() throws IOException {
         Path f = Files.writeString(dir.resolve("s.csv"),
                 ",Date,Monthly Mean Total Sunspot Number\n0,1749-01-31,96.7\n1,1749-02-28,104.3\n");
-        RowReader.Rows rows = RowReader.read(f, RowReader.Layout.CSV,
-                new RowReader.Columns(null, "SUN", "Date", "Monthly Mean Total Sunspot Number"), false);
+        PointFiles.Rows rows = PointFiles.read(f, PointFiles.Layout.CSV,
+                new PointFiles.Columns(null, "SUN", "Date", "Monthly Mean Total Sunspot Number"), false);
         assertThat(rows.points()).hasSize(2);
         assertThat(rows.points().get(0)).isEqualTo(new SensorPoint("SUN", JAN_31_1749, 96.7));
     }
@@ -41,7 +41,7 @@ class RowReaderTest {
     void readsJsonLines() throws IOException {
         Path f = Files.writeString(dir.resolve("p.jsonl"),
                 "{\"sensor\":\"A\",\"time\":\"1749-01-31T00:00:00Z\",\"value\":1.5}\n\n{\"sensor\":\"B\",\"time\":0,\"value\":2}\n");
-        RowReader.Rows rows = RowReader.read(f, RowReader.Layout.of(f), RowReader.Columns.guess(), false);
+        PointFiles.Rows rows = PointFiles.read(f, PointFiles.Layout.of(f), PointFiles.Columns.guess(), false);
         assertThat(rows.points()).containsExactly(
                 new SensorPoint("A", JAN_31_1749, 1.5), new SensorPoint("B", 0, 2));
     }
@@ -49,16 +49,17 @@ class RowReaderTest {
     @Test
     void badRowsNameFileLineColumnAndValueOrAreSkipped() throws IOException {
         Path f = Files.writeString(dir.resolve("b.csv"), "key,date,value\nA,1961-01-01,1\nA,1961-01-02,oops\nA,nope,3\n");
-        assertThatThrownBy(() -> RowReader.read(f, RowReader.Layout.CSV, RowReader.Columns.guess(), false))
-                .hasMessageContaining("b.csv:3")
-                .hasMessageContaining("column \"value\"")
-                .hasMessageContaining("\"oops\"");
-        RowReader.Rows rows = RowReader.read(f, RowReader.Layout.CSV, RowReader.Columns.guess(), true);
+        assertThatThrownBy(() -> PointFiles.read(f, PointFiles.Layout.CSV, PointFiles.Columns.guess(), false))
+                .hasMessageContaining("b.csv line 3")
+                .hasMessageContaining("column 'value' value 'oops'");
+        PointFiles.Rows rows = PointFiles.read(f, PointFiles.Layout.CSV, PointFiles.Columns.guess(), true);
         assertThat(rows.points()).hasSize(1);
         assertThat(rows.skipped()).isEqualTo(2);
-        assertThat(rows.problems().get(1)).contains("b.csv:4", "\"nope\"");
-        assertThatThrownBy(() -> RowReader.read(f, RowReader.Layout.CSV,
-                new RowReader.Columns(null, null, null, "speed"), false))
-                .hasMessageContaining("no value column \"speed\"");
+        assertThat(rows.problems().get(1)).contains("b.csv line 4", "column 'date'", "\"nope\"");
+        assertThatThrownBy(() -> PointFiles.read(f, PointFiles.Layout.CSV,
+                new PointFiles.Columns(null, null, null, "speed"), false))
+                .isInstanceOf(PointFiles.ColumnException.class)
+                .hasMessageContaining("'speed' not found")
+                .extracting(e -> ((PointFiles.ColumnException) e).option()).isEqualTo("--value-column");
     }
 }
