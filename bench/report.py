@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns bench/results (JMH JSON + PyTorch JSON from run-benchmarks.sh) into BENCHMARKS.md tables.
+"""Turns bench/results (JMH JSON + PyTorch JSON from run-benchmarks.sh) into docs/benchmarks.md tables.
 
 Each cell is "wall rate / rate per CPU-second": the wall-clock rate is what the machine gave
 during the run; the rate per CPU-second divides by the CPU time the measuring threads actually

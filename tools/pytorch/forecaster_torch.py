@@ -4,7 +4,7 @@
 Reads a bundle zip (bundle.json + params.f32, DL4J's flat parameter order), rebuilds the network
 with torch.nn modules, and either
   golden: writes golden inputs and outputs (JSON) that the Java equality tests compare with, or
-  bench:  measures PyTorch's windows/s and stateful key-steps/s on the shapes of BENCHMARKS.md.
+  bench:  measures PyTorch's windows/s and stateful key-steps/s on the shapes of docs/benchmarks.md.
 
 Run with Debian's interpreter and one BLAS thread (PyTorch otherwise oversubscribes the cores):
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 tools/pytorch/forecaster_torch.py golden \

@@ -134,7 +134,7 @@ public final class ForecastOptions implements Serializable {
                             "Checkpoint interval; exactly-once forecasts become visible when a"
                                     + " checkpoint completes.");
 
-    /** The job's own options, in the order the README lists them. */
+    /** The job's own options, in the order docs/job.md lists them. */
     public static final List<ConfigOption<?>> JOB_OPTIONS =
             List.of(
                     WINDOW_SIZE,

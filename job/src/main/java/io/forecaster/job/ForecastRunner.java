@@ -38,7 +38,7 @@ public final class ForecastRunner {
      * Network buffer timeout unless {@code execution.buffer-timeout.interval} is configured:
      * Flink's 100 ms default holds a half-full buffer between the source and the windowing
      * vertex for up to 100 ms, which at moderate rates is most of a forecast's latency
-     * (BENCHMARKS.md, "End to end"). 10 ms costs no measurable throughput here: at high rates
+     * (docs/benchmarks.md, "End to end"). 10 ms costs no measurable throughput here: at high rates
      * buffers fill before it expires.
      */
     public static final java.time.Duration DEFAULT_BUFFER_TIMEOUT = java.time.Duration.ofMillis(10);

@@ -160,7 +160,7 @@ public record BenchCase(
         return keys >= 1_000 && keys % 1_000 == 0 ? keys / 1_000 + "k" : Integer.toString(keys);
     }
 
-    /** The reduced matrix run by default (see BENCHMARKS.md for what it leaves out). */
+    /** The reduced matrix run by default (see docs/benchmarks.md for what it leaves out). */
     public static List<BenchCase> reducedMatrix() {
         return parseAll(List.of(
                 "throughput:window-s1:1k",

@@ -10,7 +10,7 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Constants and small rules of the wire format shared by every codec: the version, the key rules
- * and how event times are written and read (see the README's "Wire format" table).
+ * and how event times are written and read (see docs/wire-format.md).
  */
 public final class WireFormat {
 

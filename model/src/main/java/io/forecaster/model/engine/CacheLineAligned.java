@@ -5,8 +5,9 @@ import java.lang.reflect.Field;
 /**
  * A float array whose data is kept starting on a 64-byte (cache line) boundary. HotSpot aligns
  * arrays to 8 bytes only, so a 512-bit load from an arbitrary array usually spans two cache
- * lines; on the LSTM gate loops that costs up to 1.45x (BENCHMARKS.md, "Kernel change of session
- * 2"). The array is allocated with 64 bytes of slack and the data sits at {@link #offset()}:
+ * lines; on the LSTM gate loops that costs up to 1.45x (docs/benchmarks.md, "Cache-line
+ * alignment"). The array is allocated with 64 bytes of slack and the data sits at
+ * {@link #offset()}:
  * {@link #realign()} (cheap; called once per step) moves it within the same array when the
  * garbage collector has moved the array to a differently aligned address.
  *

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * Tests for the {@code fast} engine against the independent PyTorch implementation's golden
- * outputs. Needs neither DL4J nor ND4J: the {@code fast-engine-standalone} Surefire execution runs
+ * outputs. Needs neither DL4J nor ND4J: the {@code fast-engine-scalar} Surefire execution runs
  * this class on a classpath without them and without {@code jdk.incubator.vector}, which proves
  * the scalar fallback is what runs, and that it is right, when the module is absent.
  */
