@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints, as JSON, the "function" entry Keras 2 stores for a few Lambda bodies: base64 of the
 marshalled code object (keras.utils.generic_utils.func_dump), as compiled by the Python running
-this script. Fixture for the importer's Lambda tests (model/src/test/resources/keras/lambdas.json):
+this script. Fixture for the importer's Lambda tests (training/src/test/resources/keras/lambdas.json):
 
     for v in 3.8 3.9 3.10 3.11 3.12 3.13; do ~/.pyenv/versions/$v*/bin/python lambda_bytecode.py; done
 """

@@ -2,7 +2,7 @@
 // Builds the course's seed model in TensorFlow.js (its Layers API is Keras), trains it for a few
 // epochs on the sunspots training split, saves it in the TF.js layers format and writes reference
 // inputs/outputs computed by TensorFlow.js's own kernels. The outputs are the Keras importer's
-// test fixtures (model/src/test/resources/keras/); CI reads them and needs no Node.js.
+// test fixtures (training/src/test/resources/keras/); CI reads them and needs no Node.js.
 //
 //   cd tools/tfjs && npm ci && node make-fixture.js [--epochs 3] [--out <dir>]
 //
@@ -35,7 +35,7 @@ function arg(name, dflt) {
 
 const repo = path.resolve(__dirname, '..', '..');
 const epochs = Number(arg('epochs', '3'));
-const outDir = path.resolve(arg('out', path.join(repo, 'model/src/test/resources/keras')));
+const outDir = path.resolve(arg('out', path.join(repo, 'training/src/test/resources/keras')));
 const csvPath = path.resolve(arg('data', path.join(repo, '..', 'shared/data/sunspots/Sunspots.csv')));
 
 /** The course's Lambda(lambda x: x * 400), under Keras's class name and config keys. */

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                     + " in the same run.",
             "Cases are kind:setting:keys[:option...]; kinds throughput, latency; settings"
                     + " window-s1, window-s10, stateful-s10, baseline (dl4j, batch 1); options"
-                    + " hashmap|rocksdb, mini|standalone, exactly-once|at-least-once, rate=N|half|P% (a share of the rate measured earlier in the run)."
+                    + " hashmap|rocksdb, mini|standalone, exactly-once|at-least-once, rate=N|half|P%% (a share of the rate measured earlier in the run)."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 

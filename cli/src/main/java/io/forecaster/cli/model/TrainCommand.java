@@ -108,7 +108,7 @@ public final class TrainCommand extends Cli {
 
     @Option(names = "--stateful",
             description = "Train for stateful stepping: the training split as one sequence, truncated BPTT of --window"
-                    + " steps carrying the state (Adam with --lr; see io.forecaster.model.stateful).")
+                    + " steps carrying the state (Adam with --lr; see io.forecaster.training.stateful).")
     boolean stateful;
 
     @Option(names = "--streams", defaultValue = "1",
