@@ -32,8 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
         value = 1,
         jvmArgsAppend = {
-            "--add-modules", "jdk.incubator.vector",
-            "-Xss4m", "-XX:+UseParallelGC", "-Xmn1g",
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-Xss4m",
+            "-XX:+UseParallelGC",
+            "-Xmn1g",
             "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
         })
 @State(Scope.Thread)
@@ -61,9 +64,9 @@ public class PredictorBenchmark {
         public long windows;
 
         /**
-         * CPU time this thread got, in ns per wall-clock second (1e9 when it had a core to
-         * itself): the share of a core the machine's other load left it. Windows per CPU-second is
-         * {@code windows / (cpuNanos / 1e9)}.
+         * CPU time this thread got, in ns per wall-clock second (1e9 when it had a core to itself):
+         * the share of a core the machine's other load left it. Windows per CPU-second is {@code
+         * windows / (cpuNanos / 1e9)}.
          */
         public long cpuNanos;
     }

@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Stateful key-steps per second of a {@link Stepper}: each invocation advances {@code batch}
- * keys' states by one new point each. Each thread owns its stepper and its keys. The "keySteps"
- * counter is key-steps/s.
+ * Stateful key-steps per second of a {@link Stepper}: each invocation advances {@code batch} keys'
+ * states by one new point each. Each thread owns its stepper and its keys. The "keySteps" counter
+ * is key-steps/s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,8 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
         value = 1,
         jvmArgsAppend = {
-            "--add-modules", "jdk.incubator.vector",
-            "-Xss4m", "-XX:+UseParallelGC", "-Xmn1g",
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-Xss4m",
+            "-XX:+UseParallelGC",
+            "-Xmn1g",
             "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
         })
 @State(Scope.Thread)
@@ -64,9 +67,9 @@ public class StepperBenchmark {
         public long keySteps;
 
         /**
-         * CPU time this thread got, in ns per wall-clock second (1e9 when it had a core to
-         * itself): the share of a core the machine's other load left it. Key-steps per CPU-second is
-         * {@code keySteps / (cpuNanos / 1e9)}.
+         * CPU time this thread got, in ns per wall-clock second (1e9 when it had a core to itself):
+         * the share of a core the machine's other load left it. Key-steps per CPU-second is {@code
+         * keySteps / (cpuNanos / 1e9)}.
          */
         public long cpuNanos;
     }

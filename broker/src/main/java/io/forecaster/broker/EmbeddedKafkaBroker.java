@@ -47,6 +47,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Longest wait for the broker to answer after start. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
     /** Longest wait for the broker to stop; past it the data folder is removed anyway. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -88,19 +89,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 if (port != 0 || !mentionsBind(e)) {
                     throw e;
                 }
-                LOG.warn("Kafka broker could not bind (attempt {} of {}): {}",
-                        attempt, BIND_ATTEMPTS, e.toString());
+                LOG.warn(
+                        "Kafka broker could not bind (attempt {} of {}): {}",
+                        attempt,
+                        BIND_ATTEMPTS,
+                        e.toString());
             }
         }
         throw last;
     }
 
-    private static EmbeddedKafkaBroker startOnce(int wantedPort, Path dataDir, Map<String, String> overrides) {
+    private static EmbeddedKafkaBroker startOnce(
+            int wantedPort, Path dataDir, Map<String, String> overrides) {
         long t0 = System.nanoTime();
         boolean temp = dataDir == null;
         Path dir;
         try {
-            dir = temp ? Files.createTempDirectory("embedded-kafka-") : Files.createDirectories(dataDir);
+            dir =
+                    temp
+                            ? Files.createTempDirectory("embedded-kafka-")
+                            : Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Kafka data folder " + dataDir, e);
         }
@@ -115,9 +123,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.startup();
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temp, port);
             broker.awaitReady(t0);
-            LOG.info("Kafka broker {} (KRaft) up at {} in {} ms, data in {}",
-                    AppInfoParser.getVersion(), broker.bootstrapServers(),
-                    (System.nanoTime() - t0) / 1_000_000, dir);
+            LOG.info(
+                    "Kafka broker {} (KRaft) up at {} in {} ms, data in {}",
+                    AppInfoParser.getVersion(),
+                    broker.bootstrapServers(),
+                    (System.nanoTime() - t0) / 1_000_000,
+                    dir);
             return broker;
         } catch (RuntimeException e) {
             if (server != null) {
@@ -131,16 +142,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * The single-node KRaft configuration this class runs (127.0.0.1 listeners, replication
-     * factor 1 everywhere, retention off), for a broker in {@code dir}; also used by tests that
-     * run the broker as a separate process.
+     * The single-node KRaft configuration this class runs (127.0.0.1 listeners, replication factor
+     * 1 everywhere, retention off), for a broker in {@code dir}; also used by tests that run the
+     * broker as a separate process.
      */
     public static Properties config(Path dir, int port, int controllerPort) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners",
+        p.setProperty(
+                "listeners",
                 "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("controller.listener.names", "CONTROLLER");
@@ -175,14 +187,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         int rc;
         try (PrintStream ps = new PrintStream(text, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {
-                "format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()
-            }, ps);
+            rc =
+                    StorageTool.execute(
+                            new String[] {
+                                "format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()
+                            },
+                            ps);
         }
         String output = text.toString(StandardCharsets.UTF_8).strip();
         if (rc != 0) {
-            throw new IllegalStateException("formatting Kafka storage in " + dir
-                    + " failed (exit " + rc + "): " + output);
+            throw new IllegalStateException(
+                    "formatting Kafka storage in " + dir + " failed (exit " + rc + "): " + output);
         }
         LOG.debug("Kafka storage formatted: {}", output);
     }
@@ -207,8 +222,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     throw new IllegalStateException("interrupted while waiting for Kafka", e);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka broker at " + bootstrapServers()
-                            + " did not answer within " + START_TIMEOUT);
+                    throw new IllegalStateException(
+                            "Kafka broker at "
+                                    + bootstrapServers()
+                                    + " did not answer within "
+                                    + START_TIMEOUT);
                 }
                 sleep(100);
             }
@@ -242,20 +260,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (deleteDir) {
             deleteRecursively(dir);
         }
-        LOG.info("Kafka broker at {} {} in {} ms{}", bootstrapServers(),
-                stopped ? "stopped" : "did not stop", (System.nanoTime() - t0) / 1_000_000,
+        LOG.info(
+                "Kafka broker at {} {} in {} ms{}",
+                bootstrapServers(),
+                stopped ? "stopped" : "did not stop",
+                (System.nanoTime() - t0) / 1_000_000,
                 deleteDir ? ", data removed" : "");
     }
 
     private static boolean stop(KafkaRaftServer server) {
-        Thread stopper = new Thread(() -> {
-            try {
-                server.shutdown();
-                server.awaitShutdown();
-            } catch (RuntimeException e) {
-                LOG.warn("error while stopping Kafka", e);
-            }
-        }, "embedded-kafka-shutdown");
+        Thread stopper =
+                new Thread(
+                        () -> {
+                            try {
+                                server.shutdown();
+                                server.awaitShutdown();
+                            } catch (RuntimeException e) {
+                                LOG.warn("error while stopping Kafka", e);
+                            }
+                        },
+                        "embedded-kafka-shutdown");
         stopper.setDaemon(true);
         stopper.start();
         try {
@@ -294,13 +318,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("cannot delete {}: {}", p, e.toString());
-                }
-            });
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException e) {
+                                    LOG.warn("cannot delete {}: {}", p, e.toString());
+                                }
+                            });
         } catch (IOException e) {
             LOG.warn("cannot delete {}: {}", dir, e.toString());
         }

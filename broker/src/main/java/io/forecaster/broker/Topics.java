@@ -32,7 +32,8 @@ public final class Topics {
      *
      * @return true if created, false if it existed
      */
-    public static boolean create(String bootstrap, String topic, int partitions, Map<String, String> config) {
+    public static boolean create(
+            String bootstrap, String topic, int partitions, Map<String, String> config) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         }
@@ -49,10 +50,17 @@ public final class Topics {
             if (e.getCause() instanceof TopicExistsException) {
                 return false;
             }
-            throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e);
+            throw new IllegalStateException(
+                    "cannot create topic " + topic + ": " + e.getCause(), e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("creating topic " + topic + " timed out after "
-                    + TIMEOUT_S + " s at " + bootstrap, e);
+            throw new IllegalStateException(
+                    "creating topic "
+                            + topic
+                            + " timed out after "
+                            + TIMEOUT_S
+                            + " s at "
+                            + bootstrap,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -87,8 +95,13 @@ public final class Topics {
         try {
             admin.describeCluster().clusterId().get(ms, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("no Kafka broker answered at " + bootstrap + " within "
-                    + timeout.toMillis() + " ms", e);
+            throw new IllegalStateException(
+                    "no Kafka broker answered at "
+                            + bootstrap
+                            + " within "
+                            + timeout.toMillis()
+                            + " ms",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -101,13 +114,16 @@ public final class Topics {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
         while (System.nanoTime() < deadline) {
             try {
-                admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException | TimeoutException e) {
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("topic " + topic + " not visible after " + TIMEOUT_S + " s");
+        throw new IllegalStateException(
+                "topic " + topic + " not visible after " + TIMEOUT_S + " s");
     }
 
     public static Admin admin(String bootstrap) {

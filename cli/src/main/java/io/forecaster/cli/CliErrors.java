@@ -24,14 +24,14 @@ import picocli.CommandLine.ParameterException;
  * CommandLine} by {@link ForecasterCli#commandLine()}:
  *
  * <ul>
- *   <li>a usage error (unknown option, bad value, missing or unreadable input file, unknown
- *       column, a bad row of an input file) is a {@link ParameterException}, from picocli or
- *       thrown by a command before it does any work; it prints one line {@code forecaster <cmd>:
- *       <option>: <problem>} and exits {@value #USAGE};
+ *   <li>a usage error (unknown option, bad value, missing or unreadable input file, unknown column,
+ *       a bad row of an input file) is a {@link ParameterException}, from picocli or thrown by a
+ *       command before it does any work; it prints one line {@code forecaster <cmd>: <option>:
+ *       <problem>} and exits {@value #USAGE};
  *   <li>any other exception is a failure while running (Kafka unreachable, a port in use, the job
  *       failing, an output that cannot be written, a bug); it prints one line {@code forecaster
- *       <cmd>: error: <message>} and exits {@value #FAILURE}. With the environment variable
- *       {@value #STACKTRACE_ENV} set (to anything) the stack trace follows.
+ *       <cmd>: error: <message>} and exits {@value #FAILURE}. With the environment variable {@value
+ *       #STACKTRACE_ENV} set (to anything) the stack trace follows.
  * </ul>
  */
 public final class CliErrors {
@@ -79,7 +79,9 @@ public final class CliErrors {
         return q.equals("forecaster") || q.startsWith("forecaster ") ? q : "forecaster " + q;
     }
 
-    /** The exception's message, the root cause's message appended when it says more, on one line. */
+    /**
+     * The exception's message, the root cause's message appended when it says more, on one line.
+     */
     static String describe(Throwable e) {
         String msg = message(e);
         Throwable root = e;
@@ -189,8 +191,9 @@ public final class CliErrors {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (BindException e) {
-            throw new IOException("port " + port + " on 127.0.0.1 is in use (choose another with "
-                    + option + ")", e);
+            throw new IOException(
+                    "port " + port + " on 127.0.0.1 is in use (choose another with " + option + ")",
+                    e);
         }
     }
 
@@ -202,7 +205,8 @@ public final class CliErrors {
                 return nonNegative(Duration.parse(t.toUpperCase(Locale.ROOT)));
             }
             if (t.endsWith("ms")) {
-                return nonNegative(Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2))));
+                return nonNegative(
+                        Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2))));
             }
             long n = Long.parseLong(t.substring(0, t.length() - 1));
             switch (t.charAt(t.length() - 1)) {
@@ -220,7 +224,9 @@ public final class CliErrors {
         } catch (NumberFormatException | IndexOutOfBoundsException | DateTimeParseException e) {
             // named below
         }
-        throw usage(spec, option,
+        throw usage(
+                spec,
+                option,
                 "'" + text + "' is not a duration; use e.g. 500ms, 10s, 2m, 1h or PT30M");
     }
 

@@ -4,9 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code forecaster} command line: one entry point for every command, with one error
- * convention ({@link CliErrors}): usage errors exit 2, failures while running exit 1, each with one
- * line on stderr.
+ * The {@code forecaster} command line: one entry point for every command, with one error convention
+ * ({@link CliErrors}): usage errors exit 2, failures while running exit 1, each with one line on
+ * stderr.
  */
 @Command(
         name = "forecaster",

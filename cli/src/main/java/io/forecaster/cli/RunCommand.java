@@ -1,8 +1,8 @@
 package io.forecaster.cli;
 
+import io.forecaster.broker.Topics;
 import io.forecaster.job.ForecastOptions;
 import io.forecaster.job.ForecastRunner;
-import io.forecaster.broker.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +19,8 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * {@code forecaster run}: runs the forecasting job in this JVM (a local Flink cluster) against a
- * Kafka cluster, until it is stopped or, with {@code --kafka.points.bounded true}, until the
- * points topic is read to its end.
+ * Kafka cluster, until it is stopped or, with {@code --kafka.points.bounded true}, until the points
+ * topic is read to its end.
  */
 @Command(
         name = "run",
@@ -63,7 +63,11 @@ public final class RunCommand implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         for (ConfigOption<?> o : ForecastOptions.ALL) {
             String line =
-                    "  --" + o.key() + "  [" + ForecastOptions.defaultText(o) + "]%n      "
+                    "  --"
+                            + o.key()
+                            + "  ["
+                            + ForecastOptions.defaultText(o)
+                            + "]%n      "
                             + ForecastOptions.describe(o);
             lines.add(line.replace("%", "%%").replace("%%n", "%n"));
         }

@@ -61,7 +61,8 @@ class ForecasterCliTest {
     private static void assertUsageError(Run r, String command, String... named) {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.errLines()).as(r.err()).hasSize(1);
-        assertThat(r.err()).startsWith(command.isEmpty() ? "forecaster: " : "forecaster " + command + ": ")
+        assertThat(r.err())
+                .startsWith(command.isEmpty() ? "forecaster: " : "forecaster " + command + ": ")
                 .contains(named);
     }
 
@@ -84,7 +85,8 @@ class ForecasterCliTest {
     }
 
     private Path csv() throws IOException {
-        return Files.writeString(dir.resolve("s.csv"), "date,value\n2000-01-01,1\n2000-01-02,2\n2000-01-03,3\n");
+        return Files.writeString(
+                dir.resolve("s.csv"), "date,value\n2000-01-01,1\n2000-01-02,2\n2000-01-03,3\n");
     }
 
     /** A path whose folder is a regular file: it can be written by nobody, root included. */
@@ -95,8 +97,20 @@ class ForecasterCliTest {
     // --- the whole command line ---
 
     @ParameterizedTest
-    @ValueSource(strings = {"summary", "train", "evaluate", "predict", "import", "broker", "replay",
-        "tail", "run", "demo", "e2e-bench"})
+    @ValueSource(
+            strings = {
+                "summary",
+                "train",
+                "evaluate",
+                "predict",
+                "import",
+                "broker",
+                "replay",
+                "tail",
+                "run",
+                "demo",
+                "e2e-bench"
+            })
     void everyCommandHasHelp(String command) {
         Run r = forecaster(command, "--help");
         assertThat(r.code()).as(r.err()).isZero();
@@ -108,8 +122,19 @@ class ForecasterCliTest {
     void theRootListsEveryCommand() {
         Run r = forecaster("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("summary", "train", "evaluate", "predict", "import", "broker",
-                "replay", "tail", "run", "demo", "e2e-bench");
+        assertThat(r.out())
+                .contains(
+                        "summary",
+                        "train",
+                        "evaluate",
+                        "predict",
+                        "import",
+                        "broker",
+                        "replay",
+                        "tail",
+                        "run",
+                        "demo",
+                        "e2e-bench");
     }
 
     @Test
@@ -119,14 +144,19 @@ class ForecasterCliTest {
 
     @Test
     void anUnknownOptionIsAUsageErrorNamingIt() {
-        assertUsageError(forecaster("train", "--data", "x.csv", "--out", "m.zip", "--windw", "5"),
-                "train", "'--windw'");
+        assertUsageError(
+                forecaster("train", "--data", "x.csv", "--out", "m.zip", "--windw", "5"),
+                "train",
+                "'--windw'");
     }
 
     @Test
     void aValueOfTheWrongTypeIsAUsageErrorNamingOptionAndValue() {
-        assertUsageError(forecaster("train", "--data", "x.csv", "--out", "m.zip", "--window", "abc"),
-                "train", "'--window'", "'abc'");
+        assertUsageError(
+                forecaster("train", "--data", "x.csv", "--out", "m.zip", "--window", "abc"),
+                "train",
+                "'--window'",
+                "'abc'");
     }
 
     @Test
@@ -138,15 +168,23 @@ class ForecasterCliTest {
     @Command(name = "probe")
     static final class Probe implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        @CommandLine.Option(names = "--throw") String what;
+
+        @CommandLine.Option(names = "--throw")
+        String what;
 
         @Override
         public Integer call() throws Exception {
             switch (what) {
-                case "parameter" -> throw new ParameterException(spec.commandLine(), "--throw: 'parameter' is bad");
+                case "parameter" ->
+                        throw new ParameterException(
+                                spec.commandLine(), "--throw: 'parameter' is bad");
                 case "io" -> throw new IOException("disk full\nwhile writing x");
-                case "nested" -> throw new IllegalStateException("job failed",
-                        new RuntimeException("wrapper", new java.net.ConnectException("connection refused")));
+                case "nested" ->
+                        throw new IllegalStateException(
+                                "job failed",
+                                new RuntimeException(
+                                        "wrapper",
+                                        new java.net.ConnectException("connection refused")));
                 default -> throw new NullPointerException();
             }
         }
@@ -184,79 +222,122 @@ class ForecasterCliTest {
     @Test
     void summaryRejectsAModelThatIsNoBundle() throws IOException {
         Path junk = Files.writeString(dir.resolve("junk.zip"), "not a zip");
-        assertUsageError(forecaster("summary", "--model", junk.toString()), "summary", "--model", "junk.zip");
+        assertUsageError(
+                forecaster("summary", "--model", junk.toString()),
+                "summary",
+                "--model",
+                "junk.zip");
         // summary writes nothing and needs no network: it has no cheap failure while running
     }
 
     @Test
     void trainRejectsAWindowBelowOneBeforeReadingTheData() {
-        assertUsageError(forecaster("train", "--data", "x.csv", "--out", "m.zip", "--window", "0"),
-                "train", "--window: '0' must be at least 1");
+        assertUsageError(
+                forecaster("train", "--data", "x.csv", "--out", "m.zip", "--window", "0"),
+                "train",
+                "--window: '0' must be at least 1");
     }
 
     @Test
     void trainRejectsAColumnTheDataDoesNotHave() throws IOException {
-        assertUsageError(forecaster("train", "--data", csv().toString(), "--out", dir.resolve("m.zip").toString(),
-                "--column", "speed"), "train", "--column", "'speed'");
+        assertUsageError(
+                forecaster(
+                        "train",
+                        "--data",
+                        csv().toString(),
+                        "--out",
+                        dir.resolve("m.zip").toString(),
+                        "--column",
+                        "speed"),
+                "train",
+                "--column",
+                "'speed'");
     }
 
     @Test
     void trainFailsBeforeTrainingWhenTheBundleCannotBeWritten() throws IOException {
         Path out = unwritable("m.zip");
-        assertFailure(forecaster("train", "--data", csv().toString(), "--out", out.toString()),
-                "train", "cannot write --out", out.toString());
+        assertFailure(
+                forecaster("train", "--data", csv().toString(), "--out", out.toString()),
+                "train",
+                "cannot write --out",
+                out.toString());
     }
 
     @Test
     void evaluateNamesAMissingDataFile() {
         Path missing = dir.resolve("x.csv");
-        assertUsageError(forecaster("evaluate", "--model", bundle().toString(), "--data", missing.toString()),
-                "evaluate", "--data: no such file: " + missing);
+        assertUsageError(
+                forecaster(
+                        "evaluate", "--model", bundle().toString(), "--data", missing.toString()),
+                "evaluate",
+                "--data: no such file: " + missing);
         // evaluate writes nothing and needs no network: it has no cheap failure while running
     }
 
     @Test
     void evaluateNamesAMissingModel() throws IOException {
-        assertUsageError(forecaster("evaluate", "--model", "no-model.zip", "--data", csv().toString()),
-                "evaluate", "--model: no such file: no-model.zip");
+        assertUsageError(
+                forecaster("evaluate", "--model", "no-model.zip", "--data", csv().toString()),
+                "evaluate",
+                "--model: no such file: no-model.zip");
     }
 
     @Test
     void predictNamesABadNumberOnStdin() {
-        Run r = forecaster(cl -> PredictCommandAccess.stdin(cl, "1 2 x"),
-                "predict", "--model", bundle().toString(), "--stdin");
+        Run r =
+                forecaster(
+                        cl -> PredictCommandAccess.stdin(cl, "1 2 x"),
+                        "predict",
+                        "--model",
+                        bundle().toString(),
+                        "--stdin");
         assertUsageError(r, "predict", "--stdin", "'x'");
     }
 
     @Test
     void predictFailsWhenStdinCannotBeRead() {
-        InputStream broken = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                throw new IOException("stdin is gone");
-            }
-        };
-        Run r = forecaster(cl -> PredictCommandAccess.stdin(cl, broken),
-                "predict", "--model", bundle().toString(), "--stdin");
+        InputStream broken =
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("stdin is gone");
+                    }
+                };
+        Run r =
+                forecaster(
+                        cl -> PredictCommandAccess.stdin(cl, broken),
+                        "predict",
+                        "--model",
+                        bundle().toString(),
+                        "--stdin");
         assertFailure(r, "predict", "stdin is gone");
     }
 
     @Test
     void importRejectsAWindowBelowOne() throws IOException {
-        assertUsageError(forecaster("import", csv().toString(), "--out", "x.zip", "--window", "0"),
-                "import", "--window: '0' must be at least 1");
+        assertUsageError(
+                forecaster("import", csv().toString(), "--out", "x.zip", "--window", "0"),
+                "import",
+                "--window: '0' must be at least 1");
     }
 
     @Test
     void importRejectsAFileThatIsNoModel() throws IOException {
-        assertUsageError(forecaster("import", csv().toString(), "--out", dir.resolve("x.zip").toString()),
-                "import", "MODEL: ", "s.csv");
+        assertUsageError(
+                forecaster("import", csv().toString(), "--out", dir.resolve("x.zip").toString()),
+                "import",
+                "MODEL: ",
+                "s.csv");
     }
 
     @Test
     void importFailsWhenTheBundleCannotBeWritten() throws IOException {
         Path out = unwritable("x.zip");
-        assertFailure(forecaster("import", csv().toString(), "--out", out.toString()), "import", out.toString());
+        assertFailure(
+                forecaster("import", csv().toString(), "--out", out.toString()),
+                "import",
+                out.toString());
     }
 
     // --- Kafka commands ---
@@ -270,38 +351,72 @@ class ForecasterCliTest {
     void brokerFailsWhenItsPortIsTaken() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertFailure(forecaster("broker", "--port", Integer.toString(port)), "broker",
+            assertFailure(
+                    forecaster("broker", "--port", Integer.toString(port)),
+                    "broker",
                     "port " + port + " on 127.0.0.1 is in use");
         }
     }
 
     @Test
     void replayRejectsAnUnknownOrder() throws IOException {
-        assertUsageError(forecaster("replay", "-t", "x", "--order", "random", csv().toString()),
-                "replay", "--order", "'random'");
+        assertUsageError(
+                forecaster("replay", "-t", "x", "--order", "random", csv().toString()),
+                "replay",
+                "--order",
+                "'random'");
     }
 
     @Test
     void replayNamesAMissingFile() {
-        assertUsageError(forecaster("replay", "-t", "x", "no-such.csv"), "replay", "FILE: no such file: no-such.csv");
+        assertUsageError(
+                forecaster("replay", "-t", "x", "no-such.csv"),
+                "replay",
+                "FILE: no such file: no-such.csv");
     }
 
     @Test
     void replayNamesAValueColumnTheFileDoesNotHave() throws IOException {
-        assertUsageError(forecaster("replay", "-t", "x", "--key", "K", "--value-column", "speed", csv().toString()),
-                "replay", "--value-column: 'speed' not found");
+        assertUsageError(
+                forecaster(
+                        "replay",
+                        "-t",
+                        "x",
+                        "--key",
+                        "K",
+                        "--value-column",
+                        "speed",
+                        csv().toString()),
+                "replay",
+                "--value-column: 'speed' not found");
     }
 
     @Test
     void replayRejectsABootstrapThatIsNoHostPort() throws IOException {
-        assertUsageError(forecaster("replay", "-b", "kafka", "-t", "x", "--key", "K", csv().toString()),
-                "replay", "--bootstrap-servers", "'kafka'");
+        assertUsageError(
+                forecaster("replay", "-b", "kafka", "-t", "x", "--key", "K", csv().toString()),
+                "replay",
+                "--bootstrap-servers",
+                "'kafka'");
     }
 
     @Test
     void replayFailsWhenNoBrokerAnswers() throws IOException {
-        assertFailure(forecaster("replay", "-b", NOBODY, "--connect-timeout", "300ms", "-t", "x", "--key", "K",
-                "--no-progress", csv().toString()), "replay", "no Kafka broker answered at " + NOBODY);
+        assertFailure(
+                forecaster(
+                        "replay",
+                        "-b",
+                        NOBODY,
+                        "--connect-timeout",
+                        "300ms",
+                        "-t",
+                        "x",
+                        "--key",
+                        "K",
+                        "--no-progress",
+                        csv().toString()),
+                "replay",
+                "no Kafka broker answered at " + NOBODY);
     }
 
     @Test
@@ -311,12 +426,15 @@ class ForecasterCliTest {
 
     @Test
     void tailRejectsAnIdleTimeoutThatIsNoDuration() {
-        assertUsageError(forecaster("tail", "--idle-timeout", "soon"), "tail", "--idle-timeout", "'soon'");
+        assertUsageError(
+                forecaster("tail", "--idle-timeout", "soon"), "tail", "--idle-timeout", "'soon'");
     }
 
     @Test
     void tailFailsWhenNoBrokerAnswers() {
-        assertFailure(forecaster("tail", "-b", NOBODY, "--connect-timeout", "300ms"), "tail",
+        assertFailure(
+                forecaster("tail", "-b", NOBODY, "--connect-timeout", "300ms"),
+                "tail",
                 "no Kafka broker answered at " + NOBODY);
     }
 
@@ -324,14 +442,25 @@ class ForecasterCliTest {
 
     @Test
     void runRejectsParallelismBelowOne() {
-        assertUsageError(forecaster("run", "--parallelism", "0", "--model.path", bundle().toString()),
-                "run", "--parallelism: '0' must be at least 1");
+        assertUsageError(
+                forecaster("run", "--parallelism", "0", "--model.path", bundle().toString()),
+                "run",
+                "--parallelism: '0' must be at least 1");
     }
 
     @Test
     void runFailsBeforeStartingFlinkWhenNoBrokerAnswers() {
-        assertFailure(forecaster("run", "--connect-timeout", "300ms", "--model.path", bundle().toString(),
-                "--kafka.bootstrap.servers", NOBODY), "run", "no Kafka broker answered at " + NOBODY);
+        assertFailure(
+                forecaster(
+                        "run",
+                        "--connect-timeout",
+                        "300ms",
+                        "--model.path",
+                        bundle().toString(),
+                        "--kafka.bootstrap.servers",
+                        NOBODY),
+                "run",
+                "no Kafka broker answered at " + NOBODY);
     }
 
     @Test
@@ -343,30 +472,48 @@ class ForecasterCliTest {
     void demoFailsBeforeStartingAnythingWhenTheWebUiPortIsTaken() throws IOException {
         Path shared = dir.resolve("shared");
         Files.createDirectories(shared.resolve("sunspots"));
-        Files.writeString(shared.resolve("sunspots/Sunspots.csv"), "not read before the port check");
+        Files.writeString(
+                shared.resolve("sunspots/Sunspots.csv"), "not read before the port check");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertFailure(forecaster("demo", "--data", "sunspots", "--model", bundle().toString(),
-                    "--shared-data", shared.toString(), "--ui-port", Integer.toString(port)),
-                    "demo", "port " + port, "--ui-port");
+            assertFailure(
+                    forecaster(
+                            "demo",
+                            "--data",
+                            "sunspots",
+                            "--model",
+                            bundle().toString(),
+                            "--shared-data",
+                            shared.toString(),
+                            "--ui-port",
+                            Integer.toString(port)),
+                    "demo",
+                    "port " + port,
+                    "--ui-port");
         }
     }
 
     @Test
     void e2eBenchRejectsAnUnknownMatrix() {
-        assertUsageError(forecaster("e2e-bench", "--matrix", "huge"), "e2e-bench", "--matrix", "'huge'");
+        assertUsageError(
+                forecaster("e2e-bench", "--matrix", "huge"), "e2e-bench", "--matrix", "'huge'");
     }
 
     @Test
     void e2eBenchRejectsADurationItCannotParse() {
-        assertUsageError(forecaster("e2e-bench", "--model", bundle().toString(), "--warmup", "soon"),
-                "e2e-bench", "--warmup", "soon");
+        assertUsageError(
+                forecaster("e2e-bench", "--model", bundle().toString(), "--warmup", "soon"),
+                "e2e-bench",
+                "--warmup",
+                "soon");
     }
 
     @Test
     void e2eBenchFailsBeforeStartingAnythingWhenItsResultsFolderCannotBeMade() throws IOException {
         Path out = unwritable("results");
-        assertFailure(forecaster("e2e-bench", "--model", bundle().toString(), "--out", out.toString()),
-                "e2e-bench", "a-file");
+        assertFailure(
+                forecaster("e2e-bench", "--model", bundle().toString(), "--out", out.toString()),
+                "e2e-bench",
+                "a-file");
     }
 }

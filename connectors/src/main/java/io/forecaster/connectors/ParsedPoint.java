@@ -6,9 +6,8 @@ import java.util.Objects;
  * The result of reading one input record: either a {@link SensorPoint} or, when the record could
  * not be read, a {@link DeadLetter}. Exactly one of the two is non-null.
  *
- * <p>A plain record of two nullable fields, so Flink serializes it with its POJO serializer
- * (no Kryo). Split it in the job with {@link #isPoint()}: points go on, dead letters to a side
- * output.
+ * <p>A plain record of two nullable fields, so Flink serializes it with its POJO serializer (no
+ * Kryo). Split it in the job with {@link #isPoint()}: points go on, dead letters to a side output.
  *
  * @param point the point, or null
  * @param deadLetter the dead letter, or null

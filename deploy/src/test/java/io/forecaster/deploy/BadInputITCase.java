@@ -14,11 +14,11 @@ import static io.forecaster.deploy.ReliabilityFixtures.await;
 import static io.forecaster.deploy.ReliabilityFixtures.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forecaster.broker.Topics;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.broker.Topics;
 import io.forecaster.connectors.wire.PointCodec;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.PointParser;
@@ -51,11 +51,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every class of bad input a real feed produces, mixed into one stream of good points from 12
- * wind stations, through the job (window and stateful mode) on the real standalone cluster with a
- * real broker. For each class the outcome is asserted: accepted, reordered, or dead-lettered with
- * its reason, exactly once; the good points around the bad ones are all forecast with the values
- * the model gives offline; and the jobs never restart.
+ * Every class of bad input a real feed produces, mixed into one stream of good points from 12 wind
+ * stations, through the job (window and stateful mode) on the real standalone cluster with a real
+ * broker. For each class the outcome is asserted: accepted, reordered, or dead-lettered with its
+ * reason, exactly once; the good points around the bad ones are all forecast with the values the
+ * model gives offline; and the jobs never restart.
  */
 class BadInputITCase {
 
@@ -63,8 +63,10 @@ class BadInputITCase {
 
     private static final int PARTITIONS = 2;
     private static final int DAYS = 130;
+
     /** Days [0, PHASE) go first; then the late points; then the rest. */
     private static final int PHASE = 100;
+
     private static final long LATENESS_MS = 2 * ReliabilityFixtures.DAY;
     private static final long OUT_OF_ORDERNESS_MS = 5_000;
     private static final int BURST_KEYS = 100_000;
@@ -72,8 +74,17 @@ class BadInputITCase {
     private static final String ACCEPTED = "accepted";
     private static final Duration TIMEOUT = Duration.ofMinutes(4);
     private static final double[] EXTREMES = {
-        Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
-        0.999 * Float.MAX_VALUE, 1e39, -1e300, Double.MAX_VALUE, Double.MIN_VALUE, 0.0
+        Float.MAX_VALUE,
+        -Float.MAX_VALUE,
+        Float.MIN_VALUE,
+        -Float.MIN_VALUE,
+        Float.MIN_NORMAL,
+        0.999 * Float.MAX_VALUE,
+        1e39,
+        -1e300,
+        Double.MAX_VALUE,
+        Double.MIN_VALUE,
+        0.0
     };
 
     @TempDir Path work;
@@ -94,26 +105,41 @@ class BadInputITCase {
         Path jar = StandaloneCluster.jobJar();
 
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(work.resolve("kafka"));
-                StandaloneCluster cluster = StandaloneCluster.start(work, 4, Map.of(
-                        "metrics.fetcher.update-interval", "1 s"))) {
+                StandaloneCluster cluster =
+                        StandaloneCluster.start(
+                                work, 4, Map.of("metrics.fetcher.update-interval", "1 s"))) {
             String bootstrap = broker.bootstrapServers();
             topic = "points";
-            // Room for the 1 MB record on the points topic; the job's max-bytes makes it a dead letter.
+            // Room for the 1 MB record on the points topic; the job's max-bytes makes it a dead
+            // letter.
             Topics.create(bootstrap, topic, PARTITIONS, Map.of("max.message.bytes", "2097152"));
             List<Job> jobs = new ArrayList<>();
             for (String mode : List.of("window", "stateful")) {
-                jobs.add(Job.submit(cluster, jar, model, bootstrap, topic, PARTITIONS, mode, List.of(
-                        "--lateness.allowed", LATENESS_MS + " ms",
-                        "--watermark.out-of-orderness", OUT_OF_ORDERNESS_MS + " ms")));
+                jobs.add(
+                        Job.submit(
+                                cluster,
+                                jar,
+                                model,
+                                bootstrap,
+                                topic,
+                                PARTITIONS,
+                                mode,
+                                List.of(
+                                        "--lateness.allowed", LATENESS_MS + " ms",
+                                        "--watermark.out-of-orderness",
+                                                OUT_OF_ORDERNESS_MS + " ms")));
             }
             for (Job job : jobs) {
                 await(job.mode() + " running", TIMEOUT, () -> cluster.allTasksRunning(job.id()));
             }
             Properties props = ReliabilityFixtures.producerProperties(bootstrap);
             props.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2097152");
-            try (OutputReader reader = new OutputReader(bootstrap,
-                    jobs.stream().map(Job::forecasts).toList(),
-                    jobs.stream().map(Job::deadLetters).toList(), PARTITIONS);
+            try (OutputReader reader =
+                            new OutputReader(
+                                    bootstrap,
+                                    jobs.stream().map(Job::forecasts).toList(),
+                                    jobs.stream().map(Job::deadLetters).toList(),
+                                    PARTITIONS);
                     KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props)) {
                 producer = p;
                 String swapped = stations.get(1);
@@ -125,14 +151,22 @@ class BadInputITCase {
                 // The watermark must be far past day 50 before the late points are sent: wait for
                 // a committed forecast ending at day 90 or later from each job.
                 for (Job job : jobs) {
-                    await(job.mode() + " forecasts up to day 90", TIMEOUT, () -> reader
-                            .forecasts(job.forecasts()).stream()
-                            .anyMatch(r -> r.value().windowEnd() >= day(90))
-                            || cluster.numRestarts(job.id()) > 0);
+                    await(
+                            job.mode() + " forecasts up to day 90",
+                            TIMEOUT,
+                            () ->
+                                    reader.forecasts(job.forecasts()).stream()
+                                                    .anyMatch(r -> r.value().windowEnd() >= day(90))
+                                            || cluster.numRestarts(job.id()) > 0);
                 }
                 // Beyond the allowed lateness: the point withheld on day 50, and an old repeat.
                 point("late, missing until now", LATE, withGap, 50, wind.get(withGap)[50]);
-                point("late, old repeat", LATE, stations.get(3), 10, wind.get(stations.get(3))[10] + 1);
+                point(
+                        "late, old repeat",
+                        LATE,
+                        stations.get(3),
+                        10,
+                        wind.get(stations.get(3))[10] + 1);
                 for (int d = PHASE; d < DAYS; d++) {
                     sendDay(d, wind, stations, swapped, withGap);
                 }
@@ -142,9 +176,16 @@ class BadInputITCase {
         }
     }
 
-    /** One day of the stream: each station's point, the extreme sensor, and that day's bad input. */
-    private void sendDay(int d, Map<String, double[]> wind, List<String> stations, String swapped,
-            String withGap) throws Exception {
+    /**
+     * One day of the stream: each station's point, the extreme sensor, and that day's bad input.
+     */
+    private void sendDay(
+            int d,
+            Map<String, double[]> wind,
+            List<String> stations,
+            String swapped,
+            String withGap)
+            throws Exception {
         String s0 = stations.get(0);
         String s4 = stations.get(4);
         for (String s : stations) {
@@ -158,11 +199,24 @@ class BadInputITCase {
             } else if (s.equals(withGap) && d == 50) {
                 continue; // arrives after the watermark passed it
             } else if (s.equals(s0) && d == 20) {
-                raw("extra fields", ACCEPTED, new SensorPoint(s, day(d), v), key(s),
-                        "{\"sensor\":\"" + s + "\",\"time\":\"" + Instant.ofEpochMilli(day(d))
-                                + "\",\"value\":" + v + ",\"unit\":\"knots\",\"quality\":{\"flags\":[1,2]}}");
+                raw(
+                        "extra fields",
+                        ACCEPTED,
+                        new SensorPoint(s, day(d), v),
+                        key(s),
+                        "{\"sensor\":\""
+                                + s
+                                + "\",\"time\":\""
+                                + Instant.ofEpochMilli(day(d))
+                                + "\",\"value\":"
+                                + v
+                                + ",\"unit\":\"knots\",\"quality\":{\"flags\":[1,2]}}");
             } else if (s.equals(s0) && d == 21) {
-                raw("no key, sensor field", ACCEPTED, new SensorPoint(s, day(d), v), null,
+                raw(
+                        "no key, sensor field",
+                        ACCEPTED,
+                        new SensorPoint(s, day(d), v),
+                        null,
                         "{\"sensor\":\"" + s + "\",\"time\":" + day(d) + ",\"value\":" + v + "}");
             } else {
                 point("good", ACCEPTED, s, d, v);
@@ -175,7 +229,10 @@ class BadInputITCase {
         if (Math.abs(extreme) <= Float.MAX_VALUE) {
             point("near the float limits", ACCEPTED, "EXTREME", d, extreme);
         } else { // the model computes in float32: a value it cannot hold is dead-lettered
-            bad("beyond the float32 range", BAD_VALUE, key("EXTREME"),
+            bad(
+                    "beyond the float32 range",
+                    BAD_VALUE,
+                    key("EXTREME"),
                     PointCodec.json(new SensorPoint("EXTREME", day(d), extreme)));
         }
 
@@ -187,8 +244,16 @@ class BadInputITCase {
                 bad("not JSON", MALFORMED_JSON, k, "wind 12 knots");
                 bad("JSON array", MALFORMED_JSON, k, "[" + t + ", 3.5]");
                 bad("trailing garbage", MALFORMED_JSON, k, "{\"time\":" + t + ",\"value\":3.5}}");
-                bad("duplicate field", MALFORMED_JSON, k, "{\"time\":" + t + ",\"value\":3.5,\"value\":4}");
-                bad("not UTF-8", MALFORMED_JSON, k, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+                bad(
+                        "duplicate field",
+                        MALFORMED_JSON,
+                        k,
+                        "{\"time\":" + t + ",\"value\":3.5,\"value\":4}");
+                bad(
+                        "not UTF-8",
+                        MALFORMED_JSON,
+                        k,
+                        new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
                 byte[] whole = PointCodec.json(new SensorPoint(s0, day(d), 7.5));
                 bad("truncated", MALFORMED_JSON, k, Arrays.copyOf(whole, whole.length - 7));
                 bad("truncated to one byte", MALFORMED_JSON, k, Arrays.copyOf(whole, 1));
@@ -205,13 +270,25 @@ class BadInputITCase {
                 bad("value is text", BAD_VALUE, k, "{\"time\":" + t + ",\"value\":\"fast\"}");
                 bad("value is boolean", BAD_VALUE, k, "{\"time\":" + t + ",\"value\":true}");
                 bad("value is an array", BAD_VALUE, k, "{\"time\":" + t + ",\"value\":[3.5]}");
-                bad("value is an object", BAD_VALUE, k, "{\"time\":" + t + ",\"value\":{\"kn\":3}}");
+                bad(
+                        "value is an object",
+                        BAD_VALUE,
+                        k,
+                        "{\"time\":" + t + ",\"value\":{\"kn\":3}}");
                 bad("time is boolean", BAD_TIME, k, "{\"time\":true,\"value\":3.5}");
                 bad("time is not a date", BAD_TIME, k, "{\"time\":\"yesterday\",\"value\":3.5}");
                 bad("time is fractional", BAD_TIME, k, "{\"time\":1.5e12,\"value\":3.5}");
-                bad("time after 9999", BAD_TIME, k, "{\"time\":\"+10000-01-01T00:00:00Z\",\"value\":3.5}");
+                bad(
+                        "time after 9999",
+                        BAD_TIME,
+                        k,
+                        "{\"time\":\"+10000-01-01T00:00:00Z\",\"value\":3.5}");
                 bad("time too large", BAD_TIME, k, "{\"time\":99999999999999999999,\"value\":3.5}");
-                bad("sensor is a number", BAD_KEY, k, "{\"sensor\":42,\"time\":" + t + ",\"value\":3.5}");
+                bad(
+                        "sensor is a number",
+                        BAD_KEY,
+                        k,
+                        "{\"sensor\":42,\"time\":" + t + ",\"value\":3.5}");
                 bad("version 2", BAD_VERSION, k, "{\"v\":2,\"time\":" + t + ",\"value\":3.5}");
             }
             case 8 -> {
@@ -225,37 +302,62 @@ class BadInputITCase {
                 String v = ",\"time\":" + t + ",\"value\":3.5}";
                 bad("empty key", BAD_KEY, new byte[0], "{\"sensor\":\"\"" + v);
                 bad("blank key", BAD_KEY, key("   "), "{" + v.substring(1));
-                bad("over-long key", BAD_KEY, key("K".repeat(WireFormat.MAX_KEY_BYTES + 1)), "{" + v.substring(1));
+                bad(
+                        "over-long key",
+                        BAD_KEY,
+                        key("K".repeat(WireFormat.MAX_KEY_BYTES + 1)),
+                        "{" + v.substring(1));
                 bad("100 KB key", BAD_KEY, key("K".repeat(100_000)), "{" + v.substring(1));
                 bad("600 KB key", BAD_KEY, key("K".repeat(600_000)), "{" + v.substring(1));
                 bad("control character in key", BAD_KEY, key("VA\u0001L"), "{" + v.substring(1));
-                bad("key not UTF-8", BAD_KEY, new byte[] {(byte) 0xFF, (byte) 0xFE}, "{" + v.substring(1));
+                bad(
+                        "key not UTF-8",
+                        BAD_KEY,
+                        new byte[] {(byte) 0xFF, (byte) 0xFE},
+                        "{" + v.substring(1));
                 bad("sensor field differs from key", BAD_KEY, k, "{\"sensor\":\"OTHER\"" + v);
             }
             case 10 -> {
                 // 1 MB: the topic and the producer take it, the job's 4 KB limit does not.
                 String pad = "x".repeat(1 << 20);
-                bad("1 MB message", TOO_LARGE, k, "{\"time\":" + t + ",\"value\":3.5,\"pad\":\"" + pad + "\"}");
+                bad(
+                        "1 MB message",
+                        TOO_LARGE,
+                        k,
+                        "{\"time\":" + t + ",\"value\":3.5,\"pad\":\"" + pad + "\"}");
             }
             case BURST_DAY -> {
-                // A burst of distinct new keys, one point each: accepted, never enough for a window.
+                // A burst of distinct new keys, one point each: accepted, never enough for a
+                // window.
                 for (int i = 0; i < BURST_KEYS; i++) {
                     point("burst of new keys", ACCEPTED, String.format("burst-%06d", i), d, i % 40);
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
     private void point(String kind, String expect, String key, int d, double value) {
         SensorPoint p = new SensorPoint(key, day(d), value);
-        sent.add(new Sent(kind, expect, p,
-                producer.send(new ProducerRecord<>(topic, PointCodec.key(p), PointCodec.json(p)))));
+        sent.add(
+                new Sent(
+                        kind,
+                        expect,
+                        p,
+                        producer.send(
+                                new ProducerRecord<>(
+                                        topic, PointCodec.key(p), PointCodec.json(p)))));
     }
 
     private void raw(String kind, String expect, SensorPoint p, byte[] key, String value) {
-        sent.add(new Sent(kind, expect, p, producer.send(
-                new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8)))));
+        sent.add(
+                new Sent(
+                        kind,
+                        expect,
+                        p,
+                        producer.send(
+                                new ProducerRecord<>(
+                                        topic, key, value.getBytes(StandardCharsets.UTF_8)))));
     }
 
     private void bad(String kind, String reason, byte[] key, String value) {
@@ -263,15 +365,21 @@ class BadInputITCase {
     }
 
     private void bad(String kind, String reason, byte[] key, byte[] value) {
-        sent.add(new Sent(kind, reason, null, producer.send(new ProducerRecord<>(topic, key, value))));
+        sent.add(
+                new Sent(
+                        kind,
+                        reason,
+                        null,
+                        producer.send(new ProducerRecord<>(topic, key, value))));
     }
 
     private static byte[] key(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private void check(StandaloneCluster cluster, OutputReader reader, List<Job> jobs,
-            ModelBundle bundle) throws Exception {
+    private void check(
+            StandaloneCluster cluster, OutputReader reader, List<Job> jobs, ModelBundle bundle)
+            throws Exception {
         // The accepted points per sensor (in event-time order) and the expected dead letters.
         Map<String, TreeMap<Long, Double>> accepted = new LinkedHashMap<>();
         Map<String, String> letters = new HashMap<>();
@@ -283,40 +391,56 @@ class BadInputITCase {
                 newest.merge(m.partition(), s.point.eventTime(), Math::max);
             }
             if (s.expect.equals(ACCEPTED)) {
-                Double was = accepted.computeIfAbsent(s.point.sensorId(), x -> new TreeMap<>())
-                        .put(s.point.eventTime(), s.point.value());
+                Double was =
+                        accepted.computeIfAbsent(s.point.sensorId(), x -> new TreeMap<>())
+                                .put(s.point.eventTime(), s.point.value());
                 assertThat(was).as("test data: one accepted point per time " + s.point).isNull();
             } else {
-                String id = s.point == null
-                        ? "offset " + m.partition() + "/" + m.offset()
-                        : "point " + s.point;
+                String id =
+                        s.point == null
+                                ? "offset " + m.partition() + "/" + m.offset()
+                                : "point " + s.point;
                 letters.put(id, s.expect);
                 kindOf.put(id, s.kind);
             }
         }
         assertThat(newest).hasSize(PARTITIONS);
-        long lastEnd = java.util.Collections.min(newest.values()) - OUT_OF_ORDERNESS_MS - 1 - LATENESS_MS;
+        long lastEnd =
+                java.util.Collections.min(newest.values()) - OUT_OF_ORDERNESS_MS - 1 - LATENESS_MS;
         Map<String, long[]> times = new LinkedHashMap<>();
         Map<String, double[]> values = new LinkedHashMap<>();
-        accepted.forEach((k, points) -> {
-            times.put(k, points.keySet().stream().mapToLong(Long::longValue).toArray());
-            values.put(k, points.values().stream().mapToDouble(Double::doubleValue).toArray());
-        });
+        accepted.forEach(
+                (k, points) -> {
+                    times.put(k, points.keySet().stream().mapToLong(Long::longValue).toArray());
+                    values.put(
+                            k, points.values().stream().mapToDouble(Double::doubleValue).toArray());
+                });
 
         StringBuilder figures = new StringBuilder();
         Map<String, Integer> sentByKind = new TreeMap<>();
         sent.forEach(s -> sentByKind.merge(s.kind + " -> " + s.expect, 1, Integer::sum));
-        figures.append(String.format("%d records sent, %d sensors with accepted points%n", sent.size(),
-                accepted.size()));
+        figures.append(
+                String.format(
+                        "%d records sent, %d sensors with accepted points%n",
+                        sent.size(), accepted.size()));
         sentByKind.forEach((k, n) -> figures.append(String.format("  %6d  %s%n", n, k)));
         List<String> problems = new ArrayList<>();
         for (Job job : jobs) {
-            Map<String, double[]> expected = ReliabilityFixtures.expected(bundle, times, values,
-                    lastEnd, job.mode().equals("stateful"));
-            await(expected.size() + " forecasts and " + letters.size() + " dead letters of " + job.mode(),
-                    TIMEOUT, () -> (reader.forecasts(job.forecasts()).size() >= expected.size()
-                            && reader.deadLetters(job.deadLetters()).size() >= letters.size())
-                            || cluster.numRestarts(job.id()) > 0);
+            Map<String, double[]> expected =
+                    ReliabilityFixtures.expected(
+                            bundle, times, values, lastEnd, job.mode().equals("stateful"));
+            await(
+                    expected.size()
+                            + " forecasts and "
+                            + letters.size()
+                            + " dead letters of "
+                            + job.mode(),
+                    TIMEOUT,
+                    () ->
+                            (reader.forecasts(job.forecasts()).size() >= expected.size()
+                                            && reader.deadLetters(job.deadLetters()).size()
+                                                    >= letters.size())
+                                    || cluster.numRestarts(job.id()) > 0);
             Thread.sleep(6_000); // two more checkpoints: a duplicate would be committed by now
             List<Received<Forecast>> got = reader.forecasts(job.forecasts());
             List<String> p = new ArrayList<>(ReliabilityFixtures.compare(got, expected));
@@ -326,48 +450,93 @@ class BadInputITCase {
             for (Received<DeadLetter> r : reader.deadLetters(job.deadLetters())) {
                 DeadLetter d = r.value();
                 byReason.merge(d.reason(), 1, Integer::sum);
-                String id = d.offset() >= 0
-                        ? "offset " + d.partition() + "/" + d.offset()
-                        : "point " + pointOf(parser, d);
+                String id =
+                        d.offset() >= 0
+                                ? "offset " + d.partition() + "/" + d.offset()
+                                : "point " + pointOf(parser, d);
                 String want = letters.get(id);
                 if (!d.reason().equals(want)) {
-                    p.add("dead letter " + id + " (" + kindOf.get(id) + "): reason " + d.reason()
-                            + ", expected " + (want == null ? "no dead letter" : want) + ": " + d.detail());
+                    p.add(
+                            "dead letter "
+                                    + id
+                                    + " ("
+                                    + kindOf.get(id)
+                                    + "): reason "
+                                    + d.reason()
+                                    + ", expected "
+                                    + (want == null ? "no dead letter" : want)
+                                    + ": "
+                                    + d.detail());
                 }
                 if (seen.merge(id, 1, Integer::sum) == 2) {
                     p.add("duplicate dead letter " + id + " (" + kindOf.get(id) + ")");
                 }
             }
-            letters.keySet().stream().filter(id -> !seen.containsKey(id)).sorted()
-                    .forEach(id -> p.add("missing dead letter " + id + " (" + kindOf.get(id)
-                            + ", expected " + letters.get(id) + ")"));
+            letters.keySet().stream()
+                    .filter(id -> !seen.containsKey(id))
+                    .sorted()
+                    .forEach(
+                            id ->
+                                    p.add(
+                                            "missing dead letter "
+                                                    + id
+                                                    + " ("
+                                                    + kindOf.get(id)
+                                                    + ", expected "
+                                                    + letters.get(id)
+                                                    + ")"));
             long restarts = cluster.numRestarts(job.id());
             List<String> failures = cluster.failures(job.id());
             if (restarts != 0 || !failures.isEmpty()) {
                 p.add(restarts + " restart(s): " + failures);
             }
-            long nonFinite = got.stream().filter(r -> Arrays.stream(r.value().predictions())
-                    .anyMatch(v -> !Double.isFinite(v))).count();
-            figures.append(String.format("%s: forecasts expected %d, received %d (%d with non-finite "
-                            + "predictions, all of sensor EXTREME: %s); dead letters %s; restarts %d; "
-                            + "state %s%n", job.mode(), expected.size(), got.size(), nonFinite,
-                    got.stream().filter(r -> Arrays.stream(r.value().predictions())
-                            .anyMatch(v -> !Double.isFinite(v)))
-                            .allMatch(r -> r.value().sensorId().equals("EXTREME")),
-                    byReason, restarts, cluster.jobState(job.id())));
+            long nonFinite =
+                    got.stream()
+                            .filter(
+                                    r ->
+                                            Arrays.stream(r.value().predictions())
+                                                    .anyMatch(v -> !Double.isFinite(v)))
+                            .count();
+            figures.append(
+                    String.format(
+                            "%s: forecasts expected %d, received %d (%d with non-finite"
+                                    + " predictions, all of sensor EXTREME: %s); dead letters %s;"
+                                    + " restarts %d; state %s%n",
+                            job.mode(),
+                            expected.size(),
+                            got.size(),
+                            nonFinite,
+                            got.stream()
+                                    .filter(
+                                            r ->
+                                                    Arrays.stream(r.value().predictions())
+                                                            .anyMatch(v -> !Double.isFinite(v)))
+                                    .allMatch(r -> r.value().sensorId().equals("EXTREME")),
+                            byReason,
+                            restarts,
+                            cluster.jobState(job.id())));
             p.forEach(x -> problems.add(job.mode() + ": " + x));
         }
         LOG.info("bad input figures:\n{}", figures);
         Path report = StandaloneCluster.DEPLOY.resolve("target/reliability");
         Files.createDirectories(report);
-        Files.writeString(report.resolve("bad-input-" + Instant.now().toString().replace(':', '-') + ".txt"),
-                figures + String.join("\n", problems), StandardCharsets.UTF_8);
-        assertThat(problems.subList(0, Math.min(problems.size(), 50))).as(problems.size() + " problems").isEmpty();
+        Files.writeString(
+                report.resolve("bad-input-" + Instant.now().toString().replace(':', '-') + ".txt"),
+                figures + String.join("\n", problems),
+                StandardCharsets.UTF_8);
+        assertThat(problems.subList(0, Math.min(problems.size(), 50)))
+                .as(problems.size() + " problems")
+                .isEmpty();
     }
 
     private static SensorPoint pointOf(PointParser parser, DeadLetter d) {
-        ParsedPoint p = parser.parse("dead-letters", -1, -1,
-                d.key() == null ? null : d.key().getBytes(StandardCharsets.UTF_8), d.raw());
+        ParsedPoint p =
+                parser.parse(
+                        "dead-letters",
+                        -1,
+                        -1,
+                        d.key() == null ? null : d.key().getBytes(StandardCharsets.UTF_8),
+                        d.raw());
         return p.isPoint() ? p.point() : null;
     }
 }

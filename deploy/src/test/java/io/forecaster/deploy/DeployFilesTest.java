@@ -15,16 +15,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for the deploy files no engine runs here (Docker Compose, the Kubernetes
- * FlinkDeployment, the Dockerfile) and for the standalone cluster's config.yaml: they parse, and
- * their images, versions, ports, paths and job arguments agree with the build and each other.
+ * Tests for the deploy files no engine runs here (Docker Compose, the Kubernetes FlinkDeployment,
+ * the Dockerfile) and for the standalone cluster's config.yaml: they parse, and their images,
+ * versions, ports, paths and job arguments agree with the build and each other.
  */
 class DeployFilesTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path DEPLOY = Path.of("").toAbsolutePath();
     private static final Path ROOT = DEPLOY.getParent();
-    private static final String FLINK_IMAGE = "flink:" + System.getProperty("flink.version") + "-java17";
+    private static final String FLINK_IMAGE =
+            "flink:" + System.getProperty("flink.version") + "-java17";
     private static final String JOB_IMAGE = "forecaster-job:0.1.0";
     private static final String JAR_IN_IMAGE = "/opt/flink/usrlib/forecaster-job.jar";
 
@@ -133,8 +134,12 @@ class DeployFilesTest {
         conf.at("/classloader/parent-first-patterns/additional")
                 .forEach(p -> parentFirst.add(p.asText()));
         assertThat(parentFirst)
-                .containsExactlyInAnyOrder("org.nd4j.", "org.bytedeco.", "org.deeplearning4j.",
-                        "io.forecaster.model.", "io.forecaster.training.");
+                .containsExactlyInAnyOrder(
+                        "org.nd4j.",
+                        "org.bytedeco.",
+                        "org.deeplearning4j.",
+                        "io.forecaster.model.",
+                        "io.forecaster.training.");
         assertThat(conf.at("/env/java/opts/all").asText())
                 .contains("--add-modules=jdk.incubator.vector");
     }

@@ -1,19 +1,18 @@
 package io.forecaster.deploy;
 
+import static io.forecaster.deploy.ReliabilityFixtures.await;
 import static io.forecaster.deploy.ReliabilityFixtures.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forecaster.broker.Topics;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.broker.Topics;
 import io.forecaster.connectors.wire.PointCodec;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.PointParser;
-import static io.forecaster.deploy.ReliabilityFixtures.await;
-
 import io.forecaster.deploy.ReliabilityFixtures.Job;
 import io.forecaster.deploy.ReliabilityFixtures.OutputReader;
 import io.forecaster.deploy.ReliabilityFixtures.Received;
@@ -46,8 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fault injection on the real standalone cluster (JobManager and TaskManagers as processes) with a
  * real Kafka broker in a process of its own: two jobs (window and stateful mode) forecast 12 wind
- * stations streamed in real time while the TaskManager is killed with SIGKILL at random moments
- * (a new one is started each time) and, optionally, the broker is killed and restarted. Then the
+ * stations streamed in real time while the TaskManager is killed with SIGKILL at random moments (a
+ * new one is started each time) and, optionally, the broker is killed and restarted. Then the
  * forecasts topics, read read_committed, must hold every expected (station, window end) exactly
  * once with the values the model gives offline, and the dead-letter topics every bad record once.
  *
@@ -66,8 +65,10 @@ class FaultInjectionITCase {
             Double.parseDouble(System.getProperty("reliability.days-per-second", "3"));
     private static final long SEED = Long.getLong("reliability.seed", System.nanoTime());
     private static final int PARTITIONS = 2;
+
     /** Every BAD_EVERY-th day one station gets a truncated record and a repeated point. */
     private static final int BAD_EVERY = 25;
+
     private static final long OUT_OF_ORDERNESS_MS = 5_000;
     private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(4);
 
@@ -77,15 +78,27 @@ class FaultInjectionITCase {
     private record Sent(String kind, SensorPoint point, Future<RecordMetadata> metadata) {}
 
     /** What one injected failure cost one job. */
-    private record Recovery(String event, String mode, long killedAt, long detectedMs,
-            long runningMs, long firstForecastMs, long restarts) {}
+    private record Recovery(
+            String event,
+            String mode,
+            long killedAt,
+            long detectedMs,
+            long runningMs,
+            long firstForecastMs,
+            long restarts) {}
 
     @Test
     void everyForecastExactlyOnceAcrossKilledTaskManagersAndBroker() throws Exception {
         Random random = new Random(SEED);
         int days = (int) (STREAM_SECONDS * DAYS_PER_SECOND);
-        LOG.info("fault injection: seed {}, {} s of streaming, {} days x 12 stations, {} TaskManager "
-                + "kill(s), broker kill {}", SEED, STREAM_SECONDS, days, KILLS, BROKER_KILL);
+        LOG.info(
+                "fault injection: seed {}, {} s of streaming, {} days x 12 stations, {} TaskManager"
+                        + " kill(s), broker kill {}",
+                SEED,
+                STREAM_SECONDS,
+                days,
+                KILLS,
+                BROKER_KILL);
         Map<String, double[]> wind = ReliabilityFixtures.wind(days);
         assertThat(wind).hasSize(12);
         Path model = work.resolve("model.zip");
@@ -93,32 +106,51 @@ class FaultInjectionITCase {
         Path jar = StandaloneCluster.jobJar();
 
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(work.resolve("kafka"));
-                StandaloneCluster cluster = StandaloneCluster.start(work, 4, Map.of(
-                        "metrics.fetcher.update-interval", "1 s"))) {
+                StandaloneCluster cluster =
+                        StandaloneCluster.start(
+                                work, 4, Map.of("metrics.fetcher.update-interval", "1 s"))) {
             String bootstrap = broker.bootstrapServers();
             String points = "points";
             Topics.create(bootstrap, points, PARTITIONS, Map.of());
             List<Job> jobs = new ArrayList<>();
             for (String mode : List.of("window", "stateful")) {
-                jobs.add(Job.submit(cluster, jar, model, bootstrap, points, PARTITIONS, mode, List.of()));
+                jobs.add(
+                        Job.submit(
+                                cluster,
+                                jar,
+                                model,
+                                bootstrap,
+                                points,
+                                PARTITIONS,
+                                mode,
+                                List.of()));
             }
             for (Job job : jobs) {
-                await("job " + job.mode() + " running", RECOVERY_TIMEOUT,
+                await(
+                        "job " + job.mode() + " running",
+                        RECOVERY_TIMEOUT,
                         () -> cluster.allTasksRunning(job.id()));
             }
 
-            try (OutputReader reader = new OutputReader(bootstrap,
-                    jobs.stream().map(Job::forecasts).toList(),
-                    jobs.stream().map(Job::deadLetters).toList(), PARTITIONS)) {
+            try (OutputReader reader =
+                    new OutputReader(
+                            bootstrap,
+                            jobs.stream().map(Job::forecasts).toList(),
+                            jobs.stream().map(Job::deadLetters).toList(),
+                            PARTITIONS)) {
                 List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
                 long streamStart = System.currentTimeMillis();
-                CompletableFuture<Void> producer = CompletableFuture.runAsync(
-                        () -> produce(bootstrap, points, wind, days, sent));
+                CompletableFuture<Void> producer =
+                        CompletableFuture.runAsync(
+                                () -> produce(bootstrap, points, wind, days, sent));
 
-                List<Recovery> recoveries = injectFailures(cluster, broker, reader, jobs, random,
-                        streamStart, producer);
+                List<Recovery> recoveries =
+                        injectFailures(
+                                cluster, broker, reader, jobs, random, streamStart, producer);
                 producer.get(STREAM_SECONDS + 600, TimeUnit.SECONDS);
-                LOG.info("produced {} records in {} s", sent.size(),
+                LOG.info(
+                        "produced {} records in {} s",
+                        sent.size(),
                         (System.currentTimeMillis() - streamStart) / 1000);
 
                 check(cluster, reader, jobs, bundle, wind, sent, recoveries);
@@ -127,8 +159,8 @@ class FaultInjectionITCase {
     }
 
     /** Streams the stations day by day, paced; every BAD_EVERY-th day adds two bad records. */
-    private static void produce(String bootstrap, String topic, Map<String, double[]> wind,
-            int days, List<Sent> sent) {
+    private static void produce(
+            String bootstrap, String topic, Map<String, double[]> wind, int days, List<Sent> sent) {
         List<String> stations = new ArrayList<>(wind.keySet());
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer =
@@ -137,15 +169,33 @@ class FaultInjectionITCase {
                 for (String s : stations) {
                     SensorPoint p = new SensorPoint(s, day(d), wind.get(s)[d]);
                     byte[] json = PointCodec.json(p);
-                    sent.add(new Sent("point", p, producer.send(new ProducerRecord<>(topic, PointCodec.key(p), json))));
-                    if (d % BAD_EVERY == BAD_EVERY - 1 && s.equals(stations.get((d / BAD_EVERY) % stations.size()))) {
+                    sent.add(
+                            new Sent(
+                                    "point",
+                                    p,
+                                    producer.send(
+                                            new ProducerRecord<>(topic, PointCodec.key(p), json))));
+                    if (d % BAD_EVERY == BAD_EVERY - 1
+                            && s.equals(stations.get((d / BAD_EVERY) % stations.size()))) {
                         // A truncated record, then the same point again with another value.
                         byte[] cut = Arrays.copyOf(json, json.length / 2);
-                        sent.add(new Sent("truncated", p,
-                                producer.send(new ProducerRecord<>(topic, PointCodec.key(p), cut))));
+                        sent.add(
+                                new Sent(
+                                        "truncated",
+                                        p,
+                                        producer.send(
+                                                new ProducerRecord<>(
+                                                        topic, PointCodec.key(p), cut))));
                         SensorPoint again = new SensorPoint(s, p.eventTime(), p.value() + 1.0);
-                        sent.add(new Sent("repeat", again, producer.send(
-                                new ProducerRecord<>(topic, PointCodec.key(again), PointCodec.json(again)))));
+                        sent.add(
+                                new Sent(
+                                        "repeat",
+                                        again,
+                                        producer.send(
+                                                new ProducerRecord<>(
+                                                        topic,
+                                                        PointCodec.key(again),
+                                                        PointCodec.json(again)))));
                     }
                 }
                 long due = start + (long) ((d + 1) / DAYS_PER_SECOND * 1e9);
@@ -162,9 +212,15 @@ class FaultInjectionITCase {
     }
 
     /** Kills TaskManagers (and the broker) at random moments while the producer runs. */
-    private static List<Recovery> injectFailures(StandaloneCluster cluster, KafkaBrokerProcess broker,
-            OutputReader reader, List<Job> jobs, Random random, long streamStart,
-            CompletableFuture<Void> producer) throws Exception {
+    private static List<Recovery> injectFailures(
+            StandaloneCluster cluster,
+            KafkaBrokerProcess broker,
+            OutputReader reader,
+            List<Job> jobs,
+            Random random,
+            long streamStart,
+            CompletableFuture<Void> producer)
+            throws Exception {
         List<String> events = new ArrayList<>(Collections.nCopies(KILLS, "taskmanager"));
         if (BROKER_KILL) {
             events.add("broker");
@@ -182,7 +238,9 @@ class FaultInjectionITCase {
                 Thread.sleep(wait);
             }
             for (Job job : jobs) {
-                await("a completed checkpoint of " + job.mode(), RECOVERY_TIMEOUT,
+                await(
+                        "a completed checkpoint of " + job.mode(),
+                        RECOVERY_TIMEOUT,
                         () -> cluster.completedCheckpoints(job.id()) > 0);
             }
             assertThat(producer).as("the producer is still streaming").isNotDone();
@@ -201,62 +259,91 @@ class FaultInjectionITCase {
                 broker.restart();
             }
             LOG.info("{} at +{} s", event, (killedAt - streamStart) / 1000);
-            out.addAll(awaitRecovery(cluster, reader, jobs, event, killedAt, restartsBefore,
-                    events.get(i).equals("taskmanager")));
+            out.addAll(
+                    awaitRecovery(
+                            cluster,
+                            reader,
+                            jobs,
+                            event,
+                            killedAt,
+                            restartsBefore,
+                            events.get(i).equals("taskmanager")));
         }
         return out;
     }
 
     /**
-     * Waits until every job failed over (TaskManager kills), runs again and commits a forecast
-     * made after the kill; the jobs are watched together, so each one's times are its own.
+     * Waits until every job failed over (TaskManager kills), runs again and commits a forecast made
+     * after the kill; the jobs are watched together, so each one's times are its own.
      */
-    private static List<Recovery> awaitRecovery(StandaloneCluster cluster, OutputReader reader,
-            List<Job> jobs, String event, long killedAt, Map<String, Long> restartsBefore,
-            boolean mustRestart) throws Exception {
+    private static List<Recovery> awaitRecovery(
+            StandaloneCluster cluster,
+            OutputReader reader,
+            List<Job> jobs,
+            String event,
+            long killedAt,
+            Map<String, Long> restartsBefore,
+            boolean mustRestart)
+            throws Exception {
         Map<String, Long> detected = new HashMap<>();
         Map<String, Long> running = new HashMap<>();
         Map<String, Long> first = new HashMap<>();
-        await("every job recovers from " + event, RECOVERY_TIMEOUT, () -> {
-            long now = System.currentTimeMillis();
-            for (Job job : jobs) {
-                if (mustRestart && !detected.containsKey(job.id())) {
-                    for (long t : cluster.failureTimes(job.id())) {
-                        if (t >= killedAt) {
-                            detected.put(job.id(), t - killedAt);
-                            break;
+        await(
+                "every job recovers from " + event,
+                RECOVERY_TIMEOUT,
+                () -> {
+                    long now = System.currentTimeMillis();
+                    for (Job job : jobs) {
+                        if (mustRestart && !detected.containsKey(job.id())) {
+                            for (long t : cluster.failureTimes(job.id())) {
+                                if (t >= killedAt) {
+                                    detected.put(job.id(), t - killedAt);
+                                    break;
+                                }
+                            }
+                        }
+                        if ((!mustRestart || detected.containsKey(job.id()))
+                                && !running.containsKey(job.id())
+                                && cluster.allTasksRunning(job.id())) {
+                            running.put(job.id(), now - killedAt);
+                        }
+                        if (!first.containsKey(job.id())) {
+                            for (Received<Forecast> r : reader.forecasts(job.forecasts())) {
+                                if (r.value().createdAt() > killedAt) {
+                                    first.put(job.id(), r.arrivedAt() - killedAt);
+                                    break;
+                                }
+                            }
                         }
                     }
-                }
-                if ((!mustRestart || detected.containsKey(job.id())) && !running.containsKey(job.id())
-                        && cluster.allTasksRunning(job.id())) {
-                    running.put(job.id(), now - killedAt);
-                }
-                if (!first.containsKey(job.id())) {
-                    for (Received<Forecast> r : reader.forecasts(job.forecasts())) {
-                        if (r.value().createdAt() > killedAt) {
-                            first.put(job.id(), r.arrivedAt() - killedAt);
-                            break;
-                        }
-                    }
-                }
-            }
-            return running.size() == jobs.size() && first.size() == jobs.size();
-        });
+                    return running.size() == jobs.size() && first.size() == jobs.size();
+                });
         List<Recovery> out = new ArrayList<>();
         for (Job job : jobs) {
-            Recovery r = new Recovery(event, job.mode(), killedAt, detected.getOrDefault(job.id(), -1L),
-                    running.get(job.id()), first.get(job.id()),
-                    cluster.numRestarts(job.id()) - restartsBefore.get(job.id()));
+            Recovery r =
+                    new Recovery(
+                            event,
+                            job.mode(),
+                            killedAt,
+                            detected.getOrDefault(job.id(), -1L),
+                            running.get(job.id()),
+                            first.get(job.id()),
+                            cluster.numRestarts(job.id()) - restartsBefore.get(job.id()));
             LOG.info("recovery {}", r);
             out.add(r);
         }
         return out;
     }
 
-    private void check(StandaloneCluster cluster, OutputReader reader, List<Job> jobs,
-            ModelBundle bundle, Map<String, double[]> wind, List<Sent> sent,
-            List<Recovery> recoveries) throws Exception {
+    private void check(
+            StandaloneCluster cluster,
+            OutputReader reader,
+            List<Job> jobs,
+            ModelBundle bundle,
+            Map<String, double[]> wind,
+            List<Sent> sent,
+            List<Recovery> recoveries)
+            throws Exception {
         // The points the jobs must accept, per station, and the bad records with their reasons.
         Map<Integer, Long> newest = new TreeMap<>();
         Map<String, String> expectedLetters = new HashMap<>();
@@ -264,7 +351,9 @@ class FaultInjectionITCase {
             RecordMetadata m = s.metadata.get();
             newest.merge(m.partition(), s.point.eventTime(), Math::max);
             if (s.kind.equals("truncated")) {
-                expectedLetters.put("offset " + m.partition() + "/" + m.offset(), DeadLetterReasons.MALFORMED_JSON);
+                expectedLetters.put(
+                        "offset " + m.partition() + "/" + m.offset(),
+                        DeadLetterReasons.MALFORMED_JSON);
             } else if (s.kind.equals("repeat")) {
                 expectedLetters.put("point " + s.point, DeadLetterReasons.DUPLICATE);
             }
@@ -274,37 +363,53 @@ class FaultInjectionITCase {
         // partitions) passes them; windows ending later are still open.
         long lastEnd = Collections.min(newest.values()) - OUT_OF_ORDERNESS_MS - 1;
         Map<String, long[]> times = new LinkedHashMap<>();
-        wind.forEach((k, v) -> {
-            long[] t = new long[v.length];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = day(i);
-            }
-            times.put(k, t);
-        });
+        wind.forEach(
+                (k, v) -> {
+                    long[] t = new long[v.length];
+                    for (int i = 0; i < t.length; i++) {
+                        t[i] = day(i);
+                    }
+                    times.put(k, t);
+                });
         Map<String, Map<String, double[]>> expected = new HashMap<>();
         for (Job job : jobs) {
-            expected.put(job.mode(), ReliabilityFixtures.expected(bundle, times, wind, lastEnd,
-                    job.mode().equals("stateful")));
+            expected.put(
+                    job.mode(),
+                    ReliabilityFixtures.expected(
+                            bundle, times, wind, lastEnd, job.mode().equals("stateful")));
         }
         for (Job job : jobs) {
             int want = expected.get(job.mode()).size();
-            await(want + " forecasts of " + job.mode(), RECOVERY_TIMEOUT,
-                    () -> reader.forecasts(job.forecasts()).size() >= want
-                            && reader.deadLetters(job.deadLetters()).size() >= expectedLetters.size());
+            await(
+                    want + " forecasts of " + job.mode(),
+                    RECOVERY_TIMEOUT,
+                    () ->
+                            reader.forecasts(job.forecasts()).size() >= want
+                                    && reader.deadLetters(job.deadLetters()).size()
+                                            >= expectedLetters.size());
         }
         // Two more checkpoints: anything duplicated would be committed by now.
         Thread.sleep(6_000);
 
         PointParser parser = new PointParser(PointFormat.JSON);
         StringBuilder figures = new StringBuilder();
-        figures.append(String.format("seed %d, %d s streaming, %d days x %d stations, %d records sent "
-                        + "(%d bad), TaskManager kills %d, broker kill %s%n", SEED, STREAM_SECONDS,
-                wind.values().iterator().next().length, wind.size(), sent.size(),
-                expectedLetters.size(), KILLS, BROKER_KILL));
+        figures.append(
+                String.format(
+                        "seed %d, %d s streaming, %d days x %d stations, %d records sent "
+                                + "(%d bad), TaskManager kills %d, broker kill %s%n",
+                        SEED,
+                        STREAM_SECONDS,
+                        wind.values().iterator().next().length,
+                        wind.size(),
+                        sent.size(),
+                        expectedLetters.size(),
+                        KILLS,
+                        BROKER_KILL));
         Map<String, List<String>> problems = new LinkedHashMap<>();
         for (Job job : jobs) {
             List<Received<Forecast>> got = reader.forecasts(job.forecasts());
-            List<String> p = new ArrayList<>(ReliabilityFixtures.compare(got, expected.get(job.mode())));
+            List<String> p =
+                    new ArrayList<>(ReliabilityFixtures.compare(got, expected.get(job.mode())));
             long duplicates = p.stream().filter(s -> s.startsWith("duplicate")).count();
             long missing = p.stream().filter(s -> s.startsWith("missing")).count();
             // Dead letters: every bad record exactly once, nothing else.
@@ -313,9 +418,10 @@ class FaultInjectionITCase {
             for (Received<DeadLetter> r : reader.deadLetters(job.deadLetters())) {
                 DeadLetter d = r.value();
                 byReason.merge(d.reason(), 1, Integer::sum);
-                String id = d.offset() >= 0
-                        ? "offset " + d.partition() + "/" + d.offset()
-                        : "point " + pointOf(parser, d);
+                String id =
+                        d.offset() >= 0
+                                ? "offset " + d.partition() + "/" + d.offset()
+                                : "point " + pointOf(parser, d);
                 if (!d.reason().equals(expectedLetters.get(id))) {
                     p.add("unexpected dead letter " + id + " " + d.reason() + ": " + d.detail());
                 }
@@ -323,37 +429,64 @@ class FaultInjectionITCase {
                     p.add("duplicate dead letter " + id);
                 }
             }
-            expectedLetters.keySet().stream().filter(id -> !letters.containsKey(id))
+            expectedLetters.keySet().stream()
+                    .filter(id -> !letters.containsKey(id))
                     .forEach(id -> p.add("missing dead letter " + id));
             long restarts = cluster.numRestarts(job.id());
-            figures.append(String.format("%s: forecasts expected %d, received %d, duplicates %d, "
-                            + "missing %d; dead letters %s; restarts %d; checkpoints %d%n",
-                    job.mode(), expected.get(job.mode()).size(), got.size(), duplicates, missing, byReason,
-                    restarts, cluster.completedCheckpoints(job.id())));
+            figures.append(
+                    String.format(
+                            "%s: forecasts expected %d, received %d, duplicates %d, "
+                                    + "missing %d; dead letters %s; restarts %d; checkpoints %d%n",
+                            job.mode(),
+                            expected.get(job.mode()).size(),
+                            got.size(),
+                            duplicates,
+                            missing,
+                            byReason,
+                            restarts,
+                            cluster.completedCheckpoints(job.id())));
             for (String f : cluster.failures(job.id())) {
                 figures.append("  failure ").append(f).append('\n');
             }
             problems.put(job.mode(), p);
-            assertThat(restarts).as(job.mode() + " restarts (every TaskManager kill fails the job over)")
+            assertThat(restarts)
+                    .as(job.mode() + " restarts (every TaskManager kill fails the job over)")
                     .isGreaterThanOrEqualTo(KILLS);
         }
-        figures.append("event, job, detected after (ms), all tasks running after (ms), "
-                + "first new forecast committed after (ms), restarts\n");
+        figures.append(
+                "event, job, detected after (ms), all tasks running after (ms), "
+                        + "first new forecast committed after (ms), restarts\n");
         for (Recovery r : recoveries) {
-            figures.append(String.format("%s, %s, %d, %d, %d, %d%n", r.event, r.mode, r.detectedMs,
-                    r.runningMs, r.firstForecastMs, r.restarts));
+            figures.append(
+                    String.format(
+                            "%s, %s, %d, %d, %d, %d%n",
+                            r.event,
+                            r.mode,
+                            r.detectedMs,
+                            r.runningMs,
+                            r.firstForecastMs,
+                            r.restarts));
         }
         LOG.info("fault injection figures:\n{}", figures);
         Path report = StandaloneCluster.DEPLOY.resolve("target/reliability");
         Files.createDirectories(report);
-        Files.writeString(report.resolve("fault-injection-" + Instant.now().toString().replace(':', '-') + ".txt"),
-                figures.toString(), StandardCharsets.UTF_8);
-        problems.forEach((mode, p) -> assertThat(p).as(mode + " job: forecasts and dead letters").isEmpty());
+        Files.writeString(
+                report.resolve(
+                        "fault-injection-" + Instant.now().toString().replace(':', '-') + ".txt"),
+                figures.toString(),
+                StandardCharsets.UTF_8);
+        problems.forEach(
+                (mode, p) -> assertThat(p).as(mode + " job: forecasts and dead letters").isEmpty());
     }
 
     private static SensorPoint pointOf(PointParser parser, DeadLetter d) {
-        ParsedPoint p = parser.parse("dead-letters", -1, -1, d.key() == null ? null
-                : d.key().getBytes(StandardCharsets.UTF_8), d.raw());
+        ParsedPoint p =
+                parser.parse(
+                        "dead-letters",
+                        -1,
+                        -1,
+                        d.key() == null ? null : d.key().getBytes(StandardCharsets.UTF_8),
+                        d.raw());
         return p.isPoint() ? p.point() : null;
     }
 }

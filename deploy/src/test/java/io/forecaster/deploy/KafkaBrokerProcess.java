@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka 4 broker (KRaft combined mode) in a process of its own, started from the test
- * classpath with {@code kafka.Kafka}, so that a test can kill it with SIGKILL and start it again
- * on the same ports and data folder. Bound to 127.0.0.1; one node, replication factor 1.
+ * classpath with {@code kafka.Kafka}, so that a test can kill it with SIGKILL and start it again on
+ * the same ports and data folder. Bound to 127.0.0.1; one node, replication factor 1.
  */
 final class KafkaBrokerProcess implements AutoCloseable {
 
@@ -51,26 +51,36 @@ final class KafkaBrokerProcess implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, "Kafka broker process for the reliability tests");
         }
-        Files.writeString(dir.resolve("log4j2.properties"), String.join("\n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.file.ref = File",
-                "appender.file.name = File",
-                "appender.file.type = File",
-                "appender.file.append = true",
-                "appender.file.fileName = " + dir.resolve("broker.log"),
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
-                ""));
+        Files.writeString(
+                dir.resolve("log4j2.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = File",
+                        "appender.file.name = File",
+                        "appender.file.type = File",
+                        "appender.file.append = true",
+                        "appender.file.fileName = " + dir.resolve("broker.log"),
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+                        ""));
         KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, file, port);
-        Process format = broker.java("kafka.tools.StorageTool",
-                "format", "-t", Uuid.randomUuid().toString(), "-c", file.toString())
-                .redirectOutput(dir.resolve("format.out").toFile())
-                .redirectErrorStream(true)
-                .start();
+        Process format =
+                broker.java(
+                                "kafka.tools.StorageTool",
+                                "format",
+                                "-t",
+                                Uuid.randomUuid().toString(),
+                                "-c",
+                                file.toString())
+                        .redirectOutput(dir.resolve("format.out").toFile())
+                        .redirectErrorStream(true)
+                        .start();
         if (!format.waitFor(2, TimeUnit.MINUTES) || format.exitValue() != 0) {
             format.destroyForcibly();
-            throw new IOException("formatting Kafka storage failed: "
-                    + Files.readString(dir.resolve("format.out")));
+            throw new IOException(
+                    "formatting Kafka storage failed: "
+                            + Files.readString(dir.resolve("format.out")));
         }
         try {
             broker.restart();
@@ -84,17 +94,25 @@ final class KafkaBrokerProcess implements AutoCloseable {
     /** Starts the broker process (again) on the same ports and data; waits until it answers. */
     synchronized void restart() throws Exception {
         if (process != null && process.isAlive()) {
-            throw new IllegalStateException("the broker is still running (pid " + process.pid() + ")");
+            throw new IllegalStateException(
+                    "the broker is still running (pid " + process.pid() + ")");
         }
         long t0 = System.nanoTime();
         starts++;
-        process = java("kafka.Kafka", properties.toString())
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()))
-                .redirectErrorStream(true)
-                .start();
+        process =
+                java("kafka.Kafka", properties.toString())
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(
+                                        dir.resolve("broker.out").toFile()))
+                        .redirectErrorStream(true)
+                        .start();
         awaitReady();
-        LOG.info("Kafka broker process {} (start {}) up at {} in {} ms", process.pid(), starts,
-                bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+        LOG.info(
+                "Kafka broker process {} (start {}) up at {} in {} ms",
+                process.pid(),
+                starts,
+                bootstrapServers(),
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Kills the broker process with {@code kill -9}. */
@@ -128,8 +146,11 @@ final class KafkaBrokerProcess implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             while (true) {
                 if (!process.isAlive()) {
-                    throw new IOException("the Kafka broker process exited with "
-                            + process.exitValue() + "; see " + dir.resolve("broker.log"));
+                    throw new IOException(
+                            "the Kafka broker process exited with "
+                                    + process.exitValue()
+                                    + "; see "
+                                    + dir.resolve("broker.log"));
                 }
                 try {
                     if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
@@ -139,8 +160,11 @@ final class KafkaBrokerProcess implements AutoCloseable {
                     LOG.debug("broker not ready yet: {}", e.toString());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("Kafka broker at " + bootstrapServers()
-                            + " did not answer within " + START_TIMEOUT);
+                    throw new IOException(
+                            "Kafka broker at "
+                                    + bootstrapServers()
+                                    + " did not answer within "
+                                    + START_TIMEOUT);
                 }
                 Thread.sleep(200);
             }

@@ -1,19 +1,19 @@
 package io.forecaster.deploy;
 
+import io.forecaster.broker.Topics;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
-import io.forecaster.broker.Topics;
 import io.forecaster.connectors.wire.DeadLetterCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.model.BundleMetadata;
-import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
-import io.forecaster.training.NetworkFactory;
 import io.forecaster.model.Scaling;
-import io.forecaster.training.data.SeriesCsv;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.training.Dl4jBundles;
+import io.forecaster.training.NetworkFactory;
+import io.forecaster.training.data.SeriesCsv;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,10 +29,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,14 +45,20 @@ final class ReliabilityFixtures {
     private static final Logger LOG = LoggerFactory.getLogger(ReliabilityFixtures.class);
 
     /** The wind data next to the project ({@code ../shared/data}), else in /work/shared/data. */
-    static final Path WIND = java.util.stream.Stream.of(StandaloneCluster.ROOT.getParent(), Path.of("/work"))
-            .map(d -> d.resolve("shared/data/wind-ireland/wind_daily_long.csv"))
-            .filter(java.nio.file.Files::isRegularFile)
-            .findFirst()
-            .orElseThrow(() -> new IllegalStateException("wind data not found in ../shared/data"));
+    static final Path WIND =
+            java.util.stream.Stream.of(StandaloneCluster.ROOT.getParent(), Path.of("/work"))
+                    .map(d -> d.resolve("shared/data/wind-ireland/wind_daily_long.csv"))
+                    .filter(java.nio.file.Files::isRegularFile)
+                    .findFirst()
+                    .orElseThrow(
+                            () ->
+                                    new IllegalStateException(
+                                            "wind data not found in ../shared/data"));
+
     static final long DAY = Duration.ofDays(1).toMillis();
     static final Instant FIRST_DAY = Instant.parse("1961-01-01T00:00:00Z");
     static final int W = 60;
+
     /** Same engine in the job and here; only the summation order may differ (Vector API or not). */
     static final double TOLERANCE = 1e-4;
 
@@ -65,22 +71,33 @@ final class ReliabilityFixtures {
     /** The 12 wind stations, their first {@code days} daily values each, in file order. */
     static Map<String, double[]> wind(int days) {
         Map<String, double[]> out = new LinkedHashMap<>();
-        SeriesCsv.readByKey(WIND, "value", "key").forEach((k, v) -> {
-            if (v.length < days) {
-                throw new IllegalArgumentException(k + " has only " + v.length + " days");
-            }
-            out.put(k, Arrays.copyOf(v, days));
-        });
+        SeriesCsv.readByKey(WIND, "value", "key")
+                .forEach(
+                        (k, v) -> {
+                            if (v.length < days) {
+                                throw new IllegalArgumentException(
+                                        k + " has only " + v.length + " days");
+                            }
+                            out.put(k, Arrays.copyOf(v, days));
+                        });
         return out;
     }
 
     /** A seed-architecture network with random weights (seed 42) saved as a bundle. */
     static ModelBundle writeBundle(Path file) throws IOException {
         HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
-        BundleMetadata metadata = new BundleMetadata(
-                ModelBundle.FORMAT_VERSION, "random-seed-42", hp, W, "window",
-                new Scaling(10.0, 5.0), null, "reliability tests: NetworkFactory.build(SEED, 42)",
-                Map.of(), "2026-01-01T00:00:00Z");
+        BundleMetadata metadata =
+                new BundleMetadata(
+                        ModelBundle.FORMAT_VERSION,
+                        "random-seed-42",
+                        hp,
+                        W,
+                        "window",
+                        new Scaling(10.0, 5.0),
+                        null,
+                        "reliability tests: NetworkFactory.build(SEED, 42)",
+                        Map.of(),
+                        "2026-01-01T00:00:00Z");
         ModelBundle bundle = Dl4jBundles.fromNetwork(NetworkFactory.build(hp, 42L), metadata);
         bundle.save(file);
         return bundle;
@@ -97,45 +114,52 @@ final class ReliabilityFixtures {
      *
      * @param stateful stateful mode (the model run over the whole series) or window mode
      */
-    static Map<String, double[]> expected(ModelBundle bundle, Map<String, long[]> times,
-            Map<String, double[]> values, long lastEnd, boolean stateful) {
+    static Map<String, double[]> expected(
+            ModelBundle bundle,
+            Map<String, long[]> times,
+            Map<String, double[]> values,
+            long lastEnd,
+            boolean stateful) {
         Map<String, double[]> out = new HashMap<>();
         try (Predictor p = Engines.open("fast", bundle)) {
-            values.forEach((k, v) -> {
-                long[] t = times.get(k);
-                float[] all = new float[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    all[i] = (float) v[i];
-                }
-                int windows = 0;
-                while (windows + W <= v.length && t[windows + W - 1] <= lastEnd) {
-                    windows++;
-                }
-                if (windows == 0) {
-                    return;
-                }
-                float[][] predictions;
-                if (stateful) {
-                    float[] perStep = p.predict(new float[][] {Arrays.copyOf(all, windows + W - 1)})[0];
-                    predictions = new float[windows][];
-                    for (int s = 0; s < windows; s++) {
-                        predictions[s] = Arrays.copyOfRange(perStep, s, s + W);
-                    }
-                } else {
-                    float[][] in = new float[windows][];
-                    for (int s = 0; s < windows; s++) {
-                        in[s] = Arrays.copyOfRange(all, s, s + W);
-                    }
-                    predictions = p.predict(in);
-                }
-                for (int s = 0; s < windows; s++) {
-                    double[] d = new double[W];
-                    for (int i = 0; i < W; i++) {
-                        d[i] = predictions[s][i];
-                    }
-                    out.put(id(k, t[s + W - 1]), d);
-                }
-            });
+            values.forEach(
+                    (k, v) -> {
+                        long[] t = times.get(k);
+                        float[] all = new float[v.length];
+                        for (int i = 0; i < v.length; i++) {
+                            all[i] = (float) v[i];
+                        }
+                        int windows = 0;
+                        while (windows + W <= v.length && t[windows + W - 1] <= lastEnd) {
+                            windows++;
+                        }
+                        if (windows == 0) {
+                            return;
+                        }
+                        float[][] predictions;
+                        if (stateful) {
+                            float[] perStep =
+                                    p.predict(new float[][] {Arrays.copyOf(all, windows + W - 1)})[
+                                            0];
+                            predictions = new float[windows][];
+                            for (int s = 0; s < windows; s++) {
+                                predictions[s] = Arrays.copyOfRange(perStep, s, s + W);
+                            }
+                        } else {
+                            float[][] in = new float[windows][];
+                            for (int s = 0; s < windows; s++) {
+                                in[s] = Arrays.copyOfRange(all, s, s + W);
+                            }
+                            predictions = p.predict(in);
+                        }
+                        for (int s = 0; s < windows; s++) {
+                            double[] d = new double[W];
+                            for (int i = 0; i < W; i++) {
+                                d[i] = predictions[s][i];
+                            }
+                            out.put(id(k, t[s + W - 1]), d);
+                        }
+                    });
         }
         return out;
     }
@@ -148,7 +172,9 @@ final class ReliabilityFixtures {
         return Math.abs(got - want) <= TOLERANCE * (1 + Math.abs(want));
     }
 
-    /** The differences between received and expected forecasts, as readable lines (empty: equal). */
+    /**
+     * The differences between received and expected forecasts, as readable lines (empty: equal).
+     */
     static List<String> compare(List<Received<Forecast>> received, Map<String, double[]> expected) {
         List<String> problems = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
@@ -170,12 +196,21 @@ final class ReliabilityFixtures {
             }
             for (int i = 0; i < W; i++) {
                 if (!close(f.predictions()[i], want[i])) {
-                    problems.add(id + " step " + i + ": job " + f.predictions()[i] + ", offline " + want[i]);
+                    problems.add(
+                            id
+                                    + " step "
+                                    + i
+                                    + ": job "
+                                    + f.predictions()[i]
+                                    + ", offline "
+                                    + want[i]);
                     break;
                 }
             }
         }
-        expected.keySet().stream().filter(id -> !seen.containsKey(id)).sorted()
+        expected.keySet().stream()
+                .filter(id -> !seen.containsKey(id))
+                .sorted()
                 .forEach(id -> problems.add("missing " + id));
         return problems;
     }
@@ -183,8 +218,10 @@ final class ReliabilityFixtures {
     static Properties producerProperties(String bootstrap) {
         Properties p = new Properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
@@ -206,7 +243,10 @@ final class ReliabilityFixtures {
         private volatile boolean running = true;
         private volatile Throwable error;
 
-        OutputReader(String bootstrap, List<String> forecastTopics, List<String> deadLetterTopics,
+        OutputReader(
+                String bootstrap,
+                List<String> forecastTopics,
+                List<String> deadLetterTopics,
                 int partitions) {
             List<TopicPartition> assigned = new ArrayList<>();
             for (String t : forecastTopics) {
@@ -221,30 +261,51 @@ final class ReliabilityFixtures {
             }
             Properties p = new Properties();
             p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.setProperty(
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName());
+            p.setProperty(
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName());
             p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
-            thread = new Thread(() -> {
-                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-                    c.assign(assigned);
-                    c.seekToBeginning(assigned);
-                    while (running) {
-                        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                            long now = System.currentTimeMillis();
-                            if (forecasts.containsKey(r.topic())) {
-                                forecasts.get(r.topic()).add(new Received<>(ForecastCodec.fromJson(r.value()), now));
-                            } else {
-                                deadLetters.get(r.topic()).add(new Received<>(DeadLetterCodec.fromJson(r.value()), now));
-                            }
-                        }
-                    }
-                } catch (Throwable t) {
-                    error = t;
-                    LOG.error("output reader failed", t);
-                }
-            }, "output-reader");
+            p.setProperty(
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+            thread =
+                    new Thread(
+                            () -> {
+                                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+                                    c.assign(assigned);
+                                    c.seekToBeginning(assigned);
+                                    while (running) {
+                                        for (ConsumerRecord<byte[], byte[]> r :
+                                                c.poll(Duration.ofMillis(200))) {
+                                            long now = System.currentTimeMillis();
+                                            if (forecasts.containsKey(r.topic())) {
+                                                forecasts
+                                                        .get(r.topic())
+                                                        .add(
+                                                                new Received<>(
+                                                                        ForecastCodec.fromJson(
+                                                                                r.value()),
+                                                                        now));
+                                            } else {
+                                                deadLetters
+                                                        .get(r.topic())
+                                                        .add(
+                                                                new Received<>(
+                                                                        DeadLetterCodec.fromJson(
+                                                                                r.value()),
+                                                                        now));
+                                            }
+                                        }
+                                    }
+                                } catch (Throwable t) {
+                                    error = t;
+                                    LOG.error("output reader failed", t);
+                                }
+                            },
+                            "output-reader");
             thread.setDaemon(true);
             thread.start();
         }
@@ -279,24 +340,45 @@ final class ReliabilityFixtures {
          * Creates the mode's output topics and submits the job jar (fast engine, W=60, checkpoints
          * every 2 s) reading {@code points}; {@code extraArgs} add or override options.
          */
-        static Job submit(StandaloneCluster cluster, Path jar, Path model, String bootstrap,
-                String points, int partitions, String mode, List<String> extraArgs) throws Exception {
+        static Job submit(
+                StandaloneCluster cluster,
+                Path jar,
+                Path model,
+                String bootstrap,
+                String points,
+                int partitions,
+                String mode,
+                List<String> extraArgs)
+                throws Exception {
             String forecasts = points + "-forecasts-" + mode;
             String deadLetters = points + "-dead-letters-" + mode;
             Topics.create(bootstrap, forecasts, partitions, Map.of());
             Topics.create(bootstrap, deadLetters, 1, Map.of());
-            List<String> args = new ArrayList<>(List.of(
-                    "--model.path", model.toString(),
-                    "--mode", mode,
-                    "--engine", "fast",
-                    "--window.size", Integer.toString(W),
-                    "--checkpoint.interval", "2 s",
-                    "--kafka.bootstrap.servers", bootstrap,
-                    "--kafka.points.topic", points,
-                    "--kafka.forecasts.topic", forecasts,
-                    "--kafka.dead-letters.topic", deadLetters,
-                    "--kafka.group.id", points + "-" + mode,
-                    "--kafka.sink.transactional-id-prefix", points + "-" + mode));
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "--model.path",
+                                    model.toString(),
+                                    "--mode",
+                                    mode,
+                                    "--engine",
+                                    "fast",
+                                    "--window.size",
+                                    Integer.toString(W),
+                                    "--checkpoint.interval",
+                                    "2 s",
+                                    "--kafka.bootstrap.servers",
+                                    bootstrap,
+                                    "--kafka.points.topic",
+                                    points,
+                                    "--kafka.forecasts.topic",
+                                    forecasts,
+                                    "--kafka.dead-letters.topic",
+                                    deadLetters,
+                                    "--kafka.group.id",
+                                    points + "-" + mode,
+                                    "--kafka.sink.transactional-id-prefix",
+                                    points + "-" + mode));
             args.addAll(extraArgs);
             return new Job(mode, forecasts, deadLetters, cluster.submit(jar, args));
         }
@@ -321,7 +403,11 @@ final class ReliabilityFixtures {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what
-                + (last == null ? "" : " (last error: " + last + ")"));
+        throw new AssertionError(
+                "timed out after "
+                        + timeout
+                        + " waiting for "
+                        + what
+                        + (last == null ? "" : " (last error: " + last + ")"));
     }
 }

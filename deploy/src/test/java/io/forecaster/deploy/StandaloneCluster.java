@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real standalone Flink session cluster for one test class, run by {@code deploy/cluster.sh}
- * with its own copy of {@code deploy/conf} (free ports, its own work folder): JobManager and
+ * A real standalone Flink session cluster for one test class, run by {@code deploy/cluster.sh} with
+ * its own copy of {@code deploy/conf} (free ports, its own work folder): JobManager and
  * TaskManagers are separate processes, which {@link #killTaskManagers()} kills with SIGKILL.
  */
 final class StandaloneCluster implements AutoCloseable {
@@ -41,7 +41,8 @@ final class StandaloneCluster implements AutoCloseable {
     static Path jobJar() {
         Path jar = ROOT.resolve("job/target/" + System.getProperty("job.jar"));
         if (!java.nio.file.Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no job jar at " + jar + ": build the job module first");
+            throw new IllegalStateException(
+                    "no job jar at " + jar + ": build the job module first");
         }
         return jar;
     }
@@ -74,16 +75,19 @@ final class StandaloneCluster implements AutoCloseable {
         }
         int restPort = freePort();
         String base = Files.readString(DEPLOY.resolve("conf/config.yaml"));
-        Map<String, String> replacements = Map.of(
-                "port: 8081", "port: " + restPort,
-                "port: 6123", "port: " + freePort(),
-                "numberOfTaskSlots: 2", "numberOfTaskSlots: " + slots,
-                "interval: 10s", "interval: 2s",
-                "/tmp/forecaster-cluster", work.toString());
+        Map<String, String> replacements =
+                Map.of(
+                        "port: 8081", "port: " + restPort,
+                        "port: 6123", "port: " + freePort(),
+                        "numberOfTaskSlots: 2", "numberOfTaskSlots: " + slots,
+                        "interval: 10s", "interval: 2s",
+                        "/tmp/forecaster-cluster", work.toString());
         for (Map.Entry<String, String> r : replacements.entrySet()) {
             if (!base.contains(r.getKey())) {
-                throw new IllegalStateException("deploy/conf/config.yaml no longer contains \""
-                        + r.getKey() + "\"; update StandaloneCluster");
+                throw new IllegalStateException(
+                        "deploy/conf/config.yaml no longer contains \""
+                                + r.getKey()
+                                + "\"; update StandaloneCluster");
             }
             base = base.replace(r.getKey(), r.getValue());
         }
@@ -153,10 +157,16 @@ final class StandaloneCluster implements AutoCloseable {
     /** Failures the JobManager recorded for the job (exception history), newest first. */
     List<String> failures(String jobId) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();
-        for (JsonNode e : rest("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
-            out.add(e.path("timestamp").asLong() + " " + e.path("exceptionName").asText()
-                    + " on " + e.path("taskManagerId").asText("?") + ": "
-                    + firstLine(e.path("stacktrace").asText()));
+        for (JsonNode e :
+                rest("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
+            out.add(
+                    e.path("timestamp").asLong()
+                            + " "
+                            + e.path("exceptionName").asText()
+                            + " on "
+                            + e.path("taskManagerId").asText("?")
+                            + ": "
+                            + firstLine(e.path("stacktrace").asText()));
         }
         return out;
     }
@@ -164,7 +174,8 @@ final class StandaloneCluster implements AutoCloseable {
     /** Timestamps (epoch ms) of the failures the JobManager recorded, newest first. */
     List<Long> failureTimes(String jobId) throws IOException, InterruptedException {
         List<Long> out = new ArrayList<>();
-        for (JsonNode e : rest("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
+        for (JsonNode e :
+                rest("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
             out.add(e.path("timestamp").asLong());
         }
         return out;
@@ -179,7 +190,9 @@ final class StandaloneCluster implements AutoCloseable {
     List<Long> killTaskManagers() throws Exception {
         List<Long> killed = new ArrayList<>();
         try (Stream<Path> pids = Files.list(work.resolve("cluster/pid"))) {
-            for (Path f : pids.filter(p -> p.getFileName().toString().startsWith("taskmanager-")).toList()) {
+            for (Path f :
+                    pids.filter(p -> p.getFileName().toString().startsWith("taskmanager-"))
+                            .toList()) {
                 long pid = Long.parseLong(Files.readString(f).strip());
                 if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     sigkill(pid);
@@ -209,7 +222,9 @@ final class StandaloneCluster implements AutoCloseable {
         return run(timeout, List.of(args));
     }
 
-    /** Runs deploy/cluster.sh with this cluster's config and work folder; fails on a non-zero exit. */
+    /**
+     * Runs deploy/cluster.sh with this cluster's config and work folder; fails on a non-zero exit.
+     */
     String run(Duration timeout, List<String> args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(DEPLOY.resolve("cluster.sh").toString());
@@ -227,7 +242,9 @@ final class StandaloneCluster implements AutoCloseable {
         }
         String text = new String(out, StandardCharsets.UTF_8);
         LOG.info("cluster.sh {} ->\n{}", args.get(0), text);
-        assertThat(p.exitValue()).as("cluster.sh " + args + " exit code; output:\n" + text).isZero();
+        assertThat(p.exitValue())
+                .as("cluster.sh " + args + " exit code; output:\n" + text)
+                .isZero();
         return text;
     }
 
@@ -251,7 +268,10 @@ final class StandaloneCluster implements AutoCloseable {
         try (Stream<Path> logs = Files.list(from)) {
             Files.createDirectories(to);
             for (Path f : logs.toList()) {
-                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        f,
+                        to.resolve(f.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             LOG.info("cluster logs kept in {}", to);
         } catch (IOException e) {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.testing.KafkaExtension;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointCodec;
+import io.forecaster.testing.KafkaExtension;
 import io.forecaster.training.data.SeriesCsv;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,8 @@ class StandaloneClusterITCase {
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
     private static final Path ROOT = StandaloneCluster.ROOT;
-    private static final Path WIND = ROOT.getParent().resolve("shared/data/wind-ireland/wind_daily_long.csv");
+    private static final Path WIND =
+            ROOT.getParent().resolve("shared/data/wind-ireland/wind_daily_long.csv");
     private static final List<String> STATIONS = List.of("VAL", "BEL", "DUB");
     private static final Instant FIRST_DAY = Instant.parse("1961-01-01T00:00:00Z");
     private static final int WINDOW = 60;
@@ -71,20 +72,29 @@ class StandaloneClusterITCase {
         Path jar = StandaloneCluster.jobJar();
         List<String> jobArgs =
                 List.of(
-                        "--model.path", ROOT.resolve("models/wind.zip").toString(),
-                        "--kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                        "--kafka.points.topic", points,
-                        "--kafka.forecasts.topic", forecasts,
-                        "--kafka.dead-letters.topic", deadLetters,
-                        "--window.size", Integer.toString(WINDOW),
-                        "--checkpoint.interval", "2s",
-                        "--engine", "fast");
+                        "--model.path",
+                        ROOT.resolve("models/wind.zip").toString(),
+                        "--kafka.bootstrap.servers",
+                        KAFKA.bootstrapServers(),
+                        "--kafka.points.topic",
+                        points,
+                        "--kafka.forecasts.topic",
+                        forecasts,
+                        "--kafka.dead-letters.topic",
+                        deadLetters,
+                        "--window.size",
+                        Integer.toString(WINDOW),
+                        "--checkpoint.interval",
+                        "2s",
+                        "--engine",
+                        "fast");
 
         produce(points, series, 0, PHASE1);
         String jobId = cluster.submit(jar, jobArgs);
 
         // Before the stop: every key has forecasts for a prefix of its windows.
-        Map<String, List<Forecast>> before = awaitForecasts(forecasts, 3 * 60, Duration.ofMinutes(3));
+        Map<String, List<Forecast>> before =
+                awaitForecasts(forecasts, 3 * 60, Duration.ofMinutes(3));
         String savepoint =
                 StandaloneCluster.match(
                         cluster.run(Duration.ofMinutes(2), List.of("cancel", jobId)),
@@ -123,23 +133,29 @@ class StandaloneClusterITCase {
     }
 
     private static void produce(String topic, Map<String, double[]> series, int from, int to) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProperties())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(KAFKA.producerProperties())) {
             for (int i = from; i < to; i++) {
                 for (String key : STATIONS) {
                     SensorPoint p = new SensorPoint(key, day(i), series.get(key)[i]);
-                    producer.send(new ProducerRecord<>(topic, PointCodec.key(p), PointCodec.json(p)));
+                    producer.send(
+                            new ProducerRecord<>(topic, PointCodec.key(p), PointCodec.json(p)));
                 }
             }
             producer.flush();
         }
     }
 
-    /** Reads the forecasts topic (read_committed) until {@code atLeast} arrived; per key, in order. */
-    private static Map<String, List<Forecast>> awaitForecasts(String topic, int atLeast, Duration timeout) {
+    /**
+     * Reads the forecasts topic (read_committed) until {@code atLeast} arrived; per key, in order.
+     */
+    private static Map<String, List<Forecast>> awaitForecasts(
+            String topic, int atLeast, Duration timeout) {
         Map<String, List<Forecast>> byKey = new TreeMap<>();
         int count = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KAFKA.consumerProperties())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(KAFKA.consumerProperties())) {
             consumer.subscribe(List.of(topic));
             while (count < atLeast && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {

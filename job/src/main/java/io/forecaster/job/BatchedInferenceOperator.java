@@ -33,12 +33,12 @@ import org.slf4j.LoggerFactory;
  * Runs the model over the windows (window mode) or steps (stateful mode) that reach this subtask,
  * batched across keys. A batch is evaluated when it is full, when its first entry has waited the
  * maximum delay (processing time), before every watermark, at end of input, and always before a
- * checkpoint barrier ({@link #prepareSnapshotPreBarrier}), so no input is ever held in a
- * snapshot: a restored job neither loses nor repeats a forecast.
+ * checkpoint barrier ({@link #prepareSnapshotPreBarrier}), so no input is ever held in a snapshot:
+ * a restored job neither loses nor repeats a forecast.
  *
  * <p>Keyed (on the sensor id): in stateful mode each key's {@link KeyModelState} lives in Flink
- * keyed state and advances one step per point. A key appears at most once per stateful batch,
- * since its second step needs the state the first produces.
+ * keyed state and advances one step per point. A key appears at most once per stateful batch, since
+ * its second step needs the state the first produces.
  */
 public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         implements OneInputStreamOperator<ModelInput, Forecast>, BoundedOneInput {
@@ -88,8 +88,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                             new ValueStateDescriptor<>(
                                     MODEL_STATE, TypeInformation.of(KeyModelState.class)));
             // Counted once here, in the task thread; kept up to date as keys come and go.
-            try (var keys =
-                    getKeyedStateBackend().getKeys(MODEL_STATE, VoidNamespace.INSTANCE)) {
+            try (var keys = getKeyedStateBackend().getKeys(MODEL_STATE, VoidNamespace.INSTANCE)) {
                 keysWithState.set(keys.count());
             }
         }
@@ -132,9 +131,11 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
 
         MetricGroup metrics = getMetricGroup();
         forecastsEmitted = metrics.counter("forecastsEmitted");
-        batchSizes = metrics.histogram("inferenceBatchSize", new DescriptiveStatisticsHistogram(1000));
+        batchSizes =
+                metrics.histogram("inferenceBatchSize", new DescriptiveStatisticsHistogram(1000));
         latencyMicros =
-                metrics.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
+                metrics.histogram(
+                        "inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
         metrics.gauge("modelLoadMillis", () -> loadMillis);
         metrics.gauge("keysWithModelState", keysWithState::get);
     }
@@ -267,15 +268,11 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     }
 
     /**
-     * Emits the forecast for input {@code r}: the W predictions at {@code from} in
-     * {@code predictions}, for the window starting at {@code windowStart}.
+     * Emits the forecast for input {@code r}: the W predictions at {@code from} in {@code
+     * predictions}, for the window starting at {@code windowStart}.
      */
     private void emit(
-            StreamRecord<ModelInput> r,
-            long windowStart,
-            float[] predictions,
-            int from,
-            long now) {
+            StreamRecord<ModelInput> r, long windowStart, float[] predictions, int from, long now) {
         double[] values = new double[windowSize];
         for (int i = 0; i < windowSize; i++) {
             values[i] = predictions[from + i];

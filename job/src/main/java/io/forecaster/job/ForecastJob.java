@@ -14,17 +14,20 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The forecasting topology as a plain function of streams: parsed records in, forecasts and dead
- * letters out ({@link #topology}). Sources and sinks are attached by the caller:
- * {@link ForecastRunner} for Kafka, tests with in-memory data and {@code executeAndCollect}.
+ * letters out ({@link #topology}). Sources and sinks are attached by the caller: {@link
+ * ForecastRunner} for Kafka, tests with in-memory data and {@code executeAndCollect}.
  */
 public final class ForecastJob {
 
     /** Name and uid of the watermark assigner ({@link #forecasts} only). */
     public static final String EVENT_TIME = "event-time";
+
     /** Name and uid of the operator splitting unreadable records off. */
     public static final String SPLIT = "split-dead-letters";
+
     /** Name and uid of the ordering and sliding-window operator. */
     public static final String ORDER_AND_WINDOW = "order-and-window";
+
     /** Name and uid of the batched inference operator. */
     public static final String FORECAST = "forecast";
 
@@ -35,9 +38,9 @@ public final class ForecastJob {
 
     /**
      * The whole topology, for parsed records that already carry event-time timestamps and
-     * watermarks (assigned per Kafka partition at the source with {@link #watermarks}): splits
-     * the unreadable records off, orders each sensor's points, windows them and runs the model.
-     * Dead letters are the unreadable, late and duplicate points.
+     * watermarks (assigned per Kafka partition at the source with {@link #watermarks}): splits the
+     * unreadable records off, orders each sensor's points, windows them and runs the model. Dead
+     * letters are the unreadable, late and duplicate points.
      */
     public static Outputs topology(DataStream<ParsedPoint> parsed, ForecastOptions options) {
         SingleOutputStreamOperator<SensorPoint> points =
@@ -50,8 +53,8 @@ public final class ForecastJob {
 
     /**
      * As {@link #topology}, for readable points without timestamps (e.g. in-memory test data):
-     * assigns event-time watermarks, then orders, windows and forecasts. Dead letters are the
-     * late and duplicate points.
+     * assigns event-time watermarks, then orders, windows and forecasts. Dead letters are the late
+     * and duplicate points.
      */
     public static Outputs forecasts(DataStream<SensorPoint> points, ForecastOptions options) {
         SerializableTimestampAssigner<SensorPoint> eventTime = (p, previous) -> p.eventTime();
@@ -85,9 +88,9 @@ public final class ForecastJob {
     }
 
     /**
-     * The job's watermarks: bounded out-of-orderness and idleness from the options, timestamps
-     * from {@code eventTime}. Records whose time is {@link Long#MIN_VALUE} (e.g. unreadable ones)
-     * never move the watermark.
+     * The job's watermarks: bounded out-of-orderness and idleness from the options, timestamps from
+     * {@code eventTime}. Records whose time is {@link Long#MIN_VALUE} (e.g. unreadable ones) never
+     * move the watermark.
      */
     public static <T> WatermarkStrategy<T> watermarks(
             ForecastOptions options, SerializableTimestampAssigner<T> eventTime) {

@@ -175,6 +175,7 @@ public final class ForecastOptions implements Serializable {
 
     /** The values as given (trimmed), for logging and copying. */
     private final Map<String, String> explicit;
+
     /** The given values parsed once into their types; options not given read their default. */
     private final Configuration typed;
 
@@ -253,17 +254,28 @@ public final class ForecastOptions implements Serializable {
         if (deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE
                 && txTimeout.compareTo(checkpointInterval()) <= 0) {
             throw new IllegalArgumentException(
-                    "option " + KafkaOptions.TRANSACTION_TIMEOUT.key() + " (" + txTimeout
-                            + ") must exceed " + CHECKPOINT_INTERVAL.key() + " ("
-                            + checkpointInterval() + ")");
+                    "option "
+                            + KafkaOptions.TRANSACTION_TIMEOUT.key()
+                            + " ("
+                            + txTimeout
+                            + ") must exceed "
+                            + CHECKPOINT_INTERVAL.key()
+                            + " ("
+                            + checkpointInterval()
+                            + ")");
         }
         requireAtLeast(WINDOW_SIZE, 1);
         requireAtLeast(WINDOW_SLIDE, 1);
         requireAtLeast(BATCH_SIZE, 1);
         if (!Engines.names().contains(engine())) {
             throw new IllegalArgumentException(
-                    "option " + ENGINE.key() + " must be one of " + Engines.names()
-                            + " (engines on this classpath), got '" + engine() + "'");
+                    "option "
+                            + ENGINE.key()
+                            + " must be one of "
+                            + Engines.names()
+                            + " (engines on this classpath), got '"
+                            + engine()
+                            + "'");
         }
         if (!explicit.containsKey(MODEL_PATH.key())) {
             throw new IllegalArgumentException(
@@ -278,14 +290,26 @@ public final class ForecastOptions implements Serializable {
         requirePositive(CHECKPOINT_INTERVAL);
         if (quietTimeout().compareTo(allowedLateness()) <= 0) {
             throw new IllegalArgumentException(
-                    "option " + QUIET_TIMEOUT.key() + " (" + quietTimeout() + ") must exceed "
-                            + ALLOWED_LATENESS.key() + " (" + allowedLateness()
+                    "option "
+                            + QUIET_TIMEOUT.key()
+                            + " ("
+                            + quietTimeout()
+                            + ") must exceed "
+                            + ALLOWED_LATENESS.key()
+                            + " ("
+                            + allowedLateness()
                             + "): a key's state must outlive its held points");
         }
         if (!resetGap().isZero() && resetGap().compareTo(quietTimeout()) > 0) {
             throw new IllegalArgumentException(
-                    "option " + RESET_GAP.key() + " (" + resetGap() + ") must not exceed "
-                            + QUIET_TIMEOUT.key() + " (" + quietTimeout()
+                    "option "
+                            + RESET_GAP.key()
+                            + " ("
+                            + resetGap()
+                            + ") must not exceed "
+                            + QUIET_TIMEOUT.key()
+                            + " ("
+                            + quietTimeout()
                             + "): a quiet key's state is removed before it could be reset");
         }
     }
@@ -299,8 +323,13 @@ public final class ForecastOptions implements Serializable {
             value = one.get(option);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
-                    "option " + option.key() + " has an invalid value '" + raw + "': "
-                            + e.getMessage(), e);
+                    "option "
+                            + option.key()
+                            + " has an invalid value '"
+                            + raw
+                            + "': "
+                            + e.getMessage(),
+                    e);
         }
         target.set(option, value);
     }
@@ -441,8 +470,7 @@ public final class ForecastOptions implements Serializable {
         return new SlidingCount(windowSize(), windowSlide());
     }
 
-    private static List<ConfigOption<?>> concat(
-            List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
+    private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
         List<ConfigOption<?>> all = new ArrayList<>(a);
         all.addAll(b);
         return List.copyOf(all);

@@ -25,10 +25,13 @@ public final class ForecastRunner {
 
     /** Name and uid of the Kafka points source. */
     public static final String SOURCE = "sensor-points-source";
+
     /** Name and uid of the forecasts sink. */
     public static final String FORECASTS_SINK = "forecasts-sink";
+
     /** Name and uid of the dead-letters sink. */
     public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
     /** Default job name. */
     public static final String JOB_NAME = "forecaster";
 
@@ -36,8 +39,8 @@ public final class ForecastRunner {
 
     /**
      * Network buffer timeout unless {@code execution.buffer-timeout.interval} is configured:
-     * Flink's 100 ms default holds a half-full buffer between the source and the windowing
-     * vertex for up to 100 ms, which at moderate rates is most of a forecast's latency
+     * Flink's 100 ms default holds a half-full buffer between the source and the windowing vertex
+     * for up to 100 ms, which at moderate rates is most of a forecast's latency
      * (docs/benchmarks.md, "End to end"). 10 ms costs no measurable throughput here: at high rates
      * buffers fill before it expires.
      */

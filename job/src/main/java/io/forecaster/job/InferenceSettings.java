@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What {@link BatchedInferenceOperator} needs to know; made by
- * {@link ForecastOptions#inferenceSettings}.
+ * What {@link BatchedInferenceOperator} needs to know; made by {@link
+ * ForecastOptions#inferenceSettings}.
  *
  * @param mode window (run each window from the zero state) or stateful (step each key's state)
  * @param window W and S (stateful mode applies the slide to the steps)

@@ -9,12 +9,16 @@ import io.forecaster.model.engine.StepState;
 public class KeyModelState {
 
     public StepState model;
+
     /** The last predictions, oldest first; only the last {@link #count} are used. */
     public float[] predictions;
+
     /** Event times of the points the predictions were made at. */
     public long[] times;
+
     /** Predictions currently held (at most W). */
     public int count;
+
     /** Steps taken since the zero state. */
     public long steps;
 

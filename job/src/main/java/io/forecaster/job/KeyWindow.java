@@ -1,24 +1,30 @@
 package io.forecaster.job;
 
 /**
- * One key's windowing state: the last released points (up to W, oldest first), how many points
- * were released, the newest event time seen and the pending quiet-key cleanup time. A Flink POJO.
- * The points are a {@link Ring}.
+ * One key's windowing state: the last released points (up to W, oldest first), how many points were
+ * released, the newest event time seen and the pending quiet-key cleanup time. A Flink POJO. The
+ * points are a {@link Ring}.
  */
 public class KeyWindow {
 
     /** Times of the window's points, oldest first; only the last {@link #count} are used. */
     public long[] times;
+
     /** Values of the window's points, aligned with {@link #times}. */
     public double[] values;
+
     /** Points currently in the window (at most W). */
     public int count;
+
     /** Points released (in event-time order) since this key's state was created. */
     public long released;
+
     /** Event time of the last released point (meaningful when {@link #released} > 0). */
     public long lastReleased;
+
     /** Newest event time accepted for this key (released or pending). */
     public long newest;
+
     /** Event time at which the quiet-key cleanup timer is registered. */
     public long cleanupAt;
 

@@ -22,12 +22,16 @@ public class ModelInput {
 
     public Kind kind;
     public String sensorId;
+
     /** Event time of the window's first point (a step: the point's own time). */
     public long windowStart;
+
     /** Event time of the newest point. */
     public long time;
+
     /** Window values oldest first (WINDOW), the one new value (STEP), or empty (EVICT). */
     public double[] values;
+
     /** STEP only: start this key from the zero state before stepping. */
     public boolean reset;
 
@@ -78,7 +82,16 @@ public class ModelInput {
 
     @Override
     public String toString() {
-        return kind + "(" + sensorId + ", " + windowStart + ".." + time + ", "
-                + Arrays.toString(values) + (reset ? ", reset" : "") + ")";
+        return kind
+                + "("
+                + sensorId
+                + ", "
+                + windowStart
+                + ".."
+                + time
+                + ", "
+                + Arrays.toString(values)
+                + (reset ? ", reset" : "")
+                + ")";
     }
 }

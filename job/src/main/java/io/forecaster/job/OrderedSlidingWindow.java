@@ -29,15 +29,15 @@ import org.apache.flink.util.OutputTag;
  *   <li>A point is held until the watermark reaches its time plus the allowed lateness, then
  *       released in time order. A point whose release time the watermark has already passed is
  *       dead-lettered as {@value DeadLetterReasons#LATE}.
- *   <li>Duplicates: the first point with a given key and time wins. A second one is
- *       dead-lettered as {@value DeadLetterReasons#DUPLICATE} while the first is still held or
- *       is the key's last released point (anything older is simply late).
- *   <li>Window mode: once W points were released, every S-th released point emits the last W
- *       points as a {@link ModelInput.Kind#WINDOW}. Stateful mode: every released point is
- *       emitted as a {@link ModelInput.Kind#STEP}, flagged {@code reset} for the key's first
- *       point and after a gap longer than the reset gap.
- *   <li>Once the watermark passes the key's newest point by the quiet timeout, all its state
- *       and timers are removed (stateful mode also emits an {@link ModelInput.Kind#EVICT}).
+ *   <li>Duplicates: the first point with a given key and time wins. A second one is dead-lettered
+ *       as {@value DeadLetterReasons#DUPLICATE} while the first is still held or is the key's last
+ *       released point (anything older is simply late).
+ *   <li>Window mode: once W points were released, every S-th released point emits the last W points
+ *       as a {@link ModelInput.Kind#WINDOW}. Stateful mode: every released point is emitted as a
+ *       {@link ModelInput.Kind#STEP}, flagged {@code reset} for the key's first point and after a
+ *       gap longer than the reset gap.
+ *   <li>Once the watermark passes the key's newest point by the quiet timeout, all its state and
+ *       timers are removed (stateful mode also emits an {@link ModelInput.Kind#EVICT}).
  * </ul>
  */
 public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput> {
@@ -62,6 +62,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private transient Counter lateLetters;
     private transient Counter duplicateLetters;
     private transient Counter released;
+
     /** Set by {@link OrderedSlidingWindowOperator}; null when run by a plain process operator. */
     transient AtomicLong keysWithState;
 
@@ -107,8 +108,11 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                     deadLetter(
                             point,
                             DeadLetterReasons.DUPLICATE,
-                            "sensor " + point.sensorId() + " already has a point at event time "
-                                    + t + "; the first one is kept"));
+                            "sensor "
+                                    + point.sensorId()
+                                    + " already has a point at event time "
+                                    + t
+                                    + "; the first one is kept"));
             return;
         }
         long releaseAt = releaseTime(t);
@@ -120,13 +124,20 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                     deadLetter(
                             point,
                             DeadLetterReasons.LATE,
-                            "event time " + t + " plus allowed lateness " + latenessMs
-                                    + " ms is not after the watermark " + watermark));
+                            "event time "
+                                    + t
+                                    + " plus allowed lateness "
+                                    + latenessMs
+                                    + " ms is not after the watermark "
+                                    + watermark));
             return;
         }
         if (w == null) {
-            w = KeyWindow.empty(
-                    settings.mode() == ForecastOptions.Mode.WINDOW ? settings.window().size() : 0);
+            w =
+                    KeyWindow.empty(
+                            settings.mode() == ForecastOptions.Mode.WINDOW
+                                    ? settings.window().size()
+                                    : 0);
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
@@ -179,8 +190,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     }
 
     private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out) {
-        boolean reset =
-                w.released == 0 || (resetGapMs > 0 && t - w.lastReleased > resetGapMs);
+        boolean reset = w.released == 0 || (resetGapMs > 0 && t - w.lastReleased > resetGapMs);
         w.append(t, value);
         released.inc();
         if (settings.mode() == ForecastOptions.Mode.STATEFUL) {

@@ -13,8 +13,8 @@ public record SlidingCount(int size, int slide) implements Serializable {
 
     /**
      * Whether a key that holds {@code count} entries after its {@code n}-th one (counted from the
-     * key's start, or its last reset) emits a window now: the window is full and {@code n - W} is
-     * a multiple of S.
+     * key's start, or its last reset) emits a window now: the window is full and {@code n - W} is a
+     * multiple of S.
      */
     public boolean emitsAt(int count, long n) {
         return count == size && (n - size) % slide == 0;

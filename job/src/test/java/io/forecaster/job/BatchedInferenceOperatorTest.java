@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
-import java.util.function.Supplier;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -70,8 +70,9 @@ class BatchedInferenceOperatorTest {
         return ModelInput.window(sensor, minute(lastMinute - W + 1), minute(lastMinute), values);
     }
 
-    static void feed(KeyedOneInputStreamOperatorTestHarness<String, ModelInput, ?> h,
-            ModelInput... inputs) throws Exception {
+    static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, ModelInput, ?> h, ModelInput... inputs)
+            throws Exception {
         for (ModelInput in : inputs) {
             h.processElement(in, in.time);
         }
@@ -93,7 +94,8 @@ class BatchedInferenceOperatorTest {
         for (int i = 0; i < expected.length; i++) {
             assertThat(f.predictions()[i])
                     .as("%s step %d", f.sensorId(), i)
-                    .isCloseTo(expected[i], within((double) TOLERANCE * (1 + Math.abs(expected[i]))));
+                    .isCloseTo(
+                            expected[i], within((double) TOLERANCE * (1 + Math.abs(expected[i]))));
         }
         assertThat(f.next()).isEqualTo(f.predictions()[expected.length - 1]);
     }
@@ -111,15 +113,19 @@ class BatchedInferenceOperatorTest {
 
             List<Forecast> out = h.extractOutputValues();
             assertThat(out).extracting(Forecast::sensorId).containsExactly("VAL", "BEL", "VAL");
-            assertThat(out).extracting(Forecast::windowEnd)
+            assertThat(out)
+                    .extracting(Forecast::windowEnd)
                     .containsExactly(minute(4), minute(4), minute(5));
-            assertThat(out).extracting(Forecast::windowStart)
+            assertThat(out)
+                    .extracting(Forecast::windowStart)
                     .containsExactly(minute(1), minute(1), minute(2));
-            assertThat(out).allSatisfy(f -> {
-                assertThat(f.mode()).isEqualTo("window");
-                assertThat(f.modelId()).isEqualTo("random-seed-42");
-                assertThat(f.points()).isEqualTo(W);
-            });
+            assertThat(out)
+                    .allSatisfy(
+                            f -> {
+                                assertThat(f.mode()).isEqualTo("window");
+                                assertThat(f.modelId()).isEqualTo("random-seed-42");
+                                assertThat(f.points()).isEqualTo(W);
+                            });
             assertPredictions(out.get(0), offline(a.values));
             assertPredictions(out.get(1), offline(b.values));
             assertPredictions(out.get(2), offline(c.values));
@@ -234,7 +240,8 @@ class BatchedInferenceOperatorTest {
 
             List<Forecast> out = h.extractOutputValues();
             // W=4, S=2: forecasts after steps 4 and 6 of both keys.
-            assertThat(out).extracting(f -> f.sensorId() + "@" + (f.windowEnd() - BEGINNING) / MINUTE)
+            assertThat(out)
+                    .extracting(f -> f.sensorId() + "@" + (f.windowEnd() - BEGINNING) / MINUTE)
                     .containsExactlyInAnyOrder("VAL@4", "BEL@4", "VAL@6", "BEL@6");
             float[] valSeq = offline(val);
             float[] belSeq = offline(bel);
@@ -291,8 +298,7 @@ class BatchedInferenceOperatorTest {
         assertRestoreContinuesIdentically(EmbeddedRocksDBStateBackend::new);
     }
 
-    static void assertRestoreContinuesIdentically(Supplier<StateBackend> backend)
-            throws Exception {
+    static void assertRestoreContinuesIdentically(Supplier<StateBackend> backend) throws Exception {
         ModelInput[] before = interleave(steps("VAL", 1, 3, 5, 4), steps("BEL", 1, 20, 18));
         ModelInput[] after = {
             ModelInput.step("VAL", minute(4), 6, false),

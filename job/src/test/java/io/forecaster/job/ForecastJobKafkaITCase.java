@@ -7,12 +7,12 @@ import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.testing.KafkaExtension;
 import io.forecaster.connectors.wire.DeadLetterCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointCodec;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.testing.KafkaExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -84,11 +84,13 @@ class ForecastJobKafkaITCase {
             for (int d = 0; d < DAYS; d++) {
                 for (List<SensorPoint> station : series.values()) {
                     SensorPoint p = station.get(d);
-                    producer.send(new ProducerRecord<>(topic, PointCodec.key(p), PointCodec.json(p)));
+                    producer.send(
+                            new ProducerRecord<>(topic, PointCodec.key(p), PointCodec.json(p)));
                     if (d == 10 && p.sensorId().equals(first())) {
                         SensorPoint dup = new SensorPoint(p.sensorId(), p.eventTime(), 999.0);
                         producer.send(
-                                new ProducerRecord<>(topic, PointCodec.key(dup), PointCodec.json(dup)));
+                                new ProducerRecord<>(
+                                        topic, PointCodec.key(dup), PointCodec.json(dup)));
                         producer.send(
                                 new ProducerRecord<>(
                                         topic,
@@ -168,7 +170,9 @@ class ForecastJobKafkaITCase {
         return out;
     }
 
-    /** The model run offline over every window of every station: "station@windowEnd" to predictions. */
+    /**
+     * The model run offline over every window of every station: "station@windowEnd" to predictions.
+     */
     static Map<String, float[]> offline(String engine) {
         return WindData.offlineWindows(engine, series, W);
     }
@@ -177,13 +181,15 @@ class ForecastJobKafkaITCase {
     static Map<String, float[]> offlineStateful(String engine) {
         Map<String, float[]> out = new HashMap<>();
         try (Predictor p = Engines.open(engine, TestModels.bundle())) {
-            series.forEach((k, v) -> {
-                float[] perStep = p.predict(new float[][] {WindData.values(v)})[0];
-                for (int end = W; end <= v.size(); end++) {
-                    out.put(k + "@" + v.get(end - 1).eventTime(),
-                            Arrays.copyOfRange(perStep, end - W, end));
-                }
-            });
+            series.forEach(
+                    (k, v) -> {
+                        float[] perStep = p.predict(new float[][] {WindData.values(v)})[0];
+                        for (int end = W; end <= v.size(); end++) {
+                            out.put(
+                                    k + "@" + v.get(end - 1).eventTime(),
+                                    Arrays.copyOfRange(perStep, end - W, end));
+                        }
+                    });
         }
         return out;
     }
@@ -211,17 +217,20 @@ class ForecastJobKafkaITCase {
                     .isTrue();
         }
         assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        expected.forEach((key, want) -> {
-            double[] got = byKey.get(key).predictions();
-            assertThat(got).hasSize(W);
-            for (int i = 0; i < W; i++) {
-                double tol =
-                        absTolerance >= 0 ? absTolerance : TOLERANCE * (1 + Math.abs(want[i]));
-                assertThat(Math.abs(got[i] - want[i]))
-                        .as("%s step %d: job %s, offline %s", key, i, got[i], want[i])
-                        .isLessThanOrEqualTo(tol);
-            }
-        });
+        expected.forEach(
+                (key, want) -> {
+                    double[] got = byKey.get(key).predictions();
+                    assertThat(got).hasSize(W);
+                    for (int i = 0; i < W; i++) {
+                        double tol =
+                                absTolerance >= 0
+                                        ? absTolerance
+                                        : TOLERANCE * (1 + Math.abs(want[i]));
+                        assertThat(Math.abs(got[i] - want[i]))
+                                .as("%s step %d: job %s, offline %s", key, i, got[i], want[i])
+                                .isLessThanOrEqualTo(tol);
+                    }
+                });
     }
 
     static void assertDeadLetters(Topics t) {
@@ -231,7 +240,8 @@ class ForecastJobKafkaITCase {
                         .toList();
         assertThat(letters)
                 .extracting(DeadLetter::reason)
-                .containsExactlyInAnyOrder(DeadLetterReasons.BAD_VALUE, DeadLetterReasons.DUPLICATE);
+                .containsExactlyInAnyOrder(
+                        DeadLetterReasons.BAD_VALUE, DeadLetterReasons.DUPLICATE);
         assertThat(letters).extracting(DeadLetter::key).containsOnly(first());
     }
 
@@ -270,18 +280,21 @@ class ForecastJobKafkaITCase {
                 readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1));
         assertExactlyTheExpectedForecasts(records, offlineStateful("fast"), 1e-3);
         assertThat(records)
-                .allSatisfy(r -> assertThat(ForecastCodec.fromJson(r.value()).mode())
-                        .isEqualTo("stateful"));
+                .allSatisfy(
+                        r ->
+                                assertThat(ForecastCodec.fromJson(r.value()).mode())
+                                        .isEqualTo("stateful"));
         assertDeadLetters(t);
     }
 
     /**
-     * Slows the stream down, more until the first checkpoint completes (so one completes while
-     * the stream flows, however loaded the machine), and throws once: at the first record after
-     * {@code after} records once a checkpoint has completed.
+     * Slows the stream down, more until the first checkpoint completes (so one completes while the
+     * stream flows, however loaded the machine), and throws once: at the first record after {@code
+     * after} records once a checkpoint has completed.
      */
     static final class FailOnce
-            implements MapFunction<ParsedPoint, ParsedPoint>, CheckpointListener,
+            implements MapFunction<ParsedPoint, ParsedPoint>,
+                    CheckpointListener,
                     CheckpointedFunction {
         private static final long serialVersionUID = 1L;
         static final AtomicInteger FAILURES = new AtomicInteger();
@@ -301,7 +314,8 @@ class ForecastJobKafkaITCase {
         @Override
         public ParsedPoint map(ParsedPoint p) throws Exception {
             Thread.sleep(CHECKPOINTED.get() ? 5 : 20);
-            if (SEEN.incrementAndGet() > after && CHECKPOINTED.get()
+            if (SEEN.incrementAndGet() > after
+                    && CHECKPOINTED.get()
                     && FAILURES.compareAndSet(0, 1)) {
                 throw new IllegalStateException("injected failure after " + after + " records");
             }

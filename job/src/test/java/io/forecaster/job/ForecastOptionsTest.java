@@ -50,10 +50,12 @@ class ForecastOptionsTest {
 
     @Test
     void invalidValuesNameTheOptionAndTheValue() {
-        assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--window.size", "0"))
+        assertThatThrownBy(
+                        () -> ForecastOptions.fromArgs("--model.path", "m", "--window.size", "0"))
                 .hasMessageContaining("window.size")
                 .hasMessageContaining("0");
-        assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--window.size", "x"))
+        assertThatThrownBy(
+                        () -> ForecastOptions.fromArgs("--model.path", "m", "--window.size", "x"))
                 .hasMessageContaining("window.size")
                 .hasMessageContaining("'x'");
         assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--engine", "gpu"))
@@ -63,17 +65,20 @@ class ForecastOptionsTest {
                 .hasMessageContaining("mode")
                 .hasMessageContaining("batch");
         assertThatThrownBy(
-                        () -> ForecastOptions.fromArgs(
-                                "--model.path", "m", "--inference.max-delay", "-1 s"))
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path", "m", "--inference.max-delay", "-1 s"))
                 .hasMessageContaining("inference.max-delay");
         assertThatThrownBy(
-                        () -> ForecastOptions.fromArgs(
-                                "--model.path", "m", "--kafka.sink.delivery", "NONE"))
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path", "m", "--kafka.sink.delivery", "NONE"))
                 .hasMessageContaining("kafka.sink.delivery")
                 .hasMessageContaining("NONE");
         assertThatThrownBy(
-                        () -> ForecastOptions.fromArgs(
-                                "--model.path", "m", "--lateness.allowed", "8 d"))
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path", "m", "--lateness.allowed", "8 d"))
                 .hasMessageContaining("state.quiet-timeout")
                 .hasMessageContaining("lateness.allowed");
     }
@@ -81,8 +86,12 @@ class ForecastOptionsTest {
     @Test
     void sinkOptionsAreCheckedAtStart() {
         assertThatThrownBy(
-                        () -> ForecastOptions.fromArgs(
-                                "--model.path", "m", "--kafka.sink.transaction-timeout", "20 min"))
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path",
+                                        "m",
+                                        "--kafka.sink.transaction-timeout",
+                                        "20 min"))
                 .hasMessageContaining("kafka.sink.transaction-timeout")
                 .hasMessageContaining("PT20M");
     }
@@ -91,9 +100,20 @@ class ForecastOptionsTest {
     void operatorSettingsCarryTheOptions() {
         ForecastOptions o =
                 ForecastOptions.fromArgs(
-                        "--model.path", "m.zip", "--window.size", "30", "--window.slide", "5",
-                        "--mode", "stateful", "--lateness.allowed", "1 min",
-                        "--inference.batch-size", "7", "--inference.max-delay", "3 ms");
+                        "--model.path",
+                        "m.zip",
+                        "--window.size",
+                        "30",
+                        "--window.slide",
+                        "5",
+                        "--mode",
+                        "stateful",
+                        "--lateness.allowed",
+                        "1 min",
+                        "--inference.batch-size",
+                        "7",
+                        "--inference.max-delay",
+                        "3 ms");
 
         assertThat(o.windowSettings())
                 .isEqualTo(

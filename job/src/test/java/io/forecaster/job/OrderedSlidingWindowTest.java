@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
-import java.util.function.Supplier;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -80,8 +80,9 @@ class OrderedSlidingWindowTest {
         return out;
     }
 
-    static void feed(KeyedOneInputStreamOperatorTestHarness<String, SensorPoint, ?> h,
-            SensorPoint... points) throws Exception {
+    static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, SensorPoint, ?> h, SensorPoint... points)
+            throws Exception {
         for (SensorPoint p : points) {
             h.processElement(p, p.eventTime());
         }
@@ -108,7 +109,10 @@ class OrderedSlidingWindowTest {
     void holdsPointsUntilTheWatermarkPassesThem() throws Exception {
         try (var h = harness(options("window.slide", "1"))) {
             h.open();
-            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2),
+            feed(
+                    h,
+                    point("VAL", minute(1), 1),
+                    point("VAL", minute(2), 2),
                     point("VAL", minute(3), 3));
             h.processWatermark(minute(2));
             assertThat(outputs(h)).isEmpty();
@@ -122,9 +126,14 @@ class OrderedSlidingWindowTest {
     void ordersOutOfOrderPointsBeforeTheyEnterAWindow() throws Exception {
         try (var h = harness(options())) {
             h.open();
-            feed(h, point("VAL", minute(3), 3), point("VAL", minute(1), 1),
-                    point("BEL", minute(2), 20), point("VAL", minute(2), 2),
-                    point("BEL", minute(1), 10), point("BEL", minute(3), 30));
+            feed(
+                    h,
+                    point("VAL", minute(3), 3),
+                    point("VAL", minute(1), 1),
+                    point("BEL", minute(2), 20),
+                    point("VAL", minute(2), 2),
+                    point("BEL", minute(1), 10),
+                    point("BEL", minute(3), 30));
             h.processWatermark(minute(3));
 
             assertThat(outputs(h))
@@ -142,8 +151,12 @@ class OrderedSlidingWindowTest {
             h.open();
             feed(h, point("VAL", minute(1), 1), point("VAL", minute(3), 3));
             h.processWatermark(minute(3));
-            feed(h, point("VAL", minute(2), 2), point("VAL", minute(3) - 1, 2.5),
-                    point("VAL", minute(4), 4), point("VAL", minute(5), 5));
+            feed(
+                    h,
+                    point("VAL", minute(2), 2),
+                    point("VAL", minute(3) - 1, 2.5),
+                    point("VAL", minute(4), 4),
+                    point("VAL", minute(5), 5));
             h.processWatermark(minute(5));
 
             assertThat(deadLetters(h))
@@ -182,8 +195,12 @@ class OrderedSlidingWindowTest {
     void keepsTheFirstOfTwoPointsWithTheSameTime() throws Exception {
         try (var h = harness(options("window.slide", "1"))) {
             h.open();
-            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2),
-                    point("VAL", minute(2), 99), point("VAL", minute(3), 3));
+            feed(
+                    h,
+                    point("VAL", minute(1), 1),
+                    point("VAL", minute(2), 2),
+                    point("VAL", minute(2), 99),
+                    point("VAL", minute(3), 3));
             h.processWatermark(minute(3));
             // Again, now that the first one is the key's last released point.
             feed(h, point("VAL", minute(3), 77), point("VAL", minute(4), 4));
@@ -206,7 +223,10 @@ class OrderedSlidingWindowTest {
     void removesQuietKeysStateAndTimers() throws Exception {
         try (var h = harness(options("state.quiet-timeout", "10 min"))) {
             h.open();
-            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2),
+            feed(
+                    h,
+                    point("VAL", minute(1), 1),
+                    point("VAL", minute(2), 2),
                     point("BEL", minute(1), 1));
             h.processWatermark(minute(2));
             feed(h, point("VAL", minute(20), 3));
@@ -229,7 +249,10 @@ class OrderedSlidingWindowTest {
             h.open();
             feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2));
             h.processWatermark(minute(40));
-            feed(h, point("VAL", minute(41), 41), point("VAL", minute(42), 42),
+            feed(
+                    h,
+                    point("VAL", minute(41), 41),
+                    point("VAL", minute(42), 42),
                     point("VAL", minute(43), 43));
             h.processWatermark(minute(43));
 
@@ -243,12 +266,21 @@ class OrderedSlidingWindowTest {
     @Test
     void statefulModeEmitsEveryPointAndResetsAfterAGap() throws Exception {
         ForecastOptions o =
-                options("mode", "stateful", "stateful.reset-gap", "5 min",
-                        "state.quiet-timeout", "1 h");
+                options(
+                        "mode",
+                        "stateful",
+                        "stateful.reset-gap",
+                        "5 min",
+                        "state.quiet-timeout",
+                        "1 h");
         try (var h = harness(o)) {
             h.open();
-            feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2),
-                    point("VAL", minute(7), 7), point("VAL", minute(13), 13));
+            feed(
+                    h,
+                    point("VAL", minute(1), 1),
+                    point("VAL", minute(2), 2),
+                    point("VAL", minute(7), 7),
+                    point("VAL", minute(13), 13));
             h.processWatermark(minute(13));
             h.processWatermark(minute(100));
 
@@ -274,16 +306,21 @@ class OrderedSlidingWindowTest {
         assertRestoreContinuesIdentically(EmbeddedRocksDBStateBackend::new);
     }
 
-    static void assertRestoreContinuesIdentically(Supplier<StateBackend> backend)
-            throws Exception {
+    static void assertRestoreContinuesIdentically(Supplier<StateBackend> backend) throws Exception {
         ForecastOptions o = options("lateness.allowed", "1 min");
         SensorPoint[] before = {
-            point("VAL", minute(1), 1), point("BEL", minute(1), 10), point("VAL", minute(3), 3),
-            point("VAL", minute(2), 2), point("BEL", minute(2), 20)
+            point("VAL", minute(1), 1),
+            point("BEL", minute(1), 10),
+            point("VAL", minute(3), 3),
+            point("VAL", minute(2), 2),
+            point("BEL", minute(2), 20)
         };
         SensorPoint[] after = {
-            point("VAL", minute(4), 4), point("BEL", minute(3), 30), point("VAL", minute(5), 5),
-            point("BEL", minute(2), 21), point("VAL", minute(1), 0)
+            point("VAL", minute(4), 4),
+            point("BEL", minute(3), 30),
+            point("VAL", minute(5), 5),
+            point("BEL", minute(2), 21),
+            point("VAL", minute(1), 0)
         };
 
         List<Object> uninterrupted;

@@ -1,11 +1,11 @@
 package io.forecaster.job;
 
 import io.forecaster.model.BundleMetadata;
-import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
-import io.forecaster.training.NetworkFactory;
 import io.forecaster.model.Scaling;
+import io.forecaster.training.Dl4jBundles;
+import io.forecaster.training.NetworkFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

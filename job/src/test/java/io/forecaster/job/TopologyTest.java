@@ -17,8 +17,7 @@ class TopologyTest {
     @Test
     void everyOperatorOfTheKafkaJobHasAUid() {
         ForecastOptions options =
-                ForecastOptions.fromMap(
-                        Map.of("model.path", "unused.zip", "mode", "stateful"));
+                ForecastOptions.fromMap(Map.of("model.path", "unused.zip", "mode", "stateful"));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         ForecastRunner.jobConfiguration());
@@ -51,9 +50,12 @@ class TopologyTest {
                         ForecastRunner.jobConfiguration());
         ForecastRunner.build(plain, options);
         assertThat(plain.getStreamGraph().getStreamNodes())
-                .allSatisfy(n -> assertThat(n.getBufferTimeout())
-                        .as(n.getOperatorName())
-                        .isEqualTo(ForecastRunner.DEFAULT_BUFFER_TIMEOUT.toMillis()));
+                .allSatisfy(
+                        n ->
+                                assertThat(n.getBufferTimeout())
+                                        .as(n.getOperatorName())
+                                        .isEqualTo(
+                                                ForecastRunner.DEFAULT_BUFFER_TIMEOUT.toMillis()));
 
         Configuration conf = ForecastRunner.jobConfiguration();
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(70));

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The first 120 days of daily wind speed at the 12 Irish stations (test resource
- * {@code wind/wind_daily_120.csv}, a slice of {@code ../shared/data/wind-ireland}: the gstat
- * {@code wind} data set, GPL-2+), one series per station in date order.
+ * The first 120 days of daily wind speed at the 12 Irish stations (test resource {@code
+ * wind/wind_daily_120.csv}, a slice of {@code ../shared/data/wind-ireland}: the gstat {@code wind}
+ * data set, GPL-2+), one series per station in date order.
  */
 final class WindData {
 
@@ -32,12 +32,16 @@ final class WindData {
     static Map<String, List<SensorPoint>> series() {
         Map<String, List<SensorPoint>> out = new LinkedHashMap<>();
         try (var in = WindData.class.getResourceAsStream("/wind/wind_daily_120.csv");
-                var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                var reader =
+                        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             reader.readLine(); // key,date,value
             for (String line; (line = reader.readLine()) != null; ) {
                 String[] f = line.split(",");
                 long time =
-                        LocalDate.parse(f[1]).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                        LocalDate.parse(f[1])
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant()
+                                .toEpochMilli();
                 out.computeIfAbsent(f[0], k -> new ArrayList<>())
                         .add(new SensorPoint(f[0], time, Double.parseDouble(f[2])));
             }
@@ -48,8 +52,8 @@ final class WindData {
     }
 
     /**
-     * All stations as one stream in date order, with some points swapped with the next day's
-     * (at most one day out of order), as a real multi-sensor topic would deliver them.
+     * All stations as one stream in date order, with some points swapped with the next day's (at
+     * most one day out of order), as a real multi-sensor topic would deliver them.
      */
     static List<SensorPoint> shuffledStream(Map<String, List<SensorPoint>> series) {
         List<List<SensorPoint>> perStation = new ArrayList<>();
@@ -96,17 +100,18 @@ final class WindData {
             String engine, Map<String, List<SensorPoint>> series, int w) {
         Map<String, float[]> out = new HashMap<>();
         try (Predictor p = Engines.open(engine, TestModels.bundle())) {
-            series.forEach((k, v) -> {
-                float[] all = values(v);
-                float[][] windows = new float[all.length - w + 1][];
-                for (int end = w; end <= all.length; end++) {
-                    windows[end - w] = Arrays.copyOfRange(all, end - w, end);
-                }
-                float[][] predictions = p.predict(windows);
-                for (int end = w; end <= all.length; end++) {
-                    out.put(k + "@" + v.get(end - 1).eventTime(), predictions[end - w]);
-                }
-            });
+            series.forEach(
+                    (k, v) -> {
+                        float[] all = values(v);
+                        float[][] windows = new float[all.length - w + 1][];
+                        for (int end = w; end <= all.length; end++) {
+                            windows[end - w] = Arrays.copyOfRange(all, end - w, end);
+                        }
+                        float[][] predictions = p.predict(windows);
+                        for (int end = w; end <= all.length; end++) {
+                            out.put(k + "@" + v.get(end - 1).eventTime(), predictions[end - w]);
+                        }
+                    });
         }
         return out;
     }

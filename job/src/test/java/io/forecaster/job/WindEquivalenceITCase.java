@@ -95,12 +95,14 @@ class WindEquivalenceITCase {
 
     static Map<String, float[]> statefulExpected(Map<String, float[]> perStep) {
         Map<String, float[]> out = new HashMap<>();
-        series.forEach((k, v) -> {
-            for (int end = W; end <= v.size(); end++) {
-                out.put(k + "@" + v.get(end - 1).eventTime(),
-                        Arrays.copyOfRange(perStep.get(k), end - W, end));
-            }
-        });
+        series.forEach(
+                (k, v) -> {
+                    for (int end = W; end <= v.size(); end++) {
+                        out.put(
+                                k + "@" + v.get(end - 1).eventTime(),
+                                Arrays.copyOfRange(perStep.get(k), end - W, end));
+                    }
+                });
         return out;
     }
 
@@ -114,26 +116,32 @@ class WindEquivalenceITCase {
         Map<String, Forecast> byKey = new HashMap<>();
         for (Forecast f : actual) {
             Forecast previous = byKey.put(f.sensorId() + "@" + f.windowEnd(), f);
-            assertThat(previous).as("duplicate forecast %s@%d", f.sensorId(), f.windowEnd()).isNull();
+            assertThat(previous)
+                    .as("duplicate forecast %s@%d", f.sensorId(), f.windowEnd())
+                    .isNull();
         }
         assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        expected.forEach((key, want) -> {
-            double[] got = byKey.get(key).predictions();
-            assertThat(got).as(key).hasSize(W);
-            for (int i = 0; i < W; i++) {
-                double tol =
-                        absTolerance >= 0 ? absTolerance : TOLERANCE * (1 + Math.abs(want[i]));
-                assertThat(Math.abs(got[i] - want[i]))
-                        .as("%s step %d: job %s, offline %s", key, i, got[i], want[i])
-                        .isLessThanOrEqualTo(tol);
-            }
-        });
+        expected.forEach(
+                (key, want) -> {
+                    double[] got = byKey.get(key).predictions();
+                    assertThat(got).as(key).hasSize(W);
+                    for (int i = 0; i < W; i++) {
+                        double tol =
+                                absTolerance >= 0
+                                        ? absTolerance
+                                        : TOLERANCE * (1 + Math.abs(want[i]));
+                        assertThat(Math.abs(got[i] - want[i]))
+                                .as("%s step %d: job %s, offline %s", key, i, got[i], want[i])
+                                .isLessThanOrEqualTo(tol);
+                    }
+                });
         // Each station's forecasts arrive in event-time order.
         Map<String, Long> last = new HashMap<>();
         for (Forecast f : actual) {
             Long prev = last.put(f.sensorId(), f.windowEnd());
             assertThat(prev == null || prev < f.windowEnd())
-                    .as("%s after %s", f.windowEnd(), prev).isTrue();
+                    .as("%s after %s", f.windowEnd(), prev)
+                    .isTrue();
         }
     }
 
@@ -142,8 +150,11 @@ class WindEquivalenceITCase {
         List<Forecast> out = runJob(options(engine(), "window"));
 
         assertThat(out).hasSize(12 * (120 - W + 1));
-        assertThat(out).allSatisfy(f -> assertThat(f.windowEnd() - f.windowStart())
-                .isEqualTo((W - 1) * WindData.DAY));
+        assertThat(out)
+                .allSatisfy(
+                        f ->
+                                assertThat(f.windowEnd() - f.windowStart())
+                                        .isEqualTo((W - 1) * WindData.DAY));
         assertMatches(out, offlineWindows(engine()));
     }
 
@@ -170,7 +181,8 @@ class WindEquivalenceITCase {
         List<SensorPoint> after = all.subList(55, all.size());
         List<SensorPoint> gapped = new ArrayList<>(before);
         gapped.addAll(after);
-        Map<String, List<SensorPoint>> input = Map.of(stations.get(0), steady, "GAP", renamed(gapped));
+        Map<String, List<SensorPoint>> input =
+                Map.of(stations.get(0), steady, "GAP", renamed(gapped));
         Map<String, String> m = new HashMap<>(options(engine(), "stateful").explicitValues());
         m.put("window.size", String.valueOf(w));
         m.put("stateful.reset-gap", "3 d");
@@ -196,7 +208,8 @@ class WindEquivalenceITCase {
             for (List<SensorPoint> part : List.of(steady, renamed(before), renamed(after))) {
                 float[] perStep = p.predict(new float[][] {WindData.values(part)})[0];
                 for (int end = w; end <= part.size(); end++) {
-                    expected.put(part.get(0).sensorId() + "@" + part.get(end - 1).eventTime(),
+                    expected.put(
+                            part.get(0).sensorId() + "@" + part.get(end - 1).eventTime(),
                             Arrays.copyOfRange(perStep, end - w, end));
                 }
             }
@@ -207,14 +220,15 @@ class WindEquivalenceITCase {
         Map<String, Forecast> byKey = new HashMap<>();
         out.forEach(f -> byKey.put(f.sensorId() + "@" + f.windowEnd(), f));
         assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        expected.forEach((key, want) -> {
-            double[] got = byKey.get(key).predictions();
-            for (int i = 0; i < w; i++) {
-                assertThat(Math.abs(got[i] - want[i]))
-                        .as("%s step %d", key, i)
-                        .isLessThanOrEqualTo(TOLERANCE * (1 + Math.abs(want[i])));
-            }
-        });
+        expected.forEach(
+                (key, want) -> {
+                    double[] got = byKey.get(key).predictions();
+                    for (int i = 0; i < w; i++) {
+                        assertThat(Math.abs(got[i] - want[i]))
+                                .as("%s step %d", key, i)
+                                .isLessThanOrEqualTo(TOLERANCE * (1 + Math.abs(want[i])));
+                    }
+                });
     }
 
     static List<SensorPoint> renamed(List<SensorPoint> points) {

@@ -11,8 +11,8 @@ package io.forecaster.model;
  * @param lstm2Units units of the second LSTM (returns sequences)
  * @param dense1Units units of the first per-step Dense layer (relu)
  * @param dense2Units units of the second per-step Dense layer (relu)
- * @param outputScale the factor the single linear output is multiplied by (the course's
- *     {@code Lambda(x * 400)})
+ * @param outputScale the factor the single linear output is multiplied by (the course's {@code
+ *     Lambda(x * 400)})
  */
 public record HyperParams(
         int convFilters,

@@ -16,9 +16,9 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A trained model in one file: a zip holding {@code bundle.json} (the {@link BundleMetadata})
- * and {@code params.f32} (every weight as little-endian float32, in DL4J's flattened parameter
- * order for the network {@link NetworkFactory} builds from the hyper-parameters).
+ * A trained model in one file: a zip holding {@code bundle.json} (the {@link BundleMetadata}) and
+ * {@code params.f32} (every weight as little-endian float32, in DL4J's flattened parameter order
+ * for the network {@link NetworkFactory} builds from the hyper-parameters).
  *
  * <p>Reading a bundle needs no ND4J: the fast engine reads {@link #params()} directly; the DL4J
  * engine rebuilds the network and sets the same floats, so both compute the saved function.
@@ -108,7 +108,11 @@ public record ModelBundle(BundleMetadata metadata, float[] params) {
         }
         if (paramBytes.length % 4 != 0) {
             throw new IOException(
-                    "model bundle " + file + ": " + PARAMS_ENTRY + " length is not a multiple of 4");
+                    "model bundle "
+                            + file
+                            + ": "
+                            + PARAMS_ENTRY
+                            + " length is not a multiple of 4");
         }
         float[] params = new float[paramBytes.length / 4];
         ByteBuffer.wrap(paramBytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(params);

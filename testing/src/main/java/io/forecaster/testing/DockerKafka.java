@@ -4,8 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Testcontainers' Kafka, touched only through this class so that the Testcontainers classes
- * (an optional dependency) are loaded only when they are on the class path.
+ * Testcontainers' Kafka, touched only through this class so that the Testcontainers classes (an
+ * optional dependency) are loaded only when they are on the class path.
  */
 final class DockerKafka {
 
@@ -15,7 +15,9 @@ final class DockerKafka {
 
     static boolean available() {
         try {
-            Class.forName("org.testcontainers.kafka.KafkaContainer", false,
+            Class.forName(
+                    "org.testcontainers.kafka.KafkaContainer",
+                    false,
                     DockerKafka.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             LOG.debug("Testcontainers' Kafka is not on the class path");
@@ -23,7 +25,9 @@ final class DockerKafka {
         }
         try {
             boolean docker = Probe.dockerAvailable();
-            LOG.info("Docker engine {}", docker ? "available: using Testcontainers' Kafka" : "not available");
+            LOG.info(
+                    "Docker engine {}",
+                    docker ? "available: using Testcontainers' Kafka" : "not available");
             return docker;
         } catch (RuntimeException | LinkageError e) {
             LOG.info("Docker engine not available: {}", e.toString());
@@ -45,8 +49,10 @@ final class DockerKafka {
             org.testcontainers.kafka.KafkaContainer c =
                     new org.testcontainers.kafka.KafkaContainer(TestKafka.IMAGE);
             c.start();
-            LOG.info("Integration tests use Testcontainers' Kafka ({}) at {}",
-                    TestKafka.IMAGE, c.getBootstrapServers());
+            LOG.info(
+                    "Integration tests use Testcontainers' Kafka ({}) at {}",
+                    TestKafka.IMAGE,
+                    c.getBootstrapServers());
             return new TestKafka() {
                 @Override
                 public String bootstrapServers() {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * JUnit 5 access to the one {@link TestKafka} of a test run: started by the first test class
- * that needs it, shared by every later one in the same JVM, stopped when the run ends.
+ * JUnit 5 access to the one {@link TestKafka} of a test run: started by the first test class that
+ * needs it, shared by every later one in the same JVM, stopped when the run ends.
  *
  * <pre>{@code
  * @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
@@ -35,9 +35,12 @@ public final class KafkaExtension implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        kafka = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("kafka", k -> new Shared(TestKafka.start()), Shared.class)
-                .kafka;
+        kafka =
+                context.getRoot()
+                        .getStore(NAMESPACE)
+                        .getOrComputeIfAbsent(
+                                "kafka", k -> new Shared(TestKafka.start()), Shared.class)
+                        .kafka;
     }
 
     /** The cluster; available from {@code @BeforeAll} on. */
@@ -58,7 +61,8 @@ public final class KafkaExtension implements BeforeAllCallback {
      * waits until it is usable and returns its name.
      */
     public String createTopic(String prefix, int partitions) {
-        String name = prefix + "-" + TOPICS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
+        String name =
+                prefix + "-" + TOPICS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
         Topics.create(bootstrapServers(), name, partitions, Map.of());
         return name;
     }
@@ -73,17 +77,25 @@ public final class KafkaExtension implements BeforeAllCallback {
     /** Producer properties with byte[] serializers. */
     public Properties producerProperties() {
         Properties p = adminProperties();
-        p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
     }
 
     /** Consumer properties with byte[] deserializers, a fresh group, earliest, read_committed. */
     public Properties consumerProperties() {
         Properties p = adminProperties();
-        p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "test-" + TOPICS.incrementAndGet() + "-" + System.nanoTime());
+        p.setProperty(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        p.setProperty(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        p.setProperty(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "test-" + TOPICS.incrementAndGet() + "-" + System.nanoTime());
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return p;

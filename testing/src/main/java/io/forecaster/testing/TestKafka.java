@@ -7,17 +7,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka cluster for integration tests, chosen once for every test: an external cluster when
- * {@code -Dkafka.bootstrap.servers=host:port} (or {@code KAFKA_BOOTSTRAP_SERVERS}) is given,
- * else Testcontainers' Kafka when Testcontainers is on the class path and a Docker engine
- * answers, else the {@link EmbeddedKafkaBroker}. {@code -Dkafka.test.broker=embedded|docker|external}
- * forces a choice. Tests normally get one through {@link KafkaExtension}.
+ * {@code -Dkafka.bootstrap.servers=host:port} (or {@code KAFKA_BOOTSTRAP_SERVERS}) is given, else
+ * Testcontainers' Kafka when Testcontainers is on the class path and a Docker engine answers, else
+ * the {@link EmbeddedKafkaBroker}. {@code -Dkafka.test.broker=embedded|docker|external} forces a
+ * choice. Tests normally get one through {@link KafkaExtension}.
  */
 public interface TestKafka extends AutoCloseable {
 
-    /** System property (and, upper-cased with underscores, environment variable) of an external cluster. */
+    /**
+     * System property (and, upper-cased with underscores, environment variable) of an external
+     * cluster.
+     */
     String BOOTSTRAP_PROPERTY = "kafka.bootstrap.servers";
+
     /** System property that forces the kind: embedded, docker or external. */
     String KIND_PROPERTY = "kafka.test.broker";
+
     /** The image Testcontainers runs: the broker version the project uses. */
     String IMAGE = "apache/kafka:4.2.0";
 
@@ -34,17 +39,24 @@ public interface TestKafka extends AutoCloseable {
     /** Starts (or connects to) the chosen cluster. */
     static TestKafka start() {
         Logger log = LoggerFactory.getLogger(TestKafka.class);
-        String external = System.getProperty(BOOTSTRAP_PROPERTY, System.getenv("KAFKA_BOOTSTRAP_SERVERS"));
+        String external =
+                System.getProperty(BOOTSTRAP_PROPERTY, System.getenv("KAFKA_BOOTSTRAP_SERVERS"));
         String forced = System.getProperty(KIND_PROPERTY, "").strip().toLowerCase(Locale.ROOT);
-        if (!forced.isEmpty() && !forced.equals("embedded") && !forced.equals("docker")
+        if (!forced.isEmpty()
+                && !forced.equals("embedded")
+                && !forced.equals("docker")
                 && !forced.equals("external")) {
             throw new IllegalArgumentException(
-                    KIND_PROPERTY + " must be embedded, docker or external, got \"" + forced + "\"");
+                    KIND_PROPERTY
+                            + " must be embedded, docker or external, got \""
+                            + forced
+                            + "\"");
         }
-        if (forced.equals("external") || (forced.isEmpty() && external != null && !external.isBlank())) {
+        if (forced.equals("external")
+                || (forced.isEmpty() && external != null && !external.isBlank())) {
             if (external == null || external.isBlank()) {
-                throw new IllegalArgumentException(KIND_PROPERTY + "=external needs -D"
-                        + BOOTSTRAP_PROPERTY + "=host:port");
+                throw new IllegalArgumentException(
+                        KIND_PROPERTY + "=external needs -D" + BOOTSTRAP_PROPERTY + "=host:port");
             }
             log.info("Integration tests use the external Kafka cluster at {}", external);
             return new External(external.strip());
@@ -53,7 +65,8 @@ public interface TestKafka extends AutoCloseable {
             return DockerKafka.start();
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-        log.info("Integration tests use the embedded Kafka broker at {}", broker.bootstrapServers());
+        log.info(
+                "Integration tests use the embedded Kafka broker at {}", broker.bootstrapServers());
         return new Embedded(broker);
     }
 

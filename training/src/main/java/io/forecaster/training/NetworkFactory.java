@@ -20,14 +20,15 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
- * Builds the Conv1D-LSTM forecaster in DL4J. The configuration is a pure function of the
- * {@link HyperParams}, the seed, the updater and the loss. Input and output are NWC:
- * {@code [batch, time, 1]} in, {@code [batch, time, 1]} out, one prediction per time step.
+ * Builds the Conv1D-LSTM forecaster in DL4J. The configuration is a pure function of the {@link
+ * HyperParams}, the seed, the updater and the loss. Input and output are NWC: {@code [batch, time,
+ * 1]} in, {@code [batch, time, 1]} out, one prediction per time step.
  */
 public final class NetworkFactory {
 
     /** Layer indices in the built network, in order. */
     public static final int CONV = 0;
+
     public static final int LSTM1 = 1;
     public static final int LSTM2 = 2;
     public static final int DENSE1 = 3;

@@ -1,11 +1,11 @@
 package io.forecaster.training;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

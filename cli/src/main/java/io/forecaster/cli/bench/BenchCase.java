@@ -8,13 +8,13 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 /**
  * One measurement of the end-to-end benchmark.
  *
- * <p>Written {@code kind:setting:keys[:option...]}, e.g. {@code throughput:stateful-s10:10k:rocksdb}
- * or {@code latency:stateful-s10:10k:at-least-once:rate=half}. Options: {@code hashmap} (default)
- * or {@code rocksdb}; {@code mini} (default, a Flink MiniCluster in this process) or
- * {@code standalone} (a standalone session cluster started with deploy/cluster.sh);
- * {@code exactly-once} (default) or {@code at-least-once}; for latency {@code rate=N} points/s or
- * {@code rate=half} or {@code rate=P%} (that share of the sustained rate measured for the same
- * setting and keys earlier in this run).
+ * <p>Written {@code kind:setting:keys[:option...]}, e.g. {@code
+ * throughput:stateful-s10:10k:rocksdb} or {@code latency:stateful-s10:10k:at-least-once:rate=half}.
+ * Options: {@code hashmap} (default) or {@code rocksdb}; {@code mini} (default, a Flink MiniCluster
+ * in this process) or {@code standalone} (a standalone session cluster started with
+ * deploy/cluster.sh); {@code exactly-once} (default) or {@code at-least-once}; for latency {@code
+ * rate=N} points/s or {@code rate=half} or {@code rate=P%} (that share of the sustained rate
+ * measured for the same setting and keys earlier in this run).
  *
  * @param kind throughput (preloaded points, as fast as the job goes) or latency (paced stream)
  * @param setting mode, slide and engine
@@ -48,8 +48,13 @@ public record BenchCase(
 
     /** A short unique name, e.g. {@code throughput-stateful-s10-10k-rocksdb-mini-eo}. */
     public String name() {
-        return String.join("-", kind.name().toLowerCase(Locale.ROOT), setting.label(),
-                        keysLabel(keys), backend, cluster,
+        return String.join(
+                        "-",
+                        kind.name().toLowerCase(Locale.ROOT),
+                        setting.label(),
+                        keysLabel(keys),
+                        backend,
+                        cluster,
                         delivery == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo")
                 + (kind == Kind.LATENCY ? "-" + rateLabel() : "");
     }
@@ -114,8 +119,8 @@ public record BenchCase(
         if (rateGiven && kind != Kind.LATENCY) {
             throw new IllegalArgumentException("case '" + spec + "': rate= is for latency cases");
         }
-        return new BenchCase(kind, setting, keys, backend, cluster, delivery, rate,
-                rate == 0 ? percent : 0);
+        return new BenchCase(
+                kind, setting, keys, backend, cluster, delivery, rate, rate == 0 ? percent : 0);
     }
 
     private static int parsePercent(String spec, String r) {
@@ -162,24 +167,25 @@ public record BenchCase(
 
     /** The reduced matrix run by default (see docs/benchmarks.md for what it leaves out). */
     public static List<BenchCase> reducedMatrix() {
-        return parseAll(List.of(
-                "throughput:window-s1:1k",
-                "throughput:baseline:1k",
-                "throughput:stateful-s10:10k",
-                "latency:stateful-s10:10k:at-least-once:rate=half",
-                "latency:stateful-s10:10k:at-least-once:rate=25%",
-                "latency:stateful-s10:10k:exactly-once:rate=half",
-                "throughput:window-s1:10k",
-                "throughput:baseline:10k",
-                "throughput:baseline-dl4j-b256-s1:10k",
-                "throughput:window-s10:10k",
-                "throughput:window-s10:1k",
-                "throughput:stateful-s10:1k",
-                "throughput:stateful-s10:10k:rocksdb",
-                "latency:window-s1:1k:at-least-once:rate=half",
-                "latency:window-s1:1k:at-least-once:rate=25%",
-                "throughput:stateful-s10:100k:rocksdb",
-                "throughput:stateful-s10:10k:standalone"));
+        return parseAll(
+                List.of(
+                        "throughput:window-s1:1k",
+                        "throughput:baseline:1k",
+                        "throughput:stateful-s10:10k",
+                        "latency:stateful-s10:10k:at-least-once:rate=half",
+                        "latency:stateful-s10:10k:at-least-once:rate=25%",
+                        "latency:stateful-s10:10k:exactly-once:rate=half",
+                        "throughput:window-s1:10k",
+                        "throughput:baseline:10k",
+                        "throughput:baseline-dl4j-b256-s1:10k",
+                        "throughput:window-s10:10k",
+                        "throughput:window-s10:1k",
+                        "throughput:stateful-s10:1k",
+                        "throughput:stateful-s10:10k:rocksdb",
+                        "latency:window-s1:1k:at-least-once:rate=half",
+                        "latency:window-s1:1k:at-least-once:rate=25%",
+                        "throughput:stateful-s10:100k:rocksdb",
+                        "throughput:stateful-s10:10k:standalone"));
     }
 
     /**
@@ -199,8 +205,11 @@ public record BenchCase(
                 }
             }
         }
-        for (BenchSetting s : List.of(
-                BenchSetting.WINDOW_S1, BenchSetting.WINDOW_S10, BenchSetting.STATEFUL_S10)) {
+        for (BenchSetting s :
+                List.of(
+                        BenchSetting.WINDOW_S1,
+                        BenchSetting.WINDOW_S10,
+                        BenchSetting.STATEFUL_S10)) {
             specs.add("latency:" + s.label() + ":10k:at-least-once:rate=half");
             specs.add("latency:" + s.label() + ":10k:at-least-once:rate=25%");
             specs.add("latency:" + s.label() + ":10k:exactly-once:rate=half");

@@ -26,11 +26,17 @@ public final class BenchReport {
     /** Writes {@code results.csv}. */
     public static Path csv(Path dir, List<BenchResult> results) throws IOException {
         Path file = dir.resolve("results.csv");
-        List<String> header = new ArrayList<>(results.isEmpty()
-                ? List.of("case") : results.get(0).columns().keySet());
+        List<String> header =
+                new ArrayList<>(
+                        results.isEmpty() ? List.of("case") : results.get(0).columns().keySet());
         try (Writer w = Files.newBufferedWriter(file);
-                CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder()
-                        .setHeader(header.toArray(String[]::new)).get())) {
+                CSVPrinter p =
+                        new CSVPrinter(
+                                w,
+                                CSVFormat.DEFAULT
+                                        .builder()
+                                        .setHeader(header.toArray(String[]::new))
+                                        .get())) {
             for (BenchResult r : results) {
                 List<Object> row = new ArrayList<>();
                 for (Object v : r.columns().values()) {
@@ -47,7 +53,8 @@ public final class BenchReport {
             if (d.isNaN()) {
                 return "";
             }
-            return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%.0f", d)
+            return Math.abs(d) >= 100
+                    ? String.format(Locale.ROOT, "%.0f", d)
                     : String.format(Locale.ROOT, "%.3f", d);
         }
         return v;
@@ -64,26 +71,36 @@ public final class BenchReport {
             if (c.kind() != BenchCase.Kind.THROUGHPUT || !(r.pointsPerSecond() > 0)) {
                 continue;
             }
-            String name = c.setting().label() + " " + c.backend()
-                    + (c.cluster().equals(BenchCase.MINI) ? "" : " " + c.cluster());
+            String name =
+                    c.setting().label()
+                            + " "
+                            + c.backend()
+                            + (c.cluster().equals(BenchCase.MINI) ? "" : " " + c.cluster());
             series.computeIfAbsent(name, k -> new TreeMap<>()).put(c.keys(), r.pointsPerSecond());
         }
         if (series.isEmpty()) {
             return null;
         }
-        XYChart chart = new XYChartBuilder().width(900).height(560)
-                .title("Sustained input throughput, W=60, parallelism 2, 2 cores")
-                .xAxisTitle("keys").yAxisTitle("points/s").build();
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(900)
+                        .height(560)
+                        .title("Sustained input throughput, W=60, parallelism 2, 2 cores")
+                        .xAxisTitle("keys")
+                        .yAxisTitle("points/s")
+                        .build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         for (Map.Entry<String, TreeMap<Integer, Double>> e : series.entrySet()) {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
-            e.getValue().forEach((k, v) -> {
-                x.add(k.doubleValue());
-                y.add(v);
-            });
+            e.getValue()
+                    .forEach(
+                            (k, v) -> {
+                                x.add(k.doubleValue());
+                                y.add(v);
+                            });
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
         }
         Path file = dir.resolve("throughput.png");
@@ -98,26 +115,49 @@ public final class BenchReport {
 
     /** Latency percentiles per latency case, as grouped bars (ms, log scale). */
     public static Path latencyPlot(Path dir, List<BenchResult> results) throws IOException {
-        List<BenchResult> lat = results.stream()
-                .filter(r -> r.benchCase().kind() == BenchCase.Kind.LATENCY && r.latencySamples() > 0)
-                .toList();
+        List<BenchResult> lat =
+                results.stream()
+                        .filter(
+                                r ->
+                                        r.benchCase().kind() == BenchCase.Kind.LATENCY
+                                                && r.latencySamples() > 0)
+                        .toList();
         if (lat.isEmpty()) {
             return null;
         }
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(560)
-                .title("End-to-end latency: Kafka append of a point to its forecast read (read_committed)")
-                .xAxisTitle("percentile").yAxisTitle("ms").build();
+        CategoryChart chart =
+                new CategoryChartBuilder()
+                        .width(900)
+                        .height(560)
+                        .title(
+                                "End-to-end latency: Kafka append of a point to its forecast read"
+                                        + " (read_committed)")
+                        .xAxisTitle("percentile")
+                        .yAxisTitle("ms")
+                        .build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setYAxisMin(1.0);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         List<String> cats = List.of("p50", "p90", "p99", "p99.9", "max");
         for (BenchResult r : lat) {
             BenchCase c = r.benchCase();
-            String name = String.format(Locale.ROOT, "%s %s keys, %s, %,.0f points/s",
-                    c.setting().label(), BenchCase.keysLabel(c.keys()),
-                    c.delivery().name().toLowerCase(Locale.ROOT).replace('_', '-'), r.targetRate());
-            chart.addSeries(name, cats, List.of(atLeastOne(r.p50()), atLeastOne(r.p90()),
-                    atLeastOne(r.p99()), atLeastOne(r.p999()), atLeastOne(r.maxLatency())));
+            String name =
+                    String.format(
+                            Locale.ROOT,
+                            "%s %s keys, %s, %,.0f points/s",
+                            c.setting().label(),
+                            BenchCase.keysLabel(c.keys()),
+                            c.delivery().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                            r.targetRate());
+            chart.addSeries(
+                    name,
+                    cats,
+                    List.of(
+                            atLeastOne(r.p50()),
+                            atLeastOne(r.p90()),
+                            atLeastOne(r.p99()),
+                            atLeastOne(r.p999()),
+                            atLeastOne(r.maxLatency())));
         }
         Path file = dir.resolve("latency.png");
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -75,18 +75,71 @@ public record BenchResult(
 
     /** A copy with the speed-up set. */
     public BenchResult withSpeedup(double s) {
-        return new BenchResult(benchCase, startedAt, load1Before, load1After, points, seconds,
-                pointsPerSecond, forecastsPerSecond, targetRate, latencySamples, p50, p90, p99,
-                p999, maxLatency, p99InJob, p99Delivery, checkpoints, checkpointAvgMs, checkpointMaxMs, stateBytes,
-                heapUsedMaxMb, heapMaxMb, sourceBusy, sourceBackPressured, windowBusy, s, profile,
+        return new BenchResult(
+                benchCase,
+                startedAt,
+                load1Before,
+                load1After,
+                points,
+                seconds,
+                pointsPerSecond,
+                forecastsPerSecond,
+                targetRate,
+                latencySamples,
+                p50,
+                p90,
+                p99,
+                p999,
+                maxLatency,
+                p99InJob,
+                p99Delivery,
+                checkpoints,
+                checkpointAvgMs,
+                checkpointMaxMs,
+                stateBytes,
+                heapUsedMaxMb,
+                heapMaxMb,
+                sourceBusy,
+                sourceBackPressured,
+                windowBusy,
+                s,
+                profile,
                 status);
     }
 
     /** A failed case. */
     public static BenchResult failed(BenchCase c, String startedAt, double load, String why) {
         double n = Double.NaN;
-        return new BenchResult(c, startedAt, load, Double.NaN, 0, n, n, n, n, 0, n, n, n, n, n,
-                n, n, 0, n, n, n, n, n, n, n, n, n, "", "failed: " + why);
+        return new BenchResult(
+                c,
+                startedAt,
+                load,
+                Double.NaN,
+                0,
+                n,
+                n,
+                n,
+                n,
+                0,
+                n,
+                n,
+                n,
+                n,
+                n,
+                n,
+                n,
+                0,
+                n,
+                n,
+                n,
+                n,
+                n,
+                n,
+                n,
+                n,
+                n,
+                "",
+                "failed: " + why);
     }
 
     /** The CSV columns, in order. */

@@ -86,12 +86,18 @@ public enum BenchSetting {
     public static BenchSetting parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         for (BenchSetting s : values()) {
-            if (s.label.equals(t) || s.name().toLowerCase(Locale.ROOT).equals(t)
+            if (s.label.equals(t)
+                    || s.name().toLowerCase(Locale.ROOT).equals(t)
                     || (s == BASELINE && t.equals("baseline"))) {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown setting '" + text + "'; known: "
-                + Arrays.stream(values()).map(BenchSetting::label).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "unknown setting '"
+                        + text
+                        + "'; known: "
+                        + Arrays.stream(values())
+                                .map(BenchSetting::label)
+                                .collect(Collectors.joining(", ")));
     }
 }

@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The end-to-end benchmark: the real job on a real Flink cluster (in-process MiniCluster or the
- * standalone session cluster of deploy/cluster.sh) reading from and writing to a real Kafka
- * broker (embedded, KRaft). Writes results.csv, throughput.png, latency.png, profiles.txt and
- * run.txt into a new folder under {@code --out}.
+ * standalone session cluster of deploy/cluster.sh) reading from and writing to a real Kafka broker
+ * (embedded, KRaft). Writes results.csv, throughput.png, latency.png, profiles.txt and run.txt into
+ * a new folder under {@code --out}.
  */
 @Command(
         name = "e2e-bench",
@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
                     + " heap and checkpoint duration, with the one-window-at-a-time DL4J baseline"
                     + " in the same run.",
             "Cases are kind:setting:keys[:option...]; kinds throughput, latency; settings"
-                    + " window-s1, window-s10, stateful-s10, baseline (dl4j, batch 1); options"
-                    + " hashmap|rocksdb, mini|standalone, exactly-once|at-least-once, rate=N|half|P%% (a share of the rate measured earlier in the run)."
+                + " window-s1, window-s10, stateful-s10, baseline (dl4j, batch 1); options"
+                + " hashmap|rocksdb, mini|standalone, exactly-once|at-least-once, rate=N|half|P%%"
+                + " (a share of the rate measured earlier in the run)."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 
@@ -44,57 +45,86 @@ public final class E2eBenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--matrix", defaultValue = "reduced",
-            description = "Cases when --case is not given: reduced or full (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--matrix",
+            defaultValue = "reduced",
+            description =
+                    "Cases when --case is not given: reduced or full (default: ${DEFAULT-VALUE}).")
     String matrix;
 
-    @Option(names = "--case", split = ",",
+    @Option(
+            names = "--case",
+            split = ",",
             description = "Cases to run, in order, e.g. throughput:stateful-s10:10k:rocksdb.")
     List<String> cases;
 
-    @Option(names = "--model", defaultValue = "models/sunspots.zip",
+    @Option(
+            names = "--model",
+            defaultValue = "models/sunspots.zip",
             description = "Model bundle, window 60 (default: ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--preload-points", defaultValue = "6000000",
-            description = "Points preloaded per key count for throughput runs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--preload-points",
+            defaultValue = "6000000",
+            description =
+                    "Points preloaded per key count for throughput runs (default:"
+                            + " ${DEFAULT-VALUE}).")
     long preloadPoints;
 
-    @Option(names = "--min-points-per-key", defaultValue = "20",
-            description = "Fewest points per key in a preload; window settings need at least"
-                    + " W+20 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--min-points-per-key",
+            defaultValue = "20",
+            description =
+                    "Fewest points per key in a preload; window settings need at least"
+                            + " W+20 (default: ${DEFAULT-VALUE}).")
     int minPointsPerKey;
 
-    @Option(names = "--warmup", defaultValue = "10s",
+    @Option(
+            names = "--warmup",
+            defaultValue = "10s",
             description = "Not measured at the start of each run (default: ${DEFAULT-VALUE}).")
     String warmup;
 
-    @Option(names = "--duration", defaultValue = "20s",
+    @Option(
+            names = "--duration",
+            defaultValue = "20s",
             description = "Measured after the warm-up (default: ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "5s",
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "5s",
             description = "The job's checkpoint interval (default: ${DEFAULT-VALUE}).")
     String checkpointInterval;
 
-    @Option(names = "--watermark-interval", defaultValue = "20ms",
+    @Option(
+            names = "--watermark-interval",
+            defaultValue = "20ms",
             description = "Flink's periodic watermark interval (default: ${DEFAULT-VALUE}).")
     String watermarkInterval;
 
-    @Option(names = "--latency-sample-every", defaultValue = "4",
+    @Option(
+            names = "--latency-sample-every",
+            defaultValue = "4",
             description = "Measure latency on every n-th key (default: ${DEFAULT-VALUE}).")
     int latencySampleEvery;
 
-    @Option(names = "--job-option",
+    @Option(
+            names = "--job-option",
             description = "Further job options, key=value (default: inference.max-delay=20ms).")
     Map<String, String> jobOptions = new LinkedHashMap<>(Map.of("inference.max-delay", "20 ms"));
 
-    @Option(names = "--flink",
-            description = "Further Flink configuration, key=value, e.g."
-                    + " execution.buffer-timeout.interval=5ms.")
+    @Option(
+            names = "--flink",
+            description =
+                    "Further Flink configuration, key=value, e.g."
+                            + " execution.buffer-timeout.interval=5ms.")
     Map<String, String> flinkConf = new LinkedHashMap<>();
 
-    @Option(names = "--out", defaultValue = "bench-results",
+    @Option(
+            names = "--out",
+            defaultValue = "bench-results",
             description = "Results go to a new folder in here (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -137,22 +167,35 @@ public final class E2eBenchCommand implements Callable<Integer> {
         // A private copy: the committed bundle may be rewritten while the benchmark runs.
         Path modelCopy = scratch.resolve("model.zip");
         Files.copy(model, modelCopy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        E2eBenchmark.Settings settings = new E2eBenchmark.Settings(root, modelCopy, scratch,
-                preloadPoints, minPointsPerKey, warmupTime, measured, checkpoints, watermarks,
-                latencySampleEvery,
-                jobOptions, flinkConf);
+        E2eBenchmark.Settings settings =
+                new E2eBenchmark.Settings(
+                        root,
+                        modelCopy,
+                        scratch,
+                        preloadPoints,
+                        minPointsPerKey,
+                        warmupTime,
+                        measured,
+                        checkpoints,
+                        watermarks,
+                        latencySampleEvery,
+                        jobOptions,
+                        flinkConf);
         String machine = machine();
         console.printf("e2e-bench: %d case(s), results in %s%n%s%n", todo.size(), dir, machine);
         console.flush();
         E2eBenchmark bench = new E2eBenchmark(settings, console);
-        List<BenchResult> results = bench.run(todo, soFar -> {
-            try {
-                Files.writeString(dir.resolve("profiles.txt"), bench.profiles());
-                BenchReport.csv(dir, soFar);
-            } catch (java.io.IOException e) {
-                LOG.error("writing the results so far failed", e);
-            }
-        });
+        List<BenchResult> results =
+                bench.run(
+                        todo,
+                        soFar -> {
+                            try {
+                                Files.writeString(dir.resolve("profiles.txt"), bench.profiles());
+                                BenchReport.csv(dir, soFar);
+                            } catch (java.io.IOException e) {
+                                LOG.error("writing the results so far failed", e);
+                            }
+                        });
 
         Files.writeString(dir.resolve("profiles.txt"), bench.profiles());
         Path csv = BenchReport.csv(dir, results);
@@ -166,25 +209,32 @@ public final class E2eBenchCommand implements Callable<Integer> {
             console.println("e2e-bench: plotting failed: " + e);
         }
         List<String> run = new ArrayList<>();
-        run.add("command: ./forecaster " + String.join(" ", spec.commandLine().getParseResult()
-                .originalArgs()));
+        run.add(
+                "command: ./forecaster "
+                        + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         run.add("started: " + now.format(DateTimeFormatter.ISO_INSTANT));
-        run.add("finished: " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT));
+        run.add(
+                "finished: "
+                        + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT));
         run.add(machine);
         run.add("settings: " + settings);
         for (BenchResult r : results) {
             run.add(r.benchCase().name() + ": " + E2eBenchmark.oneLine(r));
         }
         Files.write(dir.resolve("run.txt"), run);
-        console.printf("e2e-bench: wrote %s%s%s, profiles.txt, run.txt%n", csv,
-                tp == null ? "" : ", " + tp.getFileName(), lp == null ? "" : ", " + lp.getFileName());
+        console.printf(
+                "e2e-bench: wrote %s%s%s, profiles.txt, run.txt%n",
+                csv,
+                tp == null ? "" : ", " + tp.getFileName(),
+                lp == null ? "" : ", " + lp.getFileName());
         console.flush();
         return results.stream().noneMatch(r -> r.status().startsWith("failed")) ? 0 : 1;
     }
 
     /** Flink's duration syntax ("10s", "20 ms", "1 min"), as the job options use. */
     private Duration duration(String option, String text) {
-        return CliErrors.option(spec, option, () -> org.apache.flink.util.TimeUtils.parseDuration(text));
+        return CliErrors.option(
+                spec, option, () -> org.apache.flink.util.TimeUtils.parseDuration(text));
     }
 
     static String machine() {
@@ -195,9 +245,14 @@ public final class E2eBenchCommand implements Callable<Integer> {
         } catch (Exception ignored) {
             // not Linux
         }
-        return String.format(Locale.ROOT, "machine: %d cores, %d GiB, %s %s, Java %s; load %.2f",
-                Runtime.getRuntime().availableProcessors(), memGiB, System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"),
+        return String.format(
+                Locale.ROOT,
+                "machine: %d cores, %d GiB, %s %s, Java %s; load %.2f",
+                Runtime.getRuntime().availableProcessors(),
+                memGiB,
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"),
                 E2eBenchmark.load1());
     }
 }

@@ -82,16 +82,18 @@ final class E2eBenchmark {
     }
 
     /**
-     * As {@link #run(List)}, handing the results so far (with speed-ups) to {@code afterEach}
-     * after every case, so that an interrupted run leaves its figures behind.
+     * As {@link #run(List)}, handing the results so far (with speed-ups) to {@code afterEach} after
+     * every case, so that an interrupted run leaves its figures behind.
      */
-    List<BenchResult> run(List<BenchCase> cases,
-            java.util.function.Consumer<List<BenchResult>> afterEach) {
+    List<BenchResult> run(
+            List<BenchCase> cases, java.util.function.Consumer<List<BenchResult>> afterEach) {
         List<BenchResult> results = new ArrayList<>();
         for (BenchCase c : cases) {
             // Window settings need W points per key before the first forecast, and then some.
-            int min = c.setting().mode() == ForecastOptions.Mode.WINDOW
-                    ? Math.max(s.minPointsPerKey, WINDOW + 20) : s.minPointsPerKey;
+            int min =
+                    c.setting().mode() == ForecastOptions.Mode.WINDOW
+                            ? Math.max(s.minPointsPerKey, WINDOW + 20)
+                            : s.minPointsPerKey;
             minPerKey.merge(c.keys(), min, Math::max);
         }
         try (EmbeddedKafkaBroker b = EmbeddedKafkaBroker.start()) {
@@ -100,12 +102,15 @@ final class E2eBenchmark {
             for (BenchCase c : cases) {
                 String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
                 double load = load1();
-                say("case %d/%d %s (load %.2f) ...", results.size() + 1, cases.size(), c.name(), load);
+                say(
+                        "case %d/%d %s (load %.2f) ...",
+                        results.size() + 1, cases.size(), c.name(), load);
                 BenchResult r;
                 try {
-                    r = c.kind() == BenchCase.Kind.THROUGHPUT
-                            ? throughput(c, started, load)
-                            : latency(c, started, load, results);
+                    r =
+                            c.kind() == BenchCase.Kind.THROUGHPUT
+                                    ? throughput(c, started, load)
+                                    : latency(c, started, load, results);
                 } catch (Exception e) {
                     LOG.error("case {} failed", c.name(), e);
                     r = BenchResult.failed(c, started, load, e.toString());
@@ -137,8 +142,10 @@ final class E2eBenchmark {
                 // Windows forecast per second (= points per second once every key's window is
                 // full, at S=1): the slow baseline drains each watermark's backlog in one go,
                 // so its points-in counter can stand still for the whole measured interval.
-                if (bc.kind() == BenchCase.Kind.THROUGHPUT && bc.setting().isBaseline()
-                        && bc.sameJob(fc) && base.forecastsPerSecond() > 0) {
+                if (bc.kind() == BenchCase.Kind.THROUGHPUT
+                        && bc.setting().isBaseline()
+                        && bc.sameJob(fc)
+                        && base.forecastsPerSecond() > 0) {
                     double ratio = fast.forecastsPerSecond() / base.forecastsPerSecond();
                     // the fast row carries its ratio to the one-window-at-a-time baseline; each
                     // baseline row carries the fast row's ratio to it
@@ -182,20 +189,28 @@ final class E2eBenchmark {
                 if (first == null && x.points > 0) {
                     first = x;
                     deadline = x.nanos + Duration.ofMinutes(5).toNanos();
-                    say("  job reading; measuring %d s after a %d s warm-up%s",
-                            s.duration.toSeconds(), s.warmup.toSeconds(),
-                            filled > 0 ? String.format(" and %,d points to fill the windows", filled) : "");
+                    say(
+                            "  job reading; measuring %d s after a %d s warm-up%s",
+                            s.duration.toSeconds(),
+                            s.warmup.toSeconds(),
+                            filled > 0
+                                    ? String.format(" and %,d points to fill the windows", filled)
+                                    : "");
                 }
                 if (target.inProcess()) {
                     jit.add(StackSampler.jitMillis());
                 }
-                boolean ready = first != null && start == null && x.points >= filled
-                        && x.nanos - first.nanos >= s.warmup.toNanos();
+                boolean ready =
+                        first != null
+                                && start == null
+                                && x.points >= filled
+                                && x.nanos - first.nanos >= s.warmup.toNanos();
                 if (ready && !jitSettled(jit) && x.nanos - first.nanos < MAX_WARMUP.toNanos()) {
                     jitWaited = true;
                 } else if (ready) {
                     if (jitWaited) {
-                        say("  warm-up extended to %d s until the JIT compilers settled",
+                        say(
+                                "  warm-up extended to %d s until the JIT compilers settled",
                                 (x.nanos - first.nanos) / 1_000_000_000L);
                     }
                     start = x;
@@ -220,30 +235,63 @@ final class E2eBenchmark {
             Interval iv = Interval.of(m.samples, first, start, total);
             Checkpoints cp = Checkpoints.read(target.rest(), job);
             writeProfile(c, profile, m);
-            return new BenchResult(c, started, load, load1(), iv.points, iv.seconds,
-                    iv.points / iv.seconds, iv.forecasts / iv.seconds, Double.NaN, 0,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, cp.completed,
-                    cp.avgMs, cp.maxMs, cp.stateBytes, m.heapUsedMax / 1048576.0,
-                    m.heapMax / 1048576.0, m.busy("source"), m.busy("source-bp"),
-                    m.busy("window"), Double.NaN, profile == null ? "" : profile.summary(),
-                    filled == 0 ? iv.note + "; keys had fewer than W=60 points while measured, so"
-                            + " (almost) no forecasts" : iv.note);
+            return new BenchResult(
+                    c,
+                    started,
+                    load,
+                    load1(),
+                    iv.points,
+                    iv.seconds,
+                    iv.points / iv.seconds,
+                    iv.forecasts / iv.seconds,
+                    Double.NaN,
+                    0,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    cp.completed,
+                    cp.avgMs,
+                    cp.maxMs,
+                    cp.stateBytes,
+                    m.heapUsedMax / 1048576.0,
+                    m.heapMax / 1048576.0,
+                    m.busy("source"),
+                    m.busy("source-bp"),
+                    m.busy("window"),
+                    Double.NaN,
+                    profile == null ? "" : profile.summary(),
+                    filled == 0
+                            ? iv.note
+                                    + "; keys had fewer than W=60 points while measured, so"
+                                    + " (almost) no forecasts"
+                            : iv.note);
         }
     }
 
     private String preload(int keys) {
         String topic = "points-" + BenchCase.keysLabel(keys);
         if (!preloaded.containsKey(keys)) {
-            int perKey = (int) Math.max(minPerKey.getOrDefault(keys, s.minPointsPerKey),
-                    (s.preloadPoints + keys - 1) / keys);
+            int perKey =
+                    (int)
+                            Math.max(
+                                    minPerKey.getOrDefault(keys, s.minPointsPerKey),
+                                    (s.preloadPoints + keys - 1) / keys);
             Topics.create(broker.bootstrapServers(), topic, PARTITIONS, Map.of());
             say("  preloading %,d keys x %,d points into %s ...", keys, perKey, topic);
             PointProducer.Preload p =
-                    PointProducer.preload(broker.bootstrapServers(), topic, keys, perKey,
+                    PointProducer.preload(
+                            broker.bootstrapServers(),
+                            topic,
+                            keys,
+                            perKey,
                             PointProducer.PRELOAD_START);
-            say("  preloaded %,d points in %.1f s (%,.0f points/s)", p.points(), p.seconds(),
-                    p.points() / p.seconds());
+            say(
+                    "  preloaded %,d points in %.1f s (%,.0f points/s)",
+                    p.points(), p.seconds(), p.points() / p.seconds());
             preloaded.put(keys, p.points());
         }
         return topic;
@@ -255,8 +303,8 @@ final class E2eBenchmark {
     /**
      * True when the JIT compilers spent less than a quarter of a core over the last 5 one-second
      * samples (or compilation time is not known). The first case of a run otherwise measures the
-     * JVM compiling Flink, Kafka and the job: 17 of 20 s in one measured interval. (Even warm,
-     * C2 keeps compiling 0.1-0.2 s per second here, so the bar cannot be much lower.)
+     * JVM compiling Flink, Kafka and the job: 17 of 20 s in one measured interval. (Even warm, C2
+     * keeps compiling 0.1-0.2 s per second here, so the bar cannot be much lower.)
      */
     static boolean jitSettled(java.util.List<Long> jitMillisPerSecond) {
         int n = jitMillisPerSecond.size();
@@ -278,20 +326,32 @@ final class E2eBenchmark {
             throws Exception {
         double rate = c.rate();
         if (rate == 0) {
-            Optional<BenchResult> max = before.stream()
-                    .filter(r -> r.benchCase().kind() == BenchCase.Kind.THROUGHPUT
-                            && r.benchCase().setting() == c.setting() && r.benchCase().sameJob(c)
-                            && r.pointsPerSecond() > 0)
-                    .findFirst();
+            Optional<BenchResult> max =
+                    before.stream()
+                            .filter(
+                                    r ->
+                                            r.benchCase().kind() == BenchCase.Kind.THROUGHPUT
+                                                    && r.benchCase().setting() == c.setting()
+                                                    && r.benchCase().sameJob(c)
+                                                    && r.pointsPerSecond() > 0)
+                            .findFirst();
             if (max.isEmpty()) {
-                throw new IllegalStateException("rate=" + c.rateLabel()
-                        + " needs a throughput case for " + c.setting().label() + " at "
-                        + c.keys() + " keys earlier in the run");
+                throw new IllegalStateException(
+                        "rate="
+                                + c.rateLabel()
+                                + " needs a throughput case for "
+                                + c.setting().label()
+                                + " at "
+                                + c.keys()
+                                + " keys earlier in the run");
             }
             rate = Math.floor(max.get().pointsPerSecond() * c.ratePercent() / 100.0);
         }
         String pointsTopic = newTopic("live");
-        Topics.create(broker.bootstrapServers(), pointsTopic, PARTITIONS,
+        Topics.create(
+                broker.bootstrapServers(),
+                pointsTopic,
+                PARTITIONS,
                 Map.of("message.timestamp.type", "LogAppendTime"));
         String forecasts = newTopic("forecasts");
         ForecastOptions options = options(c, pointsTopic, forecasts);
@@ -301,27 +361,40 @@ final class E2eBenchmark {
             m.awaitRunning(Duration.ofMinutes(3));
             // Every key gets a full window of history first (event times in the past), so that
             // window mode forecasts from the first streamed point on.
-            long prefill = PointProducer.preload(broker.bootstrapServers(), pointsTopic,
-                    c.keys(), WINDOW, System.currentTimeMillis() - (WINDOW + 10) * 1000L).points();
+            long prefill =
+                    PointProducer.preload(
+                                    broker.bootstrapServers(),
+                                    pointsTopic,
+                                    c.keys(),
+                                    WINDOW,
+                                    System.currentTimeMillis() - (WINDOW + 10) * 1000L)
+                            .points();
             long waitUntil = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (m.sample().points < prefill && System.nanoTime() < waitUntil) {
                 m.checkAlive();
                 Thread.sleep(500);
             }
             say("  prefilled %,d points of history; the job has read them", prefill);
-            PointProducer.Paced producer = new PointProducer.Paced(broker.bootstrapServers(),
-                    pointsTopic, c.keys(), (long) rate, s.latencySampleEvery);
-            ForecastReader reader = new ForecastReader(broker.bootstrapServers(), forecasts, producer);
+            PointProducer.Paced producer =
+                    new PointProducer.Paced(
+                            broker.bootstrapServers(),
+                            pointsTopic,
+                            c.keys(),
+                            (long) rate,
+                            s.latencySampleEvery);
+            ForecastReader reader =
+                    new ForecastReader(broker.bootstrapServers(), forecasts, producer);
             Thread readerThread = new Thread(reader, "e2e-bench-reader");
             readerThread.start();
             long t0 = System.currentTimeMillis();
             long from = t0 + s.warmup.toMillis();
             long until = from + s.duration.toMillis();
             reader.measure(from, until);
-            say("  streaming %,.0f points/s over %,d keys for %d s (first %d s not measured)",
+            say(
+                    "  streaming %,.0f points/s over %,d keys for %d s (first %d s not measured)",
                     rate, c.keys(), s.warmup.plus(s.duration).toSeconds(), s.warmup.toSeconds());
-            Thread producerThread = new Thread(
-                    () -> producer.run(s.warmup.plus(s.duration)), "e2e-bench-producer");
+            Thread producerThread =
+                    new Thread(() -> producer.run(s.warmup.plus(s.duration)), "e2e-bench-producer");
             producerThread.start();
             StackSampler sampler = null;
             Sample atFrom = null;
@@ -354,19 +427,46 @@ final class E2eBenchmark {
             Checkpoints cp = Checkpoints.read(target.rest(), job);
             writeProfile(c, profile, m);
             LatencyRecorder l = reader.latencies();
-            double secs = atFrom == null || atUntil == null ? Double.NaN
-                    : (atUntil.nanos - atFrom.nanos) / 1e9;
+            double secs =
+                    atFrom == null || atUntil == null
+                            ? Double.NaN
+                            : (atUntil.nanos - atFrom.nanos) / 1e9;
             long pts = atFrom == null || atUntil == null ? 0 : atUntil.points - atFrom.points;
-            double fps = atFrom == null || atUntil == null ? Double.NaN
-                    : (atUntil.forecasts - atFrom.forecasts) / secs;
+            double fps =
+                    atFrom == null || atUntil == null
+                            ? Double.NaN
+                            : (atUntil.forecasts - atFrom.forecasts) / secs;
             String note = l.count() == 0 ? "no latency samples" : "ok";
-            return new BenchResult(c, started, load, load1(), pts, secs, pts / secs, fps, rate,
-                    l.count(), l.percentile(50), l.percentile(90), l.percentile(99),
-                    l.percentile(99.9), l.max(), reader.inJob().percentile(99),
-                    reader.delivery().percentile(99), cp.completed, cp.avgMs, cp.maxMs, cp.stateBytes,
-                    m.heapUsedMax / 1048576.0, m.heapMax / 1048576.0, m.busy("source"),
-                    m.busy("source-bp"), m.busy("window"), Double.NaN,
-                    profile == null ? "" : profile.summary(), note);
+            return new BenchResult(
+                    c,
+                    started,
+                    load,
+                    load1(),
+                    pts,
+                    secs,
+                    pts / secs,
+                    fps,
+                    rate,
+                    l.count(),
+                    l.percentile(50),
+                    l.percentile(90),
+                    l.percentile(99),
+                    l.percentile(99.9),
+                    l.max(),
+                    reader.inJob().percentile(99),
+                    reader.delivery().percentile(99),
+                    cp.completed,
+                    cp.avgMs,
+                    cp.maxMs,
+                    cp.stateBytes,
+                    m.heapUsedMax / 1048576.0,
+                    m.heapMax / 1048576.0,
+                    m.busy("source"),
+                    m.busy("source-bp"),
+                    m.busy("window"),
+                    Double.NaN,
+                    profile == null ? "" : profile.summary(),
+                    note);
         }
     }
 
@@ -393,10 +493,16 @@ final class E2eBenchmark {
 
     private JobTarget target(BenchCase c) {
         return c.cluster().equals(BenchCase.STANDALONE)
-                ? new StandaloneTarget(s.root, s.work.resolve("cluster-" + caseNo),
-                        s.watermarkInterval, s.flinkConf)
-                : new MiniClusterTarget(s.work.resolve("checkpoints"), s.watermarkInterval,
-                        PARALLELISM, s.flinkConf);
+                ? new StandaloneTarget(
+                        s.root,
+                        s.work.resolve("cluster-" + caseNo),
+                        s.watermarkInterval,
+                        s.flinkConf)
+                : new MiniClusterTarget(
+                        s.work.resolve("checkpoints"),
+                        s.watermarkInterval,
+                        PARALLELISM,
+                        s.flinkConf);
     }
 
     private String newTopic(String prefix) {
@@ -408,12 +514,17 @@ final class E2eBenchmark {
     private void writeProfile(BenchCase c, StackSampler.Profile p, Monitor m) {
         StringBuilder sb = new StringBuilder();
         sb.append("== ").append(c.name()).append('\n');
-        sb.append(String.format(Locale.ROOT,
-                "  Flink busy time (ms/s, mean of subtasks): source %.0f (back-pressured %.0f), "
-                        + "window+inference+sink %.0f; inference batch size mean %.1f, "
-                        + "time per batch mean %.0f us%n",
-                m.busy("source"), m.busy("source-bp"), m.busy("window"), m.busy("batch"),
-                m.busy("inference-us")));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "  Flink busy time (ms/s, mean of subtasks): source %.0f (back-pressured"
+                            + " %.0f), window+inference+sink %.0f; inference batch size mean %.1f,"
+                            + " time per batch mean %.0f us%n",
+                        m.busy("source"),
+                        m.busy("source-bp"),
+                        m.busy("window"),
+                        m.busy("batch"),
+                        m.busy("inference-us")));
         if (p != null) {
             sb.append(p.text());
         }
@@ -438,18 +549,36 @@ final class E2eBenchmark {
         if (r.status().startsWith("failed")) {
             return r.status();
         }
-        String common = String.format(Locale.ROOT,
-                "%,.0f points/s, %,.0f forecasts/s over %.0f s; checkpoints %d (avg %.0f ms, max %.0f ms),"
-                        + " state %.0f B/key, heap max %.0f MB; %s",
-                r.pointsPerSecond(), r.forecastsPerSecond(), r.seconds(), r.checkpoints(),
-                r.checkpointAvgMs(), r.checkpointMaxMs(), r.stateBytesPerKey(), r.heapUsedMaxMb(),
-                r.status());
+        String common =
+                String.format(
+                        Locale.ROOT,
+                        "%,.0f points/s, %,.0f forecasts/s over %.0f s; checkpoints %d (avg %.0f"
+                                + " ms, max %.0f ms), state %.0f B/key, heap max %.0f MB; %s",
+                        r.pointsPerSecond(),
+                        r.forecastsPerSecond(),
+                        r.seconds(),
+                        r.checkpoints(),
+                        r.checkpointAvgMs(),
+                        r.checkpointMaxMs(),
+                        r.stateBytesPerKey(),
+                        r.heapUsedMaxMb(),
+                        r.status());
         if (c.kind() == BenchCase.Kind.LATENCY) {
-            return String.format(Locale.ROOT, "latency p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f ms"
+            return String.format(
+                    Locale.ROOT,
+                    "latency p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f ms"
                             + " (%d samples; p99 append->made %.0f, made->read %.0f) at %,.0f"
                             + " points/s asked; %s",
-                    r.p50(), r.p90(), r.p99(), r.p999(), r.maxLatency(), r.latencySamples(),
-                    r.p99InJob(), r.p99Delivery(), r.targetRate(), common);
+                    r.p50(),
+                    r.p90(),
+                    r.p99(),
+                    r.p999(),
+                    r.maxLatency(),
+                    r.latencySamples(),
+                    r.p99InJob(),
+                    r.p99Delivery(),
+                    r.targetRate(),
+                    common);
         }
         return common;
     }
@@ -471,9 +600,9 @@ final class E2eBenchmark {
     /** The measured interval of a throughput run. */
     record Interval(long points, long forecasts, double seconds, String note) {
         /**
-         * From the first sample after the warm-up to the last one before every preloaded point
-         * was read (a run that reads everything during the warm-up is measured from its first
-         * sample, and says so).
+         * From the first sample after the warm-up to the last one before every preloaded point was
+         * read (a run that reads everything during the warm-up is measured from its first sample,
+         * and says so).
          */
         static Interval of(List<Sample> samples, Sample first, Sample start, long total) {
             Sample from = start;
@@ -487,11 +616,15 @@ final class E2eBenchmark {
             if (from == null || to == null || to.nanos - from.nanos < 3e9) {
                 from = first;
                 to = samples.get(samples.size() - 1);
-                note = "short: the preload was read before the measured interval; measured from"
-                        + " the first sample";
+                note =
+                        "short: the preload was read before the measured interval; measured from"
+                                + " the first sample";
             }
-            return new Interval(to.points - from.points, to.forecasts - from.forecasts,
-                    (to.nanos - from.nanos) / 1e9, note);
+            return new Interval(
+                    to.points - from.points,
+                    to.forecasts - from.forecasts,
+                    (to.nanos - from.nanos) / 1e9,
+                    note);
         }
     }
 
@@ -543,28 +676,43 @@ final class E2eBenchmark {
         Sample sample() throws Exception {
             long points = rest.readRecords(job, windowVertex);
             if (forecastMetric == null) {
-                forecastMetric = rest.metricNames(job, windowVertex, "forecastsEmitted").stream()
-                        .findFirst().orElse(null);
+                forecastMetric =
+                        rest.metricNames(job, windowVertex, "forecastsEmitted").stream()
+                                .findFirst()
+                                .orElse(null);
             }
-            long forecasts = forecastMetric == null ? 0
-                    : (long) rest.vertexMetric(job, windowVertex, forecastMetric, "sum");
+            long forecasts =
+                    forecastMetric == null
+                            ? 0
+                            : (long) rest.vertexMetric(job, windowVertex, forecastMetric, "sum");
             long[] heap = rest.taskManagerHeap();
             heapUsedMax = Math.max(heapUsedMax, heap[0]);
             heapMax = Math.max(heapMax, heap[1]);
             Sample x = new Sample(System.nanoTime(), Math.max(0, points), forecasts);
             samples.add(x);
-            LOG.info("job {}: {} points in, {} forecasts, heap {} MB", job, x.points, x.forecasts,
+            LOG.info(
+                    "job {}: {} points in, {} forecasts, heap {} MB",
+                    job,
+                    x.points,
+                    x.forecasts,
                     heap[0] >> 20);
             return x;
         }
 
         void sampleBusy() throws Exception {
             add("source", rest.vertexMetric(job, sourceVertex, "busyTimeMsPerSecond", "avg"));
-            add("source-bp", rest.vertexMetric(job, sourceVertex, "backPressuredTimeMsPerSecond", "avg"));
+            add(
+                    "source-bp",
+                    rest.vertexMetric(job, sourceVertex, "backPressuredTimeMsPerSecond", "avg"));
             add("window", rest.vertexMetric(job, windowVertex, "busyTimeMsPerSecond", "avg"));
-            add("batch", rest.vertexMetric(job, windowVertex, "forecast.inferenceBatchSize_mean", "avg"));
-            add("inference-us", rest.vertexMetric(job, windowVertex,
-                    "forecast.inferenceLatencyMicros_mean", "avg"));
+            add(
+                    "batch",
+                    rest.vertexMetric(
+                            job, windowVertex, "forecast.inferenceBatchSize_mean", "avg"));
+            add(
+                    "inference-us",
+                    rest.vertexMetric(
+                            job, windowVertex, "forecast.inferenceLatencyMicros_mean", "avg"));
         }
 
         private void add(String k, double v) {
@@ -584,8 +732,15 @@ final class E2eBenchmark {
             String state = rest.jobState(job);
             if (state.equals("FAILED") || state.equals("FAILING") || state.equals("RESTARTING")) {
                 JsonNode ex = rest.get("/jobs/" + job + "/exceptions");
-                throw new IllegalStateException("job " + state + ": "
-                        + ex.path("root-exception").asText("").lines().findFirst().orElse(""));
+                throw new IllegalStateException(
+                        "job "
+                                + state
+                                + ": "
+                                + ex.path("root-exception")
+                                        .asText("")
+                                        .lines()
+                                        .findFirst()
+                                        .orElse(""));
             }
         }
     }
@@ -597,7 +752,8 @@ final class E2eBenchmark {
             JsonNode d = cp.path("summary").path("end_to_end_duration");
             JsonNode latest = cp.path("latest").path("completed");
             long completed = cp.path("counts").path("completed").asLong();
-            return new Checkpoints(completed,
+            return new Checkpoints(
+                    completed,
                     completed > 0 && d.has("avg") ? d.path("avg").asDouble() : Double.NaN,
                     completed > 0 && d.has("max") ? d.path("max").asDouble() : Double.NaN,
                     latest.has("state_size") ? latest.path("state_size").asDouble() : Double.NaN);

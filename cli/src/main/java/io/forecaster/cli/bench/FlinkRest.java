@@ -32,8 +32,11 @@ final class FlinkRest {
     }
 
     JsonNode get(String path) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest req =
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
@@ -47,9 +50,11 @@ final class FlinkRest {
     }
 
     void cancel(String jobId) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
-                .timeout(Duration.ofSeconds(10))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest req =
+                HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
+                        .timeout(Duration.ofSeconds(10))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build();
         try {
             http.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
@@ -74,7 +79,9 @@ final class FlinkRest {
     /** The id of the first vertex whose name contains {@code part}. */
     Optional<String> vertex(String jobId, String part) throws IOException {
         return vertices(jobId).entrySet().stream()
-                .filter(e -> e.getKey().contains(part)).map(Map.Entry::getValue).findFirst();
+                .filter(e -> e.getKey().contains(part))
+                .map(Map.Entry::getValue)
+                .findFirst();
     }
 
     /** A vertex's records read from the network (summed over subtasks). */
@@ -87,11 +94,21 @@ final class FlinkRest {
         return -1;
     }
 
-    /** A subtask metric aggregated over a vertex's subtasks ({@code agg}: sum, avg, max), or NaN. */
+    /**
+     * A subtask metric aggregated over a vertex's subtasks ({@code agg}: sum, avg, max), or NaN.
+     */
     double vertexMetric(String jobId, String vertexId, String metric, String agg)
             throws IOException {
-        JsonNode a = get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?get="
-                + URLEncoder.encode(metric, StandardCharsets.UTF_8) + "&agg=" + agg);
+        JsonNode a =
+                get(
+                        "/jobs/"
+                                + jobId
+                                + "/vertices/"
+                                + vertexId
+                                + "/subtasks/metrics?get="
+                                + URLEncoder.encode(metric, StandardCharsets.UTF_8)
+                                + "&agg="
+                                + agg);
         for (JsonNode m : a) {
             if (m.path("id").asText().equals(metric) && m.has(agg)) {
                 return m.path(agg).asDouble();
@@ -118,8 +135,11 @@ final class FlinkRest {
         long used = 0;
         long max = 0;
         for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
-            JsonNode ms = get("/taskmanagers/" + tm.path("id").asText()
-                    + "/metrics?get=Status.JVM.Memory.Heap.Used,Status.JVM.Memory.Heap.Max");
+            JsonNode ms =
+                    get(
+                            "/taskmanagers/"
+                                    + tm.path("id").asText()
+                                    + "/metrics?get=Status.JVM.Memory.Heap.Used,Status.JVM.Memory.Heap.Max");
             for (JsonNode m : ms) {
                 long v = (long) Double.parseDouble(m.path("value").asText("0"));
                 if (m.path("id").asText().endsWith("Used")) {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the forecasts topic as a downstream user would ({@code read_committed}) and measures, for
- * each forecast of a sampled key, the time from its window's last point being appended to Kafka
- * to the forecast being returned by {@code poll}.
+ * each forecast of a sampled key, the time from its window's last point being appended to Kafka to
+ * the forecast being returned by {@code poll}.
  */
 final class ForecastReader implements Runnable {
 
@@ -92,8 +92,9 @@ final class ForecastReader implements Runnable {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     forecasts.incrementAndGet();
                     Forecast f = ForecastCodec.fromJson(r.value());
-                    long appended = points.appendTime(
-                            SyntheticPoints.keyIndex(f.sensorId()), f.windowEnd());
+                    long appended =
+                            points.appendTime(
+                                    SyntheticPoints.keyIndex(f.sensorId()), f.windowEnd());
                     if (appended >= measureFrom && appended < measureUntil) {
                         latencies.record(now - appended);
                         // The forecast's createdAt splits it: append to inference done (source,
@@ -120,8 +121,12 @@ final class ForecastReader implements Runnable {
         p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-bench-reader");
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.setProperty(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        p.setProperty(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         return p;
     }
 }

@@ -33,7 +33,10 @@ final class MiniClusterTarget implements JobTarget {
 
     private final java.util.Map<String, String> flinkConf;
 
-    MiniClusterTarget(Path checkpoints, Duration watermarkInterval, int parallelism,
+    MiniClusterTarget(
+            Path checkpoints,
+            Duration watermarkInterval,
+            int parallelism,
             java.util.Map<String, String> flinkConf) {
         this.flinkConf = flinkConf;
         this.checkpoints = checkpoints;
@@ -56,7 +59,8 @@ final class MiniClusterTarget implements JobTarget {
         conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, watermarkInterval);
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 checkpoints.resolve(name).toUri().toString());
         conf.addAll(Configuration.fromMap(flinkConf));
         env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);

@@ -45,8 +45,9 @@ public final class PointProducer {
             for (int i = 0; i < pointsPerKey; i++) {
                 long time = startTime + i * 1000L;
                 for (int k = 0; k < keys; k++) {
-                    producer.send(new ProducerRecord<>(topic, keyBytes[k],
-                                    SyntheticPoints.json(k, time, i)),
+                    producer.send(
+                            new ProducerRecord<>(
+                                    topic, keyBytes[k], SyntheticPoints.json(k, time, i)),
                             (md, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);
@@ -64,16 +65,21 @@ public final class PointProducer {
             throw new IllegalStateException("preloading " + topic + " failed", failure.get());
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        LOG.info("preloaded {} points ({} keys x {}) into {} in {} s", sent, keys, pointsPerKey,
-                topic, String.format("%.1f", s));
+        LOG.info(
+                "preloaded {} points ({} keys x {}) into {} in {} s",
+                sent,
+                keys,
+                pointsPerKey,
+                topic,
+                String.format("%.1f", s));
         return new Preload(sent, s);
     }
 
     /**
      * A paced stream: {@link #run} sends {@code rate} points/s round-robin over the keys for a
-     * while; event times are the wall clock at send. For keys whose index is a multiple of
-     * {@code sampleEvery}, the broker's append time (the points topic must use LogAppendTime) is
-     * kept until {@link #appendTime} takes it.
+     * while; event times are the wall clock at send. For keys whose index is a multiple of {@code
+     * sampleEvery}, the broker's append time (the points topic must use LogAppendTime) is kept
+     * until {@link #appendTime} takes it.
      */
     public static final class Paced {
         private final String bootstrap;
@@ -104,7 +110,8 @@ public final class PointProducer {
             long[] step = new long[keys];
             byte[][] keyBytes = keyBytes(keys);
             int k = 0;
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(bootstrap, 1))) {
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(props(bootstrap, 1))) {
                 while (!stop && failure.get() == null) {
                     long now = System.nanoTime();
                     if (now >= end) {
@@ -116,7 +123,10 @@ public final class PointProducer {
                         long time = Math.max(System.currentTimeMillis(), lastTime[key] + 1);
                         lastTime[key] = time;
                         boolean sampled = key % sampleEvery == 0;
-                        producer.send(new ProducerRecord<>(topic, keyBytes[key],
+                        producer.send(
+                                new ProducerRecord<>(
+                                        topic,
+                                        keyBytes[key],
                                         SyntheticPoints.json(key, time, step[key]++)),
                                 (md, e) -> {
                                     if (e != null) {
@@ -136,8 +146,8 @@ public final class PointProducer {
                 producer.flush();
             }
             if (failure.get() != null) {
-                throw new IllegalStateException("streaming into " + topic + " failed",
-                        failure.get());
+                throw new IllegalStateException(
+                        "streaming into " + topic + " failed", failure.get());
             }
             return sent;
         }
@@ -187,8 +197,10 @@ public final class PointProducer {
         p.setProperty(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
         p.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         p.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
-        p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
     }
 

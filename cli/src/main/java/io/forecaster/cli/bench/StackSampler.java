@@ -19,28 +19,55 @@ import java.util.function.Predicate;
 final class StackSampler implements AutoCloseable {
 
     /** Categories by priority: a stack counts for the first whose frames it contains. */
-    private static final List<Map.Entry<String, Predicate<String>>> CATEGORIES = List.of(
-            Map.entry("inference", c -> c.startsWith("io.forecaster.model.")
-                    || c.startsWith("org.nd4j.") || c.startsWith("org.deeplearning4j.")
-                    || c.startsWith("org.bytedeco.") || c.startsWith("jdk.incubator.vector.")),
-            Map.entry("parsing points (JSON)", c -> c.startsWith("io.forecaster.connectors.wire.Point")
-                    || c.startsWith("io.forecaster.connectors.flink.PointDeserialization")),
-            Map.entry("writing forecasts (JSON)", c -> c.startsWith("io.forecaster.connectors.wire.Forecast")
-                    || c.startsWith("io.forecaster.connectors.flink.ForecastSerialization")),
-            Map.entry("state and timers", c -> c.startsWith("org.rocksdb.")
-                    || c.startsWith("org.apache.flink.state.")
-                    || c.startsWith("org.apache.flink.runtime.state.")
-                    || c.startsWith("org.apache.flink.streaming.api.operators.InternalTimer")
-                    || c.startsWith("org.apache.flink.streaming.api.operators.HeapInternalTimer")),
-            Map.entry("Kafka client", c -> c.startsWith("org.apache.kafka.")),
-            Map.entry("Flink serialization and network", c -> c.startsWith("org.apache.flink.api.common.typeutils.")
-                    || c.startsWith("org.apache.flink.api.java.typeutils.")
-                    || c.startsWith("org.apache.flink.runtime.io.network.")
-                    || c.startsWith("org.apache.flink.runtime.plugable.")
-                    || c.startsWith("org.apache.flink.core.memory.")),
-            Map.entry("checkpointing", c -> c.startsWith("org.apache.flink.runtime.checkpoint.")
-                    || c.contains("SubtaskCheckpointCoordinator")),
-            Map.entry("job operators (ordering, windows, batching)", c -> c.startsWith("io.forecaster.job.")));
+    private static final List<Map.Entry<String, Predicate<String>>> CATEGORIES =
+            List.of(
+                    Map.entry(
+                            "inference",
+                            c ->
+                                    c.startsWith("io.forecaster.model.")
+                                            || c.startsWith("org.nd4j.")
+                                            || c.startsWith("org.deeplearning4j.")
+                                            || c.startsWith("org.bytedeco.")
+                                            || c.startsWith("jdk.incubator.vector.")),
+                    Map.entry(
+                            "parsing points (JSON)",
+                            c ->
+                                    c.startsWith("io.forecaster.connectors.wire.Point")
+                                            || c.startsWith(
+                                                    "io.forecaster.connectors.flink.PointDeserialization")),
+                    Map.entry(
+                            "writing forecasts (JSON)",
+                            c ->
+                                    c.startsWith("io.forecaster.connectors.wire.Forecast")
+                                            || c.startsWith(
+                                                    "io.forecaster.connectors.flink.ForecastSerialization")),
+                    Map.entry(
+                            "state and timers",
+                            c ->
+                                    c.startsWith("org.rocksdb.")
+                                            || c.startsWith("org.apache.flink.state.")
+                                            || c.startsWith("org.apache.flink.runtime.state.")
+                                            || c.startsWith(
+                                                    "org.apache.flink.streaming.api.operators.InternalTimer")
+                                            || c.startsWith(
+                                                    "org.apache.flink.streaming.api.operators.HeapInternalTimer")),
+                    Map.entry("Kafka client", c -> c.startsWith("org.apache.kafka.")),
+                    Map.entry(
+                            "Flink serialization and network",
+                            c ->
+                                    c.startsWith("org.apache.flink.api.common.typeutils.")
+                                            || c.startsWith("org.apache.flink.api.java.typeutils.")
+                                            || c.startsWith("org.apache.flink.runtime.io.network.")
+                                            || c.startsWith("org.apache.flink.runtime.plugable.")
+                                            || c.startsWith("org.apache.flink.core.memory.")),
+                    Map.entry(
+                            "checkpointing",
+                            c ->
+                                    c.startsWith("org.apache.flink.runtime.checkpoint.")
+                                            || c.contains("SubtaskCheckpointCoordinator")),
+                    Map.entry(
+                            "job operators (ordering, windows, batching)",
+                            c -> c.startsWith("io.forecaster.job.")));
 
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> cpuStart = new HashMap<>();
@@ -64,7 +91,9 @@ final class StackSampler implements AutoCloseable {
                 : -1;
     }
 
-    /** CPU time of this whole JVM (every thread, including GC, JIT and threads that ended), or -1. */
+    /**
+     * CPU time of this whole JVM (every thread, including GC, JIT and threads that ended), or -1.
+     */
     private static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean()
                         instanceof com.sun.management.OperatingSystemMXBean os
@@ -75,7 +104,8 @@ final class StackSampler implements AutoCloseable {
     /** {busy, total} jiffies of all CPUs from /proc/stat, or null where there is none. */
     static long[] machineTicks() {
         try {
-            String cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+            String cpu =
+                    java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
             return busyAndTotal(cpu);
         } catch (java.io.IOException | RuntimeException e) {
             return null;
@@ -109,12 +139,15 @@ final class StackSampler implements AutoCloseable {
             cpuStart.put(ti.getThreadId(), Math.max(0, mx.getThreadCpuTime(ti.getThreadId())));
             groupOf.put(ti.getThreadId(), group(ti.getThreadName()));
         }
-        sampler = new Thread(() -> {
-            while (!stop) {
-                sample();
-                PointProducer.sleepQuietly(intervalMs);
-            }
-        }, "e2e-bench-sampler");
+        sampler =
+                new Thread(
+                        () -> {
+                            while (!stop) {
+                                sample();
+                                PointProducer.sleepQuietly(intervalMs);
+                            }
+                        },
+                        "e2e-bench-sampler");
         sampler.setDaemon(true);
         sampler.start();
     }
@@ -136,14 +169,22 @@ final class StackSampler implements AutoCloseable {
         if (name.startsWith("kafka-producer-network-thread")) {
             return "Flink Kafka sink producers";
         }
-        if (name.contains("data-plane") || name.contains("kafka-request-handler")
-                || name.contains("RequestHandler") || name.startsWith("kafka-")
-                || name.contains("raft") || name.contains("broker") || name.contains("controller")
-                || name.contains("Log") || name.contains("ExpirationReaper")) {
+        if (name.contains("data-plane")
+                || name.contains("kafka-request-handler")
+                || name.contains("RequestHandler")
+                || name.startsWith("kafka-")
+                || name.contains("raft")
+                || name.contains("broker")
+                || name.contains("controller")
+                || name.contains("Log")
+                || name.contains("ExpirationReaper")) {
             return "Kafka broker";
         }
-        if (name.startsWith("flink-") || name.contains("pekko") || name.contains("Flink")
-                || name.contains("Checkpoint") || name.contains("AsyncOperations")) {
+        if (name.startsWith("flink-")
+                || name.contains("pekko")
+                || name.contains("Flink")
+                || name.contains("Checkpoint")
+                || name.contains("AsyncOperations")) {
             return "Flink runtime (RPC, checkpoints, metrics)";
         }
         return "other (GC threads are not counted)";
@@ -217,20 +258,33 @@ final class StackSampler implements AutoCloseable {
         synchronized (this) {
             categories.entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .forEach(e -> cats.put(e.getKey(), 100.0 * e.getValue() / Math.max(1, samples)));
+                    .forEach(
+                            e -> cats.put(e.getKey(), 100.0 * e.getValue() / Math.max(1, samples)));
         }
         long processNow = processCpuNanos();
-        double process = processNow < 0 || processCpuStart < 0
-                ? Double.NaN : (processNow - processCpuStart) / 1e9;
+        double process =
+                processNow < 0 || processCpuStart < 0
+                        ? Double.NaN
+                        : (processNow - processCpuStart) / 1e9;
         long[] machineNow = machineTicks();
-        double machineBusy = machineNow == null || machineStart == null
-                || machineNow[1] == machineStart[1]
-                ? Double.NaN
-                : 100.0 * (machineNow[0] - machineStart[0]) / (machineNow[1] - machineStart[1]);
+        double machineBusy =
+                machineNow == null || machineStart == null || machineNow[1] == machineStart[1]
+                        ? Double.NaN
+                        : 100.0
+                                * (machineNow[0] - machineStart[0])
+                                / (machineNow[1] - machineStart[1]);
         long jitNow = jitMillis();
         double jit = jitNow < 0 || jitStartMs < 0 ? Double.NaN : (jitNow - jitStartMs) / 1e3;
-        return new Profile(wall, cpu, cats, samples, runnable, (gcMillis() - gcStartMs) / 1e3,
-                process, machineBusy, jit);
+        return new Profile(
+                wall,
+                cpu,
+                cats,
+                samples,
+                runnable,
+                (gcMillis() - gcStartMs) / 1e3,
+                process,
+                machineBusy,
+                jit);
     }
 
     @Override
@@ -248,13 +302,19 @@ final class StackSampler implements AutoCloseable {
      * @param runnable of which running
      * @param gcSeconds time the JVM's collectors reported over the interval
      * @param processCpuSeconds CPU time of the whole JVM over the interval (NaN if unknown)
-     * @param machineBusyPercent share of all the machine's CPU time not idle, every process
-     *     (NaN if unknown)
+     * @param machineBusyPercent share of all the machine's CPU time not idle, every process (NaN if
+     *     unknown)
      * @param jitSeconds time the JIT compilers spent compiling over the interval (NaN if unknown)
      */
-    record Profile(double seconds, Map<String, Double> cpuSecondsByGroup,
-            Map<String, Double> taskSamplePercent, long samples, long runnable,
-            double gcSeconds, double processCpuSeconds, double machineBusyPercent,
+    record Profile(
+            double seconds,
+            Map<String, Double> cpuSecondsByGroup,
+            Map<String, Double> taskSamplePercent,
+            long samples,
+            long runnable,
+            double gcSeconds,
+            double processCpuSeconds,
+            double machineBusyPercent,
             double jitSeconds) {
 
         /** One line: top categories, e.g. {@code inference 41%; state and timers 12%; ...}. */
@@ -264,49 +324,76 @@ final class StackSampler implements AutoCloseable {
                 sb.append("machine CPU busy ").append(Math.round(machineBusyPercent)).append('%');
             }
             if (!Double.isNaN(jitSeconds)) {
-                sb.append(sb.length() == 0 ? "" : "; ").append("JIT ")
-                        .append(String.format(java.util.Locale.ROOT, "%.1f", jitSeconds)).append(" s");
+                sb.append(sb.length() == 0 ? "" : "; ")
+                        .append("JIT ")
+                        .append(String.format(java.util.Locale.ROOT, "%.1f", jitSeconds))
+                        .append(" s");
             }
-            taskSamplePercent.forEach((k, v) -> {
-                if (v >= 1) {
-                    sb.append(sb.length() == 0 ? "" : "; ").append(k).append(' ')
-                            .append(Math.round(v)).append('%');
-                }
-            });
+            taskSamplePercent.forEach(
+                    (k, v) -> {
+                        if (v >= 1) {
+                            sb.append(sb.length() == 0 ? "" : "; ")
+                                    .append(k)
+                                    .append(' ')
+                                    .append(Math.round(v))
+                                    .append('%');
+                        }
+                    });
             return sb.toString();
         }
 
         String text() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("  CPU seconds per thread group over %.1f s wall (2 cores = %.1f s):%n",
-                    seconds, 2 * seconds));
+            sb.append(
+                    String.format(
+                            "  CPU seconds per thread group over %.1f s wall (2 cores = %.1f s):%n",
+                            seconds, 2 * seconds));
             cpuSecondsByGroup.entrySet().stream()
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .forEach(e -> sb.append(String.format("    %-50s %7.1f s  %5.1f%% of 2 cores%n",
-                            e.getKey(), e.getValue(), 100 * e.getValue() / (2 * seconds))));
+                    .forEach(
+                            e ->
+                                    sb.append(
+                                            String.format(
+                                                    "    %-50s %7.1f s  %5.1f%% of 2 cores%n",
+                                                    e.getKey(),
+                                                    e.getValue(),
+                                                    100 * e.getValue() / (2 * seconds))));
             double listed = cpuSecondsByGroup.values().stream().mapToDouble(d -> d).sum();
             if (!Double.isNaN(processCpuSeconds)) {
-                sb.append(String.format("    %-50s %7.1f s  %5.1f%% of 2 cores%n",
-                        "not in a live thread above (GC, JIT, ended threads)",
-                        Math.max(0, processCpuSeconds - listed),
-                        100 * Math.max(0, processCpuSeconds - listed) / (2 * seconds)));
-                sb.append(String.format("  this JVM in all: %.1f s CPU = %.1f%% of 2 cores%n",
-                        processCpuSeconds, 100 * processCpuSeconds / (2 * seconds)));
+                sb.append(
+                        String.format(
+                                "    %-50s %7.1f s  %5.1f%% of 2 cores%n",
+                                "not in a live thread above (GC, JIT, ended threads)",
+                                Math.max(0, processCpuSeconds - listed),
+                                100 * Math.max(0, processCpuSeconds - listed) / (2 * seconds)));
+                sb.append(
+                        String.format(
+                                "  this JVM in all: %.1f s CPU = %.1f%% of 2 cores%n",
+                                processCpuSeconds, 100 * processCpuSeconds / (2 * seconds)));
             }
             if (!Double.isNaN(machineBusyPercent)) {
-                sb.append(String.format("  machine CPU busy (every process, /proc/stat): %.1f%%%n",
-                        machineBusyPercent));
+                sb.append(
+                        String.format(
+                                "  machine CPU busy (every process, /proc/stat): %.1f%%%n",
+                                machineBusyPercent));
             }
-            sb.append(String.format("  garbage collection: %.1f s (collector time, JVM-wide)%n",
-                    gcSeconds));
+            sb.append(
+                    String.format(
+                            "  garbage collection: %.1f s (collector time, JVM-wide)%n",
+                            gcSeconds));
             if (!Double.isNaN(jitSeconds)) {
-                sb.append(String.format("  JIT compilation: %.1f s (compiler threads, JVM-wide;"
-                        + " still high = still warming up)%n", jitSeconds));
+                sb.append(
+                        String.format(
+                                "  JIT compilation: %.1f s (compiler threads, JVM-wide;"
+                                        + " still high = still warming up)%n",
+                                jitSeconds));
             }
-            sb.append(String.format("  Flink task threads, %d stack samples (%d running):%n",
-                    samples, runnable));
-            taskSamplePercent.forEach((k, v) ->
-                    sb.append(String.format("    %-50s %5.1f%%%n", k, v)));
+            sb.append(
+                    String.format(
+                            "  Flink task threads, %d stack samples (%d running):%n",
+                            samples, runnable));
+            taskSamplePercent.forEach(
+                    (k, v) -> sb.append(String.format("    %-50s %5.1f%%%n", k, v)));
             return sb.toString();
         }
     }

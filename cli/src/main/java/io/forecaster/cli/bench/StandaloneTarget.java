@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job on a real standalone Flink session cluster (JobManager and TaskManager processes)
- * started with {@code deploy/cluster.sh} from its own copy of {@code deploy/conf}, with free ports
- * and the case's state backend; the shaded job jar is submitted with Flink's CLI.
+ * The job on a real standalone Flink session cluster (JobManager and TaskManager processes) started
+ * with {@code deploy/cluster.sh} from its own copy of {@code deploy/conf}, with free ports and the
+ * case's state backend; the shaded job jar is submitted with Flink's CLI.
  */
 final class StandaloneTarget implements JobTarget {
 
@@ -35,8 +35,8 @@ final class StandaloneTarget implements JobTarget {
 
     private final Map<String, String> flinkConf;
 
-    StandaloneTarget(Path root, Path work, Duration watermarkInterval,
-            Map<String, String> flinkConf) {
+    StandaloneTarget(
+            Path root, Path work, Duration watermarkInterval, Map<String, String> flinkConf) {
         this.flinkConf = flinkConf;
         this.root = root;
         this.work = work;
@@ -51,26 +51,34 @@ final class StandaloneTarget implements JobTarget {
     @Override
     public String start(String name, ForecastOptions options, String backend) throws Exception {
         if (!Files.isRegularFile(jobJar())) {
-            throw new IllegalStateException("job jar missing: " + jobJar()
-                    + " (build with ./mvnw -B -q install -DskipTests)");
+            throw new IllegalStateException(
+                    "job jar missing: "
+                            + jobJar()
+                            + " (build with ./mvnw -B -q install -DskipTests)");
         }
         Files.createDirectories(work);
         conf = work.resolve("conf");
         Files.createDirectories(conf);
         Path deployConf = root.resolve("deploy/conf");
         for (String f : List.of("log4j.properties", "log4j-cli.properties")) {
-            Files.copy(deployConf.resolve(f), conf.resolve(f),
+            Files.copy(
+                    deployConf.resolve(f),
+                    conf.resolve(f),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         int restPort = freePort();
-        String config = Files.readString(deployConf.resolve("config.yaml"))
-                .replace("port: 8081", "port: " + restPort)
-                .replace("port: 6123", "port: " + freePort())
-                .replace("type: hashmap", "type: " + backend)
-                .replace("generic-types: false", "generic-types: false\n  auto-watermark-interval: "
-                        + watermarkInterval.toMillis() + " ms")
-                .replace("/tmp/forecaster-cluster", work.toString())
-                + "metrics:\n  fetcher:\n    update-interval: 1 s\n";
+        String config =
+                Files.readString(deployConf.resolve("config.yaml"))
+                                .replace("port: 8081", "port: " + restPort)
+                                .replace("port: 6123", "port: " + freePort())
+                                .replace("type: hashmap", "type: " + backend)
+                                .replace(
+                                        "generic-types: false",
+                                        "generic-types: false\n  auto-watermark-interval: "
+                                                + watermarkInterval.toMillis()
+                                                + " ms")
+                                .replace("/tmp/forecaster-cluster", work.toString())
+                        + "metrics:\n  fetcher:\n    update-interval: 1 s\n";
         StringBuilder extra = new StringBuilder();
         flinkConf.forEach((k, v) -> extra.append(k).append(": ").append(v).append('\n'));
         config += extra;
@@ -140,8 +148,8 @@ final class StandaloneTarget implements JobTarget {
         }
         String text = Files.readString(log).substring((int) before);
         if (p.exitValue() != 0) {
-            throw new IOException("cluster.sh " + args.get(0) + " failed (" + p.exitValue()
-                    + "):\n" + text);
+            throw new IOException(
+                    "cluster.sh " + args.get(0) + " failed (" + p.exitValue() + "):\n" + text);
         }
         return text;
     }

@@ -6,8 +6,8 @@ import io.forecaster.connectors.wire.PointFormat;
 
 /**
  * The benchmark's sensors and their values: {@code s000042}-style ids and a smooth, sunspot-like
- * series per key (the speed of the model does not depend on the values, but the values stay in
- * the range the model was trained on).
+ * series per key (the speed of the model does not depend on the values, but the values stay in the
+ * range the model was trained on).
  */
 public final class SyntheticPoints {
 
@@ -39,8 +39,8 @@ public final class SyntheticPoints {
 
     /** A point's Kafka value in the job's default wire format (JSON). */
     public static byte[] json(int k, long eventTime, long step) {
-        return PointCodec.value(new SensorPoint(sensor(k), eventTime, value(k, step)),
-                PointFormat.JSON);
+        return PointCodec.value(
+                new SensorPoint(sensor(k), eventTime, value(k, step)), PointFormat.JSON);
     }
 
     /** A point's Kafka key. */

@@ -1,14 +1,13 @@
 package io.forecaster.cli.demo;
 
-import io.forecaster.connectors.Forecast;
-import io.forecaster.connectors.SensorPoint;
 import io.forecaster.broker.EmbeddedKafkaBroker;
+import io.forecaster.broker.Topics;
 import io.forecaster.cli.CliErrors;
 import io.forecaster.cli.kafka.Accuracy;
 import io.forecaster.cli.kafka.FileReplayer;
 import io.forecaster.cli.kafka.Pace;
 import io.forecaster.cli.kafka.Progress;
-import io.forecaster.broker.Topics;
+import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.job.ForecastOptions;
@@ -50,11 +49,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The one-command demo: an embedded Kafka broker and a Flink MiniCluster (web UI on
- * 127.0.0.1:8081) run the real job with a committed model over the part of a shared data set the
- * model never saw, while a live table shows each station's last value, next forecast and running
- * MAE against the last-value baseline. At the end it writes a PNG plot and a text summary, and
- * stops everything (Ctrl-C too).
+ * The one-command demo: an embedded Kafka broker and a Flink MiniCluster (web UI on 127.0.0.1:8081)
+ * run the real job with a committed model over the part of a shared data set the model never saw,
+ * while a live table shows each station's last value, next forecast and running MAE against the
+ * last-value baseline. At the end it writes a PNG plot and a text summary, and stops everything
+ * (Ctrl-C too).
  */
 @Command(
         name = "demo",
@@ -70,36 +69,57 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--data", defaultValue = "wind",
-            description = "Data set: wind (12 Irish stations) or sunspots (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data",
+            defaultValue = "wind",
+            description =
+                    "Data set: wind (12 Irish stations) or sunspots (default: ${DEFAULT-VALUE}).")
     String dataName;
 
     private DemoData.Kind data;
 
-    @Option(names = "--seconds", defaultValue = "60",
+    @Option(
+            names = "--seconds",
+            defaultValue = "60",
             description = "Replay the data in about this many seconds (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--follow",
+    @Option(
+            names = "--follow",
             description = "Keep the broker and the job running after the replay, until Ctrl-C.")
     boolean follow;
 
-    @Option(names = "--out", description = "Folder for the plot and summary (default: demo-output/<data>-<time>).")
+    @Option(
+            names = "--out",
+            description = "Folder for the plot and summary (default: demo-output/<data>-<time>).")
     Path out;
 
-    @Option(names = "--model", description = "Model bundle (default: the committed one for --data).")
+    @Option(
+            names = "--model",
+            description = "Model bundle (default: the committed one for --data).")
     Path model;
 
-    @Option(names = "--engine", defaultValue = "fast", description = "Inference engine: fast or dl4j (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--engine",
+            defaultValue = "fast",
+            description = "Inference engine: fast or dl4j (default: ${DEFAULT-VALUE}).")
     String engine;
 
-    @Option(names = "--mode", defaultValue = "window", description = "window or stateful (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mode",
+            defaultValue = "window",
+            description = "window or stateful (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--ui-port", defaultValue = "8081", description = "Flink web UI port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ui-port",
+            defaultValue = "8081",
+            description = "Flink web UI port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int uiPort;
 
-    @Option(names = "--shared-data", defaultValue = "../shared/data",
+    @Option(
+            names = "--shared-data",
+            defaultValue = "../shared/data",
             description = "Folder of the shared data sets (default: ${DEFAULT-VALUE}).")
     Path sharedData;
 
@@ -120,7 +140,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         CliErrors.above(spec, "--seconds", seconds, 0);
         if (!Engines.names().contains(engine)) {
-            throw CliErrors.usage(spec, "--engine", "unknown engine '" + engine + "'; choose one of " + Engines.names());
+            throw CliErrors.usage(
+                    spec,
+                    "--engine",
+                    "unknown engine '" + engine + "'; choose one of " + Engines.names());
         }
         if (!mode.equals("window") && !mode.equals("stateful")) {
             throw CliErrors.usage(spec, "--mode", "'" + mode + "' must be window or stateful");
@@ -135,11 +158,20 @@ public final class DemoCommand implements Callable<Integer> {
         CliErrors.portFree("--ui-port", uiPort);
         ModelBundle bundle = CliErrors.option(spec, "--model", () -> ModelBundle.load(modelFile));
         int window = bundle.metadata().windowSize();
-        DemoData d = CliErrors.option(spec, "--shared-data", () -> DemoData.load(data, sharedData, root, window));
+        DemoData d =
+                CliErrors.option(
+                        spec, "--shared-data", () -> DemoData.load(data, sharedData, root, window));
         Path modelPath = model != null ? model.toAbsolutePath() : d.model();
         if (out == null) {
-            out = root.resolve("demo-output").resolve(d.name() + "-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            out =
+                    root.resolve("demo-output")
+                            .resolve(
+                                    d.name()
+                                            + "-"
+                                            + LocalDateTime.now()
+                                                    .format(
+                                                            DateTimeFormatter.ofPattern(
+                                                                    "yyyyMMdd-HHmmss")));
         }
         Files.createDirectories(out);
         Thread hook = new Thread(this::onCtrlC, "demo-shutdown");
@@ -166,9 +198,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void run(PrintWriter console, DemoData d, ModelBundle bundle, Path modelPath) throws Exception {
-        console.printf("demo: %s, model %s (%s engine, %s mode, window %d), %,d points of %d keys%n",
-                d.name(), modelPath, engine, mode, bundle.metadata().windowSize(), d.points().size(),
+    private void run(PrintWriter console, DemoData d, ModelBundle bundle, Path modelPath)
+            throws Exception {
+        console.printf(
+                "demo: %s, model %s (%s engine, %s mode, window %d), %,d points of %d keys%n",
+                d.name(),
+                modelPath,
+                engine,
+                mode,
+                bundle.metadata().windowSize(),
+                d.points().size(),
                 d.byKey().size());
         console.println("demo: starting the embedded Kafka broker ...");
         console.flush();
@@ -185,7 +224,9 @@ public final class DemoCommand implements Callable<Integer> {
             raw.put(ForecastOptions.MODEL_PATH.key(), modelPath.toString());
             raw.put(ForecastOptions.ENGINE.key(), engine);
             raw.put(ForecastOptions.MODE.key(), mode);
-            raw.put(ForecastOptions.WINDOW_SIZE.key(), Integer.toString(bundle.metadata().windowSize()));
+            raw.put(
+                    ForecastOptions.WINDOW_SIZE.key(),
+                    Integer.toString(bundle.metadata().windowSize()));
             raw.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "1s");
             // A one-key data set leaves a partition without data: let the watermark pass it soon.
             raw.put(ForecastOptions.IDLENESS.key(), "2s");
@@ -200,12 +241,15 @@ public final class DemoCommand implements Callable<Integer> {
             conf.set(RestOptions.ADDRESS, "127.0.0.1");
             conf.set(RestOptions.PORT, uiPort);
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             env.setParallelism(2);
             ForecastRunner.checkModel(options);
             ForecastRunner.build(env, options);
             JobClient job = env.executeAsync("forecaster-demo");
-            console.printf("demo: Flink job %s running, web UI http://127.0.0.1:%d%n", job.getJobID(), uiPort);
+            console.printf(
+                    "demo: Flink job %s running, web UI http://127.0.0.1:%d%n",
+                    job.getJobID(), uiPort);
             console.flush();
             try {
                 stream(console, d, bundle.metadata().windowSize(), bootstrap, points, forecasts);
@@ -225,24 +269,48 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Replays the points while reading forecasts, drawing the table; then writes the report. */
-    private void stream(PrintWriter console, DemoData d, int window, String bootstrap,
-            String pointsTopic, String forecastsTopic) throws Exception {
+    private void stream(
+            PrintWriter console,
+            DemoData d,
+            int window,
+            String bootstrap,
+            String pointsTopic,
+            String forecastsTopic)
+            throws Exception {
         FileReplayer replayer = new FileReplayer();
         AtomicReference<FileReplayer.Result> replayed = new AtomicReference<>();
         double rate = Math.max(1, d.points().size() / Math.max(1.0, seconds));
-        Thread replay = new Thread(() -> replayed.set(replayer.replay(d.points(),
-                new FileReplayer.Options(bootstrap, pointsTopic, PointFormat.JSON, Pace.rate(rate), 1,
-                        true, FileReplayer.RecordTime.SEND), Progress.none())), "demo-replay");
+        Thread replay =
+                new Thread(
+                        () ->
+                                replayed.set(
+                                        replayer.replay(
+                                                d.points(),
+                                                new FileReplayer.Options(
+                                                        bootstrap,
+                                                        pointsTopic,
+                                                        PointFormat.JSON,
+                                                        Pace.rate(rate),
+                                                        1,
+                                                        true,
+                                                        FileReplayer.RecordTime.SEND),
+                                                Progress.none())),
+                        "demo-replay");
         replay.setDaemon(true);
         replay.start();
 
         Accuracy accuracy = new Accuracy();
         d.points().forEach(accuracy::point);
         Map<String, TreeMap<Long, Double>> values = new HashMap<>();
-        d.points().forEach(p -> values.computeIfAbsent(p.sensorId(), k -> new TreeMap<>())
-                .put(p.eventTime(), p.value()));
+        d.points()
+                .forEach(
+                        p ->
+                                values.computeIfAbsent(p.sensorId(), k -> new TreeMap<>())
+                                        .put(p.eventTime(), p.value()));
         Map<String, LiveTable.Latest> latest = new LinkedHashMap<>();
-        d.byKey().keySet().forEach(k -> latest.put(k, new LiveTable.Latest(Double.NaN, Double.NaN, 0)));
+        d.byKey()
+                .keySet()
+                .forEach(k -> latest.put(k, new LiveTable.Latest(Double.NaN, Double.NaN, 0)));
         Map<String, List<Accuracy.Scored>> scored = new LinkedHashMap<>();
         d.byKey().keySet().forEach(k -> scored.put(k, new ArrayList<>()));
         LiveTable table = new LiveTable(console, System.console() != null);
@@ -253,7 +321,8 @@ public final class DemoCommand implements Callable<Integer> {
         long lastForecastAt = 0;
         long replayDoneAt = 0;
 
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(consumerProperties(bootstrap))) {
             consumer.subscribe(List.of(forecastsTopic));
             while (!stopping.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -263,9 +332,13 @@ public final class DemoCommand implements Callable<Integer> {
                     LiveTable.Latest l = latest.get(f.sensorId());
                     Map.Entry<Long, Double> at = values.get(f.sensorId()).floorEntry(f.windowEnd());
                     double last = at == null ? Double.NaN : at.getValue();
-                    latest.put(f.sensorId(), new LiveTable.Latest(last, f.next(), l == null ? 1 : l.forecasts() + 1));
+                    latest.put(
+                            f.sensorId(),
+                            new LiveTable.Latest(
+                                    last, f.next(), l == null ? 1 : l.forecasts() + 1));
                     for (Accuracy.Scored s : accuracy.forecast(f)) {
-                        scored.computeIfAbsent(s.forecast().sensorId(), k -> new ArrayList<>()).add(s);
+                        scored.computeIfAbsent(s.forecast().sensorId(), k -> new ArrayList<>())
+                                .add(s);
                     }
                 }
                 long now = System.nanoTime();
@@ -275,29 +348,48 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 if (now - lastDraw > (table.terminal() ? 1_000_000_000L : 10_000_000_000L)) {
                     lastDraw = now;
-                    table.draw(String.format("forecaster demo: %s, %.0f s, web UI http://127.0.0.1:%d",
+                    table.draw(
+                            String.format(
+                                    "forecaster demo: %s, %.0f s, web UI http://127.0.0.1:%d",
                                     d.name(), (now - t0) / 1e9, uiPort),
-                            latest, accuracy, String.format("forecasts %,d of %,d expected; replay %s",
+                            latest,
+                            accuracy,
+                            String.format(
+                                    "forecasts %,d of %,d expected; replay %s",
                                     received, expected, replayDone ? "finished" : "running"));
                 }
                 // Done: every window forecast (the last point of each key waits for a watermark
                 // that only a later point would move), or nothing new for 15 s after the replay.
-                if (replayDone && !follow
+                if (replayDone
+                        && !follow
                         && (received >= expected - d.byKey().size()
-                                || now - Math.max(lastForecastAt, replayDoneAt) > 15_000_000_000L)) {
+                                || now - Math.max(lastForecastAt, replayDoneAt)
+                                        > 15_000_000_000L)) {
                     break;
                 }
             }
         } finally {
             replayer.stop();
         }
-        table.draw(String.format("forecaster demo: %s, finished after %.0f s", d.name(), (System.nanoTime() - t0) / 1e9),
-                latest, accuracy, String.format("forecasts %,d of %,d expected", received, expected));
-        String header = String.format("forecaster demo on %s: %,d points of %d keys replayed, %,d forecasts, "
-                        + "model %s (%s engine, %s mode)%nMAE of next-step forecasts against the actual next point, "
-                        + "next to the last-value baseline:",
-                d.name(), replayed.get() == null ? 0 : replayed.get().sent(), d.byKey().size(), received,
-                d.model().getFileName(), engine, mode);
+        table.draw(
+                String.format(
+                        "forecaster demo: %s, finished after %.0f s",
+                        d.name(), (System.nanoTime() - t0) / 1e9),
+                latest,
+                accuracy,
+                String.format("forecasts %,d of %,d expected", received, expected));
+        String header =
+                String.format(
+                        "forecaster demo on %s: %,d points of %d keys replayed, %,d forecasts,"
+                            + " model %s (%s engine, %s mode)%nMAE of next-step forecasts against"
+                            + " the actual next point, next to the last-value baseline:",
+                        d.name(),
+                        replayed.get() == null ? 0 : replayed.get().sent(),
+                        d.byKey().size(),
+                        received,
+                        d.model().getFileName(),
+                        engine,
+                        mode);
         Path summary = DemoReport.summary(out, header, accuracy);
         Path png = DemoReport.plot(out, d.name(), scored, d.byKey());
         console.printf("demo: summary %s%n", summary);
@@ -313,8 +405,12 @@ public final class DemoCommand implements Callable<Integer> {
         p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "forecaster-demo");
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.setProperty(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        p.setProperty(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         return p;
     }
 }

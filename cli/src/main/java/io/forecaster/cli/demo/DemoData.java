@@ -1,7 +1,7 @@
 package io.forecaster.cli.demo;
 
-import io.forecaster.connectors.SensorPoint;
 import io.forecaster.cli.kafka.PointFiles;
+import io.forecaster.connectors.SensorPoint;
 import io.forecaster.training.data.Split;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +21,15 @@ import java.util.Map;
  * @param points the points to replay, in event-time order
  * @param byKey the same points per key, in time order
  */
-public record DemoData(String name, Path model, List<SensorPoint> points, Map<String, List<SensorPoint>> byKey) {
+public record DemoData(
+        String name, Path model, List<SensorPoint> points, Map<String, List<SensorPoint>> byKey) {
 
     /** The data sets the demo knows. */
     public enum Kind {
-        /** Daily wind speed at 12 Irish stations; the wind model trained on each station's first 70%. */
+        /**
+         * Daily wind speed at 12 Irish stations; the wind model trained on each station's first
+         * 70%.
+         */
         WIND("wind-ireland/wind_daily_long.csv", "models/wind.zip", Split.atFraction(0.7)),
         /** Monthly sunspot numbers; the sunspots model trained on points [0, 3000). */
         SUNSPOTS("sunspots/Sunspots.csv", "models/sunspots.zip", Split.atIndex(3000));
@@ -46,13 +50,17 @@ public record DemoData(String name, Path model, List<SensorPoint> points, Map<St
         Path file = sharedData.resolve(kind.file);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(
-                    "data file not found: " + file + " (give the shared data folder with --shared-data)");
+                    "data file not found: "
+                            + file
+                            + " (give the shared data folder with --shared-data)");
         }
         PointFiles.Columns columns =
                 kind == Kind.SUNSPOTS
-                        ? new PointFiles.Columns(null, "sunspots", "Date", "Monthly Mean Total Sunspot Number")
+                        ? new PointFiles.Columns(
+                                null, "sunspots", "Date", "Monthly Mean Total Sunspot Number")
                         : new PointFiles.Columns("key", null, "date", "value");
-        List<SensorPoint> all = PointFiles.read(file, PointFiles.Layout.of(file), columns, false).points();
+        List<SensorPoint> all =
+                PointFiles.read(file, PointFiles.Layout.of(file), columns, false).points();
         Map<String, List<SensorPoint>> series = new LinkedHashMap<>();
         for (SensorPoint p : all) {
             series.computeIfAbsent(p.sensorId(), k -> new ArrayList<>()).add(p);
@@ -68,8 +76,11 @@ public record DemoData(String name, Path model, List<SensorPoint> points, Map<St
             points.addAll(part);
         }
         points.sort(Comparator.comparingLong(SensorPoint::eventTime));
-        return new DemoData(kind.name().toLowerCase(java.util.Locale.ROOT),
-                projectRoot.resolve(kind.model), List.copyOf(points), kept);
+        return new DemoData(
+                kind.name().toLowerCase(java.util.Locale.ROOT),
+                projectRoot.resolve(kind.model),
+                List.copyOf(points),
+                kept);
     }
 
     /** Forecasts a complete run produces in window mode with slide 1: one per window. */

@@ -1,7 +1,7 @@
 package io.forecaster.cli.demo;
 
-import io.forecaster.connectors.SensorPoint;
 import io.forecaster.cli.kafka.Accuracy;
+import io.forecaster.connectors.SensorPoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,7 @@ final class DemoReport {
 
     /** Stations plotted at most, so the picture stays readable. */
     static final int MAX_PLOTS = 4;
+
     /** Forecasts plotted at most per station (the latest), so the lines stay readable. */
     static final int MAX_STEPS = 365;
 
@@ -31,8 +32,12 @@ final class DemoReport {
      * forecast) for the first few stations, two charts a row, over the last {@link #MAX_STEPS}
      * forecasts.
      */
-    static Path plot(Path dir, String title, Map<String, List<Accuracy.Scored>> scored,
-            Map<String, List<SensorPoint>> actual) throws IOException {
+    static Path plot(
+            Path dir,
+            String title,
+            Map<String, List<Accuracy.Scored>> scored,
+            Map<String, List<SensorPoint>> actual)
+            throws IOException {
         List<Chart<?, ?>> charts = new ArrayList<>();
         for (String key : scored.keySet()) {
             if (charts.size() == MAX_PLOTS) {
@@ -44,8 +49,14 @@ final class DemoReport {
             }
             List<Accuracy.Scored> s = all.subList(Math.max(0, all.size() - MAX_STEPS), all.size());
             long from = s.get(0).actual().eventTime();
-            XYChart chart = new XYChartBuilder().width(800).height(400)
-                    .title(title + " — " + key).xAxisTitle("time").yAxisTitle("value").build();
+            XYChart chart =
+                    new XYChartBuilder()
+                            .width(800)
+                            .height(400)
+                            .title(title + " — " + key)
+                            .xAxisTitle("time")
+                            .yAxisTitle("value")
+                            .build();
             chart.getStyler().setDatePattern("yyyy-MM");
             chart.getStyler().setMarkerSize(0);
             List<Date> at = new ArrayList<>();
@@ -74,14 +85,18 @@ final class DemoReport {
         }
         int cols = Math.min(2, charts.size());
         int rows = (charts.size() + cols - 1) / cols;
-        BitmapEncoder.saveBitmap(charts, rows, cols, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(
+                charts, rows, cols, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         return png;
     }
 
     /** The text summary: per-station and overall MAE against the last-value baseline. */
     static Path summary(Path dir, String header, Accuracy accuracy) throws IOException {
         StringBuilder sb = new StringBuilder(header).append('\n');
-        sb.append(String.format("%-10s %10s %10s %10s %8s%n", "station", "scored", "MAE", "last-val", "gain"));
+        sb.append(
+                String.format(
+                        "%-10s %10s %10s %10s %8s%n",
+                        "station", "scored", "MAE", "last-val", "gain"));
         for (Map.Entry<String, Accuracy.Score> e : accuracy.byKey().entrySet()) {
             sb.append(line(e.getKey(), e.getValue()));
         }
@@ -92,7 +107,8 @@ final class DemoReport {
     }
 
     private static String line(String key, Accuracy.Score s) {
-        return String.format("%-10s %10d %10.3f %10.3f %8s%n", key, s.n(), s.mae(), s.baselineMae(),
-                LiveTable.gain(s));
+        return String.format(
+                "%-10s %10d %10.3f %10.3f %8s%n",
+                key, s.n(), s.mae(), s.baselineMae(), LiveTable.gain(s));
     }
 }

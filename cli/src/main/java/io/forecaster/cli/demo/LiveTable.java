@@ -31,12 +31,15 @@ final class LiveTable {
             sb.append("\033[H\033[2J");
         }
         sb.append(title).append('\n');
-        sb.append(String.format("%-10s %10s %10s %10s %10s %10s %8s%n",
-                "station", "forecasts", "last", "next", "MAE", "last-val", "gain"));
+        sb.append(
+                String.format(
+                        "%-10s %10s %10s %10s %10s %10s %8s%n",
+                        "station", "forecasts", "last", "next", "MAE", "last-val", "gain"));
         Map<String, Accuracy.Score> scores = accuracy.byKey();
         for (Map.Entry<String, Latest> e : latest.entrySet()) {
             Latest l = e.getValue();
-            Accuracy.Score s = scores.getOrDefault(e.getKey(), new Accuracy.Score(0, Double.NaN, Double.NaN));
+            Accuracy.Score s =
+                    scores.getOrDefault(e.getKey(), new Accuracy.Score(0, Double.NaN, Double.NaN));
             sb.append(row(e.getKey(), l.forecasts(), l.lastValue(), l.nextForecast(), s));
         }
         Accuracy.Score all = accuracy.overall();
@@ -48,8 +51,9 @@ final class LiveTable {
     }
 
     private static String row(String key, long n, double last, double next, Accuracy.Score s) {
-        return String.format("%-10s %10d %10s %10s %10s %10s %8s%n", key, n, num(last), num(next),
-                num(s.mae()), num(s.baselineMae()), gain(s));
+        return String.format(
+                "%-10s %10d %10s %10s %10s %10s %8s%n",
+                key, n, num(last), num(next), num(s.mae()), num(s.baselineMae()), gain(s));
     }
 
     /** How much lower the model's MAE is than the baseline's, in percent. */

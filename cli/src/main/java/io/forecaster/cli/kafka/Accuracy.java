@@ -119,7 +119,8 @@ public final class Accuracy {
     }
 
     private static Score score(double[] s) {
-        return s[0] == 0 ? new Score(0, Double.NaN, Double.NaN)
+        return s[0] == 0
+                ? new Score(0, Double.NaN, Double.NaN)
                 : new Score((long) s[0], s[1] / s[0], s[2] / s[0]);
     }
 }

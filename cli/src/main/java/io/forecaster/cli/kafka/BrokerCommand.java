@@ -16,29 +16,44 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code forecaster broker}: the embedded Kafka broker in the foreground, for trying things out. */
+/**
+ * {@code forecaster broker}: the embedded Kafka broker in the foreground, for trying things out.
+ */
 @Command(
         name = "broker",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs a single-node Kafka 4.2 broker (KRaft) in the foreground on 127.0.0.1 until Ctrl-C,",
+            "Runs a single-node Kafka 4.2 broker (KRaft) in the foreground on 127.0.0.1 until"
+                    + " Ctrl-C,",
             "and creates the project's topics. For demos and manual tests, not for production.",
         })
 public final class BrokerCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "9092", description = "Client port on 127.0.0.1, 0 = any free one (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-p", "--port"},
+            defaultValue = "9092",
+            description = "Client port on 127.0.0.1, 0 = any free one (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data-dir", description = "Keep the data in this folder (default: a temporary folder removed on exit).")
+    @Option(
+            names = "--data-dir",
+            description =
+                    "Keep the data in this folder (default: a temporary folder removed on exit).")
     Path dataDir;
 
-    @Option(names = "--topics", split = ",", defaultValue = "sensor-points,forecasts,dead-letters",
+    @Option(
+            names = "--topics",
+            split = ",",
+            defaultValue = "sensor-points,forecasts,dead-letters",
             description = "Topics to create (default ${DEFAULT-VALUE}).")
     List<String> topics;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of each topic (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions of each topic (default ${DEFAULT-VALUE}).")
     int partitions;
 
     /**
@@ -65,20 +80,35 @@ public final class BrokerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            out.println("Kafka broker at " + broker.bootstrapServers() + " stopped"
-                    + (dataDir == null ? ", its data removed." : ", data kept in " + dataDir + "."));
-            out.flush();
-            stopped.countDown();
-        }, "broker-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    broker.close();
+                                    out.println(
+                                            "Kafka broker at "
+                                                    + broker.bootstrapServers()
+                                                    + " stopped"
+                                                    + (dataDir == null
+                                                            ? ", its data removed."
+                                                            : ", data kept in " + dataDir + "."));
+                                    out.flush();
+                                    stopped.countDown();
+                                },
+                                "broker-stop"));
         for (String t : topics) {
             if (!t.isBlank()) {
                 Topics.create(broker.bootstrapServers(), t.strip(), partitions, Map.of());
             }
         }
-        out.println("Kafka broker up at " + broker.bootstrapServers() + ", topics " + topics
-                + " (" + partitions + " partitions). Ctrl-C stops it.");
+        out.println(
+                "Kafka broker up at "
+                        + broker.bootstrapServers()
+                        + ", topics "
+                        + topics
+                        + " ("
+                        + partitions
+                        + " partitions). Ctrl-C stops it.");
         out.println("export KAFKA_BOOTSTRAP_SERVERS=" + broker.bootstrapServers());
         out.flush();
         stopped.await();

@@ -38,12 +38,18 @@ public final class FileReplayer {
      * @param format value format
      * @param pace how fast
      * @param loops how many passes, 0 for endless
-     * @param byTime true to send in event-time order (stable: each key keeps its order), false
-     *     in file order
+     * @param byTime true to send in event-time order (stable: each key keeps its order), false in
+     *     file order
      * @param recordTime what the record timestamps are
      */
-    public record Options(String bootstrap, String topic, PointFormat format, Pace pace, int loops,
-            boolean byTime, RecordTime recordTime) {
+    public record Options(
+            String bootstrap,
+            String topic,
+            PointFormat format,
+            Pace pace,
+            int loops,
+            boolean byTime,
+            RecordTime recordTime) {
         public Options {
             Objects.requireNonNull(bootstrap, "bootstrap");
             Objects.requireNonNull(topic, "topic");
@@ -51,7 +57,8 @@ public final class FileReplayer {
             Objects.requireNonNull(pace, "pace");
             Objects.requireNonNull(recordTime, "recordTime");
             if (loops < 0) {
-                throw new IllegalArgumentException("loops must be >= 0 (0 = endless), got " + loops);
+                throw new IllegalArgumentException(
+                        "loops must be >= 0 (0 = endless), got " + loops);
             }
         }
     }
@@ -86,7 +93,8 @@ public final class FileReplayer {
         AtomicReference<String> firstError = new AtomicReference<>();
         long t0 = System.nanoTime();
         long index = 0;
-        try (KafkaProducer<byte[], byte[]> producer = Producers.idempotent(o.bootstrap(), "forecaster-replay")) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                Producers.idempotent(o.bootstrap(), "forecaster-replay")) {
             Pace.Clock clock = o.pace().start();
             outer:
             for (int loop = 0; o.loops() == 0 || loop < o.loops(); loop++) {
@@ -94,12 +102,23 @@ public final class FileReplayer {
                     if (stop.get() || firstError.get() != null) {
                         break outer;
                     }
-                    SensorPoint q = loop == 0 ? p
-                            : new SensorPoint(p.sensorId(), p.eventTime() + loop * shift, p.value());
+                    SensorPoint q =
+                            loop == 0
+                                    ? p
+                                    : new SensorPoint(
+                                            p.sensorId(), p.eventTime() + loop * shift, p.value());
                     clock.await(index, q.eventTime());
-                    Long ts = o.recordTime() == RecordTime.EVENT && q.eventTime() >= 0 ? q.eventTime() : null;
-                    producer.send(new ProducerRecord<>(o.topic(), null, ts,
-                                    PointCodec.key(q), PointCodec.value(q, o.format())),
+                    Long ts =
+                            o.recordTime() == RecordTime.EVENT && q.eventTime() >= 0
+                                    ? q.eventTime()
+                                    : null;
+                    producer.send(
+                            new ProducerRecord<>(
+                                    o.topic(),
+                                    null,
+                                    ts,
+                                    PointCodec.key(q),
+                                    PointCodec.value(q, o.format())),
                             (md, e) -> {
                                 if (e == null) {
                                     acked.incrementAndGet();
@@ -120,8 +139,7 @@ public final class FileReplayer {
         progress.finish(acked.get());
         double secs = (System.nanoTime() - t0) / 1e9;
         LOG.info("replayed {} of {} records to {} in {} s", acked.get(), index, o.topic(), secs);
-        return new Result(acked.get(), index - acked.get(),
-                firstError.get(), secs);
+        return new Result(acked.get(), index - acked.get(), firstError.get(), secs);
     }
 
     private static long loopShift(List<SensorPoint> rows) {
@@ -134,7 +152,8 @@ public final class FileReplayer {
             min = Math.min(min, p.eventTime());
             max = Math.max(max, p.eventTime());
         }
-        long[] times = rows.stream().mapToLong(SensorPoint::eventTime).distinct().sorted().toArray();
+        long[] times =
+                rows.stream().mapToLong(SensorPoint::eventTime).distinct().sorted().toArray();
         long step = 1;
         if (times.length > 1) {
             step = Long.MAX_VALUE;

@@ -10,15 +10,24 @@ import picocli.CommandLine.Spec;
 /** The options every Kafka command shares: where the cluster is, and how long to wait for it. */
 public final class KafkaCli {
 
-    @Spec(Spec.Target.MIXEE) CommandSpec spec;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
-    @Option(names = {"-b", "--bootstrap-servers"},
+    @Option(
+            names = {"-b", "--bootstrap-servers"},
             defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-            description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
+            description =
+                    "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or"
+                            + " ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--connect-timeout", defaultValue = "30s", paramLabel = "DURATION",
-            description = "Give up when no Kafka broker answers within this long (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--connect-timeout",
+            defaultValue = "30s",
+            paramLabel = "DURATION",
+            description =
+                    "Give up when no Kafka broker answers within this long (default"
+                            + " ${DEFAULT-VALUE}).")
     String connectTimeout;
 
     /** The bootstrap servers, checked to be host:port pairs (a usage error otherwise). */

@@ -3,8 +3,8 @@ package io.forecaster.cli.kafka;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How fast a replay sends: as fast as possible, at a fixed rate, or at a speed-up of event time
- * (a factor of 86400 plays one day of data per second).
+ * How fast a replay sends: as fast as possible, at a fixed rate, or at a speed-up of event time (a
+ * factor of 86400 plays one day of data per second).
  *
  * @param rate records per second, or 0
  * @param speedup event-time speed-up factor, or 0
@@ -12,10 +12,16 @@ import java.util.concurrent.locks.LockSupport;
 public record Pace(double rate, double speedup) {
 
     public Pace {
-        if (rate < 0 || speedup < 0 || (rate > 0 && speedup > 0) || Double.isNaN(rate) || Double.isNaN(speedup)) {
+        if (rate < 0
+                || speedup < 0
+                || (rate > 0 && speedup > 0)
+                || Double.isNaN(rate)
+                || Double.isNaN(speedup)) {
             throw new IllegalArgumentException(
-                    "give at most one of rate and speed-up, both >= 0; got rate " + rate
-                            + ", speed-up " + speedup);
+                    "give at most one of rate and speed-up, both >= 0; got rate "
+                            + rate
+                            + ", speed-up "
+                            + speedup);
         }
     }
 
@@ -47,7 +53,9 @@ public record Pace(double rate, double speedup) {
 
     @Override
     public String toString() {
-        return rate > 0 ? rate + " records/s" : speedup > 0 ? "event time x" + speedup : "as fast as possible";
+        return rate > 0
+                ? rate + " records/s"
+                : speedup > 0 ? "event time x" + speedup : "as fast as possible";
     }
 
     /** Times one replay. */

@@ -33,7 +33,9 @@ public final class PointFiles {
         /** JSONL for {@code .jsonl}, {@code .ndjson} and {@code .json} files, else CSV. */
         public static Layout of(Path file) {
             String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-            return n.endsWith(".jsonl") || n.endsWith(".ndjson") || n.endsWith(".json") ? JSONL : CSV;
+            return n.endsWith(".jsonl") || n.endsWith(".ndjson") || n.endsWith(".json")
+                    ? JSONL
+                    : CSV;
         }
     }
 
@@ -70,8 +72,10 @@ public final class PointFiles {
         }
     }
 
-    private static final List<String> KEY_NAMES = List.of("key", "sensor", "sensor_id", "sensorid", "station", "id");
-    private static final List<String> TIME_NAMES = List.of("time", "date", "timestamp", "datetime", "event_time");
+    private static final List<String> KEY_NAMES =
+            List.of("key", "sensor", "sensor_id", "sensorid", "station", "id");
+    private static final List<String> TIME_NAMES =
+            List.of("time", "date", "timestamp", "datetime", "event_time");
     private static final List<String> VALUE_NAMES = List.of("value", "val", "y");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -85,16 +89,28 @@ public final class PointFiles {
      */
     public static Rows read(Path file, Layout layout, Columns columns, boolean skipBad) {
         Objects.requireNonNull(columns, "columns");
-        return layout == Layout.CSV ? readCsv(file, columns, skipBad) : readJsonLines(file, columns, skipBad);
+        return layout == Layout.CSV
+                ? readCsv(file, columns, skipBad)
+                : readJsonLines(file, columns, skipBad);
     }
 
     private static Rows readCsv(Path file, Columns c, boolean skipBad) {
         List<String> header = SeriesCsv.header(file);
-        String keyCol = c.fixedKey() != null ? null : column(file, header, c.key(), KEY_NAMES, "key");
+        String keyCol =
+                c.fixedKey() != null ? null : column(file, header, c.key(), KEY_NAMES, "key");
         String timeCol = column(file, header, c.time(), TIME_NAMES, "time");
         String valueCol = column(file, header, c.value(), VALUE_NAMES, "value");
-        SeriesCsv.Rows<SensorPoint> rows = SeriesCsv.read(file, new SeriesCsv.Columns(valueCol, keyCol, timeCol),
-                skipBad, r -> point(keyCol == null ? c.fixedKey() : r.key(), r.time(), r.value(), timeCol));
+        SeriesCsv.Rows<SensorPoint> rows =
+                SeriesCsv.read(
+                        file,
+                        new SeriesCsv.Columns(valueCol, keyCol, timeCol),
+                        skipBad,
+                        r ->
+                                point(
+                                        keyCol == null ? c.fixedKey() : r.key(),
+                                        r.time(),
+                                        r.value(),
+                                        timeCol));
         return new Rows(rows.rows(), rows.skipped(), rows.problems());
     }
 
@@ -125,11 +141,12 @@ public final class PointFiles {
                 try {
                     n = MAPPER.readTree(line);
                 } catch (IOException e) {
-                    throw new IllegalArgumentException("not a JSON object: "
-                            + WireFormat.shorten(line));
+                    throw new IllegalArgumentException(
+                            "not a JSON object: " + WireFormat.shorten(line));
                 }
                 if (n == null || !n.isObject()) {
-                    throw new IllegalArgumentException("not a JSON object: " + WireFormat.shorten(line));
+                    throw new IllegalArgumentException(
+                            "not a JSON object: " + WireFormat.shorten(line));
                 }
                 String k = keyCol != null ? keyCol : pick(n, KEY_NAMES, "sensor");
                 String t = c.time() != null ? c.time() : pick(n, TIME_NAMES, "time");
@@ -173,7 +190,11 @@ public final class PointFiles {
             // named below
         }
         throw new IllegalArgumentException(
-                "field '" + field + "' value '" + WireFormat.shorten(text) + "' is not a finite number");
+                "field '"
+                        + field
+                        + "' value '"
+                        + WireFormat.shorten(text)
+                        + "' is not a finite number");
     }
 
     private static String text(JsonNode n, String field) {
@@ -193,19 +214,30 @@ public final class PointFiles {
         return fallback;
     }
 
-    private static String column(Path file, List<String> header, String wanted, List<String> guesses, String what) {
+    private static String column(
+            Path file, List<String> header, String wanted, List<String> guesses, String what) {
         if (wanted != null) {
             if (!header.contains(wanted)) {
-                throw new ColumnException("--" + what + "-column", "'" + wanted + "' not found in " + file
-                        + "; columns are " + header);
+                throw new ColumnException(
+                        "--" + what + "-column",
+                        "'" + wanted + "' not found in " + file + "; columns are " + header);
             }
             return wanted;
         }
         String found = SeriesCsv.find(header, guesses);
         if (found == null) {
-            throw new ColumnException("--" + what + "-column", "cannot tell the " + what + " column of " + file
-                    + " " + header + "; name it with --" + what + "-column"
-                    + (what.equals("key") ? " or give one key with --key" : ""));
+            throw new ColumnException(
+                    "--" + what + "-column",
+                    "cannot tell the "
+                            + what
+                            + " column of "
+                            + file
+                            + " "
+                            + header
+                            + "; name it with --"
+                            + what
+                            + "-column"
+                            + (what.equals("key") ? " or give one key with --key" : ""));
         }
         return found;
     }

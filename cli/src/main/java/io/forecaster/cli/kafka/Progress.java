@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 
 /**
- * A one-line progress bar with count, rate and time left, redrawn in place on a terminal
- * ({@code \r}), or a line every few seconds otherwise (logs, CI).
+ * A one-line progress bar with count, rate and time left, redrawn in place on a terminal ({@code
+ * \r}), or a line every few seconds otherwise (logs, CI).
  */
 public final class Progress {
 
@@ -82,9 +82,13 @@ public final class Progress {
         }
         sb.append(String.format(", %,.0f %s/s", rate, unit));
         if (total > 0 && rate > 0 && done < total) {
-            sb.append(", ").append(format(Duration.ofSeconds((long) ((total - done) / rate)))).append(" left");
+            sb.append(", ")
+                    .append(format(Duration.ofSeconds((long) ((total - done) / rate))))
+                    .append(" left");
         } else {
-            sb.append(", ").append(format(Duration.ofMillis((long) (secs * 1000)))).append(" elapsed");
+            sb.append(", ")
+                    .append(format(Duration.ofMillis((long) (secs * 1000))))
+                    .append(" elapsed");
         }
         if (terminal) {
             out.print("\r" + sb + "   ");

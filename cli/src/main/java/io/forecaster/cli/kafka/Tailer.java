@@ -21,8 +21,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the forecasts topic ({@code read_committed}, no consumer group: nothing is committed) and,
- * for the accuracy view, the points topic from its beginning, handing each record to a
- * {@link Listener} until a stop condition holds.
+ * for the accuracy view, the points topic from its beginning, handing each record to a {@link
+ * Listener} until a stop condition holds.
  */
 public final class Tailer {
 
@@ -53,8 +53,16 @@ public final class Tailer {
      * @param pointsTopic the points topic for the accuracy view, or null
      * @param pointParser reads the points topic
      */
-    public record Options(String bootstrap, String topic, Set<String> keys, boolean fromBeginning,
-            long max, long untilMs, Duration idle, String pointsTopic, PointParser pointParser) {
+    public record Options(
+            String bootstrap,
+            String topic,
+            Set<String> keys,
+            boolean fromBeginning,
+            long max,
+            long untilMs,
+            Duration idle,
+            String pointsTopic,
+            PointParser pointParser) {
         public Options {
             Objects.requireNonNull(bootstrap, "bootstrap");
             Objects.requireNonNull(topic, "topic");
@@ -128,8 +136,14 @@ public final class Tailer {
                             listener.forecast(f, r.value(), r.timestamp());
                         }
                     } else {
-                        listener.point(o.pointParser().parse(
-                                r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+                        listener.point(
+                                o.pointParser()
+                                        .parse(
+                                                r.topic(),
+                                                r.partition(),
+                                                r.offset(),
+                                                r.key(),
+                                                r.value()));
                     }
                     if (maxReached.getAsBoolean()) {
                         listener.polled();

@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replays one topic into another: committed records only, keys, values, headers and timestamps
- * unchanged, each source partition copied in order (into the same partition number when the
- * topics have as many partitions, else partitioned by key), so every key keeps its order. The
- * range is an offset range, a record-timestamp range, or both; its end is fixed when the copy
- * starts, so records that arrive later are not copied.
+ * unchanged, each source partition copied in order (into the same partition number when the topics
+ * have as many partitions, else partitioned by key), so every key keeps its order. The range is an
+ * offset range, a record-timestamp range, or both; its end is fixed when the copy starts, so
+ * records that arrive later are not copied.
  */
 public final class TopicCopier {
 
@@ -42,7 +42,8 @@ public final class TopicCopier {
      * @param toTime record timestamp where the copy ends, epoch ms (exclusive)
      * @param partition only this source partition, or null for all
      */
-    public record Range(Long fromOffset, Long toOffset, Long fromTime, Long toTime, Integer partition) {
+    public record Range(
+            Long fromOffset, Long toOffset, Long fromTime, Long toTime, Integer partition) {
         public static Range all() {
             return new Range(null, null, null, null, null);
         }
@@ -57,7 +58,12 @@ public final class TopicCopier {
      * @param perPartition records read per source partition
      * @param seconds wall-clock duration
      */
-    public record Result(long read, long sent, String firstError, Map<Integer, Long> perPartition, double seconds) {}
+    public record Result(
+            long read,
+            long sent,
+            String firstError,
+            Map<Integer, Long> perPartition,
+            double seconds) {}
 
     private static final Duration POLL = Duration.ofMillis(200);
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -68,14 +74,16 @@ public final class TopicCopier {
     }
 
     /** Copies {@code range} of {@code from} into {@code to}. */
-    public Result copy(String bootstrap, String from, String to, Range range, Pace pace, Progress progress) {
+    public Result copy(
+            String bootstrap, String from, String to, Range range, Pace pace, Progress progress) {
         Objects.requireNonNull(range, "range");
         if (from.equals(to)) {
             throw new IllegalArgumentException("source and target topic are the same: " + from);
         }
         long t0 = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap);
-                KafkaProducer<byte[], byte[]> producer = Producers.idempotent(bootstrap, "forecaster-replay-topic")) {
+                KafkaProducer<byte[], byte[]> producer =
+                        Producers.idempotent(bootstrap, "forecaster-replay-topic")) {
             List<TopicPartition> parts = partitions(consumer, from, range.partition());
             Map<TopicPartition, Long> start = startOffsets(consumer, parts, range);
             Map<TopicPartition, Long> end = endOffsets(consumer, parts, range);
@@ -111,7 +119,9 @@ public final class TopicCopier {
                     }
                     clock.await(read, r.timestamp());
                     Integer partition = samePartitions ? r.partition() : null;
-                    producer.send(new ProducerRecord<>(to, partition, r.timestamp(), r.key(), r.value(), r.headers()),
+                    producer.send(
+                            new ProducerRecord<>(
+                                    to, partition, r.timestamp(), r.key(), r.value(), r.headers()),
                             (md, e) -> {
                                 if (e == null) {
                                     acked.incrementAndGet();
@@ -139,12 +149,19 @@ public final class TopicCopier {
             producer.flush();
             progress.finish(acked.get());
             double secs = (System.nanoTime() - t0) / 1e9;
-            LOG.info("copied {} of {} records from {} to {} in {} s", acked.get(), read, from, to, secs);
+            LOG.info(
+                    "copied {} of {} records from {} to {} in {} s",
+                    acked.get(),
+                    read,
+                    from,
+                    to,
+                    secs);
             return new Result(read, acked.get(), firstError.get(), perPartition, secs);
         }
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic, Integer only) {
+    private static List<TopicPartition> partitions(
+            KafkaConsumer<?, ?> c, String topic, Integer only) {
         List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
         if (infos == null || infos.isEmpty()) {
             throw new IllegalArgumentException("topic \"" + topic + "\" does not exist");
@@ -156,8 +173,14 @@ public final class TopicCopier {
             }
         }
         if (parts.isEmpty()) {
-            throw new IllegalArgumentException("topic \"" + topic + "\" has no partition " + only
-                    + " (it has " + infos.size() + ")");
+            throw new IllegalArgumentException(
+                    "topic \""
+                            + topic
+                            + "\" has no partition "
+                            + only
+                            + " (it has "
+                            + infos.size()
+                            + ")");
         }
         return parts;
     }
@@ -171,7 +194,8 @@ public final class TopicCopier {
             parts.forEach(tp -> start.put(tp, Math.max(begin.get(tp), r.fromOffset())));
         }
         if (r.fromTime() != null) {
-            Map<TopicPartition, OffsetAndTimestamp> byTime = c.offsetsForTimes(timesOf(parts, r.fromTime()));
+            Map<TopicPartition, OffsetAndTimestamp> byTime =
+                    c.offsetsForTimes(timesOf(parts, r.fromTime()));
             for (TopicPartition tp : parts) {
                 OffsetAndTimestamp o = byTime.get(tp);
                 start.put(tp, Math.max(start.get(tp), o == null ? end.get(tp) : o.offset()));
@@ -187,7 +211,8 @@ public final class TopicCopier {
             parts.forEach(tp -> end.put(tp, Math.min(end.get(tp), r.toOffset())));
         }
         if (r.toTime() != null) {
-            Map<TopicPartition, OffsetAndTimestamp> byTime = c.offsetsForTimes(timesOf(parts, r.toTime()));
+            Map<TopicPartition, OffsetAndTimestamp> byTime =
+                    c.offsetsForTimes(timesOf(parts, r.toTime()));
             for (TopicPartition tp : parts) {
                 OffsetAndTimestamp o = byTime.get(tp);
                 if (o != null) {

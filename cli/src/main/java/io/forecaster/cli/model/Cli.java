@@ -69,18 +69,25 @@ abstract class Cli implements Callable<Integer> {
     /** Checks that {@code engine} names an inference engine. */
     String engine(String engine) {
         if (!Engines.names().contains(engine)) {
-            throw usage("--engine", "unknown engine '" + engine + "'; choose one of " + Engines.names());
+            throw usage(
+                    "--engine",
+                    "unknown engine '" + engine + "'; choose one of " + Engines.names());
         }
         return engine;
     }
 
-    /** The command line as typed: {@code ./forecaster <command> <args...>}, args quoted as needed. */
+    /**
+     * The command line as typed: {@code ./forecaster <command> <args...>}, args quoted as needed.
+     */
     String commandLine() {
         // under the forecaster entry point the original arguments start with the command's name
-        String args = spec.commandLine().getParseResult().originalArgs().stream()
-                .map(Cli::quote)
-                .collect(Collectors.joining(" "));
-        return spec.parent() != null ? "./forecaster " + args : "./forecaster " + spec.name() + " " + args;
+        String args =
+                spec.commandLine().getParseResult().originalArgs().stream()
+                        .map(Cli::quote)
+                        .collect(Collectors.joining(" "));
+        return spec.parent() != null
+                ? "./forecaster " + args
+                : "./forecaster " + spec.name() + " " + args;
     }
 
     static String quote(String arg) {

@@ -12,7 +12,11 @@ import picocli.CommandLine.Option;
 /** The options naming a CSV series: file, value column, and an optional key filter. */
 public final class DataOptions {
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file with a header row.")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "FILE",
+            description = "CSV file with a header row.")
     Path file;
 
     @Option(
@@ -54,14 +58,21 @@ public final class DataOptions {
         CliErrors.inputFile(spec, "--data", file);
         List<String> header = CliErrors.option(spec, "--data", () -> SeriesCsv.header(file));
         if (column != null && !header.contains(column)) {
-            throw CliErrors.usage(spec, "--column", "'" + column + "' not found in " + file + "; columns are " + header);
+            throw CliErrors.usage(
+                    spec,
+                    "--column",
+                    "'" + column + "' not found in " + file + "; columns are " + header);
         }
         if (keyColumn != null && !header.contains(keyColumn)) {
-            throw CliErrors.usage(spec, "--key-column",
+            throw CliErrors.usage(
+                    spec,
+                    "--key-column",
                     "'" + keyColumn + "' not found in " + file + "; columns are " + header);
         }
         String valueColumn = column != null ? column : header.get(header.size() - 1);
-        Map<String, double[]> all = CliErrors.option(spec, "--data", () -> SeriesCsv.readByKey(file, valueColumn, keyColumn));
+        Map<String, double[]> all =
+                CliErrors.option(
+                        spec, "--data", () -> SeriesCsv.readByKey(file, valueColumn, keyColumn));
         if (keys == null) {
             return all;
         }
@@ -69,8 +80,17 @@ public final class DataOptions {
         for (String k : keys) {
             double[] s = all.get(k);
             if (s == null) {
-                throw CliErrors.usage(spec, "--key",
-                        "'" + k + "' not found in column '" + keyColumn + "' of " + file + "; keys are " + all.keySet());
+                throw CliErrors.usage(
+                        spec,
+                        "--key",
+                        "'"
+                                + k
+                                + "' not found in column '"
+                                + keyColumn
+                                + "' of "
+                                + file
+                                + "; keys are "
+                                + all.keySet());
             }
             chosen.put(k, s);
         }

@@ -2,9 +2,9 @@ package io.forecaster.cli.model;
 
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.ModelBundle;
-import io.forecaster.training.data.Split;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.training.data.Split;
 import io.forecaster.training.eval.Evaluator;
 import io.forecaster.training.eval.ValidationScore;
 import java.io.IOException;
@@ -28,23 +28,36 @@ import picocli.CommandLine.Option;
         description = "Score a model bundle on the validation split of a CSV series.")
 public final class EvaluateCommand extends Cli {
 
-    @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "Model bundle (.zip).")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "Model bundle (.zip).")
     Path model;
 
     @Mixin DataOptions data;
 
-    @Option(names = "--split", paramLabel = "INDEX|FRACTION",
-            description = "Validation points: from INDEX on, or after the first FRACTION of each series"
-                    + " (default: the split the bundle was trained with).")
+    @Option(
+            names = "--split",
+            paramLabel = "INDEX|FRACTION",
+            description =
+                    "Validation points: from INDEX on, or after the first FRACTION of each series"
+                            + " (default: the split the bundle was trained with).")
     String split;
 
-    @Option(names = "--stateful",
-            description = "Score by stepping one state through each whole series, so the validation split starts from"
-                    + " the state the training split left (default for bundles of mode 'stateful').")
+    @Option(
+            names = "--stateful",
+            description =
+                    "Score by stepping one state through each whole series, so the validation split"
+                        + " starts from the state the training split left (default for bundles of"
+                        + " mode 'stateful').")
     boolean stateful;
 
-    @Option(names = "--engine", defaultValue = "dl4j",
-            description = "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--engine",
+            defaultValue = "dl4j",
+            description =
+                    "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Override
@@ -57,7 +70,8 @@ public final class EvaluateCommand extends Cli {
         Map<String, Integer> splits = new LinkedHashMap<>();
         series.forEach((k, s) -> splits.put(k, option("--split", () -> at.at(s.length))));
         if (stateful || "stateful".equals(meta.mode())) {
-            return io.forecaster.training.stateful.StatefulCommands.evaluate(out(), bundle, series, at::at, engine);
+            return io.forecaster.training.stateful.StatefulCommands.evaluate(
+                    out(), bundle, series, at::at, engine);
         }
         int window = meta.windowSize();
         Map<String, ValidationScore> scores;
@@ -65,22 +79,46 @@ public final class EvaluateCommand extends Cli {
             scores = new Evaluator(predictor, window).scoreAll(series, splits);
         }
 
-        out().printf(Locale.ROOT, "model %s (window %d, %s) on %s column '%s', split %s%n",
-                meta.modelId(), window, meta.scaling(), data.file, data.column(), at);
-        out().printf(Locale.ROOT, "%-10s %7s %10s %13s %14s%n", "series", "points", "val_mae", "baseline_mae", "all_steps_mae");
+        out().printf(
+                        Locale.ROOT,
+                        "model %s (window %d, %s) on %s column '%s', split %s%n",
+                        meta.modelId(),
+                        window,
+                        meta.scaling(),
+                        data.file,
+                        data.column(),
+                        at);
+        out().printf(
+                        Locale.ROOT,
+                        "%-10s %7s %10s %13s %14s%n",
+                        "series",
+                        "points",
+                        "val_mae",
+                        "baseline_mae",
+                        "all_steps_mae");
         if (scores.size() > 1) {
             scores.forEach((k, s) -> row(k, s));
         }
         ValidationScore overall = ValidationScore.pooled(scores.values());
         row(scores.size() > 1 ? "overall" : "all", overall);
-        out().printf(Locale.ROOT, "validation MAE %.2f, last-value baseline %.2f, all-steps MAE %.2f%n",
-                overall.mae(), overall.baselineMae(), overall.allStepsMae());
+        out().printf(
+                        Locale.ROOT,
+                        "validation MAE %.2f, last-value baseline %.2f, all-steps MAE %.2f%n",
+                        overall.mae(),
+                        overall.baselineMae(),
+                        overall.allStepsMae());
         return 0;
     }
 
     private void row(String name, ValidationScore s) {
-        out().printf(Locale.ROOT, "%-10s %7d %10.4f %13.4f %14.4f%n",
-                name, s.points(), s.mae(), s.baselineMae(), s.allStepsMae());
+        out().printf(
+                        Locale.ROOT,
+                        "%-10s %7d %10.4f %13.4f %14.4f%n",
+                        name,
+                        s.points(),
+                        s.mae(),
+                        s.baselineMae(),
+                        s.allStepsMae());
     }
 
     private static Split bundleSplit(BundleMetadata meta) {
@@ -92,6 +130,7 @@ public final class EvaluateCommand extends Cli {
         if (fraction != null) {
             return Split.atFraction(fraction);
         }
-        throw new IllegalArgumentException("bundle '" + meta.modelId() + "' records no split: give --split");
+        throw new IllegalArgumentException(
+                "bundle '" + meta.modelId() + "' records no split: give --split");
     }
 }

@@ -1,20 +1,18 @@
 package io.forecaster.cli.model;
 
+import io.forecaster.cli.CliErrors;
+import io.forecaster.model.BundleMetadata;
+import io.forecaster.model.HyperParams;
 import io.forecaster.training.keras.KerasImporter;
 import io.forecaster.training.keras.KerasLayer;
 import io.forecaster.training.keras.SeedArchitecture;
-import io.forecaster.model.BundleMetadata;
-import io.forecaster.model.HyperParams;
-
-import io.forecaster.cli.CliErrors;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code import}: turns a Keras model (TF.js layers format or Keras 2 HDF5) into a model bundle the
@@ -80,8 +78,13 @@ public final class ImportCommand extends Cli {
             throw usage("MODEL", "no such file or folder: " + input);
         }
         CliErrors.outputFile("--out", out);
-        KerasImporter.Imported imported = option("MODEL",
-                () -> KerasImporter.importModel(input, new KerasImporter.Options(lambdaScale, window, modelId)));
+        KerasImporter.Imported imported =
+                option(
+                        "MODEL",
+                        () ->
+                                KerasImporter.importModel(
+                                        input,
+                                        new KerasImporter.Options(lambdaScale, window, modelId)));
         imported.bundle().save(out);
         print(out(), imported);
         return 0;

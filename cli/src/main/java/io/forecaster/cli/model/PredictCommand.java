@@ -19,17 +19,23 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code predict}: runs a model bundle over one window, read from a slice of a CSV series or from
- * standard input, and prints the prediction sequence (step t forecasts the value after input t;
- * the last line is the forecast of the next point).
+ * standard input, and prints the prediction sequence (step t forecasts the value after input t; the
+ * last line is the forecast of the next point).
  */
 @Command(
         name = "predict",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Predict from one window (a CSV slice or numbers on stdin): prints the prediction sequence.")
+        description =
+                "Predict from one window (a CSV slice or numbers on stdin): prints the prediction"
+                        + " sequence.")
 public final class PredictCommand extends Cli {
 
-    @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "Model bundle (.zip).")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "Model bundle (.zip).")
     Path model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -40,8 +46,12 @@ public final class PredictCommand extends Cli {
         @ArgGroup(exclusive = false)
         Slice slice;
 
-        @Option(names = "--stdin", required = true,
-                description = "Read the window from standard input: numbers separated by spaces, commas or newlines.")
+        @Option(
+                names = "--stdin",
+                required = true,
+                description =
+                        "Read the window from standard input: numbers separated by spaces, commas"
+                                + " or newlines.")
         boolean stdin;
     }
 
@@ -50,10 +60,17 @@ public final class PredictCommand extends Cli {
         @ArgGroup(exclusive = false, multiplicity = "1")
         DataOptions data;
 
-        @Option(names = "--from", required = true, paramLabel = "INDEX", description = "Index of the window's first point.")
+        @Option(
+                names = "--from",
+                required = true,
+                paramLabel = "INDEX",
+                description = "Index of the window's first point.")
         int from;
 
-        @Option(names = "--length", paramLabel = "N", description = "Window length (default: the bundle's window).")
+        @Option(
+                names = "--length",
+                paramLabel = "N",
+                description = "Window length (default: the bundle's window).")
         Integer length;
     }
 
@@ -62,8 +79,11 @@ public final class PredictCommand extends Cli {
 
     InputStream in = System.in;
 
-    @Option(names = "--engine", defaultValue = "dl4j",
-            description = "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--engine",
+            defaultValue = "dl4j",
+            description =
+                    "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Override
@@ -94,12 +114,28 @@ public final class PredictCommand extends Cli {
         atLeast("--from", s.from, 0);
         Map<String, double[]> series = s.data.read(spec);
         if (series.size() != 1) {
-            throw usage("--key", "the data holds " + series.size() + " series " + series.keySet() + ": choose one");
+            throw usage(
+                    "--key",
+                    "the data holds "
+                            + series.size()
+                            + " series "
+                            + series.keySet()
+                            + ": choose one");
         }
         double[] values = series.values().iterator().next();
         if (s.from + length > values.length) {
-            throw usage("--from", "'" + s.from + "': window [" + s.from + ", " + (s.from + length)
-                    + ") lies outside the " + values.length + " points of " + s.data.file);
+            throw usage(
+                    "--from",
+                    "'"
+                            + s.from
+                            + "': window ["
+                            + s.from
+                            + ", "
+                            + (s.from + length)
+                            + ") lies outside the "
+                            + values.length
+                            + " points of "
+                            + s.data.file);
         }
         float[] w = new float[length];
         for (int i = 0; i < length; i++) {
@@ -111,13 +147,16 @@ public final class PredictCommand extends Cli {
     /** Reads the window; an I/O error reading stdin is a failure, a bad number a usage error. */
     private float[] readStdin() throws IOException {
         StringBuilder text = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 text.append(line).append('\n');
             }
         }
-        String[] tokens = Arrays.stream(text.toString().trim().split("[\\s,;]+"))
-                .filter(t -> !t.isEmpty()).toArray(String[]::new);
+        String[] tokens =
+                Arrays.stream(text.toString().trim().split("[\\s,;]+"))
+                        .filter(t -> !t.isEmpty())
+                        .toArray(String[]::new);
         if (tokens.length == 0) {
             throw usage("--stdin", "no numbers on standard input");
         }

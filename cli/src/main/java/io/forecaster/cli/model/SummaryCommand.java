@@ -2,8 +2,8 @@ package io.forecaster.cli.model;
 
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
-import io.forecaster.training.NetworkFactory;
 import io.forecaster.training.Dl4jBundles;
+import io.forecaster.training.NetworkFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,13 +27,18 @@ import picocli.CommandLine.Option;
         description = "Print the network as a Keras-style table: layer, output shape, parameters.")
 public final class SummaryCommand extends Cli {
 
-    @Option(names = "--model", paramLabel = "BUNDLE", description = "A model bundle (default: the seed architecture).")
+    @Option(
+            names = "--model",
+            paramLabel = "BUNDLE",
+            description = "A model bundle (default: the seed architecture).")
     Path model;
 
     @Option(
             names = "--steps",
             paramLabel = "T",
-            description = "Time steps to run through the network to show shapes (default: None shown, 60 run).")
+            description =
+                    "Time steps to run through the network to show shapes (default: None shown, 60"
+                            + " run).")
     Integer steps;
 
     /** One table row. */
@@ -68,11 +73,12 @@ public final class SummaryCommand extends Cli {
             INDArray a = acts.get(i + 1);
             long units = a.size(a.rank() - 1);
             long time = a.rank() == 3 ? a.size(1) : a.size(0);
-            rows.add(new Row(
-                    layer.conf().getLayer().getLayerName(),
-                    kerasType(layer),
-                    new long[] {a.rank() == 3 ? a.size(0) : 1, time, units},
-                    layer.numParams()));
+            rows.add(
+                    new Row(
+                            layer.conf().getLayer().getLayerName(),
+                            kerasType(layer),
+                            new long[] {a.rank() == 3 ? a.size(0) : 1, time, units},
+                            layer.numParams()));
         }
         return rows;
     }
@@ -95,12 +101,18 @@ public final class SummaryCommand extends Cli {
         out().println("=".repeat(65));
         long total = 0;
         for (Row r : rows) {
-            row(r.name() + " (" + r.type() + ")", "(None, " + time + ", " + r.shape()[2] + ")", r.params());
+            row(
+                    r.name() + " (" + r.type() + ")",
+                    "(None, " + time + ", " + r.shape()[2] + ")",
+                    r.params());
             out().println(line);
             total += r.params();
         }
         // the course's Lambda(x * outputScale): DL4J folds it into the output activation
-        row("lambda (Lambda)", "(None, " + time + ", " + rows.get(rows.size() - 1).shape()[2] + ")", 0);
+        row(
+                "lambda (Lambda)",
+                "(None, " + time + ", " + rows.get(rows.size() - 1).shape()[2] + ")",
+                0);
         out().println("=".repeat(65));
         out().printf(Locale.ROOT, "Total params: %,d%n", total);
         out().printf(Locale.ROOT, "Trainable params: %,d%n", total);

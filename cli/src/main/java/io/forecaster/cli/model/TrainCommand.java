@@ -2,10 +2,10 @@ package io.forecaster.cli.model;
 
 import io.forecaster.cli.CliErrors;
 import io.forecaster.model.BundleMetadata;
-import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.training.Dl4jBundles;
 import io.forecaster.training.data.Split;
 import io.forecaster.training.eval.ValidationScore;
 import io.forecaster.training.train.EpochStats;
@@ -43,77 +43,145 @@ public final class TrainCommand extends Cli {
 
     @Mixin DataOptions data;
 
-    @Option(names = "--out", required = true, paramLabel = "BUNDLE", description = "Bundle file to write (.zip).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "Bundle file to write (.zip).")
     Path out;
 
-    @Option(names = "--model-id", paramLabel = "ID", description = "Model id in the bundle (default: the bundle's file name).")
+    @Option(
+            names = "--model-id",
+            paramLabel = "ID",
+            description = "Model id in the bundle (default: the bundle's file name).")
     String modelId;
 
-    @Option(names = "--split", paramLabel = "INDEX|FRACTION", defaultValue = "0.7",
-            description = "Training points: [0, INDEX) or the first FRACTION of each series (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--split",
+            paramLabel = "INDEX|FRACTION",
+            defaultValue = "0.7",
+            description =
+                    "Training points: [0, INDEX) or the first FRACTION of each series (default:"
+                            + " ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--window", defaultValue = "60", description = "Window length W (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--window",
+            defaultValue = "60",
+            description = "Window length W (default: ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--batch", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "100",
+            description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--shuffle-buffer", defaultValue = "1000", description = "Shuffle buffer (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--shuffle-buffer",
+            defaultValue = "1000",
+            description = "Shuffle buffer (default: ${DEFAULT-VALUE}).")
     int shuffleBuffer;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam, nadam or rmsprop (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--optimizer",
+            defaultValue = "sgd",
+            description = "sgd, adam, nadam or rmsprop (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "1e-5", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "1e-5",
+            description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--momentum",
+            defaultValue = "0.9",
+            description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--lr-decay", defaultValue = "1.0", description = "Learning-rate factor per epoch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr-decay",
+            defaultValue = "1.0",
+            description = "Learning-rate factor per epoch (default: ${DEFAULT-VALUE}).")
     double lrDecay;
 
-    @Option(names = "--epochs", defaultValue = "500", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "500",
+            description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--patience", defaultValue = "0",
-            description = "Stop after this many epochs without a better validation MAE; 0 = never (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--patience",
+            defaultValue = "0",
+            description =
+                    "Stop after this many epochs without a better validation MAE; 0 = never"
+                            + " (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--time-limit", paramLabel = "DURATION",
-            description = "Stop after the epoch that crosses this training time, e.g. 45m, 2h, PT30M.")
+    @Option(
+            names = "--time-limit",
+            paramLabel = "DURATION",
+            description =
+                    "Stop after the epoch that crosses this training time, e.g. 45m, 2h, PT30M.")
     String timeLimit;
 
-    @Option(names = "--huber-delta", defaultValue = "1.0", description = "Huber delta, in model units (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--huber-delta",
+            defaultValue = "1.0",
+            description = "Huber delta, in model units (default: ${DEFAULT-VALUE}).")
     double huberDelta;
 
-    @Option(names = "--scaling", defaultValue = "none",
-            description = "Input scaling fitted on the training split: none, max or standard (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scaling",
+            defaultValue = "none",
+            description =
+                    "Input scaling fitted on the training split: none, max or standard (default:"
+                            + " ${DEFAULT-VALUE}).")
     String scaling;
 
-    @Option(names = "--output-scale", defaultValue = "400",
-            description = "The fixed factor after the last Dense, the course's x400 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--output-scale",
+            defaultValue = "400",
+            description =
+                    "The fixed factor after the last Dense, the course's x400 (default:"
+                            + " ${DEFAULT-VALUE}).")
     double outputScale;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of weights and shuffle (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Seed of weights and shuffle (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--stride", defaultValue = "1",
-            description = "Use every STRIDE-th training window; 1 = all, as the course (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stride",
+            defaultValue = "1",
+            description =
+                    "Use every STRIDE-th training window; 1 = all, as the course (default:"
+                            + " ${DEFAULT-VALUE}).")
     int stride;
 
     @Option(names = "--quiet", description = "No per-epoch progress lines.")
     boolean quiet;
 
-    @Option(names = "--stateful",
-            description = "Train for stateful stepping: the training split as one sequence, truncated BPTT of --window"
-                    + " steps carrying the state (Adam with --lr; see io.forecaster.training.stateful).")
+    @Option(
+            names = "--stateful",
+            description =
+                    "Train for stateful stepping: the training split as one sequence, truncated"
+                            + " BPTT of --window steps carrying the state (Adam with --lr; see"
+                            + " io.forecaster.training.stateful).")
     boolean stateful;
 
-    @Option(names = "--streams", defaultValue = "1",
-            description = "With --stateful: contiguous pieces of the training split trained side by side, each carrying"
-                    + " its own state (the batch size; default: ${DEFAULT-VALUE}, the whole split as one sequence).")
+    @Option(
+            names = "--streams",
+            defaultValue = "1",
+            description =
+                    "With --stateful: contiguous pieces of the training split trained side by side,"
+                        + " each carrying its own state (the batch size; default: ${DEFAULT-VALUE},"
+                        + " the whole split as one sequence).")
     int streams;
 
     @Override
@@ -132,79 +200,151 @@ public final class TrainCommand extends Cli {
         Optimizer opt = option("--optimizer", () -> Optimizer.parse(optimizer));
         ScalingMode scalingMode = option("--scaling", () -> ScalingMode.parse(scaling));
         Split at = option("--split", () -> Split.parse(split));
-        Duration limit = timeLimit == null ? null : CliErrors.duration(spec, "--time-limit", timeLimit);
+        Duration limit =
+                timeLimit == null ? null : CliErrors.duration(spec, "--time-limit", timeLimit);
         CliErrors.outputFile("--out", out);
         Map<String, double[]> series = data.read(spec);
         series.values().forEach(s -> option("--split", () -> at.at(s.length)));
         HyperParams hp = HyperParams.SEED.withOutputScale(outputScale);
-        String id = modelId != null ? modelId : out.getFileName().toString().replaceFirst("\\.zip$", "");
+        String id =
+                modelId != null
+                        ? modelId
+                        : out.getFileName().toString().replaceFirst("\\.zip$", "");
         String sha = sha256(data.file);
         String source = commandLine();
         if (stateful) {
-            return io.forecaster.training.stateful.StatefulCommands.train(out(), series, at::at,
+            return io.forecaster.training.stateful.StatefulCommands.train(
+                    out(),
+                    series,
+                    at::at,
                     new io.forecaster.training.stateful.StatefulTrainer.Options(
-                            hp, seed, window, streams, epochs, learningRate, 1,
+                            hp,
+                            seed,
+                            window,
+                            streams,
+                            epochs,
+                            learningRate,
+                            1,
                             limit != null ? limit : Duration.ofDays(365)),
-                    id, sha, source, out);
+                    id,
+                    sha,
+                    source,
+                    out);
         }
-        TrainingOptions options = new TrainingOptions(
-                window, batch, shuffleBuffer, opt, learningRate, momentum,
-                lrDecay, epochs, patience, huberDelta, seed, limit, stride);
+        TrainingOptions options =
+                new TrainingOptions(
+                        window,
+                        batch,
+                        shuffleBuffer,
+                        opt,
+                        learningRate,
+                        momentum,
+                        lrDecay,
+                        epochs,
+                        patience,
+                        huberDelta,
+                        seed,
+                        limit,
+                        stride);
         TrainingData trainingData = option("--split", () -> TrainingData.of(series, at));
         Scaling fitted = scalingMode.fit(trainingData.trainingParts());
 
-        out().printf(Locale.ROOT, "training %s on %s column '%s' (%d series, split %s), scaling %s%n",
-                id, data.file, data.column(), series.size(), at, fitted);
+        out().printf(
+                        Locale.ROOT,
+                        "training %s on %s column '%s' (%d series, split %s), scaling %s%n",
+                        id,
+                        data.file,
+                        data.column(),
+                        series.size(),
+                        at,
+                        fitted);
         out().flush();
-        TrainingListener progress = (stats, net) -> {
-            if (!quiet) {
-                out().println(progressLine(stats));
-                out().flush();
-            }
-            if (stats.best()) {
-                checkpoint(net, id, hp, fitted, sha, source, at, stats);
-            }
-        };
+        TrainingListener progress =
+                (stats, net) -> {
+                    if (!quiet) {
+                        out().println(progressLine(stats));
+                        out().flush();
+                    }
+                    if (stats.best()) {
+                        checkpoint(net, id, hp, fitted, sha, source, at, stats);
+                    }
+                };
         TrainingResult result = new Trainer(options, progress).train(hp, fitted, trainingData);
         BundleMetadata meta = metadata(id, hp, fitted, sha, source, at, result);
         Dl4jBundles.fromNetwork(result.net(), meta).save(out);
         ValidationScore overall = result.overall();
-        out().printf(Locale.ROOT, "trained %d epochs in %s; best epoch %d%n",
-                result.history().size(), human(result.elapsed()), result.bestEpoch());
+        out().printf(
+                        Locale.ROOT,
+                        "trained %d epochs in %s; best epoch %d%n",
+                        result.history().size(),
+                        human(result.elapsed()),
+                        result.bestEpoch());
         if (overall != null) {
-            out().printf(Locale.ROOT, "validation MAE %.4f (last-value baseline %.4f, all steps %.4f) over %d points%n",
-                    overall.mae(), overall.baselineMae(), overall.allStepsMae(), overall.points());
+            out().printf(
+                            Locale.ROOT,
+                            "validation MAE %.4f (last-value baseline %.4f, all steps %.4f) over %d"
+                                    + " points%n",
+                            overall.mae(),
+                            overall.baselineMae(),
+                            overall.allStepsMae(),
+                            overall.points());
         }
         out().println("saved " + out);
         return 0;
     }
 
     /** Saves the best weights so far, so an interrupted run still leaves a bundle. */
-    private void checkpoint(MultiLayerNetwork net, String id, HyperParams hp, Scaling fitted, String sha,
-            String source, Split at, EpochStats stats) {
+    private void checkpoint(
+            MultiLayerNetwork net,
+            String id,
+            HyperParams hp,
+            Scaling fitted,
+            String sha,
+            String source,
+            Split at,
+            EpochStats stats) {
         Map<String, Double> eval = new java.util.LinkedHashMap<>();
         put(eval, "", stats.validation());
         eval.put("checkpoint_epoch", (double) stats.epoch());
         try {
-            Dl4jBundles.fromNetwork(net, new BundleMetadata(ModelBundle.FORMAT_VERSION, id, hp, window,
-                    "window", fitted, sha, source + " (checkpoint)", eval, Instant.now().toString()))
+            Dl4jBundles.fromNetwork(
+                            net,
+                            new BundleMetadata(
+                                    ModelBundle.FORMAT_VERSION,
+                                    id,
+                                    hp,
+                                    window,
+                                    "window",
+                                    fitted,
+                                    sha,
+                                    source + " (checkpoint)",
+                                    eval,
+                                    Instant.now().toString()))
                     .save(out);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write checkpoint " + out, e);
         }
     }
 
-    private BundleMetadata metadata(String id, HyperParams hp, Scaling fitted, String sha, String source,
-            Split at, TrainingResult result) {
+    private BundleMetadata metadata(
+            String id,
+            HyperParams hp,
+            Scaling fitted,
+            String sha,
+            String source,
+            Split at,
+            TrainingResult result) {
         Map<String, Double> eval = new java.util.LinkedHashMap<>();
         ValidationScore overall = result.overall();
         if (overall != null) {
             put(eval, "", overall);
-            result.validation().forEach((key, s) -> {
-                if (result.validation().size() > 1) {
-                    put(eval, "." + key, s);
-                }
-            });
+            result.validation()
+                    .forEach(
+                            (key, s) -> {
+                                if (result.validation().size() > 1) {
+                                    put(eval, "." + key, s);
+                                }
+                            });
         }
         if (at.index() >= 0) {
             eval.put("split", (double) at.index());
@@ -214,8 +354,17 @@ public final class TrainCommand extends Cli {
         eval.put("best_epoch", (double) result.bestEpoch());
         eval.put("epochs_run", (double) result.history().size());
         eval.put("train_seconds", (double) result.elapsed().toSeconds());
-        return new BundleMetadata(ModelBundle.FORMAT_VERSION, id, hp, window, "window", fitted, sha,
-                source, eval, Instant.now().toString());
+        return new BundleMetadata(
+                ModelBundle.FORMAT_VERSION,
+                id,
+                hp,
+                window,
+                "window",
+                fitted,
+                sha,
+                source,
+                eval,
+                Instant.now().toString());
     }
 
     private static void put(Map<String, Double> eval, String suffix, ValidationScore s) {
@@ -228,11 +377,28 @@ public final class TrainCommand extends Cli {
     /** One progress line: epoch, loss, validation MAE, pace and time left. */
     static String progressLine(EpochStats s) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "epoch %4d/%d  loss %.4f  lr %.3g", s.epoch(), s.epochs(), s.loss(), s.learningRate()));
+        b.append(
+                String.format(
+                        Locale.ROOT,
+                        "epoch %4d/%d  loss %.4f  lr %.3g",
+                        s.epoch(),
+                        s.epochs(),
+                        s.loss(),
+                        s.learningRate()));
         if (s.validation() != null) {
-            b.append(String.format(Locale.ROOT, "  val_mae %.4f%s", s.validation().mae(), s.best() ? " *" : "  "));
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  val_mae %.4f%s",
+                            s.validation().mae(),
+                            s.best() ? " *" : "  "));
         }
-        b.append(String.format(Locale.ROOT, "  %s/epoch  left <= %s", human(s.epochTime()), human(s.timeLeft())));
+        b.append(
+                String.format(
+                        Locale.ROOT,
+                        "  %s/epoch  left <= %s",
+                        human(s.epochTime()),
+                        human(s.timeLeft())));
         return b.toString();
     }
 
@@ -241,7 +407,8 @@ public final class TrainCommand extends Cli {
         if (s < 60) {
             return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
         }
-        return s < 3600 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+        return s < 3600
+                ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
                 : String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 }

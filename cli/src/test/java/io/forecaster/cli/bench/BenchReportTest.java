@@ -18,27 +18,79 @@ class BenchReportTest {
     }
 
     private static BenchResult withForecasts(BenchResult r, double forecastsPerSecond) {
-        return new BenchResult(r.benchCase(), r.startedAt(), 1, 1, r.points(), r.seconds(),
-                r.pointsPerSecond(), forecastsPerSecond, r.targetRate(), r.latencySamples(),
-                r.p50(), r.p90(), r.p99(), r.p999(), r.maxLatency(), r.p99InJob(),
-                r.p99Delivery(), r.checkpoints(), r.checkpointAvgMs(), r.checkpointMaxMs(),
-                r.stateBytes(), r.heapUsedMaxMb(), r.heapMaxMb(), r.sourceBusy(),
-                r.sourceBackPressured(), r.windowBusy(), r.speedup(), r.profile(), r.status());
+        return new BenchResult(
+                r.benchCase(),
+                r.startedAt(),
+                1,
+                1,
+                r.points(),
+                r.seconds(),
+                r.pointsPerSecond(),
+                forecastsPerSecond,
+                r.targetRate(),
+                r.latencySamples(),
+                r.p50(),
+                r.p90(),
+                r.p99(),
+                r.p999(),
+                r.maxLatency(),
+                r.p99InJob(),
+                r.p99Delivery(),
+                r.checkpoints(),
+                r.checkpointAvgMs(),
+                r.checkpointMaxMs(),
+                r.stateBytes(),
+                r.heapUsedMaxMb(),
+                r.heapMaxMb(),
+                r.sourceBusy(),
+                r.sourceBackPressured(),
+                r.windowBusy(),
+                r.speedup(),
+                r.profile(),
+                r.status());
     }
 
     private static BenchResult result(String spec, double pps, double p99) {
-        return new BenchResult(BenchCase.parse(spec), "2026-11-26T16:00:00Z", 1.0, 1.0, 1000,
-                10, pps, pps, Double.NaN, Double.isNaN(p99) ? 0 : 100, p99 / 2, p99 * 0.8, p99,
-                p99 * 1.1, p99 * 1.2, p99 / 2, p99 / 2, 3, 120, 300, 1_000_000, 500, 4000, 900, 0, 950,
-                Double.NaN, "inference 60%", "ok");
+        return new BenchResult(
+                BenchCase.parse(spec),
+                "2026-11-26T16:00:00Z",
+                1.0,
+                1.0,
+                1000,
+                10,
+                pps,
+                pps,
+                Double.NaN,
+                Double.isNaN(p99) ? 0 : 100,
+                p99 / 2,
+                p99 * 0.8,
+                p99,
+                p99 * 1.1,
+                p99 * 1.2,
+                p99 / 2,
+                p99 / 2,
+                3,
+                120,
+                300,
+                1_000_000,
+                500,
+                4000,
+                900,
+                0,
+                950,
+                Double.NaN,
+                "inference 60%",
+                "ok");
     }
 
     @Test
     void speedupIsTheRatioOfWindowsForecastPerSecondOnTheSameJob() {
-        List<BenchResult> rs = E2eBenchmark.withSpeedups(List.of(
-                throughput("throughput:window-s1:1k", 5000),
-                withForecasts(throughput("throughput:baseline:1k", 0), 100),
-                throughput("throughput:window-s1:10k", 4000)));
+        List<BenchResult> rs =
+                E2eBenchmark.withSpeedups(
+                        List.of(
+                                throughput("throughput:window-s1:1k", 5000),
+                                withForecasts(throughput("throughput:baseline:1k", 0), 100),
+                                throughput("throughput:window-s1:10k", 4000)));
         assertThat(rs.get(0).speedup()).isEqualTo(50.0);
         assertThat(rs.get(1).speedup()).isEqualTo(50.0);
         assertThat(rs.get(2).speedup()).isNaN();
@@ -46,10 +98,13 @@ class BenchReportTest {
 
     @Test
     void windowS1KeepsItsRatioToTheOneWindowBaselineAndEachBaselineRowGetsItsOwn() {
-        List<BenchResult> rs = E2eBenchmark.withSpeedups(List.of(
-                withForecasts(throughput("throughput:baseline-dl4j-b256-s1:1k", 0), 1000),
-                throughput("throughput:window-s1:1k", 5000),
-                withForecasts(throughput("throughput:baseline:1k", 0), 100)));
+        List<BenchResult> rs =
+                E2eBenchmark.withSpeedups(
+                        List.of(
+                                withForecasts(
+                                        throughput("throughput:baseline-dl4j-b256-s1:1k", 0), 1000),
+                                throughput("throughput:window-s1:1k", 5000),
+                                withForecasts(throughput("throughput:baseline:1k", 0), 100)));
         assertThat(rs.get(0).speedup()).isEqualTo(5.0);
         assertThat(rs.get(1).speedup()).isEqualTo(50.0);
         assertThat(rs.get(2).speedup()).isEqualTo(50.0);
@@ -57,17 +112,21 @@ class BenchReportTest {
 
     @Test
     void writesCsvAndPlots() throws Exception {
-        List<BenchResult> rs = List.of(
-                throughput("throughput:window-s1:1k", 5000),
-                throughput("throughput:window-s1:10k", 4000),
-                throughput("throughput:stateful-s10:10k:rocksdb", 40000),
-                result("latency:stateful-s10:10k:at-least-once", 20000, 80),
-                result("latency:stateful-s10:10k", 20000, 5200),
-                BenchResult.failed(BenchCase.parse("throughput:window-s10:100k"), "t", 1, "x"));
+        List<BenchResult> rs =
+                List.of(
+                        throughput("throughput:window-s1:1k", 5000),
+                        throughput("throughput:window-s1:10k", 4000),
+                        throughput("throughput:stateful-s10:10k:rocksdb", 40000),
+                        result("latency:stateful-s10:10k:at-least-once", 20000, 80),
+                        result("latency:stateful-s10:10k", 20000, 5200),
+                        BenchResult.failed(
+                                BenchCase.parse("throughput:window-s10:100k"), "t", 1, "x"));
         Path csv = BenchReport.csv(dir, rs);
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(7);
-        assertThat(lines.get(0)).startsWith("case,kind,setting").contains("p99_ms", "state_bytes_per_key");
+        assertThat(lines.get(0))
+                .startsWith("case,kind,setting")
+                .contains("p99_ms", "state_bytes_per_key");
         assertThat(lines.get(3)).contains("rocksdb", "40000", "1000000,100,");
         assertThat(BenchReport.throughputPlot(dir, rs)).exists().isNotEmptyFile();
         assertThat(BenchReport.latencyPlot(dir, rs)).exists().isNotEmptyFile();
@@ -75,14 +134,15 @@ class BenchReportTest {
 
     @Test
     void measuredIntervalStartsAfterTheWarmUpAndEndsBeforeThePreloadRunsOut() {
-        List<E2eBenchmark.Sample> samples = List.of(
-                new E2eBenchmark.Sample(0, 10, 0),
-                new E2eBenchmark.Sample(5_000_000_000L, 5000, 100),
-                new E2eBenchmark.Sample(10_000_000_000L, 10_000, 600),
-                new E2eBenchmark.Sample(15_000_000_000L, 20_000, 1600),
-                new E2eBenchmark.Sample(16_000_000_000L, 20_000, 1600));
-        E2eBenchmark.Interval iv = E2eBenchmark.Interval.of(samples, samples.get(0),
-                samples.get(1), 20_000);
+        List<E2eBenchmark.Sample> samples =
+                List.of(
+                        new E2eBenchmark.Sample(0, 10, 0),
+                        new E2eBenchmark.Sample(5_000_000_000L, 5000, 100),
+                        new E2eBenchmark.Sample(10_000_000_000L, 10_000, 600),
+                        new E2eBenchmark.Sample(15_000_000_000L, 20_000, 1600),
+                        new E2eBenchmark.Sample(16_000_000_000L, 20_000, 1600));
+        E2eBenchmark.Interval iv =
+                E2eBenchmark.Interval.of(samples, samples.get(0), samples.get(1), 20_000);
         assertThat(iv.points()).isEqualTo(5000);
         assertThat(iv.seconds()).isEqualTo(5.0);
         assertThat(iv.note()).isEqualTo("ok");

@@ -15,14 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Tests for {@link E2eBenchCommand} on tiny input: one throughput and one latency case through
- * the embedded broker and a MiniCluster write a CSV row each, the plots and the profiles. Checks
- * that the command works, not how fast anything is.
+ * Tests for {@link E2eBenchCommand} on tiny input: one throughput and one latency case through the
+ * embedded broker and a MiniCluster write a CSV row each, the plots and the profiles. Checks that
+ * the command works, not how fast anything is.
  */
 class E2eBenchCommandITCase {
 
-    private static final Path MODEL = Path.of("").toAbsolutePath().getParent()
-            .resolve("models/sunspots.zip");
+    private static final Path MODEL =
+            Path.of("").toAbsolutePath().getParent().resolve("models/sunspots.zip");
 
     @TempDir Path out;
 
@@ -31,29 +31,40 @@ class E2eBenchCommandITCase {
         StringWriter console = new StringWriter();
         CommandLine cli = new CommandLine(new E2eBenchCommand());
         cli.setOut(new PrintWriter(console));
-        int exit = cli.execute(
-                "--case", "throughput:window-s1:20,latency:stateful-s10:20:at-least-once:rate=200",
-                "--model", MODEL.toString(),
-                // enough that even a quiet machine reads for several seconds (a run that reads
-                // everything within one sample has no interval to measure)
-                "--preload-points", "60000",
-                "--warmup", "1s",
-                "--duration", "3s",
-                "--checkpoint-interval", "1s",
-                "--latency-sample-every", "1",
-                "--out", out.toString(),
-                "--work", out.resolve("work").toString());
+        int exit =
+                cli.execute(
+                        "--case",
+                                "throughput:window-s1:20,latency:stateful-s10:20:at-least-once:rate=200",
+                        "--model", MODEL.toString(),
+                        // enough that even a quiet machine reads for several seconds (a run that
+                        // reads
+                        // everything within one sample has no interval to measure)
+                        "--preload-points", "60000",
+                        "--warmup", "1s",
+                        "--duration", "3s",
+                        "--checkpoint-interval", "1s",
+                        "--latency-sample-every", "1",
+                        "--out", out.toString(),
+                        "--work", out.resolve("work").toString());
         assertThat(exit).as(console.toString()).isZero();
 
         Path dir;
         try (Stream<Path> dirs = Files.list(out)) {
-            dir = dirs.filter(p -> p.getFileName().toString().startsWith("e2e-")).findFirst()
-                    .orElseThrow();
+            dir =
+                    dirs.filter(p -> p.getFileName().toString().startsWith("e2e-"))
+                            .findFirst()
+                            .orElseThrow();
         }
         List<CSVRecord> rows;
         try (var reader = Files.newBufferedReader(dir.resolve("results.csv"))) {
-            rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
-                    .parse(reader).getRecords();
+            rows =
+                    CSVFormat.DEFAULT
+                            .builder()
+                            .setHeader()
+                            .setSkipHeaderRecord(true)
+                            .get()
+                            .parse(reader)
+                            .getRecords();
         }
         assertThat(rows).hasSize(2);
         CSVRecord throughput = rows.get(0);

@@ -10,12 +10,18 @@ class StackSamplerTest {
 
     @Test
     void tellsTaskThreadsFromTheirHelpers() {
-        assertThat(StackSampler.isTaskThread(
-                "Source: sensor-points-source -> split-dead-letters (1/2)#0")).isTrue();
-        assertThat(StackSampler.isTaskThread(
-                "order-and-window -> forecast -> forecasts-sink: Writer (2/2)#0")).isTrue();
-        assertThat(StackSampler.isTaskThread(
-                "Source Data Fetcher for Source: sensor-points-source (1/2)#0")).isFalse();
+        assertThat(
+                        StackSampler.isTaskThread(
+                                "Source: sensor-points-source -> split-dead-letters (1/2)#0"))
+                .isTrue();
+        assertThat(
+                        StackSampler.isTaskThread(
+                                "order-and-window -> forecast -> forecasts-sink: Writer (2/2)#0"))
+                .isTrue();
+        assertThat(
+                        StackSampler.isTaskThread(
+                                "Source Data Fetcher for Source: sensor-points-source (1/2)#0"))
+                .isFalse();
         assertThat(StackSampler.group("kafka-producer-network-thread | e2e-bench-points"))
                 .startsWith("benchmark");
     }
@@ -23,9 +29,11 @@ class StackSamplerTest {
     @Test
     void stackGoesToItsFirstCategoryByPriority() {
         StackTraceElement[] stack = {
-            new StackTraceElement("com.fasterxml.jackson.core.json.UTF8JsonGenerator", "w", null, 1),
+            new StackTraceElement(
+                    "com.fasterxml.jackson.core.json.UTF8JsonGenerator", "w", null, 1),
             new StackTraceElement("io.forecaster.connectors.wire.ForecastCodec", "toJson", null, 1),
-            new StackTraceElement("org.apache.kafka.clients.producer.KafkaProducer", "send", null, 1),
+            new StackTraceElement(
+                    "org.apache.kafka.clients.producer.KafkaProducer", "send", null, 1),
         };
         assertThat(StackSampler.category(stack)).isEqualTo("writing forecasts (JSON)");
     }

@@ -17,7 +17,8 @@ class AccuracyTest {
     }
 
     private static Forecast forecast(String key, int lastDay, double next) {
-        return new Forecast(key, 0, lastDay * DAY, lastDay + 1, new double[] {next}, next, "m", "window", 0);
+        return new Forecast(
+                key, 0, lastDay * DAY, lastDay + 1, new double[] {next}, next, "m", "window", 0);
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.testing.KafkaExtension;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.PointParser;
+import io.forecaster.testing.KafkaExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,8 +45,8 @@ class ReplayCommandITCase {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/data/" + file + " not found above "
-                + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "shared/data/" + file + " not found above " + Path.of("").toAbsolutePath());
     }
 
     @Test
@@ -65,8 +65,16 @@ class ReplayCommandITCase {
 
         String topic = KAFKA.createTopic("wind", 4);
         long sendStart = System.currentTimeMillis();
-        Run run = replay("-b", KAFKA.bootstrapServers(), "-t", topic, "--no-progress",
-                "--record-time", "EVENT", wind.toString());
+        Run run =
+                replay(
+                        "-b",
+                        KAFKA.bootstrapServers(),
+                        "-t",
+                        topic,
+                        "--no-progress",
+                        "--record-time",
+                        "EVENT",
+                        wind.toString());
         assertThat(run.exit).as(run.err).isZero();
         assertThat(run.out).contains("replayed 78,888 records (78,888 rows read");
 
@@ -109,8 +117,13 @@ class ReplayCommandITCase {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp)) {
             for (int i = 0; i < 300; i++) {
                 String key = "K" + (i % 6);
-                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(source, null, base + i * 1000L,
-                        key.getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8));
+                ProducerRecord<byte[], byte[]> r =
+                        new ProducerRecord<>(
+                                source,
+                                null,
+                                base + i * 1000L,
+                                key.getBytes(StandardCharsets.UTF_8),
+                                ("v" + i).getBytes(StandardCharsets.UTF_8));
                 r.headers().add("h", new byte[] {(byte) i});
                 p.send(r);
             }
@@ -119,18 +132,40 @@ class ReplayCommandITCase {
         assertThat(all).hasSize(300);
 
         String byOffset = KAFKA.createTopic("copy-offsets", 3);
-        Run run = replay("-b", KAFKA.bootstrapServers(), "-t", byOffset, "--no-progress",
-                "--from-topic", source, "--from-offset", "10", "--to-offset", "40");
+        Run run =
+                replay(
+                        "-b",
+                        KAFKA.bootstrapServers(),
+                        "-t",
+                        byOffset,
+                        "--no-progress",
+                        "--from-topic",
+                        source,
+                        "--from-offset",
+                        "10",
+                        "--to-offset",
+                        "40");
         assertThat(run.exit).as(run.err).isZero();
-        assertSameRecords(readAll(byOffset, 1000),
+        assertSameRecords(
+                readAll(byOffset, 1000),
                 all.stream().filter(r -> r.offset() >= 10 && r.offset() < 40).toList());
 
         String byTime = KAFKA.createTopic("copy-times", 3);
         long from = base + 50_000;
         long to = base + 120_000;
-        run = replay("-b", KAFKA.bootstrapServers(), "-t", byTime, "--no-progress",
-                "--from-topic", source, "--from-time", Long.toString(from), "--to-time",
-                java.time.Instant.ofEpochMilli(to).toString());
+        run =
+                replay(
+                        "-b",
+                        KAFKA.bootstrapServers(),
+                        "-t",
+                        byTime,
+                        "--no-progress",
+                        "--from-topic",
+                        source,
+                        "--from-time",
+                        Long.toString(from),
+                        "--to-time",
+                        java.time.Instant.ofEpochMilli(to).toString());
         assertThat(run.exit).as(run.err).isZero();
         List<ConsumerRecord<byte[], byte[]>> inRange =
                 all.stream().filter(r -> r.timestamp() >= from && r.timestamp() < to).toList();
@@ -142,40 +177,79 @@ class ReplayCommandITCase {
     @Test
     void loopsShiftEventTimesPastThePreviousPass() throws IOException {
         Path dir = Files.createTempDirectory("loop");
-        Path f = Files.writeString(dir.resolve("p.jsonl"),
-                "{\"sensor\":\"A\",\"time\":\"1961-01-01\",\"value\":1}\n"
-                        + "{\"sensor\":\"A\",\"time\":\"1961-01-02\",\"value\":2}\n"
-                        + "{\"sensor\":\"A\",\"time\":\"1961-01-04\",\"value\":3}\n");
+        Path f =
+                Files.writeString(
+                        dir.resolve("p.jsonl"),
+                        "{\"sensor\":\"A\",\"time\":\"1961-01-01\",\"value\":1}\n"
+                                + "{\"sensor\":\"A\",\"time\":\"1961-01-02\",\"value\":2}\n"
+                                + "{\"sensor\":\"A\",\"time\":\"1961-01-04\",\"value\":3}\n");
         String topic = KAFKA.createTopic("loop", 1);
-        Run run = replay("-b", KAFKA.bootstrapServers(), "-t", topic, "--no-progress", "--loop", "3",
-                "--format", "CSV", f.toString());
+        Run run =
+                replay(
+                        "-b",
+                        KAFKA.bootstrapServers(),
+                        "-t",
+                        topic,
+                        "--no-progress",
+                        "--loop",
+                        "3",
+                        "--format",
+                        "CSV",
+                        f.toString());
         assertThat(run.exit).as(run.err).isZero();
         assertThat(run.out).contains("replayed 9 records (3 rows read x 3 pass(es))");
         PointParser parser = new PointParser(PointFormat.CSV);
-        List<String> got = readAll(topic, 100).stream()
-                .map(r -> parser.parse(topic, 0, 0, r.key(), r.value()).point())
-                .map(p -> java.time.Instant.ofEpochMilli(p.eventTime()).toString().substring(0, 10) + "=" + p.value())
-                .toList();
+        List<String> got =
+                readAll(topic, 100).stream()
+                        .map(r -> parser.parse(topic, 0, 0, r.key(), r.value()).point())
+                        .map(
+                                p ->
+                                        java.time.Instant.ofEpochMilli(p.eventTime())
+                                                        .toString()
+                                                        .substring(0, 10)
+                                                + "="
+                                                + p.value())
+                        .toList();
         // Span 3 days + smallest step 1 day: each pass starts 4 days after the previous one.
-        assertThat(got).containsExactly(
-                "1961-01-01=1.0", "1961-01-02=2.0", "1961-01-04=3.0",
-                "1961-01-05=1.0", "1961-01-06=2.0", "1961-01-08=3.0",
-                "1961-01-09=1.0", "1961-01-10=2.0", "1961-01-12=3.0");
+        assertThat(got)
+                .containsExactly(
+                        "1961-01-01=1.0",
+                        "1961-01-02=2.0",
+                        "1961-01-04=3.0",
+                        "1961-01-05=1.0",
+                        "1961-01-06=2.0",
+                        "1961-01-08=3.0",
+                        "1961-01-09=1.0",
+                        "1961-01-10=2.0",
+                        "1961-01-12=3.0");
         Files.delete(f);
         Files.delete(dir);
     }
 
     /** Same records (key, value, timestamp, header) in the same partitions and order. */
     private static void assertSameRecords(
-            List<ConsumerRecord<byte[], byte[]>> actual, List<ConsumerRecord<byte[], byte[]>> expected) {
+            List<ConsumerRecord<byte[], byte[]>> actual,
+            List<ConsumerRecord<byte[], byte[]>> expected) {
         assertThat(describe(actual)).isEqualTo(describe(expected));
     }
 
-    private static Map<Integer, List<String>> describe(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().collect(Collectors.groupingBy(ConsumerRecord::partition,
-                Collectors.mapping(r -> new String(r.key(), StandardCharsets.UTF_8) + "/"
-                        + new String(r.value(), StandardCharsets.UTF_8) + "@" + r.timestamp()
-                        + "#" + r.headers().lastHeader("h").value()[0], Collectors.toList())));
+    private static Map<Integer, List<String>> describe(
+            List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream()
+                .collect(
+                        Collectors.groupingBy(
+                                ConsumerRecord::partition,
+                                Collectors.mapping(
+                                        r ->
+                                                new String(r.key(), StandardCharsets.UTF_8)
+                                                        + "/"
+                                                        + new String(
+                                                                r.value(), StandardCharsets.UTF_8)
+                                                        + "@"
+                                                        + r.timestamp()
+                                                        + "#"
+                                                        + r.headers().lastHeader("h").value()[0],
+                                        Collectors.toList())));
     }
 
     record Run(int exit, String out, String err) {}
@@ -194,19 +268,24 @@ class ReplayCommandITCase {
     static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atMost) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KAFKA.consumerProperties())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts =
+                    c.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
-                    && System.nanoTime() < deadline && out.size() <= atMost) {
+                    && System.nanoTime() < deadline
+                    && out.size() <= atMost) {
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
-        out.sort(java.util.Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
-                .thenComparingLong(ConsumerRecord::offset));
+        out.sort(
+                java.util.Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(
+                                ConsumerRecord::partition)
+                        .thenComparingLong(ConsumerRecord::offset));
         return out;
     }
 }

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.testing.KafkaExtension;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointCodec;
-import io.forecaster.connectors.wire.PointFormat;
+import io.forecaster.testing.KafkaExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +77,8 @@ class TailCommandITCase {
         assertThat(lines).hasSize(5);
         for (int i = 0; i < A_NEXT.length; i++) {
             assertThat(ForecastCodec.fromJson(lines.get(i).getBytes(StandardCharsets.UTF_8)))
-                    .usingRecursiveComparison().isEqualTo(forecast("A", i + 1, A_NEXT[i], i));
+                    .usingRecursiveComparison()
+                    .isEqualTo(forecast("A", i + 1, A_NEXT[i], i));
         }
         assertThat(run.err).contains("5 forecast(s)", "(idle)");
     }
@@ -108,10 +108,22 @@ class TailCommandITCase {
 
     @Test
     void accuracyJoinsEachForecastWithTheNextPointNextToTheLastValueBaseline() throws Exception {
-        Run run = tail("--accuracy", "--points-topic", points, "--from", "beginning",
-                "--format", "json", "--max", "5", "--refresh", "1h");
+        Run run =
+                tail(
+                        "--accuracy",
+                        "--points-topic",
+                        points,
+                        "--from",
+                        "beginning",
+                        "--format",
+                        "json",
+                        "--max",
+                        "5",
+                        "--refresh",
+                        "1h");
         assertThat(run.exit).as(run.err).isZero();
-        // Expected, by hand: A forecasts after days 1..4 vs actual days 2..5; baseline = day before.
+        // Expected, by hand: A forecasts after days 1..4 vs actual days 2..5; baseline = day
+        // before.
         double modelA = 0;
         double baseA = 0;
         for (int i = 0; i < A_NEXT.length; i++) {
@@ -128,13 +140,17 @@ class TailCommandITCase {
         assertThat(a.get("baselineMae").asDouble()).isEqualTo(baseA / 4);
         assertThat(last(rows, "B").get("mae").asDouble()).isEqualTo(modelB);
         assertThat(all.get("forecasts").asLong()).isEqualTo(5);
-        assertThat(all.get("mae").asDouble()).isCloseTo((modelA + modelB) / 5, org.assertj.core.api.Assertions.within(1e-12));
-        assertThat(all.get("baselineMae").asDouble()).isCloseTo((baseA + baseB) / 5, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(all.get("mae").asDouble())
+                .isCloseTo((modelA + modelB) / 5, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(all.get("baselineMae").asDouble())
+                .isCloseTo((baseA + baseB) / 5, org.assertj.core.api.Assertions.within(1e-12));
     }
 
     private static JsonNode last(List<JsonNode> rows, String key) {
-        return rows.stream().filter(r -> r.get("sensor").asText().equals(key))
-                .reduce((x, y) -> y).orElseThrow(() -> new AssertionError("no row for " + key + " in " + rows));
+        return rows.stream()
+                .filter(r -> r.get("sensor").asText().equals(key))
+                .reduce((x, y) -> y)
+                .orElseThrow(() -> new AssertionError("no row for " + key + " in " + rows));
     }
 
     private static JsonNode json(String line) {
@@ -146,11 +162,20 @@ class TailCommandITCase {
     }
 
     private static Forecast forecast(String key, int lastDay, double next, long created) {
-        return new Forecast(key, 0, lastDay * DAY, lastDay + 1, new double[] {next}, next,
-                "m1", "window", 1_700_000_000_000L + created);
+        return new Forecast(
+                key,
+                0,
+                lastDay * DAY,
+                lastDay + 1,
+                new double[] {next},
+                next,
+                "m1",
+                "window",
+                1_700_000_000_000L + created);
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value)
+    private static void send(
+            KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value)
             throws Exception {
         p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
     }
@@ -158,8 +183,10 @@ class TailCommandITCase {
     record Run(int exit, String out, String err) {}
 
     static Run tail(String... args) {
-        String[] all = Arrays.copyOf(new String[] {"-b", KAFKA.bootstrapServers(), "-t", forecasts},
-                4 + args.length);
+        String[] all =
+                Arrays.copyOf(
+                        new String[] {"-b", KAFKA.bootstrapServers(), "-t", forecasts},
+                        4 + args.length);
         System.arraycopy(args, 0, all, 4, args.length);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -54,24 +54,47 @@ class CommandsTest {
         slice = dir.resolve("sunspots-slice.csv");
         Files.write(slice, lines.subList(0, 301));
         bundle = dir.resolve("m.zip");
-        trained = run(new TrainCommand(),
-                "--data", slice.toString(), "--column", TestData.SUNSPOT_COLUMN, "--split", "240",
-                "--window", "20", "--batch", "32", "--optimizer", "adam", "--lr", "3e-3",
-                "--epochs", "2", "--out", bundle.toString(), "--model-id", "slice");
+        trained =
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--column",
+                        TestData.SUNSPOT_COLUMN,
+                        "--split",
+                        "240",
+                        "--window",
+                        "20",
+                        "--batch",
+                        "32",
+                        "--optimizer",
+                        "adam",
+                        "--lr",
+                        "3e-3",
+                        "--epochs",
+                        "2",
+                        "--out",
+                        bundle.toString(),
+                        "--model-id",
+                        "slice");
     }
 
     @Test
     void trainWritesABundleWithItsCommandDataHashAndFigures() throws IOException {
         assertThat(trained.code()).as(trained.err()).isZero();
-        assertThat(trained.out()).contains("epoch    1/2", "epoch    2/2", "val_mae", "left <=", "saved");
+        assertThat(trained.out())
+                .contains("epoch    1/2", "epoch    2/2", "val_mae", "left <=", "saved");
         BundleMetadata meta = ModelBundle.load(bundle).metadata();
         assertThat(meta.modelId()).isEqualTo("slice");
         assertThat(meta.windowSize()).isEqualTo(20);
         assertThat(meta.mode()).isEqualTo("window");
         assertThat(meta.trainingDataSha256()).hasSize(64).isEqualTo(Cli.sha256(slice));
-        assertThat(meta.source()).startsWith("./forecaster train --data ").contains("'" + TestData.SUNSPOT_COLUMN + "'")
+        assertThat(meta.source())
+                .startsWith("./forecaster train --data ")
+                .contains("'" + TestData.SUNSPOT_COLUMN + "'")
                 .doesNotContain("checkpoint");
-        assertThat(meta.evaluation()).containsKeys("val_mae", "baseline_mae", "all_steps_mae", "split", "best_epoch");
+        assertThat(meta.evaluation())
+                .containsKeys("val_mae", "baseline_mae", "all_steps_mae", "split", "best_epoch");
         assertThat(meta.evaluation().get("split")).isEqualTo(240.0);
         assertThat(meta.evaluation().get("val_points")).isEqualTo(60.0);
     }
@@ -83,16 +106,28 @@ class CommandsTest {
         TrainCommand train = new TrainCommand();
         CommandLine cl = new CommandLine(new Root()).addSubcommand("train", train);
         cl.parseArgs("train", "--data", "a b.csv", "--out", "m.zip");
-        assertThat(train.commandLine()).isEqualTo("./forecaster train --data 'a b.csv' --out m.zip");
+        assertThat(train.commandLine())
+                .isEqualTo("./forecaster train --data 'a b.csv' --out m.zip");
     }
 
     @Test
     void evaluateReproducesTheFiguresStoredAtTraining() throws IOException {
         BundleMetadata meta = ModelBundle.load(bundle).metadata();
-        Run r = run(new EvaluateCommand(), "--model", bundle.toString(), "--data", slice.toString());
+        Run r =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "validation MAE %.2f, last-value baseline %.2f",
-                meta.evaluation().get("val_mae"), meta.evaluation().get("baseline_mae")));
+        assertThat(r.out())
+                .contains(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "validation MAE %.2f, last-value baseline %.2f",
+                                meta.evaluation().get("val_mae"),
+                                meta.evaluation().get("baseline_mae")));
         // default column (the last) and the bundle's split (240): 60 points
         assertThat(r.out()).containsPattern("all\\s+60\\s");
     }
@@ -100,25 +135,55 @@ class CommandsTest {
     @Test
     void evaluateScoresEveryKeyOfALongFile() {
         Path wind = TestData.WIND_SLICE;
-        Run r = run(new EvaluateCommand(), "--model", bundle.toString(), "--data", wind.toString(),
-                "--column", "value", "--key-column", "key", "--split", "0.8");
+        Run r =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        wind.toString(),
+                        "--column",
+                        "value",
+                        "--key-column",
+                        "key",
+                        "--split",
+                        "0.8");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).containsPattern("VAL\\s+60\\s").containsPattern("BEL\\s+60\\s").containsPattern("overall\\s+120\\s");
+        assertThat(r.out())
+                .containsPattern("VAL\\s+60\\s")
+                .containsPattern("BEL\\s+60\\s")
+                .containsPattern("overall\\s+120\\s");
     }
 
     @Test
     void predictGivesOnePredictionPerInputStep() {
-        Run fromCsv = run(new PredictCommand(), "--model", bundle.toString(), "--data", slice.toString(),
-                "--from", "100");
+        Run fromCsv =
+                run(
+                        new PredictCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--from",
+                        "100");
         assertThat(fromCsv.code()).as(fromCsv.err()).isZero();
         List<String> lines = fromCsv.out().lines().toList();
         assertThat(lines).hasSize(21).first().isEqualTo("step,input,prediction");
         assertThat(lines.get(1)).startsWith("0,");
 
-        String window = lines.stream().skip(1).map(l -> l.split(",")[1]).collect(Collectors.joining(" "));
-        Run fromStdin = runWithStdin(new PredictCommand(), window, "--model", bundle.toString(), "--stdin");
+        String window =
+                lines.stream().skip(1).map(l -> l.split(",")[1]).collect(Collectors.joining(" "));
+        Run fromStdin =
+                runWithStdin(new PredictCommand(), window, "--model", bundle.toString(), "--stdin");
         assertThat(fromStdin.out()).isEqualTo(fromCsv.out());
-        Run last = runWithStdin(new PredictCommand(), window, "--model", bundle.toString(), "--stdin", "--last");
+        Run last =
+                runWithStdin(
+                        new PredictCommand(),
+                        window,
+                        "--model",
+                        bundle.toString(),
+                        "--stdin",
+                        "--last");
         assertThat(last.out().trim()).isEqualTo(lines.get(20).split(",")[2]);
     }
 
@@ -126,26 +191,88 @@ class CommandsTest {
     void errorsNameTheBadArgumentFileColumnOrValue() throws IOException {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "date,value\nd1,1\nd2,oops\n");
-        assertError(run(new EvaluateCommand(), "--model", bundle.toString(), "--data", "no/such.csv"), "no/such.csv");
-        assertError(run(new EvaluateCommand(), "--model", "no-model.zip", "--data", slice.toString()), "no-model.zip");
-        assertError(run(new EvaluateCommand(), "--model", bundle.toString(), "--data", slice.toString(), "--column", "Wolf"), "'Wolf'");
-        assertError(run(new EvaluateCommand(), "--model", bundle.toString(), "--data", bad.toString()), "'oops'");
-        assertError(run(new EvaluateCommand(), "--model", bundle.toString(), "--data", slice.toString(), "--split", "x"), "'x'");
-        assertError(run(new TrainCommand(), "--data", slice.toString(), "--out", dir.resolve("x.zip").toString(),
-                "--optimizer", "lbfgs"), "'lbfgs'");
-        assertError(run(new TrainCommand(), "--data", slice.toString(), "--out", dir.resolve("x.zip").toString(),
-                "--epochs", "many"), "many");
-        assertError(runWithStdin(new PredictCommand(), "1 2 x", "--model", bundle.toString(), "--stdin"), "'x'");
-        assertError(run(new PredictCommand(), "--model", bundle.toString(), "--data", slice.toString(), "--from", "290"),
+        assertError(
+                run(new EvaluateCommand(), "--model", bundle.toString(), "--data", "no/such.csv"),
+                "no/such.csv");
+        assertError(
+                run(new EvaluateCommand(), "--model", "no-model.zip", "--data", slice.toString()),
+                "no-model.zip");
+        assertError(
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--column",
+                        "Wolf"),
+                "'Wolf'");
+        assertError(
+                run(new EvaluateCommand(), "--model", bundle.toString(), "--data", bad.toString()),
+                "'oops'");
+        assertError(
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--split",
+                        "x"),
+                "'x'");
+        assertError(
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--out",
+                        dir.resolve("x.zip").toString(),
+                        "--optimizer",
+                        "lbfgs"),
+                "'lbfgs'");
+        assertError(
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--out",
+                        dir.resolve("x.zip").toString(),
+                        "--epochs",
+                        "many"),
+                "many");
+        assertError(
+                runWithStdin(
+                        new PredictCommand(), "1 2 x", "--model", bundle.toString(), "--stdin"),
+                "'x'");
+        assertError(
+                run(
+                        new PredictCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--from",
+                        "290"),
                 "[290, 310)");
-        assertError(run(new PredictCommand(), "--model", bundle.toString(), "--data", TestData.WIND_SLICE.toString(),
-                "--key-column", "key", "--from", "0"), "--key");
+        assertError(
+                run(
+                        new PredictCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        TestData.WIND_SLICE.toString(),
+                        "--key-column",
+                        "key",
+                        "--from",
+                        "0"),
+                "--key");
     }
 
     /** A usage error: exit 2 and one line on stderr naming the bad argument. */
     private static void assertError(Run r, String named) {
         assertThat(r.code()).as(r.err()).isEqualTo(io.forecaster.cli.CliErrors.USAGE);
-        assertThat(r.err().lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        assertThat(r.err().lines())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains(named);
     }
 }

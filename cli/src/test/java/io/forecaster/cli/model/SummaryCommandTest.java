@@ -3,9 +3,9 @@ package io.forecaster.cli.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Tests for {@link SummaryCommand}. */
 class SummaryCommandTest {
@@ -30,11 +30,16 @@ class SummaryCommandTest {
     @ValueSource(ints = {1, 10, 60})
     void outputShapeIsBatchByStepsByOne(int steps) {
         // shapes are measured by running a window of this many steps through the network
-        List<SummaryCommand.Row> rows = SummaryCommand.rows(io.forecaster.training.NetworkFactory.build(
-                io.forecaster.model.HyperParams.SEED, 1L), steps);
+        List<SummaryCommand.Row> rows =
+                SummaryCommand.rows(
+                        io.forecaster.training.NetworkFactory.build(
+                                io.forecaster.model.HyperParams.SEED, 1L),
+                        steps);
         assertThat(rows.get(rows.size() - 1).shape()).containsExactly(1, steps, 1);
         assertThat(rows.get(0).shape()).containsExactly(1, steps, 32);
-        CommandsTest.Run r = CommandsTest.run(new SummaryCommand(), "--steps", Integer.toString(steps));
-        assertThat(r.out()).containsPattern("dense_2 \\(Dense\\)\\s+\\(None, " + steps + ", 1\\)\\s+11");
+        CommandsTest.Run r =
+                CommandsTest.run(new SummaryCommand(), "--steps", Integer.toString(steps));
+        assertThat(r.out())
+                .containsPattern("dense_2 \\(Dense\\)\\s+\\(None, " + steps + ", 1\\)\\s+11");
     }
 }

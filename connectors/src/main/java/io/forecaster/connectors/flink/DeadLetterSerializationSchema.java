@@ -8,8 +8,8 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes dead letters for a {@code KafkaSink}: key = the original record's key, value =
- * {@link DeadLetterCodec} JSON (raw bytes in base64), record timestamp = the dead-letter time.
+ * Writes dead letters for a {@code KafkaSink}: key = the original record's key, value = {@link
+ * DeadLetterCodec} JSON (raw bytes in base64), record timestamp = the dead-letter time.
  */
 public final class DeadLetterSerializationSchema
         implements KafkaRecordSerializationSchema<DeadLetter> {

@@ -31,10 +31,10 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
  *     .name("dead-letters-sink").uid("dead-letters-sink");
  * }</pre>
  *
- * The source itself emits no watermarks; the caller passes the {@code WatermarkStrategy} to
- * {@code fromSource}, so that watermarks are generated per Kafka partition. The job's strategy
- * takes each record's time from the point's {@code time} field (not the Kafka record timestamp)
- * and gives unreadable records {@link Long#MIN_VALUE}, so they never move the watermark.
+ * The source itself emits no watermarks; the caller passes the {@code WatermarkStrategy} to {@code
+ * fromSource}, so that watermarks are generated per Kafka partition. The job's strategy takes each
+ * record's time from the point's {@code time} field (not the Kafka record timestamp) and gives
+ * unreadable records {@link Long#MIN_VALUE}, so they never move the watermark.
  *
  * <p>With {@link DeliveryGuarantee#EXACTLY_ONCE} (the default) the job must enable checkpointing:
  * output becomes visible to {@code read_committed} readers when a checkpoint completes.
@@ -44,25 +44,28 @@ public final class KafkaConnectors {
     private KafkaConnectors() {}
 
     /**
-     * The points source: reads {@link KafkaOptions#POINTS_TOPIC} with {@code read_committed},
-     * from {@link KafkaOptions#START} (or from the checkpoint), every record to a
-     * {@link ParsedPoint}. Watermarks come from the strategy the caller gives
-     * {@code fromSource} (see the class comment).
+     * The points source: reads {@link KafkaOptions#POINTS_TOPIC} with {@code read_committed}, from
+     * {@link KafkaOptions#START} (or from the checkpoint), every record to a {@link ParsedPoint}.
+     * Watermarks come from the strategy the caller gives {@code fromSource} (see the class
+     * comment).
      */
     public static KafkaSource<ParsedPoint> pointSource(ReadableConfig conf) {
-        PointParser parser = new PointParser(
-                conf.get(KafkaOptions.POINT_FORMAT),
-                conf.get(KafkaOptions.MAX_POINT_BYTES),
-                Clock.systemUTC());
-        KafkaSourceBuilder<ParsedPoint> b = KafkaSource.<ParsedPoint>builder()
-                .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                .setTopics(conf.get(KafkaOptions.POINTS_TOPIC))
-                .setGroupId(conf.get(KafkaOptions.GROUP_ID))
-                .setStartingOffsets(
-                        StartPosition.parse(conf.get(KafkaOptions.START)).toOffsetsInitializer())
-                .setDeserializer(new PointDeserializationSchema(parser))
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("partition.discovery.interval.ms", "60000");
+        PointParser parser =
+                new PointParser(
+                        conf.get(KafkaOptions.POINT_FORMAT),
+                        conf.get(KafkaOptions.MAX_POINT_BYTES),
+                        Clock.systemUTC());
+        KafkaSourceBuilder<ParsedPoint> b =
+                KafkaSource.<ParsedPoint>builder()
+                        .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                        .setTopics(conf.get(KafkaOptions.POINTS_TOPIC))
+                        .setGroupId(conf.get(KafkaOptions.GROUP_ID))
+                        .setStartingOffsets(
+                                StartPosition.parse(conf.get(KafkaOptions.START))
+                                        .toOffsetsInitializer())
+                        .setDeserializer(new PointDeserializationSchema(parser))
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("partition.discovery.interval.ms", "60000");
         if (conf.get(KafkaOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
@@ -70,9 +73,9 @@ public final class KafkaConnectors {
     }
 
     /**
-     * The forecasts sink: {@link KafkaOptions#FORECASTS_TOPIC}, key = sensor id, with
-     * {@link KafkaOptions#DELIVERY} (exactly-once by default) and transactional ids
-     * {@code <prefix>-forecasts-...}.
+     * The forecasts sink: {@link KafkaOptions#FORECASTS_TOPIC}, key = sensor id, with {@link
+     * KafkaOptions#DELIVERY} (exactly-once by default) and transactional ids {@code
+     * <prefix>-forecasts-...}.
      */
     public static KafkaSink<Forecast> forecastSink(ReadableConfig conf) {
         String topic = conf.get(KafkaOptions.FORECASTS_TOPIC);
@@ -81,8 +84,8 @@ public final class KafkaConnectors {
 
     /**
      * The dead-letter sink: {@link KafkaOptions#DEAD_LETTERS_TOPIC}, key = the original key, with
-     * the same delivery guarantee as the forecasts and transactional ids
-     * {@code <prefix>-dead-letters-...}.
+     * the same delivery guarantee as the forecasts and transactional ids {@code
+     * <prefix>-dead-letters-...}.
      */
     public static KafkaSink<DeadLetter> deadLetterSink(ReadableConfig conf) {
         String topic = conf.get(KafkaOptions.DEAD_LETTERS_TOPIC);
@@ -91,8 +94,8 @@ public final class KafkaConnectors {
 
     /**
      * A sink of any record with the options' servers, delivery guarantee and transaction timeout
-     * (checked by {@link KafkaOptions#checkSink}); {@code name} is appended to the
-     * transactional-id prefix so that each sink of a job has its own ids.
+     * (checked by {@link KafkaOptions#checkSink}); {@code name} is appended to the transactional-id
+     * prefix so that each sink of a job has its own ids.
      */
     public static <T> KafkaSink<T> sink(
             ReadableConfig conf, KafkaRecordSerializationSchema<T> serializer, String name) {

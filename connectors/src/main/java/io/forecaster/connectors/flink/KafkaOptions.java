@@ -9,10 +9,10 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
- * The Kafka options of the job, read by {@link KafkaConnectors}. Set them in a Flink
- * {@code Configuration} (e.g. {@code Configuration.fromMap(ParameterTool.fromArgs(args).toMap())}).
- * {@link #checkSink} is the one check of the sink options, run by the job's options at start and
- * by the sink factory.
+ * The Kafka options of the job, read by {@link KafkaConnectors}. Set them in a Flink {@code
+ * Configuration} (e.g. {@code Configuration.fromMap(ParameterTool.fromArgs(args).toMap())}). {@link
+ * #checkSink} is the one check of the sink options, run by the job's options at start and by the
+ * sink factory.
  */
 public final class KafkaOptions {
 
@@ -47,64 +47,72 @@ public final class KafkaOptions {
             ConfigOptions.key("kafka.group.id")
                     .stringType()
                     .defaultValue("forecaster")
-                    .withDescription("Consumer group of the points source (offsets are also "
-                            + "committed on checkpoints, for monitoring).");
+                    .withDescription(
+                            "Consumer group of the points source (offsets are also "
+                                    + "committed on checkpoints, for monitoring).");
 
     public static final ConfigOption<String> START =
             ConfigOptions.key("kafka.points.start")
                     .stringType()
                     .defaultValue("earliest")
-                    .withDescription("Where a fresh start (no checkpoint) reads the points topic: "
-                            + "earliest, latest, committed (the group's offsets, else earliest), "
-                            + "or a time (ISO-8601 or epoch ms: the first record at or after it).");
+                    .withDescription(
+                            "Where a fresh start (no checkpoint) reads the points topic: earliest,"
+                                + " latest, committed (the group's offsets, else earliest), or a"
+                                + " time (ISO-8601 or epoch ms: the first record at or after it).");
 
     public static final ConfigOption<Boolean> BOUNDED =
             ConfigOptions.key("kafka.points.bounded")
                     .booleanType()
                     .defaultValue(false)
-                    .withDescription("Stop at the offsets that are latest when the job starts "
-                            + "(for tests and batch replays) instead of reading forever.");
+                    .withDescription(
+                            "Stop at the offsets that are latest when the job starts "
+                                    + "(for tests and batch replays) instead of reading forever.");
 
     public static final ConfigOption<PointFormat> POINT_FORMAT =
             ConfigOptions.key("kafka.points.format")
                     .enumType(PointFormat.class)
                     .defaultValue(PointFormat.JSON)
-                    .withDescription("Value format of the points: JSON or CSV (sensor,time,value).");
+                    .withDescription(
+                            "Value format of the points: JSON or CSV (sensor,time,value).");
 
     public static final ConfigOption<Integer> MAX_POINT_BYTES =
             ConfigOptions.key("kafka.points.max-bytes")
                     .intType()
                     .defaultValue(WireFormat.DEFAULT_MAX_VALUE_BYTES)
-                    .withDescription("Point values longer than this become 'too-large' dead letters.");
+                    .withDescription(
+                            "Point values longer than this become 'too-large' dead letters.");
 
     public static final ConfigOption<DeliveryGuarantee> DELIVERY =
             ConfigOptions.key("kafka.sink.delivery")
                     .enumType(DeliveryGuarantee.class)
                     .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
-                    .withDescription("EXACTLY_ONCE (Kafka transactions committed on checkpoints; "
-                            + "needs checkpointing) or AT_LEAST_ONCE, for the forecast and "
-                            + "dead-letter sinks.");
+                    .withDescription(
+                            "EXACTLY_ONCE (Kafka transactions committed on checkpoints; "
+                                    + "needs checkpointing) or AT_LEAST_ONCE, for the forecast and "
+                                    + "dead-letter sinks.");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("kafka.sink.transactional-id-prefix")
                     .stringType()
                     .defaultValue("forecaster")
-                    .withDescription("Prefix of the sinks' transactional ids: unique per job on "
-                            + "the Kafka cluster and kept the same across restarts of one job.");
+                    .withDescription(
+                            "Prefix of the sinks' transactional ids: unique per job on the Kafka"
+                                    + " cluster and kept the same across restarts of one job.");
 
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
             ConfigOptions.key("kafka.sink.transaction-timeout")
                     .durationType()
                     .defaultValue(Duration.ofMinutes(10))
-                    .withDescription("transaction.timeout.ms of the sinks: longer than the "
-                            + "checkpoint interval plus a restart, at most the broker's "
-                            + "transaction.max.timeout.ms (15 min by default).");
+                    .withDescription(
+                            "transaction.timeout.ms of the sinks: longer than the "
+                                    + "checkpoint interval plus a restart, at most the broker's "
+                                    + "transaction.max.timeout.ms (15 min by default).");
 
     private KafkaOptions() {}
 
     /**
-     * Checks the sink options: a delivery guarantee other than NONE, a transaction timeout in
-     * (0, {@link #MAX_TRANSACTION_TIMEOUT}] and a non-blank transactional-id prefix.
+     * Checks the sink options: a delivery guarantee other than NONE, a transaction timeout in (0,
+     * {@link #MAX_TRANSACTION_TIMEOUT}] and a non-blank transactional-id prefix.
      *
      * @throws IllegalArgumentException naming the option and its value
      */
@@ -112,21 +120,30 @@ public final class KafkaOptions {
         DeliveryGuarantee guarantee = conf.get(DELIVERY);
         if (guarantee == DeliveryGuarantee.NONE) {
             throw new IllegalArgumentException(
-                    "option " + DELIVERY.key() + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got "
+                    "option "
+                            + DELIVERY.key()
+                            + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got "
                             + guarantee.name());
         }
         Duration timeout = conf.get(TRANSACTION_TIMEOUT);
-        if (timeout.isNegative() || timeout.isZero()
+        if (timeout.isNegative()
+                || timeout.isZero()
                 || timeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0) {
             throw new IllegalArgumentException(
-                    "option " + TRANSACTION_TIMEOUT.key() + " must be in (0, 15 min] (the"
-                            + " broker's default transaction.max.timeout.ms), got " + timeout);
+                    "option "
+                            + TRANSACTION_TIMEOUT.key()
+                            + " must be in (0, 15 min] (the"
+                            + " broker's default transaction.max.timeout.ms), got "
+                            + timeout);
         }
         String prefix = conf.get(TRANSACTIONAL_ID_PREFIX);
         if (prefix == null || prefix.isBlank()) {
             throw new IllegalArgumentException(
-                    "option " + TRANSACTIONAL_ID_PREFIX.key() + " must not be blank, got \""
-                            + prefix + "\"");
+                    "option "
+                            + TRANSACTIONAL_ID_PREFIX.key()
+                            + " must not be blank, got \""
+                            + prefix
+                            + "\"");
         }
     }
 }

@@ -9,11 +9,12 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Reads point records for a {@code KafkaSource}: every record becomes exactly one
- * {@link ParsedPoint}, a point or a dead letter; it never throws, so bad input cannot fail the
- * job. The Kafka record timestamp is not used: event time is the value's {@code time} field.
+ * Reads point records for a {@code KafkaSource}: every record becomes exactly one {@link
+ * ParsedPoint}, a point or a dead letter; it never throws, so bad input cannot fail the job. The
+ * Kafka record timestamp is not used: event time is the value's {@code time} field.
  */
-public final class PointDeserializationSchema implements KafkaRecordDeserializationSchema<ParsedPoint> {
+public final class PointDeserializationSchema
+        implements KafkaRecordDeserializationSchema<ParsedPoint> {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,8 +26,13 @@ public final class PointDeserializationSchema implements KafkaRecordDeserializat
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedPoint> out) {
-        out.collect(parser.parse(
-                record.topic(), record.partition(), record.offset(), record.key(), record.value()));
+        out.collect(
+                parser.parse(
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        record.key(),
+                        record.value()));
     }
 
     @Override

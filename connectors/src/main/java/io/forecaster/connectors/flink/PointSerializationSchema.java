@@ -9,8 +9,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes points for a {@code KafkaSink} (tests, generators): key = sensor id, value in the chosen
- * {@link PointFormat}, record timestamp = event time
- * when it is not before 1970 (Kafka rejects negative timestamps), else the send time.
+ * {@link PointFormat}, record timestamp = event time when it is not before 1970 (Kafka rejects
+ * negative timestamps), else the send time.
  */
 public final class PointSerializationSchema implements KafkaRecordSerializationSchema<SensorPoint> {
 
@@ -28,6 +28,10 @@ public final class PointSerializationSchema implements KafkaRecordSerializationS
     public ProducerRecord<byte[], byte[]> serialize(
             SensorPoint p, KafkaSinkContext context, Long timestamp) {
         return new ProducerRecord<>(
-                topic, null, p.eventTime() >= 0 ? p.eventTime() : null, PointCodec.key(p), PointCodec.value(p, format));
+                topic,
+                null,
+                p.eventTime() >= 0 ? p.eventTime() : null,
+                PointCodec.key(p),
+                PointCodec.value(p, format));
     }
 }

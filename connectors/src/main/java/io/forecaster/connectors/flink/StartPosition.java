@@ -38,8 +38,13 @@ public record StartPosition(Kind kind, long timeMs) {
                 try {
                     return new StartPosition(Kind.TIMESTAMP, WireFormat.parseTime(text));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("start position must be earliest, latest, "
-                            + "committed or a time, got \"" + text + "\" (" + e.getMessage() + ")");
+                    throw new IllegalArgumentException(
+                            "start position must be earliest, latest, "
+                                    + "committed or a time, got \""
+                                    + text
+                                    + "\" ("
+                                    + e.getMessage()
+                                    + ")");
                 }
         }
     }

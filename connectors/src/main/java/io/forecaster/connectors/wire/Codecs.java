@@ -91,7 +91,6 @@ final class Codecs {
                     break;
             }
         }
-        throw new IllegalArgumentException(
-                "field \"" + field + "\": expected a number, got " + f);
+        throw new IllegalArgumentException("field \"" + field + "\": expected a number, got " + f);
     }
 }

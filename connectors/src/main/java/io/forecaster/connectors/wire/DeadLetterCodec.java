@@ -13,11 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Dead letters on the wire: key = the original key, value =
- * {@code {"v":1,"sourceTopic":"points","partition":0,"offset":42,"key":"VAL","reason":"bad-value",
+ * Dead letters on the wire: key = the original key, value = {@code
+ * {"v":1,"sourceTopic":"points","partition":0,"offset":42,"key":"VAL","reason":"bad-value",
  * "detail":"...","time":"...Z","raw":"<base64>","rawText":"<the raw bytes if UTF-8>"}}. {@code raw}
- * keeps the original bytes exactly; {@code rawText} is for people and absent when the bytes are
- * not UTF-8.
+ * keeps the original bytes exactly; {@code rawText} is for people and absent when the bytes are not
+ * UTF-8.
  */
 public final class DeadLetterCodec {
 
@@ -25,8 +25,8 @@ public final class DeadLetterCodec {
 
     /** The JSON value of a dead letter. */
     public static byte[] toJson(DeadLetter d) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(
-                256 + (d.raw() == null ? 0 : 3 * d.raw().length));
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(256 + (d.raw() == null ? 0 : 3 * d.raw().length));
         try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", WireFormat.VERSION);
@@ -64,8 +64,8 @@ public final class DeadLetterCodec {
         try {
             bytes = raw == null ? null : Base64.getDecoder().decode(raw);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("field \"raw\": not base64: "
-                    + WireFormat.shorten(raw), e);
+            throw new IllegalArgumentException(
+                    "field \"raw\": not base64: " + WireFormat.shorten(raw), e);
         }
         return new DeadLetter(
                 Codecs.textOrNull(n, "sourceTopic"),
@@ -80,7 +80,8 @@ public final class DeadLetterCodec {
 
     private static String utf8OrNull(byte[] b) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b))

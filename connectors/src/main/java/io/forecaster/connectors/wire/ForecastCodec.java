@@ -8,14 +8,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Forecasts on the wire: key = sensor id, value =
- * {@code {"v":1,"sensor":"VAL","windowStart":"...Z","windowEnd":"...Z","points":60,
+ * Forecasts on the wire: key = sensor id, value = {@code
+ * {"v":1,"sensor":"VAL","windowStart":"...Z","windowEnd":"...Z","points":60,
  * "predictions":[...],"next":12.3,"model":"...","mode":"window","createdAt":"...Z"}}. Non-finite
  * predictions are written as the strings {@code "NaN"}, {@code "Infinity"}.
  *
  * <p>Predictions and {@code next} are float32 values (the model computes in float32), written in
- * the shortest decimal form that reads back as the same float32 ({@code 12.345678}, not
- * {@code 12.345678329467773}); {@link #fromJson} gives them back exactly, widened to double.
+ * the shortest decimal form that reads back as the same float32 ({@code 12.345678}, not {@code
+ * 12.345678329467773}); {@link #fromJson} gives them back exactly, widened to double.
  */
 public final class ForecastCodec {
 

@@ -13,19 +13,19 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 final class Json {
 
     /**
-     * Strict about structure (duplicate fields, trailing tokens are errors), lenient about
-     * {@code NaN}/{@code Infinity} literals so that they are reported as bad values, not as
-     * malformed JSON. Numbers are read and written with Jackson's fast (and exact) algorithms:
-     * on Java 17, {@code Double.toString} costs several times Schubfach's, and a forecast
-     * carries 60 numbers.
+     * Strict about structure (duplicate fields, trailing tokens are errors), lenient about {@code
+     * NaN}/{@code Infinity} literals so that they are reported as bad values, not as malformed
+     * JSON. Numbers are read and written with Jackson's fast (and exact) algorithms: on Java 17,
+     * {@code Double.toString} costs several times Schubfach's, and a forecast carries 60 numbers.
      */
-    static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactory())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    static final ObjectMapper MAPPER =
+            JsonMapper.builder(new JsonFactory())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                    .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                    .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
 
     static final ObjectReader READER = MAPPER.reader();
 

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.csv.CSVFormat;
 
 /**
- * Writes points in the wire format (the reading side is {@link PointParser}): the key is the
- * sensor id in UTF-8, the value a JSON object or a CSV line, the time ISO-8601 in UTC.
+ * Writes points in the wire format (the reading side is {@link PointParser}): the key is the sensor
+ * id in UTF-8, the value a JSON object or a CSV line, the time ISO-8601 in UTC.
  */
 public final class PointCodec {
 
@@ -44,8 +44,11 @@ public final class PointCodec {
 
     /** {@code VAL,1961-01-01T00:00:00Z,13.67} without a line break; quoted where needed. */
     public static byte[] csv(SensorPoint p) {
-        String line = CSVFormat.DEFAULT.format(
-                p.sensorId(), WireFormat.formatTime(p.eventTime()), Double.toString(p.value()));
+        String line =
+                CSVFormat.DEFAULT.format(
+                        p.sensorId(),
+                        WireFormat.formatTime(p.eventTime()),
+                        Double.toString(p.value()));
         return line.getBytes(StandardCharsets.UTF_8);
     }
 }

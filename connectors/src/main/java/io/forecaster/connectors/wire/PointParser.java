@@ -31,10 +31,10 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Reads a point record's key and value bytes into a {@link SensorPoint}, or into a
- * {@link DeadLetter} when they cannot be read. It never throws on bad input: every problem
- * becomes a dead letter whose reason is one of {@link io.forecaster.connectors.DeadLetterReasons}
- * and whose detail names the field and the bad value; the raw value bytes are kept unchanged.
+ * Reads a point record's key and value bytes into a {@link SensorPoint}, or into a {@link
+ * DeadLetter} when they cannot be read. It never throws on bad input: every problem becomes a dead
+ * letter whose reason is one of {@link io.forecaster.connectors.DeadLetterReasons} and whose detail
+ * names the field and the bad value; the raw value bytes are kept unchanged.
  *
  * <p>The sensor id comes from the Kafka key; a value's own {@code sensor} field (JSON) or first
  * column (CSV) must agree with the key when both are present, and stands in for a missing key.
@@ -86,14 +86,17 @@ public final class PointParser implements Serializable {
         try {
             return ParsedPoint.of(read(key, value));
         } catch (BadRecord bad) {
-            return ParsedPoint.of(src.deadLetter(bad.reason, bad.getMessage(), clock.millis(), maxValueBytes));
+            return ParsedPoint.of(
+                    src.deadLetter(bad.reason, bad.getMessage(), clock.millis(), maxValueBytes));
         } catch (RuntimeException unexpected) {
             // A bug, not bad input: still never throw out of a source.
             String why = unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage();
-            return ParsedPoint.of(src.deadLetter(
-                    format == PointFormat.JSON ? MALFORMED_JSON : MALFORMED_CSV,
-                    "could not read the record: " + why,
-                    clock.millis(), maxValueBytes));
+            return ParsedPoint.of(
+                    src.deadLetter(
+                            format == PointFormat.JSON ? MALFORMED_JSON : MALFORMED_CSV,
+                            "could not read the record: " + why,
+                            clock.millis(),
+                            maxValueBytes));
         }
     }
 
@@ -102,9 +105,14 @@ public final class PointParser implements Serializable {
             throw new BadRecord(EMPTY, "record value is " + (value == null ? "null" : "empty"));
         }
         if (value.length > maxValueBytes) {
-            throw new BadRecord(TOO_LARGE, "record value is " + value.length
-                    + " bytes, longer than the limit of " + maxValueBytes
-                    + "; the dead letter keeps the first " + maxValueBytes);
+            throw new BadRecord(
+                    TOO_LARGE,
+                    "record value is "
+                            + value.length
+                            + " bytes, longer than the limit of "
+                            + maxValueBytes
+                            + "; the dead letter keeps the first "
+                            + maxValueBytes);
         }
         String key = decodeKey(keyBytes);
         return format == PointFormat.JSON ? readJson(key, value) : readCsv(key, value);
@@ -115,7 +123,8 @@ public final class PointParser implements Serializable {
             return null;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(keyBytes))
@@ -130,27 +139,42 @@ public final class PointParser implements Serializable {
         try {
             root = Json.READER.readTree(value);
         } catch (JsonProcessingException e) {
-            throw new BadRecord(MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage()
-                    + " at " + e.getLocation().offsetDescription());
+            throw new BadRecord(
+                    MALFORMED_JSON,
+                    "not valid JSON: "
+                            + e.getOriginalMessage()
+                            + " at "
+                            + e.getLocation().offsetDescription());
         } catch (IOException e) {
             throw new BadRecord(MALFORMED_JSON, "not valid JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new BadRecord(MALFORMED_JSON, "expected a JSON object, got "
-                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase()
-                    + " " + WireFormat.shorten(root.toString())));
+            throw new BadRecord(
+                    MALFORMED_JSON,
+                    "expected a JSON object, got "
+                            + (root == null
+                                    ? "nothing"
+                                    : root.getNodeType().name().toLowerCase()
+                                            + " "
+                                            + WireFormat.shorten(root.toString())));
         }
         JsonNode v = root.get("v");
         if (v != null && !(v.isIntegralNumber() && v.asLong() == WireFormat.VERSION)) {
-            throw new BadRecord(BAD_VERSION, "field \"v\": expected " + WireFormat.VERSION
-                    + ", got " + WireFormat.shorten(v.toString()));
+            throw new BadRecord(
+                    BAD_VERSION,
+                    "field \"v\": expected "
+                            + WireFormat.VERSION
+                            + ", got "
+                            + WireFormat.shorten(v.toString()));
         }
         JsonNode sensorNode = root.get("sensor");
         String sensor = null;
         if (sensorNode != null && !sensorNode.isNull()) {
             if (!sensorNode.isTextual()) {
-                throw new BadRecord(BAD_KEY, "field \"sensor\": expected a string, got "
-                        + WireFormat.shorten(sensorNode.toString()));
+                throw new BadRecord(
+                        BAD_KEY,
+                        "field \"sensor\": expected a string, got "
+                                + WireFormat.shorten(sensorNode.toString()));
             }
             sensor = sensorNode.textValue();
         }
@@ -170,8 +194,11 @@ public final class PointParser implements Serializable {
                 throw new BadRecord(BAD_TIME, "field \"time\": " + e.getMessage());
             }
         } else {
-            throw new BadRecord(BAD_TIME, "field \"time\": expected an ISO-8601 string or "
-                    + "integer epoch milliseconds, got " + WireFormat.shorten(timeNode.toString()));
+            throw new BadRecord(
+                    BAD_TIME,
+                    "field \"time\": expected an ISO-8601 string or "
+                            + "integer epoch milliseconds, got "
+                            + WireFormat.shorten(timeNode.toString()));
         }
 
         JsonNode valueNode = root.get("value");
@@ -179,8 +206,10 @@ public final class PointParser implements Serializable {
             throw new BadRecord(MISSING_FIELD, "field \"value\" is missing");
         }
         if (!valueNode.isNumber()) {
-            throw new BadRecord(BAD_VALUE, "field \"value\": expected a number, got "
-                    + WireFormat.shorten(valueNode.toString()));
+            throw new BadRecord(
+                    BAD_VALUE,
+                    "field \"value\": expected a number, got "
+                            + WireFormat.shorten(valueNode.toString()));
         }
         return new SensorPoint(id, time, finite(valueNode.doubleValue(), valueNode.asText()));
     }
@@ -188,20 +217,27 @@ public final class PointParser implements Serializable {
     private static SensorPoint readCsv(String key, byte[] value) throws BadRecord {
         String line = new String(value, StandardCharsets.UTF_8);
         List<CSVRecord> records;
-        try (CSVParser parser = CSVParser.builder()
-                .setReader(new StringReader(line))
-                .setFormat(CSVFormat.DEFAULT)
-                .get()) {
+        try (CSVParser parser =
+                CSVParser.builder()
+                        .setReader(new StringReader(line))
+                        .setFormat(CSVFormat.DEFAULT)
+                        .get()) {
             records = parser.getRecords();
         } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
-            throw new BadRecord(MALFORMED_CSV, "not a CSV line: " + e.getMessage()
-                    + ": \"" + WireFormat.shorten(line) + "\"");
+            throw new BadRecord(
+                    MALFORMED_CSV,
+                    "not a CSV line: " + e.getMessage() + ": \"" + WireFormat.shorten(line) + "\"");
         }
         if (records.size() != 1 || records.get(0).size() != 3) {
-            throw new BadRecord(MALFORMED_CSV, "expected one line of 3 fields sensor,time,value, got "
-                    + records.size() + " line(s)"
-                    + (records.isEmpty() ? "" : ", " + records.get(0).size() + " field(s)")
-                    + ": \"" + WireFormat.shorten(line.strip()) + "\"");
+            throw new BadRecord(
+                    MALFORMED_CSV,
+                    "expected one line of 3 fields sensor,time,value, got "
+                            + records.size()
+                            + " line(s)"
+                            + (records.isEmpty() ? "" : ", " + records.get(0).size() + " field(s)")
+                            + ": \""
+                            + WireFormat.shorten(line.strip())
+                            + "\"");
         }
         CSVRecord r = records.get(0);
         String sensor = r.get(0).isEmpty() ? null : r.get(0);
@@ -217,8 +253,14 @@ public final class PointParser implements Serializable {
                 throw new BadRecord(BAD_KEY, problem);
             }
             if (sensor != null && !sensor.equals(key)) {
-                throw new BadRecord(BAD_KEY, where + " \"" + WireFormat.shorten(sensor)
-                        + "\" differs from the key \"" + key + "\"");
+                throw new BadRecord(
+                        BAD_KEY,
+                        where
+                                + " \""
+                                + WireFormat.shorten(sensor)
+                                + "\" differs from the key \""
+                                + key
+                                + "\"");
             }
             return key;
         }
@@ -248,21 +290,27 @@ public final class PointParser implements Serializable {
         try {
             return new BigDecimal(t).doubleValue();
         } catch (NumberFormatException e) {
-            throw new BadRecord(BAD_VALUE, "field \"value\": expected a number, got \""
-                    + WireFormat.shorten(text) + "\"");
+            throw new BadRecord(
+                    BAD_VALUE,
+                    "field \"value\": expected a number, got \"" + WireFormat.shorten(text) + "\"");
         }
     }
 
     private static double finite(double d, String shown) throws BadRecord {
         if (!Double.isFinite(d)) {
-            throw new BadRecord(BAD_VALUE, "field \"value\" is not finite: "
-                    + WireFormat.shorten(shown));
+            throw new BadRecord(
+                    BAD_VALUE, "field \"value\" is not finite: " + WireFormat.shorten(shown));
         }
         // The model computes in float32: a value float32 cannot hold would become infinite there
         // and poison the forecasts (and, in stateful mode, the key's state until it resets).
         if (Math.abs(d) > Float.MAX_VALUE) {
-            throw new BadRecord(BAD_VALUE, "field \"value\" is outside the float32 range the model "
-                    + "computes in (|value| <= " + Float.MAX_VALUE + "): " + WireFormat.shorten(shown));
+            throw new BadRecord(
+                    BAD_VALUE,
+                    "field \"value\" is outside the float32 range the model "
+                            + "computes in (|value| <= "
+                            + Float.MAX_VALUE
+                            + "): "
+                            + WireFormat.shorten(shown));
         }
         return d;
     }
@@ -275,7 +323,8 @@ public final class PointParser implements Serializable {
          */
         DeadLetter deadLetter(String reason, String detail, long time, int limit) {
             String k = key == null ? null : new String(cut(key, limit), StandardCharsets.UTF_8);
-            return new DeadLetter(topic, partition, offset, k, cut(value, limit), reason, detail, time);
+            return new DeadLetter(
+                    topic, partition, offset, k, cut(value, limit), reason, detail, time);
         }
 
         private static byte[] cut(byte[] b, int limit) {

@@ -38,15 +38,16 @@ public final class WireFormat {
 
     /**
      * Reads an event time: an ISO-8601 instant ({@code 1961-01-01T00:00:00Z}), an offset date-time
-     * ({@code 1961-01-01T01:00:00+01:00}), a local date-time or a date (both taken as UTC), or epoch
-     * milliseconds as an integer.
+     * ({@code 1961-01-01T01:00:00+01:00}), a local date-time or a date (both taken as UTC), or
+     * epoch milliseconds as an integer.
      *
      * @throws IllegalArgumentException naming the text when it is none of these or out of range
      */
     public static long parseTime(String text) {
         String t = text.strip();
         long ms;
-        if (!t.isEmpty() && t.chars().allMatch(c -> Character.isDigit(c) || c == '-')
+        if (!t.isEmpty()
+                && t.chars().allMatch(c -> Character.isDigit(c) || c == '-')
                 && t.lastIndexOf('-') <= 0) {
             try {
                 ms = Long.parseLong(t);
@@ -102,8 +103,13 @@ public final class WireFormat {
         }
         int bytes = key.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_KEY_BYTES) {
-            return "key is " + bytes + " bytes, longer than " + MAX_KEY_BYTES + ": \""
-                    + shorten(key) + "\"";
+            return "key is "
+                    + bytes
+                    + " bytes, longer than "
+                    + MAX_KEY_BYTES
+                    + ": \""
+                    + shorten(key)
+                    + "\"";
         }
         if (key.chars().anyMatch(Character::isISOControl)) {
             return "key has control characters: \"" + shorten(key) + "\"";

@@ -33,20 +33,30 @@ class SchemasTest {
 
     @Test
     void parsedPointIsAFlinkPojoWithoutKryo() throws Exception {
-        TypeInformation<ParsedPoint> type = new PointDeserializationSchema(
-                new PointParser(PointFormat.JSON)).getProducedType();
+        TypeInformation<ParsedPoint> type =
+                new PointDeserializationSchema(new PointParser(PointFormat.JSON)).getProducedType();
         assertThat(type).isInstanceOf(PojoTypeInfo.class);
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false); // Kryo would throw here
         TypeSerializer<ParsedPoint> serializer = type.createSerializer(config);
 
         ParsedPoint point = ParsedPoint.of(new SensorPoint("VAL", -283996800000L, 13.67));
-        ParsedPoint dead = ParsedPoint.of(new DeadLetter("points", 1, 2L, null,
-                new byte[] {1, 2, 3}, "bad-value", "field \"value\"", 5L));
+        ParsedPoint dead =
+                ParsedPoint.of(
+                        new DeadLetter(
+                                "points",
+                                1,
+                                2L,
+                                null,
+                                new byte[] {1, 2, 3},
+                                "bad-value",
+                                "field \"value\"",
+                                5L));
         for (ParsedPoint p : List.of(point, dead)) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             serializer.serialize(p, out);
-            ParsedPoint back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            ParsedPoint back =
+                    serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
             assertThat(back).usingRecursiveComparison().isEqualTo(p);
         }
     }
@@ -56,15 +66,16 @@ class SchemasTest {
         PointDeserializationSchema schema =
                 new PointDeserializationSchema(new PointParser(PointFormat.JSON));
         List<ParsedPoint> out = new ArrayList<>();
-        Collector<ParsedPoint> collector = new Collector<>() {
-            @Override
-            public void collect(ParsedPoint record) {
-                out.add(record);
-            }
+        Collector<ParsedPoint> collector =
+                new Collector<>() {
+                    @Override
+                    public void collect(ParsedPoint record) {
+                        out.add(record);
+                    }
 
-            @Override
-            public void close() {}
-        };
+                    @Override
+                    public void close() {}
+                };
         schema.deserialize(record(7, "VAL", "{\"time\":0,\"value\":1.5}"), collector);
         schema.deserialize(record(8, "VAL", "{\"time\":0,\"value\":\"x\"}"), collector);
         assertThat(out).hasSize(2);
@@ -78,8 +89,10 @@ class SchemasTest {
 
     @Test
     void forecastRecordsAreKeyedBySensorWithTheCreationTimeAsTimestamp() {
-        Forecast f = new Forecast("BEL", 0L, 86_400_000L, 2, new double[] {1, 2}, 2, "m", "window", 9L);
-        ProducerRecord<byte[], byte[]> r = new ForecastSerializationSchema("forecasts").serialize(f, null, null);
+        Forecast f =
+                new Forecast("BEL", 0L, 86_400_000L, 2, new double[] {1, 2}, 2, "m", "window", 9L);
+        ProducerRecord<byte[], byte[]> r =
+                new ForecastSerializationSchema("forecasts").serialize(f, null, null);
         assertThat(r.topic()).isEqualTo("forecasts");
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("BEL");
         assertThat(r.timestamp()).isEqualTo(9L);
@@ -97,15 +110,17 @@ class SchemasTest {
                 ProducerRecord<byte[], byte[]> r = out.serialize(p, null, null);
                 assertThat(r.timestamp()).isEqualTo(p.eventTime() >= 0 ? p.eventTime() : null);
                 List<ParsedPoint> back = new ArrayList<>();
-                in.deserialize(new ConsumerRecord<>("points", 0, 0L, r.key(), r.value()), new Collector<>() {
-                    @Override
-                    public void collect(ParsedPoint x) {
-                        back.add(x);
-                    }
+                in.deserialize(
+                        new ConsumerRecord<>("points", 0, 0L, r.key(), r.value()),
+                        new Collector<>() {
+                            @Override
+                            public void collect(ParsedPoint x) {
+                                back.add(x);
+                            }
 
-                    @Override
-                    public void close() {}
-                });
+                            @Override
+                            public void close() {}
+                        });
                 assertThat(back).containsExactly(ParsedPoint.of(p));
             }
         }
@@ -114,7 +129,8 @@ class SchemasTest {
     @Test
     void deadLetterRecordsKeepTheOriginalKey() {
         DeadLetter d = new DeadLetter("points", 0, 1L, "VAL", new byte[] {9}, "empty", "x", 77L);
-        ProducerRecord<byte[], byte[]> r = new DeadLetterSerializationSchema("dlq").serialize(d, null, null);
+        ProducerRecord<byte[], byte[]> r =
+                new DeadLetterSerializationSchema("dlq").serialize(d, null, null);
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("VAL");
         assertThat(r.timestamp()).isEqualTo(77L);
         assertThat(DeadLetterCodec.fromJson(r.value())).usingRecursiveComparison().isEqualTo(d);
@@ -125,8 +141,8 @@ class SchemasTest {
         assertThat(StartPosition.parse("earliest").kind()).isEqualTo(StartPosition.Kind.EARLIEST);
         assertThat(StartPosition.parse("LATEST").kind()).isEqualTo(StartPosition.Kind.LATEST);
         assertThat(StartPosition.parse("committed").kind()).isEqualTo(StartPosition.Kind.COMMITTED);
-        assertThat(StartPosition.parse("1970-01-02")).isEqualTo(
-                new StartPosition(StartPosition.Kind.TIMESTAMP, 86_400_000L));
+        assertThat(StartPosition.parse("1970-01-02"))
+                .isEqualTo(new StartPosition(StartPosition.Kind.TIMESTAMP, 86_400_000L));
         assertThatThrownBy(() -> StartPosition.parse("beginning"))
                 .hasMessageContaining("\"beginning\"");
     }
@@ -148,7 +164,11 @@ class SchemasTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, String key, String value) {
-        return new ConsumerRecord<>("points", 2, offset,
-                key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>(
+                "points",
+                2,
+                offset,
+                key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -18,29 +18,54 @@ class CodecsTest {
 
     @Test
     void roundTripsForecasts() {
-        Forecast f = new Forecast("VAL", JAN_1_1961, JAN_1_1961 + 59 * DAY, 60,
-                new double[] {1.5, -2.25, Double.NaN, (double) 1e-9f, Double.POSITIVE_INFINITY}, 13.75,
-                "sunspots-abc123", "window", 1_764_000_000_000L);
+        Forecast f =
+                new Forecast(
+                        "VAL",
+                        JAN_1_1961,
+                        JAN_1_1961 + 59 * DAY,
+                        60,
+                        new double[] {
+                            1.5, -2.25, Double.NaN, (double) 1e-9f, Double.POSITIVE_INFINITY
+                        },
+                        13.75,
+                        "sunspots-abc123",
+                        "window",
+                        1_764_000_000_000L);
         byte[] json = ForecastCodec.toJson(f);
         Forecast back = ForecastCodec.fromJson(json);
         assertThat(back).usingRecursiveComparison().ignoringFields("predictions").isEqualTo(f);
         // Arrays.equals treats NaN as equal to NaN, AssertJ's element comparison does not.
         assertThat(Arrays.equals(back.predictions(), f.predictions()))
-                .as("%s", Arrays.toString(back.predictions())).isTrue();
+                .as("%s", Arrays.toString(back.predictions()))
+                .isTrue();
         assertThat(new String(json, StandardCharsets.UTF_8))
-                .contains("\"sensor\":\"VAL\"", "\"windowStart\":\"1961-01-01T00:00:00Z\"",
-                        "\"v\":1", "\"next\":13.75", "\"mode\":\"window\"");
+                .contains(
+                        "\"sensor\":\"VAL\"",
+                        "\"windowStart\":\"1961-01-01T00:00:00Z\"",
+                        "\"v\":1",
+                        "\"next\":13.75",
+                        "\"mode\":\"window\"");
     }
 
     @Test
     void predictionsTravelAsFloat32InTheirShortestForm() {
         // What the engines produce: float32 results widened to double.
         double[] p = {(double) 0.1f, (double) 12.345678f, (double) -3.4028235e38f, (double) 1e-9f};
-        Forecast f = new Forecast("VAL", JAN_1_1961, JAN_1_1961 + 59 * DAY, 60, p, p[1],
-                "m", "window", 1_764_000_000_000L);
+        Forecast f =
+                new Forecast(
+                        "VAL",
+                        JAN_1_1961,
+                        JAN_1_1961 + 59 * DAY,
+                        60,
+                        p,
+                        p[1],
+                        "m",
+                        "window",
+                        1_764_000_000_000L);
         byte[] json = ForecastCodec.toJson(f);
         assertThat(new String(json, StandardCharsets.UTF_8))
-                .contains("\"predictions\":[0.1,12.345678,-3.4028235E38,1.0E-9]",
+                .contains(
+                        "\"predictions\":[0.1,12.345678,-3.4028235E38,1.0E-9]",
                         "\"next\":12.345678");
         Forecast back = ForecastCodec.fromJson(json);
         assertThat(back.predictions()).containsExactly(p);
@@ -53,8 +78,11 @@ class CodecsTest {
 
     @Test
     void forecastErrorsNameTheField() {
-        assertThatThrownBy(() -> ForecastCodec.fromJson(
-                        "{\"sensor\":\"VAL\",\"windowStart\":\"soon\"}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(
+                        () ->
+                                ForecastCodec.fromJson(
+                                        "{\"sensor\":\"VAL\",\"windowStart\":\"soon\"}"
+                                                .getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("windowStart")
                 .hasMessageContaining("soon");
@@ -64,15 +92,31 @@ class CodecsTest {
 
     @Test
     void roundTripsDeadLettersWithBinaryAndTextRawBytes() {
-        DeadLetter binary = new DeadLetter("points", 2, 99L, "VAL",
-                new byte[] {0, (byte) 0xff, 10, (byte) 0x80}, "malformed-json", "bad", JAN_1_1961);
-        DeadLetter text = new DeadLetter("points", 0, 1L, null,
-                "{\"time\":0,\"value\":NaN}".getBytes(StandardCharsets.UTF_8), "bad-value",
-                "field \"value\" is not finite: NaN", 1_764_000_000_000L);
+        DeadLetter binary =
+                new DeadLetter(
+                        "points",
+                        2,
+                        99L,
+                        "VAL",
+                        new byte[] {0, (byte) 0xff, 10, (byte) 0x80},
+                        "malformed-json",
+                        "bad",
+                        JAN_1_1961);
+        DeadLetter text =
+                new DeadLetter(
+                        "points",
+                        0,
+                        1L,
+                        null,
+                        "{\"time\":0,\"value\":NaN}".getBytes(StandardCharsets.UTF_8),
+                        "bad-value",
+                        "field \"value\" is not finite: NaN",
+                        1_764_000_000_000L);
         DeadLetter noValue = new DeadLetter("points", 0, 5L, "K", null, "empty", "null", 0L);
         for (DeadLetter d : new DeadLetter[] {binary, text, noValue}) {
             assertThat(DeadLetterCodec.fromJson(DeadLetterCodec.toJson(d)))
-                    .usingRecursiveComparison().isEqualTo(d);
+                    .usingRecursiveComparison()
+                    .isEqualTo(d);
         }
         assertThat(new String(DeadLetterCodec.toJson(text), StandardCharsets.UTF_8))
                 .contains("\"rawText\":\"{\\\"time\\\":0,\\\"value\\\":NaN}\"");

@@ -40,8 +40,10 @@ class PointParserTest {
 
     @Test
     void readsTheDocumentedJsonExample() {
-        ParsedPoint p = json("VAL",
-                "{\"v\":1,\"sensor\":\"VAL\",\"time\":\"1961-01-01T00:00:00Z\",\"value\":13.67}");
+        ParsedPoint p =
+                json(
+                        "VAL",
+                        "{\"v\":1,\"sensor\":\"VAL\",\"time\":\"1961-01-01T00:00:00Z\",\"value\":13.67}");
         assertThat(p.isPoint()).isTrue();
         assertThat(p.point()).isEqualTo(new SensorPoint("VAL", JAN_1_1961, 13.67));
     }
@@ -52,10 +54,16 @@ class PointParserTest {
                 .isEqualTo(JAN_1_1961);
         assertThat(json("VAL", "{\"time\":\"1961-01-01\",\"value\":1}").point().eventTime())
                 .isEqualTo(JAN_1_1961);
-        assertThat(json("VAL", "{\"time\":\"1961-01-01T01:00:00+01:00\",\"value\":1}")
-                .point().eventTime()).isEqualTo(JAN_1_1961);
-        assertThat(json("VAL", "{\"time\":\"1749-01-31T00:00:00Z\",\"value\":96.7}")
-                .point().eventTime()).isEqualTo(Instant.parse("1749-01-31T00:00:00Z").toEpochMilli());
+        assertThat(
+                        json("VAL", "{\"time\":\"1961-01-01T01:00:00+01:00\",\"value\":1}")
+                                .point()
+                                .eventTime())
+                .isEqualTo(JAN_1_1961);
+        assertThat(
+                        json("VAL", "{\"time\":\"1749-01-31T00:00:00Z\",\"value\":96.7}")
+                                .point()
+                                .eventTime())
+                .isEqualTo(Instant.parse("1749-01-31T00:00:00Z").toEpochMilli());
     }
 
     @Test
@@ -81,7 +89,8 @@ class PointParserTest {
         for (SensorPoint p : points) {
             for (PointFormat f : PointFormat.values()) {
                 PointParser parser = new PointParser(f, 4096, CLOCK);
-                ParsedPoint back = parser.parse("t", 0, 0, PointCodec.key(p), PointCodec.value(p, f));
+                ParsedPoint back =
+                        parser.parse("t", 0, 0, PointCodec.key(p), PointCodec.value(p, f));
                 assertThat(back.point()).as("%s in %s", p, f).isEqualTo(p);
             }
         }
@@ -102,37 +111,147 @@ class PointParserTest {
         return Stream.of(
                 Arguments.of("VAL", null, DeadLetterReasons.EMPTY, "null"),
                 Arguments.of("VAL", "", DeadLetterReasons.EMPTY, "empty"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":", DeadLetterReasons.MALFORMED_JSON, "not valid JSON"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":",
+                        DeadLetterReasons.MALFORMED_JSON,
+                        "not valid JSON"),
                 Arguments.of("VAL", "not json", DeadLetterReasons.MALFORMED_JSON, "not valid JSON"),
                 Arguments.of("VAL", "[1,2]", DeadLetterReasons.MALFORMED_JSON, "array [1,2]"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":1} {}", DeadLetterReasons.MALFORMED_JSON, "not valid JSON"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":1,\"value\":2}", DeadLetterReasons.MALFORMED_JSON, "value"),
-                Arguments.of("VAL", "{\"v\":2,\"time\":0,\"value\":1}", DeadLetterReasons.BAD_VERSION, "\"v\": expected 1, got 2"),
-                Arguments.of("VAL", "{\"v\":\"1\",\"time\":0,\"value\":1}", DeadLetterReasons.BAD_VERSION, "got \"1\""),
-                Arguments.of("VAL", "{\"value\":1}", DeadLetterReasons.MISSING_FIELD, "\"time\" is missing"),
-                Arguments.of("VAL", "{\"time\":0}", DeadLetterReasons.MISSING_FIELD, "\"value\" is missing"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":null}", DeadLetterReasons.MISSING_FIELD, "\"value\" is missing"),
-                Arguments.of(null, "{\"time\":0,\"value\":1}", DeadLetterReasons.MISSING_FIELD, "\"sensor\" is missing"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":\"13.5\"}", DeadLetterReasons.BAD_VALUE, "expected a number, got \"13.5\""),
-                Arguments.of("VAL", "{\"time\":0,\"value\":true}", DeadLetterReasons.BAD_VALUE, "got true"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":NaN}", DeadLetterReasons.BAD_VALUE, "not finite: NaN"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":-Infinity}", DeadLetterReasons.BAD_VALUE, "not finite: -Infinity"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":1e400}", DeadLetterReasons.BAD_VALUE, "not finite"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":1e39}", DeadLetterReasons.BAD_VALUE, "outside the float32 range"),
-                Arguments.of("VAL", "{\"time\":0,\"value\":-1.7976931348623157e308}", DeadLetterReasons.BAD_VALUE, "outside the float32 range"),
-                Arguments.of("VAL", "{\"time\":\"yesterday\",\"value\":1}", DeadLetterReasons.BAD_TIME, "\"yesterday\""),
-                Arguments.of("VAL", "{\"time\":\"1961-13-01\",\"value\":1}", DeadLetterReasons.BAD_TIME, "\"1961-13-01\""),
-                Arguments.of("VAL", "{\"time\":1.5,\"value\":1}", DeadLetterReasons.BAD_TIME, "got 1.5"),
-                Arguments.of("VAL", "{\"time\":true,\"value\":1}", DeadLetterReasons.BAD_TIME, "got true"),
-                Arguments.of("VAL", "{\"time\":99999999999999999,\"value\":1}", DeadLetterReasons.BAD_TIME, "99999999999999999"),
-                Arguments.of("VAL", "{\"time\":123456789012345678901234,\"value\":1}", DeadLetterReasons.BAD_TIME, "123456789012345678901234"),
-                Arguments.of("", "{\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "key is empty"),
-                Arguments.of("  ", "{\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "key is empty"),
-                Arguments.of(longKey, "{\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "129 bytes"),
-                Arguments.of("A\nB", "{\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "control characters"),
-                Arguments.of("VAL", "{\"sensor\":\"BEL\",\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "\"BEL\" differs from the key \"VAL\""),
-                Arguments.of("VAL", "{\"sensor\":7,\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "got 7"),
-                Arguments.of(null, "{\"sensor\":\"\",\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "sensor id is empty"));
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":1} {}",
+                        DeadLetterReasons.MALFORMED_JSON,
+                        "not valid JSON"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":1,\"value\":2}",
+                        DeadLetterReasons.MALFORMED_JSON,
+                        "value"),
+                Arguments.of(
+                        "VAL",
+                        "{\"v\":2,\"time\":0,\"value\":1}",
+                        DeadLetterReasons.BAD_VERSION,
+                        "\"v\": expected 1, got 2"),
+                Arguments.of(
+                        "VAL",
+                        "{\"v\":\"1\",\"time\":0,\"value\":1}",
+                        DeadLetterReasons.BAD_VERSION,
+                        "got \"1\""),
+                Arguments.of(
+                        "VAL",
+                        "{\"value\":1}",
+                        DeadLetterReasons.MISSING_FIELD,
+                        "\"time\" is missing"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0}",
+                        DeadLetterReasons.MISSING_FIELD,
+                        "\"value\" is missing"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":null}",
+                        DeadLetterReasons.MISSING_FIELD,
+                        "\"value\" is missing"),
+                Arguments.of(
+                        null,
+                        "{\"time\":0,\"value\":1}",
+                        DeadLetterReasons.MISSING_FIELD,
+                        "\"sensor\" is missing"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":\"13.5\"}",
+                        DeadLetterReasons.BAD_VALUE,
+                        "expected a number, got \"13.5\""),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":true}",
+                        DeadLetterReasons.BAD_VALUE,
+                        "got true"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":NaN}",
+                        DeadLetterReasons.BAD_VALUE,
+                        "not finite: NaN"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":-Infinity}",
+                        DeadLetterReasons.BAD_VALUE,
+                        "not finite: -Infinity"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":1e400}",
+                        DeadLetterReasons.BAD_VALUE,
+                        "not finite"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":1e39}",
+                        DeadLetterReasons.BAD_VALUE,
+                        "outside the float32 range"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":0,\"value\":-1.7976931348623157e308}",
+                        DeadLetterReasons.BAD_VALUE,
+                        "outside the float32 range"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":\"yesterday\",\"value\":1}",
+                        DeadLetterReasons.BAD_TIME,
+                        "\"yesterday\""),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":\"1961-13-01\",\"value\":1}",
+                        DeadLetterReasons.BAD_TIME,
+                        "\"1961-13-01\""),
+                Arguments.of(
+                        "VAL", "{\"time\":1.5,\"value\":1}", DeadLetterReasons.BAD_TIME, "got 1.5"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":true,\"value\":1}",
+                        DeadLetterReasons.BAD_TIME,
+                        "got true"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":99999999999999999,\"value\":1}",
+                        DeadLetterReasons.BAD_TIME,
+                        "99999999999999999"),
+                Arguments.of(
+                        "VAL",
+                        "{\"time\":123456789012345678901234,\"value\":1}",
+                        DeadLetterReasons.BAD_TIME,
+                        "123456789012345678901234"),
+                Arguments.of(
+                        "", "{\"time\":0,\"value\":1}", DeadLetterReasons.BAD_KEY, "key is empty"),
+                Arguments.of(
+                        "  ",
+                        "{\"time\":0,\"value\":1}",
+                        DeadLetterReasons.BAD_KEY,
+                        "key is empty"),
+                Arguments.of(
+                        longKey,
+                        "{\"time\":0,\"value\":1}",
+                        DeadLetterReasons.BAD_KEY,
+                        "129 bytes"),
+                Arguments.of(
+                        "A\nB",
+                        "{\"time\":0,\"value\":1}",
+                        DeadLetterReasons.BAD_KEY,
+                        "control characters"),
+                Arguments.of(
+                        "VAL",
+                        "{\"sensor\":\"BEL\",\"time\":0,\"value\":1}",
+                        DeadLetterReasons.BAD_KEY,
+                        "\"BEL\" differs from the key \"VAL\""),
+                Arguments.of(
+                        "VAL",
+                        "{\"sensor\":7,\"time\":0,\"value\":1}",
+                        DeadLetterReasons.BAD_KEY,
+                        "got 7"),
+                Arguments.of(
+                        null,
+                        "{\"sensor\":\"\",\"time\":0,\"value\":1}",
+                        DeadLetterReasons.BAD_KEY,
+                        "sensor id is empty"));
     }
 
     @Test
@@ -140,7 +259,8 @@ class PointParserTest {
         String value = "{\"time\":0,\"value\":1,\"pad\":\"" + "x".repeat(1 << 20) + "\"}";
         DeadLetter d = JSON.parse("points", 3, 42, utf8("VAL"), utf8(value)).deadLetter();
         assertThat(d.reason()).isEqualTo(DeadLetterReasons.TOO_LARGE);
-        assertThat(d.detail()).contains(utf8(value).length + " bytes, longer than the limit of 4096");
+        assertThat(d.detail())
+                .contains(utf8(value).length + " bytes, longer than the limit of 4096");
         assertThat(d.raw()).isEqualTo(java.util.Arrays.copyOf(utf8(value), 4096));
 
         String key = "k".repeat(1 << 20);
@@ -161,18 +281,50 @@ class PointParserTest {
 
     static Stream<Arguments> badCsv() {
         return Stream.of(
-                Arguments.of("VAL", "VAL,1961-01-01", DeadLetterReasons.MALFORMED_CSV, "2 field(s)"),
-                Arguments.of("VAL", "VAL,1961-01-01,1,2", DeadLetterReasons.MALFORMED_CSV, "4 field(s)"),
-                Arguments.of("VAL", "VAL,1961-01-01,1\nVAL,1961-01-02,2", DeadLetterReasons.MALFORMED_CSV, "2 line(s)"),
-                Arguments.of("VAL", "\"VAL,1961-01-01,1", DeadLetterReasons.MALFORMED_CSV, "not a CSV line"),
-                Arguments.of("VAL", "VAL,1961-01-01,abc", DeadLetterReasons.BAD_VALUE, "got \"abc\""),
+                Arguments.of(
+                        "VAL", "VAL,1961-01-01", DeadLetterReasons.MALFORMED_CSV, "2 field(s)"),
+                Arguments.of(
+                        "VAL", "VAL,1961-01-01,1,2", DeadLetterReasons.MALFORMED_CSV, "4 field(s)"),
+                Arguments.of(
+                        "VAL",
+                        "VAL,1961-01-01,1\nVAL,1961-01-02,2",
+                        DeadLetterReasons.MALFORMED_CSV,
+                        "2 line(s)"),
+                Arguments.of(
+                        "VAL",
+                        "\"VAL,1961-01-01,1",
+                        DeadLetterReasons.MALFORMED_CSV,
+                        "not a CSV line"),
+                Arguments.of(
+                        "VAL", "VAL,1961-01-01,abc", DeadLetterReasons.BAD_VALUE, "got \"abc\""),
                 Arguments.of("VAL", "VAL,1961-01-01,", DeadLetterReasons.BAD_VALUE, "got \"\""),
-                Arguments.of("VAL", "VAL,1961-01-01,NaN", DeadLetterReasons.BAD_VALUE, "not finite: NaN"),
-                Arguments.of("VAL", "VAL,1961-01-01,-Infinity", DeadLetterReasons.BAD_VALUE, "not finite: -Infinity"),
-                Arguments.of("VAL", "VAL,1961-01-01,1e999", DeadLetterReasons.BAD_VALUE, "not finite: 1e999"),
-                Arguments.of("VAL", "VAL,01/01/1961,1", DeadLetterReasons.BAD_TIME, "\"01/01/1961\""),
-                Arguments.of("VAL", "BEL,1961-01-01,1", DeadLetterReasons.BAD_KEY, "\"BEL\" differs from the key \"VAL\""),
-                Arguments.of(null, ",1961-01-01,1", DeadLetterReasons.MISSING_FIELD, "column \"sensor\" is missing"));
+                Arguments.of(
+                        "VAL",
+                        "VAL,1961-01-01,NaN",
+                        DeadLetterReasons.BAD_VALUE,
+                        "not finite: NaN"),
+                Arguments.of(
+                        "VAL",
+                        "VAL,1961-01-01,-Infinity",
+                        DeadLetterReasons.BAD_VALUE,
+                        "not finite: -Infinity"),
+                Arguments.of(
+                        "VAL",
+                        "VAL,1961-01-01,1e999",
+                        DeadLetterReasons.BAD_VALUE,
+                        "not finite: 1e999"),
+                Arguments.of(
+                        "VAL", "VAL,01/01/1961,1", DeadLetterReasons.BAD_TIME, "\"01/01/1961\""),
+                Arguments.of(
+                        "VAL",
+                        "BEL,1961-01-01,1",
+                        DeadLetterReasons.BAD_KEY,
+                        "\"BEL\" differs from the key \"VAL\""),
+                Arguments.of(
+                        null,
+                        ",1961-01-01,1",
+                        DeadLetterReasons.MISSING_FIELD,
+                        "column \"sensor\" is missing"));
     }
 
     @ParameterizedTest(name = "[{index}] {2}: {1}")
@@ -193,7 +345,9 @@ class PointParserTest {
 
     @Test
     void rejectsKeysThatAreNotUtf8() {
-        ParsedPoint p = JSON.parse("points", 0, 7, new byte[] {(byte) 0xc3}, utf8("{\"time\":0,\"value\":1}"));
+        ParsedPoint p =
+                JSON.parse(
+                        "points", 0, 7, new byte[] {(byte) 0xc3}, utf8("{\"time\":0,\"value\":1}"));
         assertThat(p.deadLetter().reason()).isEqualTo(DeadLetterReasons.BAD_KEY);
         assertThat(p.deadLetter().detail()).contains("not UTF-8");
     }

@@ -4,17 +4,16 @@ import java.lang.reflect.Field;
 
 /**
  * A float array whose data is kept starting on a 64-byte (cache line) boundary. HotSpot aligns
- * arrays to 8 bytes only, so a 512-bit load from an arbitrary array usually spans two cache
- * lines; on the LSTM gate loops that costs up to 1.45x (docs/benchmarks.md, "Cache-line
- * alignment"). The array is allocated with 64 bytes of slack and the data sits at
- * {@link #offset()}:
- * {@link #realign()} (cheap; called once per step) moves it within the same array when the
- * garbage collector has moved the array to a differently aligned address.
+ * arrays to 8 bytes only, so a 512-bit load from an arbitrary array usually spans two cache lines;
+ * on the LSTM gate loops that costs up to 1.45x (docs/benchmarks.md, "Cache-line alignment"). The
+ * array is allocated with 64 bytes of slack and the data sits at {@link #offset()}: {@link
+ * #realign()} (cheap; called once per step) moves it within the same array when the garbage
+ * collector has moved the array to a differently aligned address.
  *
  * <p>The address comes from {@code sun.misc.Unsafe} (module {@code jdk.unsupported}, exported by
  * default). Where it is unavailable, or the JVM's object pointer encoding is not recognised, the
- * data stays at offset 0 and nothing else changes: alignment is only ever a matter of speed,
- * every reader goes through {@link #offset()}.
+ * data stays at offset 0 and nothing else changes: alignment is only ever a matter of speed, every
+ * reader goes through {@link #offset()}.
  */
 final class CacheLineAligned {
 
@@ -74,6 +73,7 @@ final class CacheLineAligned {
         private static final long OBJECTS_BASE = U == null ? 0 : U.arrayBaseOffset(Object[].class);
         private static final long FLOATS_BASE = U == null ? 0 : U.arrayBaseOffset(float[].class);
         private static final int OOP_BYTES = U == null ? 0 : U.arrayIndexScale(Object[].class);
+
         /** Compressed oop shift: 0 (unscaled), log2(object alignment), or -1 if unknown. */
         static final int SHIFT = detectShift();
 
@@ -97,9 +97,9 @@ final class CacheLineAligned {
 
         /**
          * Compressed oops are addresses shifted right by log2(object alignment), except in the
-         * unscaled mode (small heaps), where they are the addresses themselves: then every
-         * object's raw value is a multiple of the alignment, which a shifted encoding makes
-         * vanishingly unlikely for 64 objects.
+         * unscaled mode (small heaps), where they are the addresses themselves: then every object's
+         * raw value is a multiple of the alignment, which a shifted encoding makes vanishingly
+         * unlikely for 64 objects.
          */
         private static int detectShift() {
             if (U == null || (OOP_BYTES != 4 && OOP_BYTES != 8)) {
@@ -123,8 +123,9 @@ final class CacheLineAligned {
 
         private static int objectAlignment() {
             try {
-                var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
-                        com.sun.management.HotSpotDiagnosticMXBean.class);
+                var bean =
+                        java.lang.management.ManagementFactory.getPlatformMXBean(
+                                com.sun.management.HotSpotDiagnosticMXBean.class);
                 return Integer.parseInt(bean.getVMOption("ObjectAlignmentInBytes").getValue());
             } catch (RuntimeException | LinkageError e) {
                 return -1;
@@ -132,8 +133,8 @@ final class CacheLineAligned {
         }
 
         /**
-         * Address of {@code array[0]} now, or -1. {@code holder} is a one-element scratch array
-         * (so that asking allocates nothing).
+         * Address of {@code array[0]} now, or -1. {@code holder} is a one-element scratch array (so
+         * that asking allocates nothing).
          */
         static long ofArrayData(float[] array, Object[] holder) {
             if (SHIFT < 0) {

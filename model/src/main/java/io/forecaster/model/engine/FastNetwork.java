@@ -5,14 +5,16 @@ import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
 
 /**
- * The fast engine's forward pass over a tile of up to {@link #TILE} rows, one time step at a
- * time, with every buffer allocated once. A row is a window (predictor) or a key (stepper); the
- * recurrent state of the tile's rows lives in the buffers between steps.
+ * The fast engine's forward pass over a tile of up to {@link #TILE} rows, one time step at a time,
+ * with every buffer allocated once. A row is a window (predictor) or a key (stepper); the recurrent
+ * state of the tile's rows lives in the buffers between steps.
  */
 final class FastNetwork {
 
-    /** Rows per tile: large enough to reuse each weight vector 4x in registers, small enough to
-     * keep the tile's state in L1. */
+    /**
+     * Rows per tile: large enough to reuse each weight vector 4x in registers, small enough to keep
+     * the tile's state in L1.
+     */
     static final int TILE = 32;
 
     final HyperParams hp;
@@ -56,7 +58,9 @@ final class FastNetwork {
         java.util.Arrays.fill(c2, 0, rows * w.units2, 0f);
     }
 
-    /** One step for rows [0, rows): reads {@link #convIn}, advances the state, writes {@link #y}. */
+    /**
+     * One step for rows [0, rows): reads {@link #convIn}, advances the state, writes {@link #y}.
+     */
     void step(int rows) {
         int k = w.kernel;
         int f = w.filters;
@@ -71,8 +75,13 @@ final class FastNetwork {
                 float v0 = convIn[in], v1 = convIn[in + 1], v2 = convIn[in + 2];
                 float v3 = convIn[in + 3], v4 = convIn[in + 4];
                 for (int o = 0; o < f; o++) {
-                    float s = cb[o] + v0 * cw[o] + v1 * cw[f + o] + v2 * cw[2 * f + o]
-                            + v3 * cw[3 * f + o] + v4 * cw[4 * f + o];
+                    float s =
+                            cb[o]
+                                    + v0 * cw[o]
+                                    + v1 * cw[f + o]
+                                    + v2 * cw[2 * f + o]
+                                    + v3 * cw[3 * f + o]
+                                    + v4 * cw[4 * f + o];
                     xh1[x + o] = Math.max(s, 0f);
                 }
                 continue;

@@ -5,9 +5,9 @@ import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
 
 /**
- * The fast engine's stepper: keys in tiles of {@link FastNetwork#TILE}; each key's state is
- * copied into the tile, advanced one step and copied back into the same arrays (no allocation).
- * One instance per thread.
+ * The fast engine's stepper: keys in tiles of {@link FastNetwork#TILE}; each key's state is copied
+ * into the tile, advanced one step and copied back into the same arrays (no allocation). One
+ * instance per thread.
  */
 final class FastStepper implements Stepper {
 

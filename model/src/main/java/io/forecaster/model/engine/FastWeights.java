@@ -5,13 +5,13 @@ import io.forecaster.model.HyperParams;
 /**
  * The bundle's weights re-laid for the fast engine. DL4J's flat order (verified by the equality
  * tests): conv bias [F] then weights [k][1][F] (tap 0 = oldest input); each LSTM's input weights
- * [4H][nIn] (DL4J's 'f'-ordered [nIn, 4H]), recurrent weights [4H][H], bias [4H], gate blocks
- * [cell input | forget | output | input]; each dense layer's weights [nOut][nIn], then bias.
+ * [4H][nIn] (DL4J's 'f'-ordered [nIn, 4H]), recurrent weights [4H][H], bias [4H], gate blocks [cell
+ * input | forget | output | input]; each dense layer's weights [nOut][nIn], then bias.
  *
  * <p>Packed: an LSTM's input and recurrent weights stacked into one [nIn + H][4H] matrix whose
  * columns are grouped per chunk of {@code lanes} units as [input | forget | cell | output] gates,
- * so one chunk's four gates sit side by side; widths padded to multiples of {@code lanes} with
- * zero weights (padded units stay exactly zero).
+ * so one chunk's four gates sit side by side; widths padded to multiples of {@code lanes} with zero
+ * weights (padded units stay exactly zero).
  */
 final class FastWeights {
 
@@ -66,8 +66,17 @@ final class FastWeights {
         k2 = units1 + units2;
         float[] packed2 = new float[k2 * 4 * units2];
         b2 = new float[4 * units2];
-        at = lstm(p, at, hp.lstm1Units(), units1 - hp.lstm1Units(), hp.lstm2Units(), units2,
-                lanes, packed2, b2);
+        at =
+                lstm(
+                        p,
+                        at,
+                        hp.lstm1Units(),
+                        units1 - hp.lstm1Units(),
+                        hp.lstm2Units(),
+                        units2,
+                        lanes,
+                        packed2,
+                        b2);
         w2 = new CacheLineAligned(packed2);
 
         n1 = pad(hp.dense1Units(), lanes);
@@ -94,8 +103,8 @@ final class FastWeights {
      * Reads one DL4J LSTM starting at {@code at}; {@code inPad} zero rows follow the real inputs
      * (the previous layer's padded units). Returns the offset after it.
      */
-    private static int lstm(float[] p, int at, int nIn, int inPad, int h, int hp, int lanes,
-            float[] w, float[] b) {
+    private static int lstm(
+            float[] p, int at, int nIn, int inPad, int h, int hp, int lanes, float[] w, float[] b) {
         int cols = 4 * h;
         int rec = at + nIn * cols;
         int bias = rec + h * cols;

@@ -8,7 +8,9 @@ package io.forecaster.model.engine;
  */
 interface Kernel {
 
-    /** Units are packed in chunks of this many lanes (the LSTM and dense widths are padded to it). */
+    /**
+     * Units are packed in chunks of this many lanes (the LSTM and dense widths are padded to it).
+     */
     int lanes();
 
     /**
@@ -24,7 +26,14 @@ interface Kernel {
      * @param h {@code [rows][units]} receives the new hidden state
      */
     void lstm(
-            float[] xh, int rows, int k, float[] w, int wOff, float[] b, int units, float[] c,
+            float[] xh,
+            int rows,
+            int k,
+            float[] w,
+            int wOff,
+            float[] b,
+            int units,
+            float[] c,
             float[] h);
 
     /**

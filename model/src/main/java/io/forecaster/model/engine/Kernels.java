@@ -4,9 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the fast engine's kernel: the Vector API one when {@code jdk.incubator.vector} is in
- * the boot layer (the JVM was started with {@code --add-modules jdk.incubator.vector}), the scalar
- * one otherwise or when {@code -Dforecaster.engine.kernel=scalar} asks for it.
+ * Chooses the fast engine's kernel: the Vector API one when {@code jdk.incubator.vector} is in the
+ * boot layer (the JVM was started with {@code --add-modules jdk.incubator.vector}), the scalar one
+ * otherwise or when {@code -Dforecaster.engine.kernel=scalar} asks for it.
  */
 final class Kernels {
 

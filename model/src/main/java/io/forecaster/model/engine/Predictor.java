@@ -5,8 +5,8 @@ package io.forecaster.model.engine;
  * sequence (one raw-scale prediction per step; step t forecasts the value at t+1) out. The bundle's
  * scaling is applied inside, so callers see raw values only.
  *
- * <p>An instance is opened from a model bundle and closed when done. It is NOT thread-safe: use
- * one instance per thread (one per Flink subtask); it reuses internal buffers between calls.
+ * <p>An instance is opened from a model bundle and closed when done. It is NOT thread-safe: use one
+ * instance per thread (one per Flink subtask); it reuses internal buffers between calls.
  */
 public interface Predictor extends AutoCloseable {
 

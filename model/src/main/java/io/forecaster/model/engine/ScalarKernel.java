@@ -23,7 +23,14 @@ final class ScalarKernel implements Kernel {
 
     @Override
     public void lstm(
-            float[] xh, int rows, int k, float[] w, int wOff, float[] b, int units, float[] c,
+            float[] xh,
+            int rows,
+            int k,
+            float[] w,
+            int wOff,
+            float[] b,
+            int units,
+            float[] c,
             float[] h) {
         int width = 4 * units;
         float[] a = accumulator(width);

@@ -5,18 +5,20 @@ import java.util.Objects;
 
 /**
  * One key's recurrent state for stateful stepping: the last {@code kernelSize - 1} inputs the
- * causal convolution needs (model scale, oldest first) and both LSTMs' hidden and cell vectors.
- * A Flink POJO (public no-arg constructor, public fields of primitive arrays), so Flink serialises
- * it without Kryo. A fresh state (see {@link #zero}) equals the zero state a sequence starts from.
+ * causal convolution needs (model scale, oldest first) and both LSTMs' hidden and cell vectors. A
+ * Flink POJO (public no-arg constructor, public fields of primitive arrays), so Flink serialises it
+ * without Kryo. A fresh state (see {@link #zero}) equals the zero state a sequence starts from.
  */
 public final class StepState {
 
     /** The last kernelSize-1 model-scale inputs, oldest first (zeros before the first point). */
     public float[] conv;
+
     public float[] h1;
     public float[] c1;
     public float[] h2;
     public float[] c2;
+
     /** Number of steps taken from the zero state. */
     public long steps;
 

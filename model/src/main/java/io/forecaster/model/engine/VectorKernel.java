@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * rows at a time (16 accumulators) while streaming k, then finishes the cells from a small scratch
  * array. No vector crosses a method boundary: C2 boxes a vector passed to a call it did not inline,
  * and its node-count limits stop inlining early in vector-heavy code, so each method here is a
- * self-contained loop over arrays. The activations use a polynomial e^x - 1 (Cephes expf's, about
- * 1 ulp) so nothing leaves the vector units.
+ * self-contained loop over arrays. The activations use a polynomial e^x - 1 (Cephes expf's, about 1
+ * ulp) so nothing leaves the vector units.
  */
 final class VectorKernel implements Kernel {
 
@@ -36,6 +36,7 @@ final class VectorKernel implements Kernel {
 
     /** Four rows' gates, [row][i|f|g|o][lanes]. */
     private final float[] gates = new float[16 * L];
+
     /** Four rows' tanh(c). */
     private final float[] tc = new float[4 * L];
 
@@ -51,7 +52,14 @@ final class VectorKernel implements Kernel {
 
     @Override
     public void lstm(
-            float[] xh, int rows, int k, float[] w, int wOff, float[] b, int units, float[] c,
+            float[] xh,
+            int rows,
+            int k,
+            float[] w,
+            int wOff,
+            float[] b,
+            int units,
+            float[] c,
             float[] h) {
         for (int ch = 0; ch < units / L; ch++) {
             int r = 0;
@@ -191,9 +199,7 @@ final class VectorKernel implements Kernel {
             FloatVector dig = FloatVector.fromArray(S, g, q * L).add(2f).mul(mg.add(2f));
             FloatVector rr = FloatVector.broadcast(S, 1f).div(df.mul(dig));
             FloatVector cell =
-                    FloatVector.fromArray(S, c, at)
-                            .mul(dig.mul(rr))
-                            .add(mg.mul(df.mul(rr)));
+                    FloatVector.fromArray(S, c, at).mul(dig.mul(rr)).add(mg.mul(df.mul(rr)));
             cell.intoArray(c, at);
             cell.intoArray(tc, q * L);
         }
@@ -217,8 +223,9 @@ final class VectorKernel implements Kernel {
                 FloatVector a0 = FloatVector.fromArray(S, b, col);
                 int x0 = r * k;
                 for (int kk = 0, wo = col; kk < k; kk++, wo += n) {
-                    a0 = FloatVector.fromArray(S, w, wo)
-                            .fma(FloatVector.broadcast(S, in[x0 + kk]), a0);
+                    a0 =
+                            FloatVector.fromArray(S, w, wo)
+                                    .fma(FloatVector.broadcast(S, in[x0 + kk]), a0);
                 }
                 (relu ? a0.max(0f) : a0).intoArray(out, r * n + col);
             }
@@ -226,7 +233,14 @@ final class VectorKernel implements Kernel {
     }
 
     private static void dense4(
-            float[] in, int r, int k, float[] w, float[] b, int n, int col, boolean relu,
+            float[] in,
+            int r,
+            int k,
+            float[] w,
+            float[] b,
+            int n,
+            int col,
+            boolean relu,
             float[] out) {
         FloatVector a0 = FloatVector.fromArray(S, b, col);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
@@ -252,15 +266,18 @@ final class VectorKernel implements Kernel {
     }
 
     /**
-     * a[from, from+n) = expm1(clamp(s a)), the argument clamped to [-{@value #CLAMP},
-     * {@value #CLAMP}]; n a multiple of the lanes.
+     * a[from, from+n) = expm1(clamp(s a)), the argument clamped to [-{@value #CLAMP}, {@value
+     * #CLAMP}]; n a multiple of the lanes.
      */
     private static void expm1(float[] a, int from, int n, float s) {
         for (int i = from; i < from + n; i += L) {
             FloatVector x = FloatVector.fromArray(S, a, i).mul(s).max(-CLAMP).min(CLAMP);
             FloatVector t = x.fma(LOG2E, MAGIC);
             FloatVector m = t.sub(MAGIC);
-            FloatVector r = m.fma(FloatVector.broadcast(S, -LN2_LO), m.fma(FloatVector.broadcast(S, -LN2_HI), x));
+            FloatVector r =
+                    m.fma(
+                            FloatVector.broadcast(S, -LN2_LO),
+                            m.fma(FloatVector.broadcast(S, -LN2_HI), x));
             FloatVector p = FloatVector.broadcast(S, P0);
             p = p.fma(r, FloatVector.broadcast(S, P1));
             p = p.fma(r, FloatVector.broadcast(S, P2));

@@ -10,9 +10,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * Tests for the {@code fast} engine against the independent PyTorch implementation's golden
- * outputs. Needs neither DL4J nor ND4J: the {@code fast-engine-scalar} Surefire execution runs
- * this class on a classpath without them and without {@code jdk.incubator.vector}, which proves
- * the scalar fallback is what runs, and that it is right, when the module is absent.
+ * outputs. Needs neither DL4J nor ND4J: the {@code fast-engine-scalar} Surefire execution runs this
+ * class on a classpath without them and without {@code jdk.incubator.vector}, which proves the
+ * scalar fallback is what runs, and that it is right, when the module is absent.
  */
 class FastEngineGoldenTest {
 
@@ -28,7 +28,10 @@ class FastEngineGoldenTest {
             for (Golden.Case c : golden.cases()) {
                 float[] out = new float[c.batch() * c.length()];
                 p.predict(c.inputs(), c.batch(), c.length(), out);
-                Outputs.assertClose(out, c.outputs(), out.length,
+                Outputs.assertClose(
+                        out,
+                        c.outputs(),
+                        out.length,
                         name + " batch " + c.batch() + " length " + c.length());
             }
         }
@@ -54,7 +57,8 @@ class FastEngineGoldenTest {
                         expected[k] = c.outputs()[k * c.length() + t];
                     }
                     s.step(states, points, keys, out);
-                    Outputs.assertClose(out, expected, keys, name + " batch " + keys + " step " + t);
+                    Outputs.assertClose(
+                            out, expected, keys, name + " batch " + keys + " step " + t);
                 }
             }
         }

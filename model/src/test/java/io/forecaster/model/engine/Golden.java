@@ -11,14 +11,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * Golden inputs and outputs written by the independent PyTorch implementation
- * ({@code tools/pytorch/forecaster_torch.py golden}) for a bundle committed beside them.
+ * Golden inputs and outputs written by the independent PyTorch implementation ({@code
+ * tools/pytorch/forecaster_torch.py golden}) for a bundle committed beside them.
  */
 record Golden(String bundle, String bundleSha256, String producer, List<Case> cases) {
 
     /**
-     * The golden files under {@code src/test/resources/golden/}: two random networks and a copy
-     * of the trained {@code models/sunspots.zip} (commit de4a396).
+     * The golden files under {@code src/test/resources/golden/}: two random networks and a copy of
+     * the trained {@code models/sunspots.zip} (commit de4a396).
      */
     static final List<String> NAMES = List.of("random-raw", "random-scaled", "sunspots");
 

@@ -7,6 +7,7 @@ final class Outputs {
 
     /** The bound on outputs that reach hundreds. */
     static final double ABS = 1e-3;
+
     /** The relative bound, relative to the largest reference output. */
     static final double REL = 1e-5;
 
@@ -21,7 +22,8 @@ final class Outputs {
         double maxRef = 0;
         int worst = 0;
         for (int i = 0; i < n; i++) {
-            assertThat(Float.isFinite(actual[i])).as("%s: element %d is %s", what, i, actual[i])
+            assertThat(Float.isFinite(actual[i]))
+                    .as("%s: element %d is %s", what, i, actual[i])
                     .isTrue();
             double d = Math.abs((double) actual[i] - expected[i]);
             if (d > maxDiff) {
@@ -30,8 +32,10 @@ final class Outputs {
             }
             maxRef = Math.max(maxRef, Math.abs(expected[i]));
         }
-        String at = String.format("%s: worst at %d: %s vs %s (max |ref| %.3f)", what, worst,
-                actual[worst], expected[worst], maxRef);
+        String at =
+                String.format(
+                        "%s: worst at %d: %s vs %s (max |ref| %.3f)",
+                        what, worst, actual[worst], expected[worst], maxRef);
         assertThat(maxDiff).as(at).isLessThanOrEqualTo(ABS);
         assertThat(maxDiff).as(at).isLessThanOrEqualTo(REL * maxRef);
     }

@@ -18,11 +18,11 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Reads time series from CSV files with a header row, the columns named by the caller: the one
- * CSV reader of training, evaluation and replay. Two layouts work: one series per file (the
- * course's {@code Sunspots.csv}: {@code ,Date,Monthly Mean Total Sunspot Number}) and the long
- * layout {@code key,date,value} holding one series per key in row order (the wind data). Every
- * error names the file, and where it applies the line, column and value.
+ * Reads time series from CSV files with a header row, the columns named by the caller: the one CSV
+ * reader of training, evaluation and replay. Two layouts work: one series per file (the course's
+ * {@code Sunspots.csv}: {@code ,Date,Monthly Mean Total Sunspot Number}) and the long layout {@code
+ * key,date,value} holding one series per key in row order (the wind data). Every error names the
+ * file, and where it applies the line, column and value.
  */
 public final class SeriesCsv {
 
@@ -64,9 +64,7 @@ public final class SeriesCsv {
      */
     public record Row(long line, String key, String time, double value) {}
 
-    /**
-     * The rows read and, when bad rows are skipped, how many were and the first few problems.
-     */
+    /** The rows read and, when bad rows are skipped, how many were and the first few problems. */
     public record Rows<T>(List<T> rows, int skipped, List<String> problems) {}
 
     private SeriesCsv() {}
@@ -98,18 +96,26 @@ public final class SeriesCsv {
             List<String> names = parser.getHeaderNames();
             int valueIndex = index(file, names, columns.value(), "value");
             int keyIndex = columns.key() == null ? -1 : index(file, names, columns.key(), "key");
-            int timeIndex = columns.time() == null ? -1 : index(file, names, columns.time(), "time");
+            int timeIndex =
+                    columns.time() == null ? -1 : index(file, names, columns.time(), "time");
             int needed = Math.max(valueIndex, Math.max(keyIndex, timeIndex)) + 1;
             for (CSVRecord record : parser) {
                 long line = parser.getCurrentLineNumber();
                 try {
                     if (record.size() < needed) {
                         String missing =
-                                record.size() <= valueIndex ? columns.value()
-                                        : record.size() <= keyIndex ? columns.key()
-                                        : columns.time();
-                        throw new IllegalArgumentException("has " + record.size()
-                                + " fields, column '" + missing + "' needs " + needed);
+                                record.size() <= valueIndex
+                                        ? columns.value()
+                                        : record.size() <= keyIndex
+                                                ? columns.key()
+                                                : columns.time();
+                        throw new IllegalArgumentException(
+                                "has "
+                                        + record.size()
+                                        + " fields, column '"
+                                        + missing
+                                        + "' needs "
+                                        + needed);
                     }
                     double value = parse(columns.value(), record.get(valueIndex));
                     String key = keyIndex < 0 ? "" : record.get(keyIndex);
@@ -146,14 +152,21 @@ public final class SeriesCsv {
             return readByKey(file, column, null).get("");
         }
         if (key == null) {
-            throw new IllegalArgumentException("a key is needed to filter on column '" + keyColumn + "'");
+            throw new IllegalArgumentException(
+                    "a key is needed to filter on column '" + keyColumn + "'");
         }
         Map<String, double[]> all = readByKey(file, column, keyColumn);
         double[] series = all.get(key);
         if (series == null) {
             throw new IllegalArgumentException(
-                    "key '" + key + "' not found in column '" + keyColumn + "' of " + file
-                            + "; keys are " + all.keySet());
+                    "key '"
+                            + key
+                            + "' not found in column '"
+                            + keyColumn
+                            + "' of "
+                            + file
+                            + "; keys are "
+                            + all.keySet());
         }
         return series;
     }
@@ -167,10 +180,14 @@ public final class SeriesCsv {
             throw new IllegalArgumentException("no value column given for " + file);
         }
         Map<String, DoubleList> byKey = new LinkedHashMap<>();
-        read(file, new Columns(column, keyColumn, null), false, row -> {
-            byKey.computeIfAbsent(row.key(), k -> new DoubleList()).add(row.value());
-            return null;
-        });
+        read(
+                file,
+                new Columns(column, keyColumn, null),
+                false,
+                row -> {
+                    byKey.computeIfAbsent(row.key(), k -> new DoubleList()).add(row.value());
+                    return null;
+                });
         if (byKey.isEmpty()) {
             throw new IllegalArgumentException(file + " has no data rows");
         }
@@ -216,7 +233,12 @@ public final class SeriesCsv {
         int i = names.indexOf(column);
         if (i < 0) {
             throw new IllegalArgumentException(
-                    role + " column '" + column + "' not found in " + file + "; columns are "
+                    role
+                            + " column '"
+                            + column
+                            + "' not found in "
+                            + file
+                            + "; columns are "
                             + names);
         }
         return i;

@@ -7,8 +7,8 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 
 /**
- * A seeded shuffle with a bounded buffer, as {@code tf.data.Dataset.shuffle(bufferSize)} does
- * it: the buffer is filled with the first {@code bufferSize} elements; each output is a uniformly
+ * A seeded shuffle with a bounded buffer, as {@code tf.data.Dataset.shuffle(bufferSize)} does it:
+ * the buffer is filled with the first {@code bufferSize} elements; each output is a uniformly
  * chosen buffer slot, which is then refilled with the next input element. A buffer at least as
  * large as the input gives a uniform shuffle; a buffer of 1 keeps the order.
  */
@@ -19,7 +19,8 @@ public final class ShuffleBuffer {
     /** The elements of {@code input} in buffered-shuffle order, drawing from {@code random}. */
     public static <T> Iterator<T> shuffle(Iterator<T> input, int bufferSize, Random random) {
         if (bufferSize < 1) {
-            throw new IllegalArgumentException("shuffle buffer must be at least 1, got " + bufferSize);
+            throw new IllegalArgumentException(
+                    "shuffle buffer must be at least 1, got " + bufferSize);
         }
         List<T> buffer = new ArrayList<>(Math.min(bufferSize, 1 << 16));
         while (buffer.size() < bufferSize && input.hasNext()) {

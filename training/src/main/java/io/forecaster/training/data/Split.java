@@ -36,7 +36,9 @@ public record Split(int index, double fraction) {
             return atFraction(Double.parseDouble(t));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "invalid split '" + text + "': give an index (e.g. 3000) or a fraction (e.g. 0.7)");
+                    "invalid split '"
+                            + text
+                            + "': give an index (e.g. 3000) or a fraction (e.g. 0.7)");
         }
     }
 
@@ -45,8 +47,11 @@ public record Split(int index, double fraction) {
         int at = index >= 0 ? index : (int) Math.floor(fraction * length);
         if (at < 1 || at >= length) {
             throw new IllegalArgumentException(
-                    "split " + this + " leaves no training or no validation points in a series of "
-                            + length + " points");
+                    "split "
+                            + this
+                            + " leaves no training or no validation points in a series of "
+                            + length
+                            + " points");
         }
         return at;
     }

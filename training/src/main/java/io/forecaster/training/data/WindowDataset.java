@@ -12,9 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The training set as the course feeds it: windows of {@code W + 1} points, reshuffled each epoch
  * through a seeded {@link ShuffleBuffer}, batched into DL4J {@link DataSet}s with features and
- * labels NWC {@code [batch, W, 1]} (input = first W points, target = last W), or NCW {@code
- * [batch, 1, W]} on request (the same values: with one feature both layouts share their memory
- * order).
+ * labels NWC {@code [batch, W, 1]} (input = first W points, target = last W), or NCW {@code [batch,
+ * 1, W]} on request (the same values: with one feature both layouts share their memory order).
  */
 public final class WindowDataset {
 
@@ -39,7 +38,8 @@ public final class WindowDataset {
     public WindowDataset(
             List<float[]> windows, int batchSize, int shuffleBuffer, long seed, RNNFormat format) {
         if (windows.isEmpty()) {
-            throw new IllegalArgumentException("no windows to train on: the training split is too short");
+            throw new IllegalArgumentException(
+                    "no windows to train on: the training split is too short");
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -75,7 +75,8 @@ public final class WindowDataset {
 
     /** One epoch's batches, freshly shuffled. */
     public Iterator<DataSet> epoch() {
-        Iterator<float[]> shuffled = ShuffleBuffer.shuffle(windows.iterator(), shuffleBuffer, random);
+        Iterator<float[]> shuffled =
+                ShuffleBuffer.shuffle(windows.iterator(), shuffleBuffer, random);
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -105,7 +106,8 @@ public final class WindowDataset {
             System.arraycopy(batch[b], 0, features, b * window, window);
             System.arraycopy(batch[b], 1, labels, b * window, window);
         }
-        long[] shape = format == RNNFormat.NCW ? new long[] {n, 1, window} : new long[] {n, window, 1};
+        long[] shape =
+                format == RNNFormat.NCW ? new long[] {n, 1, window} : new long[] {n, window, 1};
         INDArray f = Nd4j.createFromArray(features).reshape('c', shape);
         INDArray l = Nd4j.createFromArray(labels).reshape('c', shape);
         return new DataSet(f, l);

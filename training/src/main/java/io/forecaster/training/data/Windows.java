@@ -33,7 +33,12 @@ public final class Windows {
         }
         if (from < 0 || to > series.length || from > to) {
             throw new IllegalArgumentException(
-                    "range [" + from + ", " + to + ") is outside a series of " + series.length
+                    "range ["
+                            + from
+                            + ", "
+                            + to
+                            + ") is outside a series of "
+                            + series.length
                             + " points");
         }
         List<float[]> out = new ArrayList<>(Math.max(0, to - from - window));

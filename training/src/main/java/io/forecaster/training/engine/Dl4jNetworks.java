@@ -53,8 +53,7 @@ final class Dl4jNetworks {
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
         float[] params =
-                Arrays.copyOfRange(
-                        bundle.params(), (int) offset, (int) (offset + net.numParams()));
+                Arrays.copyOfRange(bundle.params(), (int) offset, (int) (offset + net.numParams()));
         net.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
         return net;
     }

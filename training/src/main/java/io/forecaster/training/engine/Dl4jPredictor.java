@@ -1,10 +1,10 @@
 package io.forecaster.training.engine;
 
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.Scaling;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
 import io.forecaster.training.Dl4jBundles;
-import io.forecaster.model.ModelBundle;
-import io.forecaster.model.Scaling;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

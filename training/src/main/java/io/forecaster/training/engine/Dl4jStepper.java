@@ -1,11 +1,11 @@
 package io.forecaster.training.engine;
 
-import io.forecaster.model.engine.Engines;
-import io.forecaster.model.engine.StepState;
-import io.forecaster.model.engine.Stepper;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.StepState;
+import io.forecaster.model.engine.Stepper;
 import java.util.HashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
@@ -17,9 +17,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Stateful stepping done by DL4J itself: the convolution runs over each key's last kernelSize
- * model-scale inputs (so it sees what the full-sequence causal convolution sees), and the LSTM
- * tail advances one step with each key's (h, c) loaded through {@code rnnSetPreviousState} and read
- * back through {@code rnnGetPreviousState}. The reference for the fast engine; one per thread.
+ * model-scale inputs (so it sees what the full-sequence causal convolution sees), and the LSTM tail
+ * advances one step with each key's (h, c) loaded through {@code rnnSetPreviousState} and read back
+ * through {@code rnnGetPreviousState}. The reference for the fast engine; one per thread.
  */
 final class Dl4jStepper implements Stepper {
 

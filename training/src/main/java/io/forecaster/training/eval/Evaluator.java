@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Scores a model on the validation part of a series as the course does: windows of W points
- * slide over {@code series[split - W, end)}; the last-step prediction of the window ending at
- * {@code t - 1} forecasts point {@code t}, for every {@code t >= split}. The last-value baseline
- * forecasts {@code t} by {@code t - 1} on the same points; the all-steps MAE compares every step
- * of those windows with the point after it.
+ * Scores a model on the validation part of a series as the course does: windows of W points slide
+ * over {@code series[split - W, end)}; the last-step prediction of the window ending at {@code t -
+ * 1} forecasts point {@code t}, for every {@code t >= split}. The last-value baseline forecasts
+ * {@code t} by {@code t - 1} on the same points; the all-steps MAE compares every step of those
+ * windows with the point after it.
  */
 public final class Evaluator {
 
@@ -30,8 +30,17 @@ public final class Evaluator {
     public ValidationScore score(double[] series, int split) {
         if (split < window || split >= series.length) {
             throw new IllegalArgumentException(
-                    "split " + split + " must lie in [" + window + ", " + series.length
-                            + ") for window " + window + " over " + series.length + " points");
+                    "split "
+                            + split
+                            + " must lie in ["
+                            + window
+                            + ", "
+                            + series.length
+                            + ") for window "
+                            + window
+                            + " over "
+                            + series.length
+                            + " points");
         }
         int points = series.length - split;
         double lastAbs = 0, baseAbs = 0, allAbs = 0;
@@ -61,7 +70,8 @@ public final class Evaluator {
     }
 
     /** Figures per series (same order) for several series split at their own indices. */
-    public Map<String, ValidationScore> scoreAll(Map<String, double[]> series, Map<String, Integer> splits) {
+    public Map<String, ValidationScore> scoreAll(
+            Map<String, double[]> series, Map<String, Integer> splits) {
         Map<String, ValidationScore> out = new LinkedHashMap<>();
         series.forEach((key, s) -> out.put(key, score(s, splits.get(key))));
         return out;

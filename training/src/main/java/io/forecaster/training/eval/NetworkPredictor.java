@@ -39,9 +39,10 @@ public final class NetworkPredictor implements Predictor {
             scaled[i] = (float) scaling.toModel(windows[i]);
         }
         // one feature: [b, t, 1] and [b, 1, t] hold the values in the same order
-        INDArray in = format == RNNFormat.NCW
-                ? Nd4j.createFromArray(scaled).reshape('c', batch, 1, length)
-                : Nd4j.createFromArray(scaled).reshape('c', batch, length, 1);
+        INDArray in =
+                format == RNNFormat.NCW
+                        ? Nd4j.createFromArray(scaled).reshape('c', batch, 1, length)
+                        : Nd4j.createFromArray(scaled).reshape('c', batch, length, 1);
         INDArray y = net.output(in, false).castTo(DataType.FLOAT).dup('c');
         float[] model = y.data().asFloat();
         for (int i = 0; i < n; i++) {

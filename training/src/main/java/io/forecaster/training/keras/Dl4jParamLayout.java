@@ -1,7 +1,6 @@
 package io.forecaster.training.keras;
 
 import io.forecaster.model.HyperParams;
-
 import java.util.Arrays;
 
 /**

@@ -3,10 +3,6 @@ package io.forecaster.training.keras;
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a Keras model into a {@link ModelBundle}: reads it ({@link TfjsLayersReader} for the TF.js

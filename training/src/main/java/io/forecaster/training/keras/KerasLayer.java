@@ -1,7 +1,6 @@
 package io.forecaster.training.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Map;
 
 /**

@@ -1,15 +1,12 @@
 package io.forecaster.training.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.forecaster.model.HyperParams;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks that a Keras model is the course's architecture, the one the engines run: Conv1D (causal,

@@ -1,13 +1,13 @@
 package io.forecaster.training.stateful;
 
 import io.forecaster.model.BundleMetadata;
-import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
-import io.forecaster.training.NetworkFactory;
 import io.forecaster.model.Scaling;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Stepper;
+import io.forecaster.training.Dl4jBundles;
+import io.forecaster.training.NetworkFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -32,16 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the seed network for the stateful mode, as a Keras {@code stateful=True} model is
- * trained: the training split is one sequence (or {@code streams} contiguous pieces of it side by
- * side), cut into segments of {@code segment} steps; DL4J's truncated back-propagation through
- * time carries the LSTM states from each segment into the next and resets them each epoch. Like
- * Keras' causal Conv1D under stateful training, the convolution zero-pads the first
- * kernelSize-1 steps of every segment; stepped inference gives it the real previous points.
+ * Trains the seed network for the stateful mode, as a Keras {@code stateful=True} model is trained:
+ * the training split is one sequence (or {@code streams} contiguous pieces of it side by side), cut
+ * into segments of {@code segment} steps; DL4J's truncated back-propagation through time carries
+ * the LSTM states from each segment into the next and resets them each epoch. Like Keras' causal
+ * Conv1D under stateful training, the convolution zero-pads the first kernelSize-1 steps of every
+ * segment; stepped inference gives it the real previous points.
  *
  * <p>Every {@code evalEvery} epochs the model is scored by {@link SteppedEvaluation} (stepped
- * through the training split, then forecasting the validation split) and the best weights are
- * kept, as the windowed trainer's checkpointing does.
+ * through the training split, then forecasting the validation split) and the best weights are kept,
+ * as the windowed trainer's checkpointing does.
  */
 public final class StatefulTrainer {
 
@@ -77,7 +77,13 @@ public final class StatefulTrainer {
             if (segment < 1 || streams < 1 || epochs < 1 || evalEvery < 1) {
                 throw new IllegalArgumentException(
                         "segment, streams, epochs and evalEvery must be at least 1, got "
-                                + segment + ", " + streams + ", " + epochs + ", " + evalEvery);
+                                + segment
+                                + ", "
+                                + streams
+                                + ", "
+                                + epochs
+                                + ", "
+                                + evalEvery);
             }
             if (!(learningRate > 0)) {
                 throw new IllegalArgumentException(
@@ -97,7 +103,11 @@ public final class StatefulTrainer {
      * @param source how the model was made, recorded in the bundle
      */
     public static Result train(
-            float[] series, int split, Options o, String modelId, String dataSha256,
+            float[] series,
+            int split,
+            Options o,
+            String modelId,
+            String dataSha256,
             String source) {
         if (split < 2 || split >= series.length) {
             throw new IllegalArgumentException(
@@ -106,7 +116,10 @@ public final class StatefulTrainer {
         int len = (split - 1) / o.streams();
         if (len < 1) {
             throw new IllegalArgumentException(
-                    o.streams() + " streams leave no steps of a " + split + "-point training split");
+                    o.streams()
+                            + " streams leave no steps of a "
+                            + split
+                            + "-point training split");
         }
         MultiLayerNetwork net = ncwNetwork(o);
 
@@ -132,8 +145,12 @@ public final class StatefulTrainer {
             if (epoch % o.evalEvery() == 0 || last) {
                 float[] params = Dl4jBundles.params(net);
                 double mae = score(params, series, split, o, modelId);
-                LOG.info("epoch {}: training score {}, stepped validation MAE {} (best {})",
-                        epoch, net.score(), mae, Math.min(mae, bestMae));
+                LOG.info(
+                        "epoch {}: training score {}, stepped validation MAE {} (best {})",
+                        epoch,
+                        net.score(),
+                        mae,
+                        Math.min(mae, bestMae));
                 if (mae < bestMae) {
                     bestMae = mae;
                     best = params;
@@ -150,8 +167,7 @@ public final class StatefulTrainer {
         evaluation.put("val_points", (double) (series.length - split));
         evaluation.put("split", (double) split);
         evaluation.put("checkpoint_epoch", (double) bestEpoch);
-        BundleMetadata meta =
-                metadata(o, modelId, dataSha256, source, evaluation);
+        BundleMetadata meta = metadata(o, modelId, dataSha256, source, evaluation);
         return new Result(new ModelBundle(meta, best), bestMae, baseline, bestEpoch);
     }
 
@@ -166,10 +182,7 @@ public final class StatefulTrainer {
                 NetworkFactory.configuration(
                         o.hp(), o.seed(), new Adam(o.learningRate()), new LossMAE());
         NeuralNetConfiguration.ListBuilder list =
-                new NeuralNetConfiguration.Builder()
-                        .seed(o.seed())
-                        .dataType(DataType.FLOAT)
-                        .list();
+                new NeuralNetConfiguration.Builder().seed(o.seed()).dataType(DataType.FLOAT).list();
         for (int i = 0; i < nwc.getConfs().size(); i++) {
             Layer layer = nwc.getConf(i).getLayer().clone();
             if (layer instanceof Convolution1DLayer c) {
@@ -193,7 +206,8 @@ public final class StatefulTrainer {
     private static double score(
             float[] params, float[] series, int split, Options o, String modelId) {
         ModelBundle b =
-                new ModelBundle(metadata(o, modelId, null, "training", Map.of()),
+                new ModelBundle(
+                        metadata(o, modelId, null, "training", Map.of()),
                         Arrays.copyOf(params, params.length));
         try (Stepper s = Engines.openStepper(Engines.FAST, b)) {
             return SteppedEvaluation.mae(s, series, split);

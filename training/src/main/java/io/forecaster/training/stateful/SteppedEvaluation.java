@@ -5,8 +5,8 @@ import io.forecaster.model.engine.Stepper;
 
 /**
  * Scores a model in the stateful mode: one key stepped through the whole series from the zero
- * state, so the state entering the validation split is the one the training split left; each
- * point from {@code split} on is forecast from everything before it.
+ * state, so the state entering the validation split is the one the training split left; each point
+ * from {@code split} on is forecast from everything before it.
  */
 public final class SteppedEvaluation {
 

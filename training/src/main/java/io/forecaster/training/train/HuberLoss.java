@@ -9,9 +9,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Huber loss, which DL4J 1.0.0-M2.1 lacks: per element with error {@code e = prediction - label},
- * {@code e²/2} where {@code |e| <= delta}, else {@code delta (|e| - delta/2)}; Keras' default
- * delta is 1. Like DL4J's own losses, the per-example score sums over the output columns and the
- * gradient is returned unaveraged (DL4J divides by the minibatch size in the updater).
+ * {@code e²/2} where {@code |e| <= delta}, else {@code delta (|e| - delta/2)}; Keras' default delta
+ * is 1. Like DL4J's own losses, the per-example score sums over the output columns and the gradient
+ * is returned unaveraged (DL4J divides by the minibatch size in the updater).
  */
 public final class HuberLoss implements ILossFunction {
 
@@ -25,7 +25,8 @@ public final class HuberLoss implements ILossFunction {
 
     public HuberLoss(@JsonProperty("delta") double delta) {
         if (!(delta > 0) || Double.isInfinite(delta)) {
-            throw new IllegalArgumentException("Huber delta must be positive and finite, got " + delta);
+            throw new IllegalArgumentException(
+                    "Huber delta must be positive and finite, got " + delta);
         }
         this.delta = delta;
     }
@@ -34,7 +35,8 @@ public final class HuberLoss implements ILossFunction {
         return delta;
     }
 
-    private INDArray elementLoss(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {
+    private INDArray elementLoss(
+            INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {
         INDArray output = fn.getActivation(preOutput.dup(), true);
         INDArray abs = Transforms.abs(output.subi(labels), false);
         // min(|e|, delta) = q ; loss = q * (|e| - q/2): e²/2 inside, delta(|e| - delta/2) outside
@@ -64,7 +66,8 @@ public final class HuberLoss implements ILossFunction {
             INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {
         INDArray output = fn.getActivation(preOutput.dup(), true);
         // dL/d(output) = clip(e, -delta, delta)
-        INDArray dLdOut = Transforms.max(Transforms.min(output.subi(labels), delta, false), -delta, false);
+        INDArray dLdOut =
+                Transforms.max(Transforms.min(output.subi(labels), delta, false), -delta, false);
         if (mask != null) {
             applyMask(dLdOut, mask);
         }
@@ -90,8 +93,10 @@ public final class HuberLoss implements ILossFunction {
             arr.muliColumnVector(mask.castTo(arr.dataType()));
         } else {
             throw new IllegalStateException(
-                    "mask shape " + java.util.Arrays.toString(mask.shape())
-                            + " does not fit loss shape " + java.util.Arrays.toString(arr.shape()));
+                    "mask shape "
+                            + java.util.Arrays.toString(mask.shape())
+                            + " does not fit loss shape "
+                            + java.util.Arrays.toString(arr.shape()));
         }
     }
 

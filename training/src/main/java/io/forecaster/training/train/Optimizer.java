@@ -56,7 +56,9 @@ public enum Optimizer {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
-                    "unknown optimiser '" + name + "'; choose one of "
+                    "unknown optimiser '"
+                            + name
+                            + "'; choose one of "
                             + java.util.Arrays.toString(values()).toLowerCase(Locale.ROOT));
         }
     }

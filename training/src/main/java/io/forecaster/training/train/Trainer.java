@@ -1,8 +1,8 @@
 package io.forecaster.training.train;
 
 import io.forecaster.model.HyperParams;
-import io.forecaster.training.NetworkFactory;
 import io.forecaster.model.Scaling;
+import io.forecaster.training.NetworkFactory;
 import io.forecaster.training.data.WindowDataset;
 import io.forecaster.training.data.Windows;
 import io.forecaster.training.eval.Evaluator;
@@ -44,8 +44,9 @@ public final class Trainer {
 
     /**
      * The network built for training with these options (updater, schedule, Huber loss), in NCW
-     * layout (see {@link NetworkFactory#build(HyperParams, long, org.nd4j.linalg.learning.config.IUpdater,
-     * org.nd4j.linalg.lossfunctions.ILossFunction, RNNFormat)}).
+     * layout (see {@link NetworkFactory#build(HyperParams, long,
+     * org.nd4j.linalg.learning.config.IUpdater, org.nd4j.linalg.lossfunctions.ILossFunction,
+     * RNNFormat)}).
      */
     MultiLayerNetwork newNetwork(HyperParams hp) {
         double lr = options.learningRate();
@@ -71,26 +72,34 @@ public final class Trainer {
         List<float[]> windows = new ArrayList<>();
         Map<String, double[]> validated = new LinkedHashMap<>();
         Map<String, Integer> splits = new LinkedHashMap<>();
-        data.series().forEach((key, raw) -> {
-            int split = data.splits().get(key);
-            double[] scaled = new double[split];
-            for (int i = 0; i < split; i++) {
-                scaled[i] = scaling.toModel(raw[i]);
-            }
-            windows.addAll(Windows.of(scaled, 0, split, w, options.stride()));
-            if (split >= w && split < raw.length) {
-                validated.put(key, raw);
-                splits.put(key, split);
-            }
-        });
+        data.series()
+                .forEach(
+                        (key, raw) -> {
+                            int split = data.splits().get(key);
+                            double[] scaled = new double[split];
+                            for (int i = 0; i < split; i++) {
+                                scaled[i] = scaling.toModel(raw[i]);
+                            }
+                            windows.addAll(Windows.of(scaled, 0, split, w, options.stride()));
+                            if (split >= w && split < raw.length) {
+                                validated.put(key, raw);
+                                splits.put(key, split);
+                            }
+                        });
         WindowDataset dataset =
                 new WindowDataset(
-                        windows, options.batchSize(), options.shuffleBuffer(), options.seed(),
+                        windows,
+                        options.batchSize(),
+                        options.shuffleBuffer(),
+                        options.seed(),
                         RNNFormat.NCW);
         Evaluator evaluator = new Evaluator(new NetworkPredictor(net, scaling, RNNFormat.NCW), w);
         LOG.info(
                 "training on {} windows of {} steps ({} batches/epoch), validating {} series",
-                dataset.size(), w, dataset.batchesPerEpoch(), validated.size());
+                dataset.size(),
+                w,
+                dataset.batchesPerEpoch(),
+                validated.size());
 
         List<EpochStats> history = new ArrayList<>();
         long start = System.nanoTime();
@@ -100,8 +109,9 @@ public final class Trainer {
         Map<String, ValidationScore> bestScores = Map.of();
         for (int epoch = 1; epoch <= options.epochs(); epoch++) {
             long epochStart = System.nanoTime();
-            double lr = net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof
-                    org.deeplearning4j.nn.conf.layers.BaseLayer layer
+            double lr =
+                    net.getLayerWiseConfigurations().getConf(0).getLayer()
+                                    instanceof org.deeplearning4j.nn.conf.layers.BaseLayer layer
                             ? layer.getIUpdater().getLearningRate(0, net.getEpochCount())
                             : Double.NaN;
             double lossSum = 0;
@@ -115,10 +125,10 @@ public final class Trainer {
                 steps += n * w;
             }
             net.incrementEpochCount();
-            Map<String, ValidationScore> scores = validated.isEmpty()
-                    ? Map.of()
-                    : evaluator.scoreAll(validated, splits);
-            ValidationScore overall = scores.isEmpty() ? null : ValidationScore.pooled(scores.values());
+            Map<String, ValidationScore> scores =
+                    validated.isEmpty() ? Map.of() : evaluator.scoreAll(validated, splits);
+            ValidationScore overall =
+                    scores.isEmpty() ? null : ValidationScore.pooled(scores.values());
             boolean best = overall != null && overall.mae() < bestMae;
             if (best) {
                 bestMae = overall.mae();
@@ -127,26 +137,30 @@ public final class Trainer {
                 bestScores = scores;
             }
             long now = System.nanoTime();
-            EpochStats stats = new EpochStats(
-                    epoch,
-                    options.epochs(),
-                    lossSum / steps,
-                    lr,
-                    overall,
-                    best,
-                    Duration.ofNanos(now - start),
-                    Duration.ofNanos(now - epochStart));
+            EpochStats stats =
+                    new EpochStats(
+                            epoch,
+                            options.epochs(),
+                            lossSum / steps,
+                            lr,
+                            overall,
+                            best,
+                            Duration.ofNanos(now - start),
+                            Duration.ofNanos(now - epochStart));
             history.add(stats);
             listener.onEpoch(stats, net);
             if (!Double.isFinite(stats.loss())) {
                 LOG.warn("loss is {} at epoch {}: stopping", stats.loss(), epoch);
                 break;
             }
-            if (options.patience() > 0 && bestEpoch > 0 && epoch - bestEpoch >= options.patience()) {
+            if (options.patience() > 0
+                    && bestEpoch > 0
+                    && epoch - bestEpoch >= options.patience()) {
                 LOG.info("no better validation MAE for {} epochs: stopping", options.patience());
                 break;
             }
-            if (options.timeLimit() != null && stats.elapsed().compareTo(options.timeLimit()) >= 0) {
+            if (options.timeLimit() != null
+                    && stats.elapsed().compareTo(options.timeLimit()) >= 0) {
                 LOG.info("time limit {} reached: stopping", options.timeLimit());
                 break;
             }
@@ -158,7 +172,11 @@ public final class Trainer {
         MultiLayerNetwork trained = NetworkFactory.build(hp, options.seed());
         trained.setParams(bestParams);
         return new TrainingResult(
-                trained, scaling, bestEpoch, bestScores, List.copyOf(history),
+                trained,
+                scaling,
+                bestEpoch,
+                bestScores,
+                List.copyOf(history),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 }

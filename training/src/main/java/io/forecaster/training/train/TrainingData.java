@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One or more raw series (one per key) with the index where each is split: points before it
- * train, points from it on validate.
+ * One or more raw series (one per key) with the index where each is split: points before it train,
+ * points from it on validate.
  */
 public record TrainingData(Map<String, double[]> series, Map<String, Integer> splits) {
 
@@ -22,7 +22,8 @@ public record TrainingData(Map<String, double[]> series, Map<String, Integer> sp
         for (String key : series.keySet()) {
             Integer at = splits.get(key);
             if (at == null || at < 1 || at > series.get(key).length) {
-                throw new IllegalArgumentException("series '" + key + "' has no valid split: " + at);
+                throw new IllegalArgumentException(
+                        "series '" + key + "' has no valid split: " + at);
             }
         }
     }

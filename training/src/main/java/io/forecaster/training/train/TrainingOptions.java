@@ -3,8 +3,8 @@ package io.forecaster.training.train;
 import java.time.Duration;
 
 /**
- * How to train. {@link #COURSE} is the course's recipe: window 60, batch 100, shuffle buffer
- * 1000, SGD lr 1e-5 momentum 0.9, Huber loss (delta 1), 500 epochs, no early stopping.
+ * How to train. {@link #COURSE} is the course's recipe: window 60, batch 100, shuffle buffer 1000,
+ * SGD lr 1e-5 momentum 0.9, Huber loss (delta 1), 500 epochs, no early stopping.
  *
  * @param window input steps W (windows hold W + 1 points)
  * @param batchSize windows per batch
@@ -18,8 +18,8 @@ import java.time.Duration;
  * @param huberDelta the Huber loss' delta, in the units the network sees
  * @param seed seed of the weights and the shuffle
  * @param timeLimit stop after the epoch that crosses this much training time (null = none)
- * @param stride distance between the starts of consecutive training windows (1 = every window,
- *     as the course; larger values thin out the heavily overlapping windows to save time)
+ * @param stride distance between the starts of consecutive training windows (1 = every window, as
+ *     the course; larger values thin out the heavily overlapping windows to save time)
  */
 public record TrainingOptions(
         int window,
@@ -37,7 +37,8 @@ public record TrainingOptions(
         int stride) {
 
     public static final TrainingOptions COURSE =
-            new TrainingOptions(60, 100, 1000, Optimizer.SGD, 1e-5, 0.9, 1.0, 500, 0, 1.0, 42L, null, 1);
+            new TrainingOptions(
+                    60, 100, 1000, Optimizer.SGD, 1e-5, 0.9, 1.0, 500, 0, 1.0, 42L, null, 1);
 
     public TrainingOptions {
         positive("window", window);
@@ -52,13 +53,15 @@ public record TrainingOptions(
             throw new IllegalArgumentException("optimiser must be given");
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+            throw new IllegalArgumentException(
+                    "learning rate must be positive, got " + learningRate);
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must lie in [0, 1), got " + momentum);
         }
         if (!(lrDecay > 0 && lrDecay <= 1)) {
-            throw new IllegalArgumentException("learning-rate decay must lie in (0, 1], got " + lrDecay);
+            throw new IllegalArgumentException(
+                    "learning-rate decay must lie in (0, 1], got " + lrDecay);
         }
         if (!(huberDelta > 0)) {
             throw new IllegalArgumentException("Huber delta must be positive, got " + huberDelta);

@@ -10,8 +10,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 /**
  * The outcome of training.
  *
- * @param net the trained network, holding the best weights seen (by validation MAE) when there
- *     was a validation split, else the last
+ * @param net the trained network, holding the best weights seen (by validation MAE) when there was
+ *     a validation split, else the last
  * @param scaling the input scaling the network was trained with
  * @param bestEpoch the epoch whose weights {@code net} holds
  * @param validation per-series validation figures of those weights (empty without validation)

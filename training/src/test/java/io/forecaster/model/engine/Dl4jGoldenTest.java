@@ -1,7 +1,5 @@
 package io.forecaster.model.engine;
 
-import io.forecaster.model.engine.Engines;
-import io.forecaster.model.engine.Predictor;
 import io.forecaster.model.ModelBundle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -18,7 +16,10 @@ class Dl4jGoldenTest {
             for (Golden.Case c : golden.cases()) {
                 float[] out = new float[c.batch() * c.length()];
                 p.predict(c.inputs(), c.batch(), c.length(), out);
-                Outputs.assertClose(out, c.outputs(), out.length,
+                Outputs.assertClose(
+                        out,
+                        c.outputs(),
+                        out.length,
                         name + " batch " + c.batch() + " length " + c.length());
             }
         }

@@ -1,11 +1,11 @@
 package io.forecaster.model.engine;
 
 import io.forecaster.model.BundleMetadata;
-import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
-import io.forecaster.training.NetworkFactory;
 import io.forecaster.model.Scaling;
+import io.forecaster.training.Dl4jBundles;
+import io.forecaster.training.NetworkFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -24,9 +24,9 @@ public final class TestBundles {
 
     /**
      * A freshly initialised network with {@code outputBias} added to the output unit's bias. A
-     * Xavier-initialised network's outputs are within about +-1.5 even after the x400 output
-     * scale; the bias moves them to where a trained model's are (the issue's equality bounds are
-     * stated for outputs that reach hundreds) without changing any other weight.
+     * Xavier-initialised network's outputs are within about +-1.5 even after the x400 output scale;
+     * the bias moves them to where a trained model's are (the issue's equality bounds are stated
+     * for outputs that reach hundreds) without changing any other weight.
      */
     public static ModelBundle random(long seed, Scaling scaling, HyperParams hp, float outputBias) {
         float[] params = Dl4jBundles.params(NetworkFactory.build(hp, seed));

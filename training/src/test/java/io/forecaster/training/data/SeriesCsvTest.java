@@ -111,26 +111,40 @@ class SeriesCsvTest {
                 .hasMessageContaining("'Z'")
                 .hasMessageContaining("[A]");
     }
+
     @Test
     void readsKeyTimeAndValueColumnsOfEachRowWithItsLine() throws IOException {
-        Path file = csv(",Date,Monthly Mean Total Sunspot Number\n0,1749-01-31,96.7\n\n1,1749-02-28,104.3\n");
-        SeriesCsv.Rows<SeriesCsv.Row> rows = SeriesCsv.read(file,
-                new SeriesCsv.Columns(TestData.SUNSPOT_COLUMN, "", "Date"), false, r -> r);
-        assertThat(rows.rows()).containsExactly(
-                new SeriesCsv.Row(2, "0", "1749-01-31", 96.7), new SeriesCsv.Row(4, "1", "1749-02-28", 104.3));
+        Path file =
+                csv(
+                        ",Date,Monthly Mean Total Sunspot Number\n"
+                                + "0,1749-01-31,96.7\n\n"
+                                + "1,1749-02-28,104.3\n");
+        SeriesCsv.Rows<SeriesCsv.Row> rows =
+                SeriesCsv.read(
+                        file,
+                        new SeriesCsv.Columns(TestData.SUNSPOT_COLUMN, "", "Date"),
+                        false,
+                        r -> r);
+        assertThat(rows.rows())
+                .containsExactly(
+                        new SeriesCsv.Row(2, "0", "1749-01-31", 96.7),
+                        new SeriesCsv.Row(4, "1", "1749-02-28", 104.3));
         assertThat(rows.skipped()).isZero();
     }
 
     @Test
     void badRowsStopTheReadNamingLineColumnAndValueOrAreSkippedAndCounted() throws IOException {
-        Path file = csv("key,date,value\nA,1961-01-01,1\nA,1961-01-02,oops\nA,nope,3\nA,1961-01-04\n");
+        Path file =
+                csv("key,date,value\nA,1961-01-01,1\nA,1961-01-02,oops\nA,nope,3\nA,1961-01-04\n");
         SeriesCsv.Columns columns = new SeriesCsv.Columns("value", "key", "date");
-        java.util.function.Function<SeriesCsv.Row, String> checkTime = r -> {
-            if (!r.time().startsWith("19")) {
-                throw new IllegalArgumentException("column 'date': not a date: '" + r.time() + "'");
-            }
-            return r.key() + "@" + r.time();
-        };
+        java.util.function.Function<SeriesCsv.Row, String> checkTime =
+                r -> {
+                    if (!r.time().startsWith("19")) {
+                        throw new IllegalArgumentException(
+                                "column 'date': not a date: '" + r.time() + "'");
+                    }
+                    return r.key() + "@" + r.time();
+                };
         assertThatThrownBy(() -> SeriesCsv.read(file, columns, false, checkTime))
                 .hasMessageContaining("series.csv line 3")
                 .hasMessageContaining("column 'value' value 'oops'");
@@ -146,14 +160,23 @@ class SeriesCsvTest {
     @Test
     void aMissingTimeColumnIsNamed() throws IOException {
         Path file = csv("key,date,value\nA,d1,1\n");
-        assertThatThrownBy(() -> SeriesCsv.read(file, new SeriesCsv.Columns("value", null, "time"), true, r -> r))
+        assertThatThrownBy(
+                        () ->
+                                SeriesCsv.read(
+                                        file,
+                                        new SeriesCsv.Columns("value", null, "time"),
+                                        true,
+                                        r -> r))
                 .hasMessageContaining("time column 'time' not found")
                 .hasMessageContaining("[key, date, value]");
     }
 
     @Test
     void findsAColumnByAnyOfItsUsualNamesIgnoringCase() {
-        assertThat(SeriesCsv.find(java.util.List.of("Station", "Date", "value"), java.util.List.of("key", "station")))
+        assertThat(
+                        SeriesCsv.find(
+                                java.util.List.of("Station", "Date", "value"),
+                                java.util.List.of("key", "station")))
                 .isEqualTo("Station");
         assertThat(SeriesCsv.find(java.util.List.of("a", "b"), java.util.List.of("key"))).isNull();
     }

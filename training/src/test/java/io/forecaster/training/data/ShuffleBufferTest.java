@@ -23,7 +23,9 @@ class ShuffleBufferTest {
     @Test
     void outputIsAPermutationOfTheInput() {
         List<Integer> out = shuffle(1000, 37, 5);
-        assertThat(out).hasSize(1000).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1000).boxed().toList());
+        assertThat(out)
+                .hasSize(1000)
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1000).boxed().toList());
         assertThat(out).isNotEqualTo(IntStream.range(0, 1000).boxed().toList());
     }
 

@@ -14,14 +14,16 @@ import java.util.stream.Stream;
 
 /**
  * Test resources as files. In this module they are files already; other modules' tests read them
- * from this module's test jar, so there the resource's folder is copied to a temporary folder
- * first (a Keras model's shards sit beside its {@code model.json}).
+ * from this module's test jar, so there the resource's folder is copied to a temporary folder first
+ * (a Keras model's shards sit beside its {@code model.json}).
  */
 public final class TestResources {
 
     private TestResources() {}
 
-    /** The file of the class-path resource {@code name} (absolute, or relative to {@code anchor}). */
+    /**
+     * The file of the class-path resource {@code name} (absolute, or relative to {@code anchor}).
+     */
     public static Path file(Class<?> anchor, String name) {
         URL url = anchor.getResource(name);
         if (url == null) {

@@ -79,7 +79,10 @@ class WindowsTest {
                     assertThat(l.getDouble(i, t, 0)).isEqualTo(f.getDouble(i, t + 1, 0));
                 }
                 // consecutive points of the ramp: each label is its input plus one step
-                assertThat(l.getDouble(i, 7, 0)).isEqualTo(f.getDouble(i, 7, 0) + 1.5, org.assertj.core.data.Offset.offset(1e-4));
+                assertThat(l.getDouble(i, 7, 0))
+                        .isEqualTo(
+                                f.getDouble(i, 7, 0) + 1.5,
+                                org.assertj.core.data.Offset.offset(1e-4));
             }
             seen += n;
         }

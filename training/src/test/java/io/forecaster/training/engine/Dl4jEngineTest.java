@@ -1,17 +1,17 @@
 package io.forecaster.training.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.Scaling;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
 import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
 import io.forecaster.model.engine.TestBundles;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 import io.forecaster.training.Dl4jBundles;
-import io.forecaster.model.ModelBundle;
-import io.forecaster.model.Scaling;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;

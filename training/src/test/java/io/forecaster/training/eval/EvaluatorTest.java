@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.forecaster.model.engine.Predictor;
 import io.forecaster.training.data.SeriesCsv;
 import io.forecaster.training.data.TestData;
-import io.forecaster.model.engine.Predictor;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,8 +88,9 @@ class EvaluatorTest {
     void eachSeriesIsScoredAtItsOwnSplit() {
         double[] a = {0, 1, 2, 3, 4, 5};
         double[] b = {0, 2, 4, 6, 8, 10, 12, 14};
-        Map<String, ValidationScore> s = new Evaluator(new Persistence(), 2)
-                .scoreAll(Map.of("a", a, "b", b), Map.of("a", 4, "b", 5));
+        Map<String, ValidationScore> s =
+                new Evaluator(new Persistence(), 2)
+                        .scoreAll(Map.of("a", a, "b", b), Map.of("a", 4, "b", 5));
         assertThat(s.get("a").points()).isEqualTo(2);
         assertThat(s.get("a").baselineMae()).isEqualTo(1.0);
         assertThat(s.get("b").points()).isEqualTo(3);

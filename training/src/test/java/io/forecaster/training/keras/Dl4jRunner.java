@@ -1,14 +1,12 @@
 package io.forecaster.training.keras;
 
-import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.ModelBundle;
-
+import io.forecaster.training.Dl4jBundles;
+import java.util.function.Function;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.function.Function;
 
 /** Runs windows through a DL4J network directly (NWC input [batch, time, 1]). */
 final class Dl4jRunner {

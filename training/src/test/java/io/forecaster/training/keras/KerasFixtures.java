@@ -1,13 +1,11 @@
 package io.forecaster.training.keras;
 
-import io.forecaster.training.data.TestResources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
-
+import io.forecaster.training.data.TestResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
 package io.forecaster.training.keras;
 
-import io.forecaster.training.engine.Dl4jEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.engine.Engines;
-
+import io.forecaster.training.engine.Dl4jEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,24 +1,21 @@
 package io.forecaster.training.keras;
 
-import io.forecaster.training.engine.Dl4jEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import io.forecaster.training.engine.Dl4jEngine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Imports models whose sizes differ from the seed's (the course's 60/60/60 variant, another kernel

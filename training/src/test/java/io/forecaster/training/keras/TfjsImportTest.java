@@ -1,6 +1,5 @@
 package io.forecaster.training.keras;
 
-import io.forecaster.training.engine.Dl4jEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +7,8 @@ import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
 import io.forecaster.model.engine.Engines;
-
+import io.forecaster.training.engine.Dl4jEngine;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,8 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
 
 /** Tests for {@link KerasImporter} on the TF.js layers fixture, against TF.js's own outputs. */
 class TfjsImportTest {

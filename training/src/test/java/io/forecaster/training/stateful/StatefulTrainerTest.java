@@ -2,10 +2,10 @@ package io.forecaster.training.stateful;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forecaster.training.Dl4jBundles;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Stepper;
+import io.forecaster.training.Dl4jBundles;
 import java.time.Duration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -35,13 +35,23 @@ class StatefulTrainerTest {
                 Dl4jBundles.toNetwork(
                         new io.forecaster.model.ModelBundle(
                                 new io.forecaster.model.BundleMetadata(
-                                        1, "t", SMALL, 10, "stateful", null, null, "test", null,
+                                        1,
+                                        "t",
+                                        SMALL,
+                                        10,
+                                        "stateful",
+                                        null,
+                                        null,
+                                        "test",
+                                        null,
                                         "2026-11-26T00:00:00Z"),
                                 Dl4jBundles.params(ncw)));
         INDArray in = Nd4j.rand(DataType.FLOAT, 3, 17, 1).muli(10);
         INDArray viaNwc = nwc.output(in);
         INDArray viaNcw = ncw.output(in.permute(0, 2, 1).dup()).permute(0, 2, 1);
-        assertThat(viaNcw.castTo(DataType.DOUBLE).equalsWithEps(viaNwc.castTo(DataType.DOUBLE), 1e-5))
+        assertThat(
+                        viaNcw.castTo(DataType.DOUBLE)
+                                .equalsWithEps(viaNwc.castTo(DataType.DOUBLE), 1e-5))
                 .as("NCW %s vs NWC %s", viaNcw, viaNwc)
                 .isTrue();
     }

@@ -31,28 +31,44 @@ class HuberLossTest {
         HuberLoss loss = new HuberLoss(1.0);
         INDArray perRow = loss.computeScoreArray(labels, out, new ActivationIdentity(), null);
         // 0.5²/2, 1·(3 − 0.5), 0, 1·(2 − 0.5)
-        assertThat(perRow.toDoubleVector()).containsExactly(new double[] {0.125, 2.5, 0.0, 1.5}, within(1e-12));
+        assertThat(perRow.toDoubleVector())
+                .containsExactly(new double[] {0.125, 2.5, 0.0, 1.5}, within(1e-12));
         assertThat(loss.computeScore(labels, out, new ActivationIdentity(), null, true))
                 .isCloseTo((0.125 + 2.5 + 1.5) / 4, within(1e-12));
         INDArray grad = loss.computeGradient(labels, out, new ActivationIdentity(), null);
-        assertThat(grad.toDoubleVector()).containsExactly(new double[] {0.5, -1.0, 0.0, 1.0}, within(1e-12));
+        assertThat(grad.toDoubleVector())
+                .containsExactly(new double[] {0.5, -1.0, 0.0, 1.0}, within(1e-12));
         // delta 2: |e| = 3 → 2·(3 − 1) = 4
-        assertThat(new HuberLoss(2.0).computeScoreArray(labels, out, new ActivationIdentity(), null).getDouble(1))
+        assertThat(
+                        new HuberLoss(2.0)
+                                .computeScoreArray(labels, out, new ActivationIdentity(), null)
+                                .getDouble(1))
                 .isCloseTo(4.0, within(1e-12));
     }
 
     @Test
     void gradientMatchesFiniteDifferencesOnADenseNetwork() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(7)
-                .dataType(DataType.DOUBLE)
-                .updater(new NoOp())
-                .weightInit(WeightInit.XAVIER)
-                .list()
-                .layer(new DenseLayer.Builder().nIn(3).nOut(5).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(new HuberLoss(0.7)).nIn(5).nOut(2)
-                        .activation(new ScaledIdentity(3.0)).build())
-                .build());
+        MultiLayerNetwork net =
+                new MultiLayerNetwork(
+                        new NeuralNetConfiguration.Builder()
+                                .seed(7)
+                                .dataType(DataType.DOUBLE)
+                                .updater(new NoOp())
+                                .weightInit(WeightInit.XAVIER)
+                                .list()
+                                .layer(
+                                        new DenseLayer.Builder()
+                                                .nIn(3)
+                                                .nOut(5)
+                                                .activation(Activation.TANH)
+                                                .build())
+                                .layer(
+                                        new OutputLayer.Builder(new HuberLoss(0.7))
+                                                .nIn(5)
+                                                .nOut(2)
+                                                .activation(new ScaledIdentity(3.0))
+                                                .build())
+                                .build());
         net.init();
         Nd4j.getRandom().setSeed(12);
         INDArray in = Nd4j.rand(DataType.DOUBLE, 8, 3).subi(0.5).muli(4);
@@ -66,8 +82,9 @@ class HuberLossTest {
     void gradientMatchesFiniteDifferencesThroughTheSeedArchitecture() {
         // the seed layer stack at a small size, in the trainer's NCW layout, in double precision
         HyperParams small = new HyperParams(3, 5, 4, 3, 4, 3, 4.0);
-        MultiLayerNetwork net = NetworkFactory.build(small, 3, new NoOp(), new HuberLoss(1.0), RNNFormat.NCW)
-                .convertDataType(DataType.DOUBLE);
+        MultiLayerNetwork net =
+                NetworkFactory.build(small, 3, new NoOp(), new HuberLoss(1.0), RNNFormat.NCW)
+                        .convertDataType(DataType.DOUBLE);
         Nd4j.getRandom().setSeed(5);
         INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 1, 9).muli(2);
         INDArray labels = Nd4j.rand(DataType.DOUBLE, 3, 1, 9).subi(0.5).muli(6);
@@ -86,15 +103,16 @@ class HuberLossTest {
     }
 
     private static boolean checkInDouble(MultiLayerNetwork net, INDArray in, INDArray labels) {
-        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
-                .net(net)
-                .input(in)
-                .labels(labels)
-                .epsilon(1e-6)
-                .maxRelError(1e-4)
-                .minAbsoluteError(1e-8)
-                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
-                .exitOnFirstError(false));
+        return GradientCheckUtil.checkGradients(
+                new GradientCheckUtil.MLNConfig()
+                        .net(net)
+                        .input(in)
+                        .labels(labels)
+                        .epsilon(1e-6)
+                        .maxRelError(1e-4)
+                        .minAbsoluteError(1e-8)
+                        .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
+                        .exitOnFirstError(false));
     }
 
     private static boolean outsideAndInside(INDArray out, INDArray labels, double delta) {

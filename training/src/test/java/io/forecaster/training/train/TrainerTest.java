@@ -35,13 +35,27 @@ class TrainerTest {
     }
 
     private static TrainingOptions options(int epochs, int patience) {
-        return new TrainingOptions(WINDOW, 32, 1000, Optimizer.ADAM, 3e-3, 0.9, 1.0, epochs, patience, 1.0, 1L, null, 1);
+        return new TrainingOptions(
+                WINDOW,
+                32,
+                1000,
+                Optimizer.ADAM,
+                3e-3,
+                0.9,
+                1.0,
+                epochs,
+                patience,
+                1.0,
+                1L,
+                null,
+                1);
     }
 
     @Test
     void courseRecipeIsTheDefault() {
         TrainingOptions c = TrainingOptions.COURSE;
-        assertThat(List.of(c.window(), c.batchSize(), c.shuffleBuffer(), c.epochs())).containsExactly(60, 100, 1000, 500);
+        assertThat(List.of(c.window(), c.batchSize(), c.shuffleBuffer(), c.epochs()))
+                .containsExactly(60, 100, 1000, 500);
         assertThat(c.optimizer()).isEqualTo(Optimizer.SGD);
         assertThat(c.learningRate()).isEqualTo(1e-5);
         assertThat(c.momentum()).isEqualTo(0.9);
@@ -52,17 +66,24 @@ class TrainerTest {
     @Test
     void aFewEpochsLowerTheLossAndKeepTheBestWeights() {
         Trainer trainer = new Trainer(options(4, 0), TrainingListener.NONE);
-        TrainingResult r = trainer.train(
-                HyperParams.SEED, new Scaling(0, 100), TrainingData.of(Map.of("s", slice), Split.atIndex(320)));
+        TrainingResult r =
+                trainer.train(
+                        HyperParams.SEED,
+                        new Scaling(0, 100),
+                        TrainingData.of(Map.of("s", slice), Split.atIndex(320)));
         List<EpochStats> h = r.history();
         assertThat(h).hasSize(4);
         assertThat(h.get(h.size() - 1).loss()).isLessThan(h.get(0).loss());
 
-        EpochStats best = h.stream().min((a, b) -> Double.compare(a.validation().mae(), b.validation().mae())).orElseThrow();
+        EpochStats best =
+                h.stream()
+                        .min((a, b) -> Double.compare(a.validation().mae(), b.validation().mae()))
+                        .orElseThrow();
         assertThat(r.bestEpoch()).isEqualTo(best.epoch());
         assertThat(best.best()).isTrue();
         // the returned (NWC) network holds the best epoch's weights: it scores that epoch's MAE
-        ValidationScore again = new Evaluator(new NetworkPredictor(r.net(), r.scaling()), WINDOW).score(slice, 320);
+        ValidationScore again =
+                new Evaluator(new NetworkPredictor(r.net(), r.scaling()), WINDOW).score(slice, 320);
         assertThat(again.mae()).isCloseTo(best.validation().mae(), within(1e-3));
         assertThat(r.overall().mae()).isCloseTo(best.validation().mae(), within(1e-9));
         assertThat(again.points()).isEqualTo(80);
@@ -74,8 +95,15 @@ class TrainerTest {
         Trainer trainer = new Trainer(options(1, 0), TrainingListener.NONE);
         MultiLayerNetwork net = trainer.newNetwork(HyperParams.SEED);
         double[] scaled = Arrays.stream(slice).map(v -> v / 100).toArray();
-        DataSet batch = new WindowDataset(Windows.of(scaled, 0, 200, WINDOW), 50, 1, 1L, org.deeplearning4j.nn.conf.RNNFormat.NCW)
-                .epoch().next();
+        DataSet batch =
+                new WindowDataset(
+                                Windows.of(scaled, 0, 200, WINDOW),
+                                50,
+                                1,
+                                1L,
+                                org.deeplearning4j.nn.conf.RNNFormat.NCW)
+                        .epoch()
+                        .next();
         INDArray out = net.output(batch.getFeatures());
         double[] e = out.sub(batch.getLabels()).data().asDouble();
         double sum = 0;
@@ -91,9 +119,15 @@ class TrainerTest {
     @Test
     void earlyStoppingStopsAfterPatienceEpochsWithoutImprovement() {
         // a learning rate this large makes no progress after the first epochs
-        TrainingOptions wild = new TrainingOptions(WINDOW, 32, 1000, Optimizer.SGD, 5.0, 0.9, 1.0, 30, 2, 1.0, 1L, null, 1);
-        TrainingResult r = new Trainer(wild, TrainingListener.NONE)
-                .train(HyperParams.SEED, Scaling.IDENTITY, TrainingData.of(Map.of("s", slice), Split.atIndex(320)));
+        TrainingOptions wild =
+                new TrainingOptions(
+                        WINDOW, 32, 1000, Optimizer.SGD, 5.0, 0.9, 1.0, 30, 2, 1.0, 1L, null, 1);
+        TrainingResult r =
+                new Trainer(wild, TrainingListener.NONE)
+                        .train(
+                                HyperParams.SEED,
+                                Scaling.IDENTITY,
+                                TrainingData.of(Map.of("s", slice), Split.atIndex(320)));
         assertThat(r.history().size()).isLessThan(30);
         assertThat(r.history().size()).isLessThanOrEqualTo(r.bestEpoch() + 2);
     }
@@ -102,9 +136,15 @@ class TrainerTest {
     void optionsNameTheirBadValues() {
         assertThatThrownBy(() -> Optimizer.parse("adagrad")).hasMessageContaining("'adagrad'");
         assertThatThrownBy(() -> ScalingMode.parse("log")).hasMessageContaining("'log'");
-        assertThatThrownBy(() -> new TrainingOptions(0, 1, 1, Optimizer.SGD, 1, 0, 1, 1, 0, 1, 1, null, 1))
+        assertThatThrownBy(
+                        () ->
+                                new TrainingOptions(
+                                        0, 1, 1, Optimizer.SGD, 1, 0, 1, 1, 0, 1, 1, null, 1))
                 .hasMessageContaining("window");
-        assertThatThrownBy(() -> new TrainingOptions(5, 1, 1, Optimizer.SGD, -1, 0, 1, 1, 0, 1, 1, null, 1))
+        assertThatThrownBy(
+                        () ->
+                                new TrainingOptions(
+                                        5, 1, 1, Optimizer.SGD, -1, 0, 1, 1, 0, 1, 1, null, 1))
                 .hasMessageContaining("-1");
     }
 
