@@ -12,6 +12,10 @@ package io.forecaster.connectors;
  * @param modelId the model bundle's id
  * @param mode "window" or "stateful"
  * @param createdAt wall-clock time the forecast was made, epoch ms
+ * @param nextTime with a time grid ({@code series.interval}): event time of the slot {@code next}
+ *     forecasts; null without a grid
+ * @param filled with a time grid: how many of the window's inputs were filled slots (no point);
+ *     null without a grid
  */
 public record Forecast(
         String sensorId,
@@ -22,4 +26,32 @@ public record Forecast(
         double next,
         String modelId,
         String mode,
-        long createdAt) {}
+        long createdAt,
+        Long nextTime,
+        Integer filled) {
+
+    /** A forecast made without a time grid (no {@code nextTime}, no {@code filled}). */
+    public Forecast(
+            String sensorId,
+            long windowStart,
+            long windowEnd,
+            int points,
+            double[] predictions,
+            double next,
+            String modelId,
+            String mode,
+            long createdAt) {
+        this(
+                sensorId,
+                windowStart,
+                windowEnd,
+                points,
+                predictions,
+                next,
+                modelId,
+                mode,
+                createdAt,
+                null,
+                null);
+    }
+}

@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 /**
  * Forecasts on the wire: key = sensor id, value = {@code
  * {"v":1,"sensor":"VAL","windowStart":"...Z","windowEnd":"...Z","points":60,
- * "predictions":[...],"next":12.3,"model":"...","mode":"window","createdAt":"...Z"}}. Non-finite
- * predictions are written as the strings {@code "NaN"}, {@code "Infinity"}.
+ * "predictions":[...],"next":12.3,"model":"...","mode":"window","createdAt":"...Z"}}, plus, with a
+ * time grid, {@code "nextTime":"...Z","filled":0} (optional fields: readers of version 1 that
+ * ignore unknown fields read them unchanged). Non-finite predictions are written as the strings
+ * {@code "NaN"}, {@code "Infinity"}.
  *
  * <p>Predictions and {@code next} are float32 values (the model computes in float32), written in
  * the shortest decimal form that reads back as the same float32 ({@code 12.345678}, not {@code
@@ -40,6 +42,12 @@ public final class ForecastCodec {
             g.writeStringField("model", f.modelId());
             g.writeStringField("mode", f.mode());
             g.writeStringField("createdAt", WireFormat.formatTime(f.createdAt()));
+            if (f.nextTime() != null) {
+                g.writeStringField("nextTime", WireFormat.formatTime(f.nextTime()));
+            }
+            if (f.filled() != null) {
+                g.writeNumberField("filled", f.filled());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -77,6 +85,8 @@ public final class ForecastCodec {
                 (float) Codecs.asDouble(Codecs.required(n, "next"), "next"),
                 Codecs.text(n, "model"),
                 Codecs.text(n, "mode"),
-                Codecs.time(n, "createdAt"));
+                Codecs.time(n, "createdAt"),
+                n.hasNonNull("nextTime") ? Codecs.time(n, "nextTime") : null,
+                n.hasNonNull("filled") ? (int) Codecs.integer(n, "filled") : null);
     }
 }

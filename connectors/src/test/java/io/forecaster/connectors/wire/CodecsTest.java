@@ -48,6 +48,23 @@ class CodecsTest {
     }
 
     @Test
+    void gridFieldsAreWrittenOnlyWithAGridAndReadBack() {
+        Forecast plain = new Forecast("VAL", 0, DAY, 2, new double[] {1, 2}, 2, "m", "window", 0);
+        assertThat(new String(ForecastCodec.toJson(plain), StandardCharsets.UTF_8))
+                .doesNotContain("nextTime", "filled");
+        assertThat(ForecastCodec.fromJson(ForecastCodec.toJson(plain)).nextTime()).isNull();
+
+        Forecast gridded =
+                new Forecast(
+                        "VAL", 0, DAY, 2, new double[] {1, 2}, 2, "m", "window", 0, 2 * DAY, 1);
+        String json = new String(ForecastCodec.toJson(gridded), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"nextTime\":\"1970-01-03T00:00:00Z\"", "\"filled\":1");
+        Forecast back = ForecastCodec.fromJson(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(back.nextTime()).isEqualTo(2 * DAY);
+        assertThat(back.filled()).isEqualTo(1);
+    }
+
+    @Test
     void predictionsTravelAsFloat32InTheirShortestForm() {
         // What the engines produce: float32 results widened to double.
         double[] p = {(double) 0.1f, (double) 12.345678f, (double) -3.4028235e38f, (double) 1e-9f};
