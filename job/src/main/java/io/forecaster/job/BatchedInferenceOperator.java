@@ -288,7 +288,9 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                         values[windowSize - 1],
                         modelId,
                         mode.label(),
-                        now);
+                        now,
+                        in.nextTime,
+                        in.nextTime == null ? null : in.filled);
         if (r.hasTimestamp()) {
             output.collect(new StreamRecord<>(f, r.getTimestamp()));
         } else {

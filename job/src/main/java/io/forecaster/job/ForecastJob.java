@@ -73,8 +73,7 @@ public final class ForecastJob {
                         .transform(
                                 ORDER_AND_WINDOW,
                                 TypeInformation.of(ModelInput.class),
-                                new OrderedSlidingWindowOperator(
-                                        new OrderedSlidingWindow(options.windowSettings())))
+                                OrderedSlidingWindowOperator.of(options.windowSettings()))
                         .uid(ORDER_AND_WINDOW);
         KeySelector<ModelInput, String> byInputSensor = in -> in.sensorId;
         SingleOutputStreamOperator<Forecast> forecasts =

@@ -1,7 +1,11 @@
 package io.forecaster.job;
 
 import io.forecaster.connectors.flink.KafkaOptions;
+import io.forecaster.connectors.wire.WireFormat;
 import io.forecaster.model.engine.Engines;
+import io.forecaster.model.grid.Aggregate;
+import io.forecaster.model.grid.GapFill;
+import io.forecaster.model.grid.TimeGrid;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -134,6 +138,44 @@ public final class ForecastOptions implements Serializable {
                             "Checkpoint interval; exactly-once forecasts become visible when a"
                                     + " checkpoint completes.");
 
+    public static final ConfigOption<Duration> SERIES_INTERVAL =
+            ConfigOptions.key("series.interval")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Time grid: each key's points go to slots of this length (e.g. 1 h,"
+                                    + " 1 d) and the model sees one value per slot; unset: count"
+                                    + " windows of the points as they come.");
+    public static final ConfigOption<String> SERIES_ORIGIN =
+            ConfigOptions.key("series.origin")
+                    .stringType()
+                    .defaultValue("1970-01-01T00:00:00Z")
+                    .withDescription(
+                            "Time grid: a slot start (ISO-8601 or epoch ms, UTC); slots are"
+                                    + " aligned to it.");
+    public static final ConfigOption<Aggregate> SERIES_AGGREGATE =
+            ConfigOptions.key("series.aggregate")
+                    .enumType(Aggregate.class)
+                    .defaultValue(Aggregate.MEAN)
+                    .withDescription(
+                            "Time grid: how several points in one slot are combined: mean, last,"
+                                    + " first, max, min or sum.");
+    public static final ConfigOption<GapFill> GAP_FILL =
+            ConfigOptions.key("gap.fill")
+                    .enumType(GapFill.class)
+                    .defaultValue(GapFill.LINEAR)
+                    .withDescription(
+                            "Time grid: how missing slots between two slots with points are"
+                                    + " filled: none (every gap restarts the key), hold (the"
+                                    + " value before the gap) or linear.");
+    public static final ConfigOption<Integer> GAP_MAX_FILL =
+            ConfigOptions.key("gap.max-fill")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription(
+                            "Time grid: the longest gap (in slots) that is filled; a longer gap"
+                                    + " restarts the key (an empty window, the zero state).");
+
     /** The job's own options, in the order docs/job.md lists them. */
     public static final List<ConfigOption<?>> JOB_OPTIONS =
             List.of(
@@ -149,7 +191,12 @@ public final class ForecastOptions implements Serializable {
                     IDLENESS,
                     RESET_GAP,
                     QUIET_TIMEOUT,
-                    CHECKPOINT_INTERVAL);
+                    CHECKPOINT_INTERVAL,
+                    SERIES_INTERVAL,
+                    SERIES_ORIGIN,
+                    SERIES_AGGREGATE,
+                    GAP_FILL,
+                    GAP_MAX_FILL);
 
     /** The Kafka options (owned by the connectors module) the job accepts too. */
     public static final List<ConfigOption<?>> KAFKA_OPTIONS =
@@ -312,6 +359,89 @@ public final class ForecastOptions implements Serializable {
                             + quietTimeout()
                             + "): a quiet key's state is removed before it could be reset");
         }
+        validateGrid();
+    }
+
+    private void validateGrid() {
+        if (!explicit.containsKey(SERIES_INTERVAL.key())) {
+            for (ConfigOption<?> o :
+                    List.of(SERIES_ORIGIN, SERIES_AGGREGATE, GAP_FILL, GAP_MAX_FILL)) {
+                if (explicit.containsKey(o.key())) {
+                    throw new IllegalArgumentException(
+                            "option "
+                                    + o.key()
+                                    + " ("
+                                    + explicit.get(o.key())
+                                    + ") needs "
+                                    + SERIES_INTERVAL.key()
+                                    + ": without a time grid it has no effect");
+                }
+            }
+            return;
+        }
+        Duration interval = get(SERIES_INTERVAL);
+        if (interval.isNegative() || interval.isZero() || interval.toMillis() < 1) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + SERIES_INTERVAL.key()
+                            + " must be at least 1 ms, got "
+                            + explicit.get(SERIES_INTERVAL.key()));
+        }
+        requireAtLeast(GAP_MAX_FILL, 0);
+        String origin = get(SERIES_ORIGIN);
+        try {
+            WireFormat.parseTime(origin);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + SERIES_ORIGIN.key()
+                            + " has an invalid value '"
+                            + origin
+                            + "': "
+                            + e.getMessage(),
+                    e);
+        }
+        if (interval.plus(allowedLateness()).compareTo(quietTimeout()) >= 0) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + SERIES_INTERVAL.key()
+                            + " ("
+                            + explicit.get(SERIES_INTERVAL.key())
+                            + ") plus "
+                            + ALLOWED_LATENESS.key()
+                            + " ("
+                            + allowedLateness()
+                            + ") must be shorter than "
+                            + QUIET_TIMEOUT.key()
+                            + " ("
+                            + quietTimeout()
+                            + "): a key's state must outlive its open slot");
+        }
+        if (explicit.containsKey(RESET_GAP.key()) && !resetGap().isZero()) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + RESET_GAP.key()
+                            + " ("
+                            + explicit.get(RESET_GAP.key())
+                            + ") cannot be combined with "
+                            + SERIES_INTERVAL.key()
+                            + ": on a time grid, gaps longer than "
+                            + GAP_MAX_FILL.key()
+                            + " slots restart the key");
+        }
+    }
+
+    /** The time grid, or null when {@code series.interval} is not set. */
+    public TimeGrid timeGrid() {
+        if (!explicit.containsKey(SERIES_INTERVAL.key())) {
+            return null;
+        }
+        return TimeGrid.of(
+                get(SERIES_INTERVAL),
+                WireFormat.parseTime(get(SERIES_ORIGIN)),
+                get(SERIES_AGGREGATE),
+                get(GAP_FILL),
+                get(GAP_MAX_FILL));
     }
 
     /** Parses {@code raw} as {@code option}'s type into {@code target}. */
@@ -341,6 +471,9 @@ public final class ForecastOptions implements Serializable {
 
     /** An option's default as a user would type it ("(required)" when it has none). */
     public static String defaultText(ConfigOption<?> option) {
+        if (option == SERIES_INTERVAL) {
+            return "(off)";
+        }
         if (!option.hasDefaultValue()) {
             return "(required)";
         }
@@ -452,7 +585,8 @@ public final class ForecastOptions implements Serializable {
                 allowedLateness(),
                 resetGap(),
                 quietTimeout(),
-                pointsTopic());
+                pointsTopic(),
+                timeGrid());
     }
 
     /** The settings of the inference operator. */

@@ -35,6 +35,15 @@ public class ModelInput {
     /** STEP only: start this key from the zero state before stepping. */
     public boolean reset;
 
+    /** Time grid only: the event time of the slot the forecast is for; null without a grid. */
+    public Long nextTime;
+
+    /**
+     * Time grid only: filled slots among the window's values (WINDOW), or among the key's last W
+     * slots including this one (STEP).
+     */
+    public int filled;
+
     public ModelInput() {}
 
     /** A window of values, oldest first. */
@@ -50,6 +59,13 @@ public class ModelInput {
     /** The key's state was removed at (watermark) time {@code time}. */
     public static ModelInput evict(String sensorId, long time) {
         return of(Kind.EVICT, sensorId, time, time, new double[0], false);
+    }
+
+    /** This input on a time grid: the forecast slot's time and the filled inputs; returns it. */
+    public ModelInput onGrid(long nextTime, int filled) {
+        this.nextTime = nextTime;
+        this.filled = filled;
+        return this;
     }
 
     private static ModelInput of(
@@ -72,12 +88,22 @@ public class ModelInput {
                 && windowStart == m.windowStart
                 && time == m.time
                 && Arrays.equals(values, m.values)
-                && reset == m.reset;
+                && reset == m.reset
+                && Objects.equals(nextTime, m.nextTime)
+                && filled == m.filled;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, sensorId, windowStart, time, Arrays.hashCode(values), reset);
+        return Objects.hash(
+                kind,
+                sensorId,
+                windowStart,
+                time,
+                Arrays.hashCode(values),
+                reset,
+                nextTime,
+                filled);
     }
 
     @Override
@@ -92,6 +118,7 @@ public class ModelInput {
                 + ", "
                 + Arrays.toString(values)
                 + (reset ? ", reset" : "")
+                + (nextTime == null ? "" : ", next " + nextTime + ", filled " + filled)
                 + ")";
     }
 }

@@ -40,7 +40,8 @@ import org.apache.flink.util.OutputTag;
  *       timers are removed (stateful mode also emits an {@link ModelInput.Kind#EVICT}).
  * </ul>
  */
-public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput> {
+public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
+        implements OrderedSlidingWindowOperator.KeyCounting {
 
     private static final long serialVersionUID = 1L;
 
@@ -71,6 +72,16 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         this.latenessMs = settings.allowedLateness().toMillis();
         this.resetGapMs = settings.resetGap().toMillis();
         this.quietTimeoutMs = settings.quietTimeout().toMillis();
+    }
+
+    @Override
+    public String keyStateName() {
+        return WINDOW_STATE;
+    }
+
+    @Override
+    public void countKeysWith(AtomicLong keysWithState) {
+        this.keysWithState = keysWithState;
     }
 
     @Override
@@ -204,14 +215,19 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         return saturatedAdd(t, latenessMs);
     }
 
-    private static long saturatedAdd(long a, long b) {
+    static long saturatedAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
     private DeadLetter deadLetter(SensorPoint p, String reason, String detail) {
+        return deadLetter(settings.sourceTopic(), p, reason, detail);
+    }
+
+    /** A late or duplicate point's dead letter: the point re-encoded as JSON, no offset. */
+    static DeadLetter deadLetter(String topic, SensorPoint p, String reason, String detail) {
         return new DeadLetter(
-                settings.sourceTopic(),
+                topic,
                 -1,
                 -1L,
                 p.sensorId(),

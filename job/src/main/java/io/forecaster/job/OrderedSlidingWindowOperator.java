@@ -4,12 +4,14 @@ import io.forecaster.connectors.SensorPoint;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
- * Runs {@link OrderedSlidingWindow} and reports how many keys hold state ("keysWithState"): counted
- * from the state backend once at (re)start, then kept up to date by the function as keys come and
- * go, so the gauge never walks the state from the metrics thread.
+ * Runs {@link OrderedSlidingWindow} (or, on a time grid, {@link GridSlidingWindow}) and reports how
+ * many keys hold state ("keysWithState"): counted from the state backend once at (re)start, then
+ * kept up to date by the function as keys come and go, so the gauge never walks the state from the
+ * metrics thread.
  */
 public class OrderedSlidingWindowOperator
         extends KeyedProcessOperator<String, SensorPoint, ModelInput> {
@@ -18,8 +20,26 @@ public class OrderedSlidingWindowOperator
 
     private transient AtomicLong keysWithState;
 
-    public OrderedSlidingWindowOperator(OrderedSlidingWindow function) {
+    /** Runs {@code function}: an {@link OrderedSlidingWindow} or a {@link GridSlidingWindow}. */
+    public <F extends KeyedProcessFunction<String, SensorPoint, ModelInput> & KeyCounting>
+            OrderedSlidingWindowOperator(F function) {
         super(function);
+    }
+
+    /** The windowing the settings ask for: on a time grid, or count windows of the points. */
+    public static OrderedSlidingWindowOperator of(WindowSettings settings) {
+        return settings.grid() == null
+                ? new OrderedSlidingWindowOperator(new OrderedSlidingWindow(settings))
+                : new OrderedSlidingWindowOperator(new GridSlidingWindow(settings));
+    }
+
+    /** What the operator needs of its function to count the keys holding state. */
+    interface KeyCounting {
+        /** The name of the value state every key with state holds. */
+        String keyStateName();
+
+        /** Hands the function the counter it keeps up to date as keys come and go. */
+        void countKeysWith(AtomicLong keysWithState);
     }
 
     @Override
@@ -28,10 +48,12 @@ public class OrderedSlidingWindowOperator
         keysWithState = new AtomicLong();
         try (var keys =
                 getKeyedStateBackend()
-                        .getKeys(OrderedSlidingWindow.WINDOW_STATE, VoidNamespace.INSTANCE)) {
+                        .getKeys(
+                                ((KeyCounting) userFunction).keyStateName(),
+                                VoidNamespace.INSTANCE)) {
             keysWithState.set(keys.count());
         }
-        ((OrderedSlidingWindow) userFunction).keysWithState = keysWithState;
+        ((KeyCounting) userFunction).countKeysWith(keysWithState);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.forecaster.job;
 
+import io.forecaster.model.grid.TimeGrid;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param resetGap stateful mode: a gap longer than this restarts the key (0 disables)
  * @param quietTimeout a key's state is removed once the watermark passes its newest point by this
  * @param sourceTopic the points topic, named in dead letters
+ * @param grid the time grid, or null: count windows of the points as they come
  */
 public record WindowSettings(
         ForecastOptions.Mode mode,
@@ -20,8 +22,20 @@ public record WindowSettings(
         Duration allowedLateness,
         Duration resetGap,
         Duration quietTimeout,
-        String sourceTopic)
+        String sourceTopic,
+        TimeGrid grid)
         implements Serializable {
+
+    /** Settings without a time grid. */
+    public WindowSettings(
+            ForecastOptions.Mode mode,
+            SlidingCount window,
+            Duration allowedLateness,
+            Duration resetGap,
+            Duration quietTimeout,
+            String sourceTopic) {
+        this(mode, window, allowedLateness, resetGap, quietTimeout, sourceTopic, null);
+    }
 
     public WindowSettings {
         Objects.requireNonNull(mode, "mode");

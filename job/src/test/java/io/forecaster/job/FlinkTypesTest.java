@@ -26,6 +26,7 @@ class FlinkTypesTest {
                         Forecast.class,
                         DeadLetter.class,
                         KeyWindow.class,
+                        GridWindow.class,
                         KeyModelState.class,
                         StepState.class)) {
             TypeInformation<?> info = TypeInformation.of(type);
