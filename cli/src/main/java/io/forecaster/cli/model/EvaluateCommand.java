@@ -4,12 +4,15 @@ import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.model.grid.TimeGrid;
 import io.forecaster.training.data.Split;
 import io.forecaster.training.eval.Evaluator;
 import io.forecaster.training.eval.ValidationScore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -66,7 +69,17 @@ public final class EvaluateCommand extends Cli {
         ModelBundle bundle = bundle("--model", model);
         BundleMetadata meta = bundle.metadata();
         Split at = option("--split", () -> split != null ? Split.parse(split) : bundleSplit(meta));
+        TimeGrid grid = data.grid(spec);
+        if (grid != null) {
+            if (stateful || "stateful".equals(meta.mode())) {
+                throw usage(
+                        "--interval",
+                        "cannot score a stateful bundle on a time grid (not supported yet)");
+            }
+            return evaluateOnGrid(bundle, at, grid);
+        }
         Map<String, double[]> series = data.read(spec);
+        data.notes.forEach(out()::println);
         Map<String, Integer> splits = new LinkedHashMap<>();
         series.forEach((k, s) -> splits.put(k, option("--split", () -> at.at(s.length))));
         if (stateful || "stateful".equals(meta.mode())) {
@@ -107,6 +120,72 @@ public final class EvaluateCommand extends Cli {
                         overall.mae(),
                         overall.baselineMae(),
                         overall.allStepsMae());
+        return 0;
+    }
+
+    /** Scores each key's segments between restarts, pooled per key. */
+    private int evaluateOnGrid(ModelBundle bundle, Split at, TimeGrid grid) {
+        BundleMetadata meta = bundle.metadata();
+        int window = meta.windowSize();
+        Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
+        GridSeries gs = option("--split", () -> GridSeries.of(grids, at, window));
+        GridSeries.report(out(), grids, grid);
+        Map<String, List<ValidationScore>> byKey = new LinkedHashMap<>();
+        try (Predictor predictor = Engines.open(engine, bundle)) {
+            Evaluator evaluator = new Evaluator(predictor, window);
+            gs.series()
+                    .forEach(
+                            (name, values) -> {
+                                if (gs.validates(name, window)) {
+                                    byKey.computeIfAbsent(
+                                                    gs.keyOf().get(name), k -> new ArrayList<>())
+                                            .add(evaluator.score(values, gs.splits().get(name)));
+                                }
+                            });
+        }
+        if (byKey.isEmpty()) {
+            throw usage(
+                    "--split",
+                    "no segment between restarts has validation points after "
+                            + window
+                            + " slots of context");
+        }
+        out().printf(
+                        Locale.ROOT,
+                        "model %s (window %d, %s) on %s column '%s', split %s, on the time grid%n",
+                        meta.modelId(),
+                        window,
+                        meta.scaling(),
+                        data.file,
+                        data.column(),
+                        at);
+        out().printf(
+                        Locale.ROOT,
+                        "%-10s %7s %10s %13s %14s%n",
+                        "series",
+                        "points",
+                        "val_mae",
+                        "baseline_mae",
+                        "all_steps_mae");
+        List<ValidationScore> all = new ArrayList<>();
+        byKey.forEach(
+                (k, scores) -> {
+                    ValidationScore pooled = ValidationScore.pooled(scores);
+                    all.add(pooled);
+                    if (byKey.size() > 1) {
+                        row(k, pooled);
+                    }
+                });
+        ValidationScore overall = ValidationScore.pooled(all);
+        row(byKey.size() > 1 ? "overall" : "all", overall);
+        out().printf(
+                        Locale.ROOT,
+                        "validation MAE %.2f, last-value baseline %.2f, all-steps MAE %.2f"
+                                + " (slots after a restart need %d slots of context first)%n",
+                        overall.mae(),
+                        overall.baselineMae(),
+                        overall.allStepsMae(),
+                        window);
         return 0;
     }
 

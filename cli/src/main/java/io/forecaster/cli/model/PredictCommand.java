@@ -1,9 +1,11 @@
 package io.forecaster.cli.model;
 
+import io.forecaster.connectors.wire.WireFormat;
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.model.grid.TimeGrid;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,6 +93,10 @@ public final class PredictCommand extends Cli {
         engine(engine);
         ModelBundle bundle = bundle("--model", model);
         BundleMetadata meta = bundle.metadata();
+        TimeGrid grid = source.stdin ? null : source.slice.data.grid(spec);
+        if (grid != null) {
+            return predictOnGrid(bundle, grid);
+        }
         float[] window = source.stdin ? readStdin() : readSlice(meta.windowSize());
         float[] out = new float[window.length];
         try (Predictor p = Engines.open(engine, bundle)) {
@@ -103,6 +109,88 @@ public final class PredictCommand extends Cli {
         out().println("step,input,prediction");
         for (int t = 0; t < window.length; t++) {
             out().printf(Locale.ROOT, "%d,%s,%.4f%n", t, Float.toString(window[t]), out[t]);
+        }
+        return 0;
+    }
+
+    /**
+     * On a time grid: the window is {@code --length} slots from slot {@code --from} (counted from
+     * the key's first slot), all inside one segment between restarts; prints each slot's time and
+     * whether it was filled, and the time of the forecast slot.
+     */
+    private int predictOnGrid(ModelBundle bundle, TimeGrid grid) {
+        Slice s = source.slice;
+        int length = s.length == null ? bundle.metadata().windowSize() : s.length;
+        atLeast("--length", length, 1);
+        atLeast("--from", s.from, 0);
+        Map<String, TimeGrid.Gridded> grids = s.data.readGrid(spec, grid);
+        if (grids.size() != 1) {
+            throw usage(
+                    "--key",
+                    "the data holds "
+                            + grids.size()
+                            + " series "
+                            + grids.keySet()
+                            + ": choose one");
+        }
+        TimeGrid.Gridded g = grids.values().iterator().next();
+        if (g.segments().isEmpty()) {
+            throw usage("--data", "no values for the series in " + s.data.file);
+        }
+        long firstSlot = g.segments().get(0).firstSlot() + s.from;
+        TimeGrid.Segment seg = null;
+        for (TimeGrid.Segment candidate : g.segments()) {
+            if (firstSlot >= candidate.firstSlot()
+                    && firstSlot + length <= candidate.firstSlot() + candidate.length()) {
+                seg = candidate;
+            }
+        }
+        if (seg == null) {
+            throw usage(
+                    "--from",
+                    "'"
+                            + s.from
+                            + "': slots ["
+                            + s.from
+                            + ", "
+                            + (s.from + length)
+                            + ") are not all inside one run of slots without an unfilled gap (of "
+                            + g.stats().slots()
+                            + " slots, "
+                            + g.segments().size()
+                            + " runs)");
+        }
+        int at = (int) (firstSlot - seg.firstSlot());
+        float[] window = new float[length];
+        for (int i = 0; i < length; i++) {
+            window[i] = (float) seg.values()[at + i];
+        }
+        float[] out = new float[length];
+        try (Predictor p = Engines.open(engine, bundle)) {
+            p.predict(window, 1, length, out);
+        }
+        long nextTime = grid.slotStart(firstSlot + length);
+        int filled = seg.filledIn(at, at + length);
+        if (last) {
+            out().printf(Locale.ROOT, "%.4f%n", out[length - 1]);
+            return 0;
+        }
+        out().printf(
+                        Locale.ROOT,
+                        "# next %s, filled %d of %d%n",
+                        WireFormat.formatTime(nextTime),
+                        filled,
+                        length);
+        out().println("step,time,input,filled,prediction");
+        for (int t = 0; t < length; t++) {
+            out().printf(
+                            Locale.ROOT,
+                            "%d,%s,%s,%b,%.4f%n",
+                            t,
+                            WireFormat.formatTime(grid.slotStart(firstSlot + t)),
+                            Float.toString(window[t]),
+                            seg.filled()[at + t],
+                            out[t]);
         }
         return 0;
     }

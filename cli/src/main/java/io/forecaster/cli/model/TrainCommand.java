@@ -5,6 +5,7 @@ import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.grid.TimeGrid;
 import io.forecaster.training.Dl4jBundles;
 import io.forecaster.training.data.Split;
 import io.forecaster.training.eval.ValidationScore;
@@ -203,8 +204,23 @@ public final class TrainCommand extends Cli {
         Duration limit =
                 timeLimit == null ? null : CliErrors.duration(spec, "--time-limit", timeLimit);
         CliErrors.outputFile("--out", out);
-        Map<String, double[]> series = data.read(spec);
-        series.values().forEach(s -> option("--split", () -> at.at(s.length)));
+        TimeGrid grid = data.grid(spec);
+        if (grid != null && stateful) {
+            throw usage("--stateful", "cannot be combined with --interval (not supported yet)");
+        }
+        Map<String, double[]> series;
+        TrainingData gridded = null;
+        if (grid != null) {
+            Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
+            GridSeries gs = option("--split", () -> GridSeries.of(grids, at, window));
+            GridSeries.report(out(), grids, grid);
+            series = gs.series();
+            gridded = option("--split", () -> new TrainingData(gs.series(), gs.splits()));
+        } else {
+            series = data.read(spec);
+            data.notes.forEach(out()::println);
+            series.values().forEach(s -> option("--split", () -> at.at(s.length)));
+        }
         HyperParams hp = HyperParams.SEED.withOutputScale(outputScale);
         String id =
                 modelId != null
@@ -246,7 +262,8 @@ public final class TrainCommand extends Cli {
                         seed,
                         limit,
                         stride);
-        TrainingData trainingData = option("--split", () -> TrainingData.of(series, at));
+        TrainingData trainingData =
+                gridded != null ? gridded : option("--split", () -> TrainingData.of(series, at));
         Scaling fitted = scalingMode.fit(trainingData.trainingParts());
 
         out().printf(

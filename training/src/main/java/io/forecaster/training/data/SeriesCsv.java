@@ -60,7 +60,7 @@ public final class SeriesCsv {
      * @param line its line in the file (1 is the header)
      * @param key the key column's text, or "" without a key column
      * @param time the time column's text, or null without a time column
-     * @param value the value, a finite number
+     * @param value the value, a finite number (NaN for a missing value, when asked for)
      */
     public record Row(long line, String key, String time, double value) {}
 
@@ -88,6 +88,25 @@ public final class SeriesCsv {
      */
     public static <T> Rows<T> read(
             Path file, Columns columns, boolean skipBad, Function<Row, T> mapper) {
+        return read(file, columns, skipBad, false, mapper);
+    }
+
+    /**
+     * As {@link #read(Path, Columns, boolean, Function)}, but an empty value cell or the text
+     * {@code NaN} is a missing value (a row with value NaN), not a bad row: for series on a time
+     * grid, where a missing value is a missing slot.
+     */
+    public static <T> Rows<T> readWithMissing(
+            Path file, Columns columns, boolean skipBad, Function<Row, T> mapper) {
+        return read(file, columns, skipBad, true, mapper);
+    }
+
+    private static <T> Rows<T> read(
+            Path file,
+            Columns columns,
+            boolean skipBad,
+            boolean missingAsNaN,
+            Function<Row, T> mapper) {
         Objects.requireNonNull(columns, "columns");
         List<T> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -117,7 +136,11 @@ public final class SeriesCsv {
                                         + "' needs "
                                         + needed);
                     }
-                    double value = parse(columns.value(), record.get(valueIndex));
+                    String text = record.get(valueIndex);
+                    double value =
+                            missingAsNaN && (text.isEmpty() || text.equalsIgnoreCase("nan"))
+                                    ? Double.NaN
+                                    : parse(columns.value(), text);
                     String key = keyIndex < 0 ? "" : record.get(keyIndex);
                     String time = timeIndex < 0 ? null : record.get(timeIndex);
                     out.add(mapper.apply(new Row(line, key, time, value)));
