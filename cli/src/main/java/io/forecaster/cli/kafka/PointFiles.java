@@ -54,8 +54,16 @@ public final class PointFiles {
         }
     }
 
-    /** The rows of a file and how many lines were skipped as bad (when skipping is on). */
-    public record Rows(List<SensorPoint> points, int skipped, List<String> problems) {}
+    /**
+     * The rows of a file, how many lines were skipped as bad (when skipping is on), and how many
+     * rows had no value (an empty or NaN value cell: a missing value, kept out, never an error).
+     */
+    public record Rows(List<SensorPoint> points, int skipped, List<String> problems, int empty) {
+
+        public Rows(List<SensorPoint> points, int skipped, List<String> problems) {
+            this(points, skipped, problems, 0);
+        }
+    }
 
     /** A column that is not in the file, or cannot be guessed; names the option that sets it. */
     public static final class ColumnException extends IllegalArgumentException {
@@ -101,17 +109,30 @@ public final class PointFiles {
         String timeCol = column(file, header, c.time(), TIME_NAMES, "time");
         String valueCol = column(file, header, c.value(), VALUE_NAMES, "value");
         SeriesCsv.Rows<SensorPoint> rows =
-                SeriesCsv.read(
+                SeriesCsv.readWithMissing(
                         file,
                         new SeriesCsv.Columns(valueCol, keyCol, timeCol),
                         skipBad,
-                        r ->
-                                point(
-                                        keyCol == null ? c.fixedKey() : r.key(),
-                                        r.time(),
-                                        r.value(),
-                                        timeCol));
-        return new Rows(rows.rows(), rows.skipped(), rows.problems());
+                        r -> {
+                            // checked like any row, then kept out: a missing value, not bad
+                            SensorPoint p =
+                                    point(
+                                            keyCol == null ? c.fixedKey() : r.key(),
+                                            r.time(),
+                                            Double.isNaN(r.value()) ? 0 : r.value(),
+                                            timeCol);
+                            return Double.isNaN(r.value()) ? null : p;
+                        });
+        List<SensorPoint> points = new ArrayList<>(rows.rows().size());
+        int empty = 0;
+        for (SensorPoint p : rows.rows()) {
+            if (p == null) {
+                empty++;
+            } else {
+                points.add(p);
+            }
+        }
+        return new Rows(points, rows.skipped(), rows.problems(), empty);
     }
 
     private static Rows readJsonLines(Path file, Columns c, boolean skipBad) {

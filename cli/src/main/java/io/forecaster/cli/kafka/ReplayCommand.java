@@ -98,7 +98,10 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(
             names = "--skip-bad",
-            description = "Skip rows that cannot be read (counted) instead of stopping.")
+            description =
+                    "Skip rows that cannot be read (counted) instead of stopping. Rows without a"
+                            + " value (an empty or NaN cell) are missing values, always kept out of"
+                            + " the topic and counted, never bad.")
     boolean skipBad;
 
     static final class Speed {
@@ -222,6 +225,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         List<SensorPoint> points = new ArrayList<>();
         long skipped = 0;
+        long empty = 0;
         PointFiles.Columns cols =
                 new PointFiles.Columns(keyColumn, fixedKey, timeColumn, valueColumn);
         for (Path f : files) {
@@ -236,7 +240,14 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             points.addAll(rows.points());
             skipped += rows.skipped();
+            empty += rows.empty();
             rows.problems().forEach(p -> err.println("skipped: " + p));
+        }
+        if (empty > 0) {
+            err.printf(
+                    "kept %,d rows without a value (empty or NaN cells: missing values) out of the"
+                            + " topic%n",
+                    empty);
         }
         kafka.awaitReachable();
         return replayFiles(out, err, bootstrap, points, skipped, pace, progress);

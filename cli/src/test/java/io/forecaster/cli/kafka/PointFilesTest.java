@@ -22,6 +22,20 @@ class PointFilesTest {
     private static final long JAN_31_1749 = Instant.parse("1749-01-31T00:00:00Z").toEpochMilli();
 
     @Test
+    void rowsWithoutAValueAreKeptOutAndCountedNotBad() throws Exception {
+        Path f =
+                Files.writeString(
+                        dir.resolve("gappy.csv"),
+                        "key,date,value\nVAL,1961-01-01,1.5\nVAL,1961-01-02,\nVAL,1961-01-03,NaN\n"
+                                + "VAL,1961-01-04,2.5\n");
+        PointFiles.Rows rows =
+                PointFiles.read(f, PointFiles.Layout.of(f), PointFiles.Columns.guess(), false);
+        assertThat(rows.points()).extracting(p -> p.value()).containsExactly(1.5, 2.5);
+        assertThat(rows.empty()).isEqualTo(2);
+        assertThat(rows.skipped()).isZero();
+    }
+
+    @Test
     void readsTheWindLayoutByGuessingColumns() throws IOException {
         Path f =
                 Files.writeString(
