@@ -73,7 +73,10 @@ public final class DemoCommand implements Callable<Integer> {
             names = "--data",
             defaultValue = "wind",
             description =
-                    "Data set: wind (12 Irish stations) or sunspots (default: ${DEFAULT-VALUE}).")
+                    "Data set: wind (12 Irish stations), sunspots, or your own CSV or JSON-lines"
+                        + " FILE (long key,time,value or a single series, columns guessed as replay"
+                        + " guesses them; needs --model; the last 30% of each key is replayed)"
+                        + " (default: ${DEFAULT-VALUE}).")
     String dataName;
 
     private DemoData.Kind data;
@@ -133,10 +136,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
+        Path dataFile = null;
         try {
             data = DemoData.Kind.valueOf(dataName.strip().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw CliErrors.usage(spec, "--data", "'" + dataName + "' must be wind or sunspots");
+            dataFile = Path.of(dataName);
+            if (!java.nio.file.Files.isRegularFile(dataFile)) {
+                throw CliErrors.usage(
+                        spec,
+                        "--data",
+                        "'" + dataName + "' must be wind, sunspots or a CSV or JSON-lines file");
+            }
+            if (model == null) {
+                throw CliErrors.usage(
+                        spec, "--model", "is needed with --data FILE (a bundle made by train)");
+            }
         }
         CliErrors.above(spec, "--seconds", seconds, 0);
         if (!Engines.names().contains(engine)) {
@@ -154,13 +168,25 @@ public final class DemoCommand implements Callable<Integer> {
         Path root = Path.of("").toAbsolutePath();
         Path modelFile = model != null ? model : root.resolve(data.model);
         CliErrors.inputFile(spec, "--model", modelFile);
-        CliErrors.inputFile(spec, "--shared-data", sharedData.resolve(data.file));
+        if (dataFile == null) {
+            CliErrors.inputFile(spec, "--shared-data", sharedData.resolve(data.file));
+        }
         CliErrors.portFree("--ui-port", uiPort);
         ModelBundle bundle = CliErrors.option(spec, "--model", () -> ModelBundle.load(modelFile));
         int window = bundle.metadata().windowSize();
+        Path userFile = dataFile;
         DemoData d =
-                CliErrors.option(
-                        spec, "--shared-data", () -> DemoData.load(data, sharedData, root, window));
+                userFile != null
+                        ? CliErrors.option(
+                                spec,
+                                "--data",
+                                () ->
+                                        DemoData.loadFile(
+                                                userFile, modelFile.toAbsolutePath(), window))
+                        : CliErrors.option(
+                                spec,
+                                "--shared-data",
+                                () -> DemoData.load(data, sharedData, root, window));
         Path modelPath = model != null ? model.toAbsolutePath() : d.model();
         if (out == null) {
             out =

@@ -59,6 +59,43 @@ public record DemoData(
                         ? new PointFiles.Columns(
                                 null, "sunspots", "Date", "Monthly Mean Total Sunspot Number")
                         : new PointFiles.Columns("key", null, "date", "value");
+        return load(
+                kind.name().toLowerCase(java.util.Locale.ROOT),
+                file,
+                columns,
+                kind.split,
+                projectRoot.resolve(kind.model),
+                window);
+    }
+
+    /**
+     * A user's file ({@code --data FILE}): a long {@code key,time,value} file or a single series
+     * (key "series"), its columns guessed as replay guesses them; rows without a value are kept
+     * out. The demo replays each key's last 30% (what {@code train}'s default split leaves for
+     * validation) after one window of history.
+     */
+    public static DemoData loadFile(Path file, Path model, int window) {
+        List<String> header = io.forecaster.training.data.SeriesCsv.header(file);
+        boolean keyed =
+                io.forecaster.training.data.SeriesCsv.find(
+                                header,
+                                List.of("key", "sensor", "sensor_id", "sensorid", "station", "id"))
+                        != null;
+        PointFiles.Columns columns =
+                keyed
+                        ? PointFiles.Columns.guess()
+                        : new PointFiles.Columns(null, "series", null, null);
+        String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        return load(name, file, columns, Split.atFraction(0.7), model, window);
+    }
+
+    private static DemoData load(
+            String name,
+            Path file,
+            PointFiles.Columns columns,
+            Split split,
+            Path model,
+            int window) {
         List<SensorPoint> all =
                 PointFiles.read(file, PointFiles.Layout.of(file), columns, false).points();
         Map<String, List<SensorPoint>> series = new LinkedHashMap<>();
@@ -70,17 +107,13 @@ public record DemoData(
         for (Map.Entry<String, List<SensorPoint>> e : series.entrySet()) {
             List<SensorPoint> s = new ArrayList<>(e.getValue());
             s.sort(Comparator.comparingLong(SensorPoint::eventTime));
-            int from = Math.max(0, kind.split.at(s.size()) - window);
+            int from = Math.max(0, split.at(s.size()) - window);
             List<SensorPoint> part = List.copyOf(s.subList(from, s.size()));
             kept.put(e.getKey(), part);
             points.addAll(part);
         }
         points.sort(Comparator.comparingLong(SensorPoint::eventTime));
-        return new DemoData(
-                kind.name().toLowerCase(java.util.Locale.ROOT),
-                projectRoot.resolve(kind.model),
-                List.copyOf(points),
-                kept);
+        return new DemoData(name, model, List.copyOf(points), kept);
     }
 
     /** Forecasts a complete run produces in window mode with slide 1: one per window. */
