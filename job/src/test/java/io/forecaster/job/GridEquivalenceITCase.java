@@ -29,14 +29,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * day, repeated times, days slightly out of order), computes exactly the forecasts of the offline
  * path: {@link TimeGrid#grid} over each station's rows, then the model over each window (window
  * mode) or each segment between restarts (stateful mode), including {@code filled}, {@code
- * nextTime} and the restarts.
+ * nextTime} and the restarts. Its data and job run are public: the cli module's {@code
+ * PredictGridEquivalenceITCase} compares the same job output with the {@code predict} command.
  */
-class GridEquivalenceITCase {
+public class GridEquivalenceITCase {
 
-    static final int PARALLELISM = 2;
-    static final int W = 20;
+    public static final int PARALLELISM = 2;
+    public static final int W = 20;
     static final long DAY = WindData.DAY;
-    static final double TOLERANCE = 1e-4;
+    public static final double TOLERANCE = 1e-4;
     static final int[] GAP_LENGTHS = {1, 2, 3, 4, 6};
 
     @RegisterExtension
@@ -48,12 +49,12 @@ class GridEquivalenceITCase {
                             .build());
 
     /** Per station, its rows by day, each day's rows in file (and arrival) order. */
-    static Map<String, List<List<SensorPoint>>> days;
+    public static Map<String, List<List<SensorPoint>>> days;
 
     static TimeGrid grid;
 
     @BeforeAll
-    static void gappyData() {
+    public static void gappyData() {
         Random random = new Random(20240607L);
         days = new LinkedHashMap<>();
         WindData.series()
@@ -88,7 +89,7 @@ class GridEquivalenceITCase {
         grid = options("window").timeGrid();
     }
 
-    static ForecastOptions options(String mode) {
+    public static ForecastOptions options(String mode) {
         Map<String, String> m = new HashMap<>();
         m.put("model.path", TestModels.file().toString());
         m.put("mode", mode);
@@ -188,7 +189,7 @@ class GridEquivalenceITCase {
         return out;
     }
 
-    static List<Forecast> runJob(ForecastOptions options) throws Exception {
+    public static List<Forecast> runJob(ForecastOptions options) throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         ForecastRunner.jobConfiguration());

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Random-initialised seed-architecture bundles written to a file, for the job's tests. */
-final class TestModels {
+public final class TestModels {
 
     private static ModelBundle bundle;
     private static Path file;
@@ -21,7 +21,7 @@ final class TestModels {
     private TestModels() {}
 
     /** A bundle with the seed network's random weights (seed 42), scaled for values ~0-40. */
-    static synchronized ModelBundle bundle() {
+    public static synchronized ModelBundle bundle() {
         if (bundle == null) {
             HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
             BundleMetadata metadata =
@@ -42,7 +42,7 @@ final class TestModels {
     }
 
     /** {@link #bundle()} saved once per JVM in a temporary file. */
-    static synchronized Path file() {
+    public static synchronized Path file() {
         if (file == null) {
             try {
                 file = Files.createTempFile("job-test-model", ".zip");

@@ -14,7 +14,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * in this process) or {@code standalone} (a standalone session cluster started with
  * deploy/cluster.sh); {@code exactly-once} (default) or {@code at-least-once}; for latency {@code
  * rate=N} points/s or {@code rate=half} or {@code rate=P%} (that share of the sustained rate
- * measured for the same setting and keys earlier in this run).
+ * measured for the same setting and keys earlier in this run); {@code grid} or {@code
+ * grid=DURATION}: the job on a time grid ({@code series.interval}, 1 s by default: the preloaded
+ * points are 1 s apart per key, so every slot holds one real point and nothing is filled).
  *
  * @param kind throughput (preloaded points, as fast as the job goes) or latency (paced stream)
  * @param setting mode, slide and engine
@@ -24,6 +26,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param delivery the forecasts sink's guarantee
  * @param rate latency only: points/s, or 0 for a share of the sustained rate measured in this run
  * @param ratePercent latency with rate 0: that share, in percent of the sustained rate
+ * @param gridInterval the job's {@code series.interval} (e.g. {@code 1s}), or null for no grid
  */
 public record BenchCase(
         Kind kind,
@@ -33,7 +36,11 @@ public record BenchCase(
         String cluster,
         DeliveryGuarantee delivery,
         long rate,
-        int ratePercent) {
+        int ratePercent,
+        String gridInterval) {
+
+    /** The slot length of the {@code grid} option: the preload's spacing of a key's points. */
+    public static final String GRID_DEFAULT = "1s";
 
     /** What is measured. */
     public enum Kind {
@@ -56,7 +63,8 @@ public record BenchCase(
                         backend,
                         cluster,
                         delivery == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo")
-                + (kind == Kind.LATENCY ? "-" + rateLabel() : "");
+                + (kind == Kind.LATENCY ? "-" + rateLabel() : "")
+                + (gridInterval != null ? "-grid" + gridInterval.replace(" ", "") : "");
     }
 
     /** {@code 5000}, {@code half}, {@code 25pct}. */
@@ -66,7 +74,10 @@ public record BenchCase(
 
     /** True when {@code other} measured the same job on the same keys (for rates and ratios). */
     public boolean sameJob(BenchCase other) {
-        return keys == other.keys && backend.equals(other.backend) && cluster.equals(other.cluster);
+        return keys == other.keys
+                && backend.equals(other.backend)
+                && cluster.equals(other.cluster)
+                && java.util.Objects.equals(gridInterval, other.gridInterval);
     }
 
     /** Parses {@code kind:setting:keys[:option...]}. */
@@ -91,6 +102,7 @@ public record BenchCase(
         long rate = 0;
         int percent = 50;
         boolean rateGiven = false;
+        String grid = null;
         for (int i = 3; i < t.length; i++) {
             String o = t[i].strip().toLowerCase(Locale.ROOT);
             switch (o) {
@@ -99,7 +111,17 @@ public record BenchCase(
                 case "exactly-once", "eo" -> delivery = DeliveryGuarantee.EXACTLY_ONCE;
                 case "at-least-once", "alo" -> delivery = DeliveryGuarantee.AT_LEAST_ONCE;
                 default -> {
-                    if (o.startsWith("rate=")) {
+                    if (o.equals("grid")) {
+                        grid = GRID_DEFAULT;
+                    } else if (o.startsWith("grid=")) {
+                        grid = o.substring(5).strip();
+                        try {
+                            org.apache.flink.util.TimeUtils.parseDuration(grid);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException(
+                                    "case '" + spec + "': grid=" + grid + " is not a duration");
+                        }
+                    } else if (o.startsWith("rate=")) {
                         String r = o.substring(5);
                         rateGiven = true;
                         if (r.equals("half")) {
@@ -120,7 +142,15 @@ public record BenchCase(
             throw new IllegalArgumentException("case '" + spec + "': rate= is for latency cases");
         }
         return new BenchCase(
-                kind, setting, keys, backend, cluster, delivery, rate, rate == 0 ? percent : 0);
+                kind,
+                setting,
+                keys,
+                backend,
+                cluster,
+                delivery,
+                rate,
+                rate == 0 ? percent : 0,
+                grid);
     }
 
     private static int parsePercent(String spec, String r) {

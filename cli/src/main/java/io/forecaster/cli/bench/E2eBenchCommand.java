@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
             "Cases are kind:setting:keys[:option...]; kinds throughput, latency; settings"
                 + " window-s1, window-s10, stateful-s10, baseline (dl4j, batch 1); options"
                 + " hashmap|rocksdb, mini|standalone, exactly-once|at-least-once, rate=N|half|P%%"
-                + " (a share of the rate measured earlier in the run)."
+                + " (a share of the rate measured earlier in the run), grid|grid=DURATION (the job"
+                + " on a time grid, series.interval 1s by default: the preloaded points are 1 s"
+                + " apart per key)."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 

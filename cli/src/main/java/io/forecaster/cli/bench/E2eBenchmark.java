@@ -487,6 +487,9 @@ final class E2eBenchmark {
         o.put("kafka.group.id", "e2e-bench-" + caseNo);
         o.put("kafka.sink.transactional-id-prefix", "e2e-bench-" + caseNo);
         o.put("kafka.sink.delivery", c.delivery().toString());
+        if (c.gridInterval() != null) {
+            o.put("series.interval", c.gridInterval());
+        }
         o.putAll(s.jobOptions);
         return ForecastOptions.fromMap(o);
     }

@@ -75,7 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
             description =
                     "Data set: wind (12 Irish stations), sunspots, or your own CSV or JSON-lines"
                         + " FILE (long key,time,value or a single series, columns guessed as replay"
-                        + " guesses them; needs --model; the last 30% of each key is replayed)"
+                        + " guesses them; needs --model; the last 30%% of each key is replayed)"
                         + " (default: ${DEFAULT-VALUE}).")
     String dataName;
 

@@ -70,23 +70,54 @@ public record DemoData(
 
     /**
      * A user's file ({@code --data FILE}): a long {@code key,time,value} file or a single series
-     * (key "series"), its columns guessed as replay guesses them; rows without a value are kept
-     * out. The demo replays each key's last 30% (what {@code train}'s default split leaves for
+     * (key "series"), its columns guessed by {@link #columnsOf}; rows without a value are kept out.
+     * The demo replays each key's last 30% (what {@code train}'s default split leaves for
      * validation) after one window of history.
      */
     public static DemoData loadFile(Path file, Path model, int window) {
-        List<String> header = io.forecaster.training.data.SeriesCsv.header(file);
-        boolean keyed =
-                io.forecaster.training.data.SeriesCsv.find(
-                                header,
-                                List.of("key", "sensor", "sensor_id", "sensorid", "station", "id"))
-                        != null;
         PointFiles.Columns columns =
-                keyed
+                PointFiles.Layout.of(file) == PointFiles.Layout.JSONL
                         ? PointFiles.Columns.guess()
-                        : new PointFiles.Columns(null, "series", null, null);
+                        : columnsOf(io.forecaster.training.data.SeriesCsv.header(file));
         String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         return load(name, file, columns, Split.atFraction(0.7), model, window);
+    }
+
+    static final List<String> KEY_NAMES =
+            List.of("key", "sensor", "sensor_id", "sensorid", "station", "id");
+    static final List<String> TIME_NAMES =
+            List.of("time", "date", "timestamp", "datetime", "event_time");
+    static final List<String> VALUE_NAMES = List.of("value", "val", "y");
+
+    /**
+     * The columns of a CSV header, guessed as replay guesses them, and for the value as {@code
+     * train} does: a key column named like a key (key, sensor, sensor_id, station, id; none: a
+     * single series, key "series"), a time column named like a time (time, date, timestamp,
+     * datetime, event_time), and the value column named value, val or y, else the last column that
+     * is neither (a single series such as {@code ,Date,Monthly Mean Total Sunspot Number}).
+     *
+     * @throws IllegalArgumentException if no time column or no value column is left
+     */
+    static PointFiles.Columns columnsOf(List<String> header) {
+        String key = io.forecaster.training.data.SeriesCsv.find(header, KEY_NAMES);
+        String time = io.forecaster.training.data.SeriesCsv.find(header, TIME_NAMES);
+        if (time == null) {
+            throw new IllegalArgumentException(
+                    "no time column (one named " + TIME_NAMES + ") among the columns " + header);
+        }
+        String value = io.forecaster.training.data.SeriesCsv.find(header, VALUE_NAMES);
+        for (int i = header.size() - 1; value == null && i >= 0; i--) {
+            String h = header.get(i);
+            if (!h.equals(key) && !h.equals(time) && !h.isBlank()) {
+                value = h;
+            }
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("no value column among the columns " + header);
+        }
+        return key != null
+                ? new PointFiles.Columns(key, null, time, value)
+                : new PointFiles.Columns(null, "series", time, value);
     }
 
     private static DemoData load(

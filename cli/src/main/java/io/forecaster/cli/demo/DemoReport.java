@@ -83,7 +83,8 @@ final class DemoReport {
         if (charts.isEmpty()) {
             return null;
         }
-        int cols = Math.min(2, charts.size());
+        // the encoder fills every cell of the grid: two a row only for an even count
+        int cols = charts.size() % 2 == 0 ? 2 : 1;
         int rows = (charts.size() + cols - 1) / cols;
         BitmapEncoder.saveBitmap(
                 charts, rows, cols, png.toString(), BitmapEncoder.BitmapFormat.PNG);

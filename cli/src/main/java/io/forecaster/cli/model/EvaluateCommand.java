@@ -72,9 +72,7 @@ public final class EvaluateCommand extends Cli {
         TimeGrid grid = data.grid(spec);
         if (grid != null) {
             if (stateful || "stateful".equals(meta.mode())) {
-                throw usage(
-                        "--interval",
-                        "cannot score a stateful bundle on a time grid (not supported yet)");
+                return evaluateStatefulOnGrid(bundle, at, grid);
             }
             return evaluateOnGrid(bundle, at, grid);
         }
@@ -120,6 +118,29 @@ public final class EvaluateCommand extends Cli {
                         overall.mae(),
                         overall.baselineMae(),
                         overall.allStepsMae());
+        return 0;
+    }
+
+    /**
+     * Scores by stepping as the job's stateful mode does on a grid: every slot, real or filled, is
+     * one step; each run of slots between restarts starts from the zero state; the points scored
+     * are those the job forecasts after the split, from the W-th slot of a run on.
+     */
+    private int evaluateStatefulOnGrid(ModelBundle bundle, Split at, TimeGrid grid) {
+        int window = bundle.metadata().windowSize();
+        Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
+        GridSeries gs = option("--split", () -> GridSeries.of(grids, at, window));
+        GridSeries.report(out(), grids, grid);
+        int points =
+                io.forecaster.training.stateful.StatefulCommands.evaluateSequences(
+                        out(), bundle, gs.series(), gs.splits(), gs.keyOf(), engine);
+        if (points == 0) {
+            throw usage(
+                    "--split",
+                    "no run of slots between restarts has validation points after "
+                            + window
+                            + " slots of context");
+        }
         return 0;
     }
 

@@ -19,15 +19,21 @@ import java.util.Map;
  *     {@code split} on validate (a segment wholly after the key's split trains nothing and
  *     validates from its W-th slot on)
  * @param keyOf the key each series belongs to
+ * @param trainEnds per series, its slots before the key's split ({@code [0, len]}): what stateful
+ *     training fits, so no slot after a key's split is trained on
  */
 record GridSeries(
-        Map<String, double[]> series, Map<String, Integer> splits, Map<String, String> keyOf) {
+        Map<String, double[]> series,
+        Map<String, Integer> splits,
+        Map<String, String> keyOf,
+        Map<String, Integer> trainEnds) {
 
     /** The segments of {@code grids}, split by {@code at} over each key's span, windows of W. */
     static GridSeries of(Map<String, TimeGrid.Gridded> grids, Split at, int window) {
         Map<String, double[]> series = new LinkedHashMap<>();
         Map<String, Integer> splits = new LinkedHashMap<>();
         Map<String, String> keyOf = new LinkedHashMap<>();
+        Map<String, Integer> trainEnds = new LinkedHashMap<>();
         grids.forEach(
                 (key, g) -> {
                     if (g.segments().isEmpty()) {
@@ -51,9 +57,10 @@ record GridSeries(
                         series.put(name, s.values());
                         splits.put(name, split);
                         keyOf.put(name, key);
+                        trainEnds.put(name, (int) Math.max(0, Math.min(len, rel)));
                     }
                 });
-        return new GridSeries(series, splits, keyOf);
+        return new GridSeries(series, splits, keyOf, trainEnds);
     }
 
     /** Whether series {@code name} has points to validate with windows of W. */

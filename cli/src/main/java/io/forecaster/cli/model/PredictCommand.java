@@ -5,6 +5,8 @@ import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.model.engine.StepState;
+import io.forecaster.model.engine.Stepper;
 import io.forecaster.model.grid.TimeGrid;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -64,10 +66,38 @@ public final class PredictCommand extends Cli {
 
         @Option(
                 names = "--from",
-                required = true,
                 paramLabel = "INDEX",
-                description = "Index of the window's first point.")
-        int from;
+                description =
+                        "Index of the window's first point (required unless --forecasts is"
+                                + " given).")
+        Integer from;
+
+        @Option(
+                names = "--forecasts",
+                description =
+                        "With --interval: every forecast the job makes over the whole file on the"
+                                + " same grid, one CSV line each (key, window start and end, next"
+                                + " time, filled slots, run of slots since the last restart, next,"
+                                + " the W predictions) instead of one window.")
+        boolean forecasts;
+
+        @Option(
+                names = "--slide",
+                paramLabel = "S",
+                defaultValue = "1",
+                description =
+                        "With --forecasts: a forecast every S slots, as the job's window.slide"
+                                + " (default: ${DEFAULT-VALUE}).")
+        int slide;
+
+        @Option(
+                names = "--mode",
+                paramLabel = "MODE",
+                description =
+                        "With --forecasts: window (each window from the zero state) or stateful"
+                            + " (every slot one step, the zero state after each restart), as the"
+                            + " job's mode (default: the bundle's mode).")
+        String mode;
 
         @Option(
                 names = "--length",
@@ -94,6 +124,18 @@ public final class PredictCommand extends Cli {
         ModelBundle bundle = bundle("--model", model);
         BundleMetadata meta = bundle.metadata();
         TimeGrid grid = source.stdin ? null : source.slice.data.grid(spec);
+        if (!source.stdin && source.slice.forecasts) {
+            if (grid == null) {
+                throw usage("--forecasts", "needs --interval");
+            }
+            if (source.slice.from != null) {
+                throw usage("--forecasts", "cannot be combined with --from");
+            }
+            return forecastsOnGrid(bundle, grid);
+        }
+        if (!source.stdin && source.slice.from == null) {
+            throw usage("--from", "missing: the index of the window's first point");
+        }
         if (grid != null) {
             return predictOnGrid(bundle, grid);
         }
@@ -193,6 +235,98 @@ public final class PredictCommand extends Cli {
                             out[t]);
         }
         return 0;
+    }
+
+    /**
+     * {@code --forecasts}: what the job computes on the same grid, forecast for forecast. Each run
+     * of slots between restarts starts afresh; in window mode the last W slots are run from the
+     * zero state once W slots are present and then every S-th slot; in stateful mode every slot,
+     * real or filled, is one step from the zero state at the run's first slot, and a forecast (the
+     * last W per-step predictions) is made at the same slots.
+     */
+    private int forecastsOnGrid(ModelBundle bundle, TimeGrid grid) {
+        Slice s = source.slice;
+        int w = s.length == null ? bundle.metadata().windowSize() : s.length;
+        atLeast("--length", w, 1);
+        atLeast("--slide", s.slide, 1);
+        String mode = s.mode == null ? bundle.metadata().mode() : s.mode;
+        boolean stateful;
+        if ("stateful".equalsIgnoreCase(mode)) {
+            stateful = true;
+        } else if ("window".equalsIgnoreCase(mode)) {
+            stateful = false;
+        } else {
+            throw usage("--mode", "'" + mode + "' must be window or stateful");
+        }
+        Map<String, TimeGrid.Gridded> grids = s.data.readGrid(spec, grid);
+        java.io.PrintWriter out = out();
+        out.println("key,window_start,window_end,next_time,filled,run,next,predictions");
+        float[] window = new float[w];
+        float[] predictions = new float[w];
+        try (Predictor p = Engines.open(engine, bundle);
+                Stepper stepper = stateful ? Engines.openStepper(engine, bundle) : null) {
+            for (Map.Entry<String, TimeGrid.Gridded> e : grids.entrySet()) {
+                int run = 0;
+                for (TimeGrid.Segment seg : e.getValue().segments()) {
+                    run++;
+                    float[] all = new float[seg.length()];
+                    for (int i = 0; i < all.length; i++) {
+                        all[i] = (float) seg.values()[i];
+                    }
+                    float[] whole = stateful ? stepped(stepper, all) : null;
+                    for (int end = w; end <= all.length; end += s.slide) {
+                        if (stateful) {
+                            System.arraycopy(whole, end - w, predictions, 0, w);
+                        } else {
+                            System.arraycopy(all, end - w, window, 0, w);
+                            p.predict(window, 1, w, predictions);
+                        }
+                        long last = seg.firstSlot() + end - 1;
+                        StringBuilder line = new StringBuilder();
+                        line.append(csvKey(e.getKey()))
+                                .append(',')
+                                .append(WireFormat.formatTime(grid.slotStart(last - w + 1)))
+                                .append(',')
+                                .append(WireFormat.formatTime(grid.slotStart(last)))
+                                .append(',')
+                                .append(WireFormat.formatTime(grid.slotStart(last + 1)))
+                                .append(',')
+                                .append(seg.filledIn(end - w, end))
+                                .append(',')
+                                .append(run)
+                                .append(',')
+                                .append(predictions[w - 1])
+                                .append(',');
+                        for (int i = 0; i < w; i++) {
+                            line.append(i == 0 ? "" : " ").append(predictions[i]);
+                        }
+                        out.println(line);
+                    }
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The outputs of stepping {@code run} one slot at a time from the zero state. */
+    private static float[] stepped(Stepper stepper, float[] run) {
+        StepState[] state = {stepper.newState()};
+        float[] in = new float[1];
+        float[] step = new float[1];
+        float[] out = new float[run.length];
+        for (int t = 0; t < run.length; t++) {
+            in[0] = run[t];
+            stepper.step(state, in, 1, step);
+            out[t] = step[0];
+        }
+        return out;
+    }
+
+    private static String csvKey(String key) {
+        return key.contains(",") || key.contains("\"")
+                ? '"' + key.replace("\"", "\"\"") + '"'
+                : key;
     }
 
     private float[] readSlice(int defaultLength) {

@@ -205,17 +205,18 @@ public final class TrainCommand extends Cli {
                 timeLimit == null ? null : CliErrors.duration(spec, "--time-limit", timeLimit);
         CliErrors.outputFile("--out", out);
         TimeGrid grid = data.grid(spec);
-        if (grid != null && stateful) {
-            throw usage("--stateful", "cannot be combined with --interval (not supported yet)");
-        }
         Map<String, double[]> series;
         TrainingData gridded = null;
+        GridSeries gs = null;
         if (grid != null) {
             Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
-            GridSeries gs = option("--split", () -> GridSeries.of(grids, at, window));
+            gs = option("--split", () -> GridSeries.of(grids, at, window));
             GridSeries.report(out(), grids, grid);
             series = gs.series();
-            gridded = option("--split", () -> new TrainingData(gs.series(), gs.splits()));
+            if (!stateful) {
+                GridSeries g = gs;
+                gridded = option("--split", () -> new TrainingData(g.series(), g.splits()));
+            }
         } else {
             series = data.read(spec);
             data.notes.forEach(out()::println);
@@ -228,6 +229,31 @@ public final class TrainCommand extends Cli {
                         : out.getFileName().toString().replaceFirst("\\.zip$", "");
         String sha = sha256(data.file);
         String source = commandLine();
+        if (stateful && gs != null) {
+            // every slot, real or filled, is one step; each run of slots between two restarts is
+            // a sequence of its own from the zero state, as the job steps it
+            Map<String, Double> split = new java.util.LinkedHashMap<>();
+            if (at.index() >= 0) {
+                split.put("split", (double) at.index());
+            } else {
+                split.put("split_fraction", at.fraction());
+            }
+            try {
+                return io.forecaster.training.stateful.StatefulCommands.trainSequences(
+                        out(),
+                        gs.series(),
+                        gs.trainEnds(),
+                        gs.splits(),
+                        statefulOptions(hp, limit),
+                        id,
+                        sha,
+                        source,
+                        split,
+                        out);
+            } catch (IllegalArgumentException e) {
+                throw usage("--split", e.getMessage());
+            }
+        }
         if (stateful) {
             return io.forecaster.training.stateful.StatefulCommands.train(
                     out(),
@@ -308,6 +334,19 @@ public final class TrainCommand extends Cli {
         }
         out().println("saved " + out);
         return 0;
+    }
+
+    private io.forecaster.training.stateful.StatefulTrainer.Options statefulOptions(
+            HyperParams hp, Duration limit) {
+        return new io.forecaster.training.stateful.StatefulTrainer.Options(
+                hp,
+                seed,
+                window,
+                streams,
+                epochs,
+                learningRate,
+                1,
+                limit != null ? limit : Duration.ofDays(365));
     }
 
     /** Saves the best weights so far, so an interrupted run still leaves a bundle. */

@@ -52,6 +52,20 @@ class BenchCaseTest {
     }
 
     @Test
+    void gridRunsTheJobOnATimeGridOfThePreloadsSpacing() {
+        BenchCase plain = BenchCase.parse("throughput:stateful-s10:10k");
+        BenchCase grid = BenchCase.parse("throughput:stateful-s10:10k:grid");
+        assertThat(plain.gridInterval()).isNull();
+        assertThat(grid.gridInterval()).isEqualTo("1s");
+        assertThat(grid.name()).isEqualTo("throughput-stateful-s10-10k-hashmap-mini-eo-grid1s");
+        assertThat(grid.sameJob(plain)).isFalse();
+        assertThat(BenchCase.parse("latency:window-s1:1k:grid=1 min").name())
+                .endsWith("-eo-half-grid1min");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s1:1k:grid=soon"))
+                .hasMessageContaining("grid=soon");
+    }
+
+    @Test
     void rejectsBadSpecsNamingThePart() {
         assertThatThrownBy(() -> BenchCase.parse("speed:window-s1:1k"))
                 .hasMessageContaining("kind");

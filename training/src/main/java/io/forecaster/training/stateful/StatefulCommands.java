@@ -107,6 +107,142 @@ public final class StatefulCommands {
         return 0;
     }
 
+    /**
+     * Trains a stateful bundle on sequences that each start from the zero state (the stretches of a
+     * time grid between restarts; {@link StatefulTrainer#trainSequences}); returns the exit code.
+     *
+     * @param series the sequences by name
+     * @param trainEnds per sequence, the end of its training part
+     * @param splits per sequence, its first validated point
+     * @param evaluation extra figures recorded in the bundle (how the data was split)
+     */
+    public static int trainSequences(
+            PrintWriter out,
+            Map<String, double[]> series,
+            Map<String, Integer> trainEnds,
+            Map<String, Integer> splits,
+            StatefulTrainer.Options options,
+            String modelId,
+            String dataSha256,
+            String source,
+            Map<String, Double> evaluation,
+            Path bundleFile)
+            throws IOException {
+        java.util.List<float[]> seqs = new java.util.ArrayList<>();
+        int[] ends = new int[series.size()];
+        int[] at = new int[series.size()];
+        int i = 0;
+        int training = 0;
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            seqs.add(floats(e.getValue()));
+            ends[i] = trainEnds.get(e.getKey());
+            at[i] = splits.get(e.getKey());
+            training += Math.max(0, Math.min(ends[i], e.getValue().length) - 1);
+            i++;
+        }
+        out.printf(
+                Locale.ROOT,
+                "stateful training of %s: %d sequences between restarts, each from the zero state,"
+                        + " %d training steps, truncated BPTT of %d steps, up to %d epochs, Adam lr"
+                        + " %g%n",
+                modelId,
+                seqs.size(),
+                training,
+                options.segment(),
+                options.epochs(),
+                options.learningRate());
+        out.flush();
+        StatefulTrainer.Result r =
+                StatefulTrainer.trainSequences(
+                        seqs, ends, at, options, modelId, dataSha256, source, evaluation);
+        r.bundle().save(bundleFile);
+        out.printf(
+                Locale.ROOT,
+                "stepped validation MAE %.4f (last-value baseline %.4f) over %d points, best epoch"
+                        + " %d%nsaved %s%n",
+                r.valMae(),
+                r.baselineMae(),
+                r.bundle().metadata().evaluation().get("val_points").intValue(),
+                r.bestEpoch(),
+                bundleFile);
+        return 0;
+    }
+
+    /**
+     * Scores a bundle by stepping each sequence from the zero state (the stretches of a time grid
+     * between restarts), the points of sequence {@code name} from {@code splits.get(name)} on,
+     * pooled per key ({@code keyOf}); returns the number of points scored.
+     */
+    public static int evaluateSequences(
+            PrintWriter out,
+            ModelBundle bundle,
+            Map<String, double[]> series,
+            Map<String, Integer> splits,
+            Map<String, String> keyOf,
+            String engine) {
+        out.printf(
+                Locale.ROOT,
+                "model %s (%s), stepped with the %s engine from the start of each run of slots"
+                        + " (the zero state after each restart)%n",
+                bundle.metadata().modelId(),
+                bundle.metadata().mode(),
+                engine);
+        Map<String, double[]> byKey = new java.util.LinkedHashMap<>(); // mae sum, base sum, n
+        try (Stepper stepper = Engines.openStepper(engine, bundle)) {
+            for (Map.Entry<String, double[]> e : series.entrySet()) {
+                float[] s = floats(e.getValue());
+                int split = Math.max(1, splits.get(e.getKey()));
+                if (split >= s.length) {
+                    continue;
+                }
+                int n = s.length - split;
+                double[] acc = byKey.computeIfAbsent(keyOf.get(e.getKey()), k -> new double[3]);
+                acc[0] += SteppedEvaluation.mae(stepper, s, split) * n;
+                acc[1] += SteppedEvaluation.lastValueMae(s, split) * n;
+                acc[2] += n;
+            }
+        }
+        out.printf(
+                Locale.ROOT,
+                "%-10s %7s %10s %13s%n",
+                "series",
+                "points",
+                "val_mae",
+                "baseline_mae");
+        double[] all = new double[3];
+        byKey.forEach(
+                (k, acc) -> {
+                    if (byKey.size() > 1) {
+                        out.printf(
+                                Locale.ROOT,
+                                "%-10s %7d %10.4f %13.4f%n",
+                                k,
+                                (int) acc[2],
+                                acc[0] / acc[2],
+                                acc[1] / acc[2]);
+                    }
+                    for (int j = 0; j < 3; j++) {
+                        all[j] += acc[j];
+                    }
+                });
+        if (all[2] == 0) {
+            return 0;
+        }
+        out.printf(
+                Locale.ROOT,
+                "%-10s %7d %10.4f %13.4f%n",
+                byKey.size() > 1 ? "overall" : "all",
+                (int) all[2],
+                all[0] / all[2],
+                all[1] / all[2]);
+        out.printf(
+                Locale.ROOT,
+                "stepped validation MAE %.2f, last-value baseline %.2f%n",
+                all[0] / all[2],
+                all[1] / all[2]);
+        return (int) all[2];
+    }
+
     private static float[] single(Map<String, double[]> series) {
         if (series.size() != 1) {
             throw new IllegalArgumentException(

@@ -172,6 +172,125 @@ public final class StatefulTrainer {
     }
 
     /**
+     * Trains on several sequences, each stepped from the zero state: the stretches of a time grid
+     * between two restarts, which the job also starts from the zero state. Each epoch fits every
+     * sequence's training part {@code [0, trainEnds[i])} in turn, as its own truncated-BPTT
+     * sequence (the LSTM state is cleared between them, as at a restart); the stepped validation
+     * scores every sequence's points from {@code splits[i]} on, stepping it from its first point. A
+     * sequence with fewer than 2 training points trains nothing; one with {@code splits[i] >=
+     * length} validates nothing.
+     *
+     * @param source how the model was made, recorded in the bundle
+     * @param evaluation extra figures for the bundle's metadata (the split the data was cut at)
+     */
+    public static Result trainSequences(
+            java.util.List<float[]> sequences,
+            int[] trainEnds,
+            int[] splits,
+            Options o,
+            String modelId,
+            String dataSha256,
+            String source,
+            Map<String, Double> evaluation) {
+        if (sequences.size() != trainEnds.length || sequences.size() != splits.length) {
+            throw new IllegalArgumentException("one training end and one split per sequence");
+        }
+        java.util.List<DataSet> parts = new java.util.ArrayList<>();
+        int validated = 0;
+        for (int i = 0; i < sequences.size(); i++) {
+            float[] s = sequences.get(i);
+            int len = Math.min(trainEnds[i], s.length) - 1;
+            if (len >= 1) {
+                parts.add(
+                        new DataSet(
+                                Nd4j.create(
+                                        Arrays.copyOfRange(s, 0, len), new long[] {1, 1, len}, 'c'),
+                                Nd4j.create(
+                                        Arrays.copyOfRange(s, 1, len + 1),
+                                        new long[] {1, 1, len},
+                                        'c')));
+            }
+            if (splits[i] >= 1 && splits[i] < s.length) {
+                validated += s.length - splits[i];
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("no sequence has 2 points to train on");
+        }
+        if (validated == 0) {
+            throw new IllegalArgumentException("no sequence has points to validate");
+        }
+        MultiLayerNetwork net = ncwNetwork(o);
+        double baseline = 0;
+        for (int i = 0; i < sequences.size(); i++) {
+            float[] s = sequences.get(i);
+            if (splits[i] >= 1 && splits[i] < s.length) {
+                baseline += SteppedEvaluation.lastValueMae(s, splits[i]) * (s.length - splits[i]);
+            }
+        }
+        baseline /= validated;
+        Instant deadline = Instant.now().plus(o.timeLimit());
+        float[] best = null;
+        double bestMae = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+            for (DataSet part : parts) {
+                net.fit(part);
+            }
+            boolean last = epoch == o.epochs() || Instant.now().isAfter(deadline);
+            if (epoch % o.evalEvery() == 0 || last) {
+                float[] params = Dl4jBundles.params(net);
+                double mae = score(params, sequences, splits, validated, o, modelId);
+                LOG.info(
+                        "epoch {}: stepped validation MAE {} over {} sequences (best {})",
+                        epoch,
+                        mae,
+                        sequences.size(),
+                        Math.min(mae, bestMae));
+                if (mae < bestMae) {
+                    bestMae = mae;
+                    best = params;
+                    bestEpoch = epoch;
+                }
+            }
+            if (last) {
+                break;
+            }
+        }
+        Map<String, Double> eval = new LinkedHashMap<>();
+        eval.put("val_mae", bestMae);
+        eval.put("baseline_mae", baseline);
+        eval.put("val_points", (double) validated);
+        eval.putAll(evaluation);
+        eval.put("checkpoint_epoch", (double) bestEpoch);
+        BundleMetadata meta = metadata(o, modelId, dataSha256, source, eval);
+        return new Result(new ModelBundle(meta, best), bestMae, baseline, bestEpoch);
+    }
+
+    private static double score(
+            float[] params,
+            java.util.List<float[]> sequences,
+            int[] splits,
+            int validated,
+            Options o,
+            String modelId) {
+        ModelBundle b =
+                new ModelBundle(
+                        metadata(o, modelId, null, "training", Map.of()),
+                        Arrays.copyOf(params, params.length));
+        double sum = 0;
+        try (Stepper s = Engines.openStepper(Engines.FAST, b)) {
+            for (int i = 0; i < sequences.size(); i++) {
+                float[] seq = sequences.get(i);
+                if (splits[i] >= 1 && splits[i] < seq.length) {
+                    sum += SteppedEvaluation.mae(s, seq, splits[i]) * (seq.length - splits[i]);
+                }
+            }
+        }
+        return sum / validated;
+    }
+
+    /**
      * The network of {@link NetworkFactory} with every layer switched to the NCW format: DL4J's
      * truncated BPTT splits sequences along dimension 2 and skips a permutation for NWC
      * convolutions ("conv1d_bp: wrong shape of output gradients"). The format changes how
