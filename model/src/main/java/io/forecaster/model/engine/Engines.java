@@ -66,6 +66,26 @@ public final class Engines {
         return byName;
     }
 
+    /** The name of the engine that runs ONNX bundles (the {@code onnx} module's provider). */
+    public static final String ONNX = "onnx";
+
+    /**
+     * Refuses an ONNX bundle in an engine that runs the seed family's weights only ({@code engine}
+     * names it in the message), pointing at the {@value #ONNX} engine.
+     */
+    public static void requireParams(ModelBundle bundle, String engine) {
+        if (bundle.metadata().isOnnx()) {
+            throw new IllegalArgumentException(
+                    "model '"
+                            + bundle.metadata().modelId()
+                            + "' is an ONNX bundle (format onnx), which the "
+                            + engine
+                            + " engine cannot run: open it with engine '"
+                            + ONNX
+                            + "' (the forecaster-onnx module on the classpath)");
+        }
+    }
+
     /** Checks the arguments of {@link Predictor#predict}; engines call it first. */
     public static void checkBatch(float[] windows, int batch, int length, float[] out) {
         if (batch < 1 || length < 1) {
