@@ -181,7 +181,7 @@ class OnnxEngineTest {
         }
     }
 
-    private static float[] windows(int batch, int length, long seed) {
+    static float[] windows(int batch, int length, long seed) {
         float[] s = OnnxFixtures.series(seed, batch + length);
         float[] w = new float[batch * length];
         for (int b = 0; b < batch; b++) {
@@ -190,7 +190,7 @@ class OnnxEngineTest {
         return w;
     }
 
-    private static void assertClose(float[] actual, float[] expected) {
+    static void assertClose(float[] actual, float[] expected) {
         assertThat(actual).hasSize(expected.length);
         double worst = 0;
         int at = -1;
