@@ -83,13 +83,15 @@ public final class PredictCommand extends Cli {
             names = "--engine",
             defaultValue = "dl4j",
             description =
-                    "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
+                    "Inference engine: fast, dl4j (the reference) or onnx (ONNX bundles; default:"
+                            + " ${DEFAULT-VALUE}).")
     String engine;
 
     @Override
     int run() throws IOException {
         engine(engine);
         ModelBundle bundle = bundle("--model", model);
+        engineRuns(engine, bundle, model);
         BundleMetadata meta = bundle.metadata();
         float[] window = source.stdin ? readStdin() : readSlice(meta.windowSize());
         float[] out = new float[window.length];
