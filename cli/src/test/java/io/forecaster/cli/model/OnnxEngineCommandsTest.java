@@ -71,6 +71,17 @@ class OnnxEngineCommandsTest {
                 .contains("--engine fast");
     }
 
+    @Test
+    void theDl4jEngineRefusesAnOnnxBundleNamingTheEngineToUse() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                io.forecaster.model.engine.Engines.open(
+                                        "dl4j", OnnxFixtures.onnx("sunspots")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dl4j engine cannot run")
+                .hasMessageContaining("engine 'onnx'");
+    }
+
     private static String lastLine(String s) {
         String[] lines = s.strip().split("\\R");
         return lines[lines.length - 1];

@@ -12,8 +12,9 @@ import java.util.ServiceLoader;
 /**
  * Opens an inference engine by name: {@value #FAST} (plain Java, Vector API when the {@code
  * jdk.incubator.vector} module is present, scalar otherwise; needs no native library) is built in;
- * other engines (the DL4J reference engine of the training module, say) are {@link EngineProvider}s
- * found on the classpath. Every instance it returns belongs to one thread.
+ * other engines (the DL4J reference engine of the training module, the {@value #ONNX} engine of the
+ * onnx module) are {@link EngineProvider}s found on the classpath. Every instance it returns
+ * belongs to one thread.
  */
 public final class Engines {
 
