@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Same-run comparison of PyTorch (Debian's python3-torch on OpenBLAS) and both engines (JMH) on
+# Same-run comparison of PyTorch (Debian's python3-torch on OpenBLAS) and the engines fast, onnx
+# (ONNX Runtime on models/sunspots-onnx.zip, the ONNX export of the same model) and dl4j (JMH) on
 # the same shapes. ROUNDS rounds, each one PyTorch repetition of every shape and one JMH fork of
 # every benchmark, in alternating order (PyTorch first in odd rounds, JMH first in even ones), so
 # both see the same machine conditions; bench/summarize.py turns the rounds into medians with

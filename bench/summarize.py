@@ -3,7 +3,7 @@
 
 One sample per round: for JMH the mean of one fork's measurement iterations (the fork's score),
 for PyTorch one timed repetition. Cells are "median (min-max)" over the rounds; the ratio column
-is median(fast) / median(PyTorch), with the spread from the extreme pairings
+is median(fast) / median(PyTorch) (and median(fast) / median(onnx)), with the spread from the extreme pairings
 (min fast / max PyTorch .. max fast / min PyTorch). Two tables per kind: the wall-clock rate and
 the rate per CPU-second the measuring thread got (JMH cpuNanos counter, PyTorch process_time),
 which takes the machine's other load out. For 2 threads, PyTorch is two processes of one
@@ -101,19 +101,22 @@ for t in threads:
                 ("steps", "key-steps/s", sorted({key[1] for key in samples if key[0] == "steps"}))):
             print(f"### {unit}, {t} thread(s), {label}: median (min-max)\n")
             head = "| window | batch |" if kind == "windows" else "| batch |"
-            print(head + " n | PyTorch+OpenBLAS | fast | dl4j | fast / PyTorch | dl4j / PyTorch |")
-            print("|" + "---:|" * (len(head.split("|")) - 2) + "---:|---:|---:|---:|---:|---:|")
+            print(head + " n | PyTorch+OpenBLAS | fast | onnx | dl4j | fast / PyTorch | fast / onnx"
+                  " | dl4j / PyTorch |")
+            print("|" + "---:|" * (len(head.split("|")) - 2)
+                  + "---:|---:|---:|---:|---:|---:|---:|---:|")
             for shape in shapes:
                 def get(who):
                     return [v for v in samples.get((kind, shape, t, who), {}).get(measure, [])
                             if v is not None]
-                pt, fa, dl = get("pytorch"), get("fast"), get("dl4j")
-                n = f"{len(pt)}/{len(fa)}/{len(dl)}"
+                pt, fa, ox, dl = get("pytorch"), get("fast"), get("onnx"), get("dl4j")
+                n = f"{len(pt)}/{len(fa)}/{len(ox)}/{len(dl)}"
                 print("| " + " | ".join(str(v) for v in shape) + f" | {n} | {cell(pt)} | "
-                      f"{cell(fa)} | {cell(dl)} | {ratio(fa, pt)} | {ratio(dl, pt)} |")
+                      f"{cell(fa)} | {cell(ox)} | {cell(dl)} | {ratio(fa, pt)} | {ratio(fa, ox)}"
+                      f" | {ratio(dl, pt)} |")
             print()
 
-print("n = samples PyTorch/fast/dl4j (rounds; one JMH fork per round).")
+print("n = samples PyTorch/fast/onnx/dl4j (rounds; one JMH fork per round).")
 log = os.path.join(d, "run.log")
 if os.path.exists(log):
     loads = [float(m.group(1)) for m in re.finditer(r"loadavg (\S+)", open(log).read())]

@@ -1,6 +1,7 @@
 package io.forecaster.bench;
 
 import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,16 +14,31 @@ final class BenchModels {
     /** System property naming the bundle; the committed sunspots model by default. */
     static final String BUNDLE_PROPERTY = "bench.bundle";
 
+    /**
+     * System property naming the bundle of the onnx engine: by default the ONNX export of the
+     * sunspots model ({@code tools/onnx/export.py}), so every engine runs the same network.
+     */
+    static final String ONNX_BUNDLE_PROPERTY = "bench.onnxBundle";
+
     private BenchModels() {}
 
-    static ModelBundle bundle() {
-        Path path = Path.of(System.getProperty(BUNDLE_PROPERTY, "models/sunspots.zip"));
+    /** The bundle {@code engine} runs: the ONNX export for the onnx engine, else the params one. */
+    static ModelBundle bundle(String engine) {
+        return Engines.ONNX.equals(engine)
+                ? load(System.getProperty(ONNX_BUNDLE_PROPERTY, "models/sunspots-onnx.zip"))
+                : load(System.getProperty(BUNDLE_PROPERTY, "models/sunspots.zip"));
+    }
+
+    private static ModelBundle load(String file) {
+        Path path = Path.of(file);
         if (!Files.isRegularFile(path)) {
             throw new IllegalStateException(
                     "benchmark bundle not found: "
                             + path.toAbsolutePath()
                             + " (run from the project root or set -D"
                             + BUNDLE_PROPERTY
+                            + " / -D"
+                            + ONNX_BUNDLE_PROPERTY
                             + ")");
         }
         try {

@@ -44,7 +44,7 @@ public class PredictorBenchmark {
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
-    @Param({"fast", "dl4j"})
+    @Param({"fast", "onnx", "dl4j"})
     public String engine;
 
     @Param({"30", "60"})
@@ -73,7 +73,7 @@ public class PredictorBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
-        predictor = Engines.open(engine, BenchModels.bundle());
+        predictor = Engines.open(engine, BenchModels.bundle(engine));
         float[] s = BenchModels.series(Thread.currentThread().getId(), batch + window);
         windows = new float[batch * window];
         for (int b = 0; b < batch; b++) {

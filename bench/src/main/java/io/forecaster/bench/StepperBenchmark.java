@@ -47,7 +47,7 @@ public class StepperBenchmark {
 
     private static final int SERIES = 4096;
 
-    @Param({"fast", "dl4j"})
+    @Param({"fast", "onnx", "dl4j"})
     public String engine;
 
     @Param({"1", "16", "256", "1024"})
@@ -76,7 +76,7 @@ public class StepperBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
-        stepper = Engines.openStepper(engine, BenchModels.bundle());
+        stepper = Engines.openStepper(engine, BenchModels.bundle(engine));
         states = new StepState[batch];
         series = new float[batch][];
         for (int k = 0; k < batch; k++) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             io.forecaster.cli.model.TrainCommand.class,
             io.forecaster.cli.model.EvaluateCommand.class,
             io.forecaster.cli.model.ImportCommand.class,
+            io.forecaster.cli.model.ExportCommand.class,
             io.forecaster.cli.model.PredictCommand.class,
             io.forecaster.cli.demo.DemoCommand.class,
             io.forecaster.cli.bench.E2eBenchCommand.class,

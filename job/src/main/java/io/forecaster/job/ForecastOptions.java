@@ -75,7 +75,10 @@ public final class ForecastOptions implements Serializable {
             ConfigOptions.key("engine")
                     .stringType()
                     .defaultValue("fast")
-                    .withDescription("Inference engine: fast (pure Java) or dl4j.");
+                    .withDescription(
+                            "Inference engine: fast (pure Java), or dl4j / onnx where the"
+                                    + " training / onnx module is on the classpath (onnx runs"
+                                    + " ONNX bundles).");
     public static final ConfigOption<String> MODEL_PATH =
             ConfigOptions.key("model.path")
                     .stringType()

@@ -34,6 +34,8 @@ class ClusterJarContentsITCase {
                     "org/junit/", // JUnit
                     "org/knowm/xchart/", // XChart
                     "picocli/", // picocli
+                    "ai/onnxruntime/", // ONNX Runtime and its natives (the onnx engine)
+                    "io/forecaster/onnx/",
                     "io/forecaster/training/",
                     "io/forecaster/cli/",
                     "io/forecaster/broker/",

@@ -1,5 +1,6 @@
 package io.forecaster.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 
 /**
@@ -15,6 +16,10 @@ import java.util.Map;
  * @param source how the model was made: the command line, or the imported file
  * @param evaluation named figures measured at save time (e.g. "val_mae", "baseline_mae")
  * @param createdAt ISO-8601 instant the bundle was written
+ * @param format how the network is stored: {@value #PARAMS} (the seed family's weights in {@code
+ *     params.f32}; absent in bundles written before ONNX bundles existed) or {@value #ONNX} (ONNX
+ *     graphs {@code window.onnx} and optional {@code step.onnx}; then {@code hyperParams} may be
+ *     null, since the graph is the architecture)
  */
 public record BundleMetadata(
         int formatVersion,
@@ -26,13 +31,51 @@ public record BundleMetadata(
         String trainingDataSha256,
         String source,
         Map<String, Double> evaluation,
-        String createdAt) {
+        String createdAt,
+        String format) {
+
+    /** {@link #format} of a bundle whose network is the seed family's weights. */
+    public static final String PARAMS = "params";
+
+    /** {@link #format} of a bundle whose network is ONNX graphs. */
+    public static final String ONNX = "onnx";
+
+    /** A {@value #PARAMS} bundle's metadata (the form every bundle had before ONNX bundles). */
+    public BundleMetadata(
+            int formatVersion,
+            String modelId,
+            HyperParams hyperParams,
+            int windowSize,
+            String mode,
+            Scaling scaling,
+            String trainingDataSha256,
+            String source,
+            Map<String, Double> evaluation,
+            String createdAt) {
+        this(
+                formatVersion,
+                modelId,
+                hyperParams,
+                windowSize,
+                mode,
+                scaling,
+                trainingDataSha256,
+                source,
+                evaluation,
+                createdAt,
+                PARAMS);
+    }
 
     public BundleMetadata {
         if (modelId == null || modelId.isBlank()) {
             throw new IllegalArgumentException("modelId must not be blank");
         }
-        if (hyperParams == null) {
+        format = format == null ? PARAMS : format;
+        if (!PARAMS.equals(format) && !ONNX.equals(format)) {
+            throw new IllegalArgumentException(
+                    "format must be '" + PARAMS + "' or '" + ONNX + "', got '" + format + "'");
+        }
+        if (hyperParams == null && !ONNX.equals(format)) {
             throw new IllegalArgumentException("hyperParams must not be null");
         }
         if (windowSize < 1) {
@@ -41,5 +84,11 @@ public record BundleMetadata(
         scaling = scaling == null ? Scaling.IDENTITY : scaling;
         mode = mode == null ? "window" : mode;
         evaluation = evaluation == null ? Map.of() : Map.copyOf(evaluation);
+    }
+
+    /** Whether the network is ONNX graphs rather than the seed family's weights. */
+    @JsonIgnore
+    public boolean isOnnx() {
+        return ONNX.equals(format);
     }
 }

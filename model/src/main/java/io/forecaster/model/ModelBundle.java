@@ -11,21 +11,41 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
  * A trained model in one file: a zip holding {@code bundle.json} (the {@link BundleMetadata}) and
- * {@code params.f32} (every weight as little-endian float32, in DL4J's flattened parameter order
- * for the network {@link NetworkFactory} builds from the hyper-parameters).
+ * either {@code params.f32} (format {@value BundleMetadata#PARAMS}: every weight as little-endian
+ * float32, in DL4J's flattened parameter order for the network {@link NetworkFactory} builds from
+ * the hyper-parameters) or ONNX graphs (format {@value BundleMetadata#ONNX}: {@value #WINDOW_ONNX}
+ * and optionally {@value #STEP_ONNX}, carried as bytes in {@link #graphs()}; the {@code onnx}
+ * engine module reads them, this class does not depend on ONNX).
  *
  * <p>Reading a bundle needs no ND4J: the fast engine reads {@link #params()} directly; the DL4J
  * engine rebuilds the network and sets the same floats, so both compute the saved function.
+ *
+ * @param params the weights of a {@value BundleMetadata#PARAMS} bundle (empty for ONNX bundles)
+ * @param graphs entry name to bytes of an ONNX bundle's graphs (empty for params bundles)
  */
-public record ModelBundle(BundleMetadata metadata, float[] params) {
+public record ModelBundle(BundleMetadata metadata, float[] params, Map<String, byte[]> graphs) {
 
+    /** Format version of {@value BundleMetadata#PARAMS} bundles. */
     public static final int FORMAT_VERSION = 1;
+
+    /** Format version of {@value BundleMetadata#ONNX} bundles (older builds refuse them). */
+    public static final int ONNX_FORMAT_VERSION = 2;
+
+    /** The ONNX window model of an ONNX bundle: {@code x [b, t, 1] -> y [b, t, 1]}. */
+    public static final String WINDOW_ONNX = "window.onnx";
+
+    /** The optional ONNX step model of an ONNX bundle (see the onnx module's docs). */
+    public static final String STEP_ONNX = "step.onnx";
+
     static final String METADATA_ENTRY = "bundle.json";
     static final String PARAMS_ENTRY = "params.f32";
 
@@ -34,9 +54,55 @@ public record ModelBundle(BundleMetadata metadata, float[] params) {
                     .enable(SerializationFeature.INDENT_OUTPUT)
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** A {@value BundleMetadata#PARAMS} bundle. */
+    public ModelBundle(BundleMetadata metadata, float[] params) {
+        this(metadata, params, Map.of());
+    }
+
+    /** An {@value BundleMetadata#ONNX} bundle of a window model and an optional step model. */
+    public static ModelBundle onnx(BundleMetadata metadata, byte[] window, byte[] step) {
+        Map<String, byte[]> graphs = new LinkedHashMap<>();
+        graphs.put(WINDOW_ONNX, window);
+        if (step != null) {
+            graphs.put(STEP_ONNX, step);
+        }
+        return new ModelBundle(metadata, new float[0], graphs);
+    }
+
     public ModelBundle {
-        if (metadata == null || params == null) {
-            throw new IllegalArgumentException("metadata and params must not be null");
+        if (metadata == null || params == null || graphs == null) {
+            throw new IllegalArgumentException("metadata, params and graphs must not be null");
+        }
+        graphs = Collections.unmodifiableMap(new LinkedHashMap<>(graphs));
+        check(metadata, params, graphs);
+    }
+
+    private static void check(BundleMetadata metadata, float[] params, Map<String, byte[]> graphs) {
+        if (metadata.isOnnx()) {
+            if (params.length != 0) {
+                throw new IllegalArgumentException(
+                        "an ONNX bundle holds no params, got " + params.length);
+            }
+            if (graphs.get(WINDOW_ONNX) == null) {
+                throw new IllegalArgumentException(
+                        "an ONNX bundle needs " + WINDOW_ONNX + ", got " + graphs.keySet());
+            }
+            for (String name : graphs.keySet()) {
+                if (!WINDOW_ONNX.equals(name) && !STEP_ONNX.equals(name)) {
+                    throw new IllegalArgumentException(
+                            "unexpected ONNX graph '"
+                                    + name
+                                    + "', expected "
+                                    + WINDOW_ONNX
+                                    + " or "
+                                    + STEP_ONNX);
+                }
+            }
+            return;
+        }
+        if (!graphs.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a params bundle holds no ONNX graphs, got " + graphs.keySet());
         }
         long expected = metadata.hyperParams().parameterCount();
         if (params.length != expected) {
@@ -59,12 +125,30 @@ public record ModelBundle(BundleMetadata metadata, float[] params) {
             zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
             zip.write(JSON.writeValueAsBytes(metadata));
             zip.closeEntry();
+            if (metadata.isOnnx()) {
+                for (Map.Entry<String, byte[]> g : graphs.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(g.getKey()));
+                    zip.write(g.getValue());
+                    zip.closeEntry();
+                }
+                return;
+            }
             zip.putNextEntry(new ZipEntry(PARAMS_ENTRY));
             ByteBuffer buf = ByteBuffer.allocate(params.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             buf.asFloatBuffer().put(params);
             zip.write(buf.array());
             zip.closeEntry();
         }
+    }
+
+    /** An ONNX bundle's step model, or null when it has none (or is a params bundle). */
+    public byte[] stepGraph() {
+        return graphs.get(STEP_ONNX);
+    }
+
+    /** An ONNX bundle's window model, or null for a params bundle. */
+    public byte[] windowGraph() {
+        return graphs.get(WINDOW_ONNX);
     }
 
     /** Reads a bundle written by {@link #save}; the error names the file and what is wrong. */
@@ -74,6 +158,7 @@ public record ModelBundle(BundleMetadata metadata, float[] params) {
         }
         BundleMetadata metadata = null;
         byte[] paramBytes = null;
+        Map<String, byte[]> graphs = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(file);
                 ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
@@ -82,10 +167,28 @@ public record ModelBundle(BundleMetadata metadata, float[] params) {
                     metadata = JSON.readValue(bytes, BundleMetadata.class);
                 } else if (PARAMS_ENTRY.equals(e.getName())) {
                     paramBytes = bytes;
+                } else if (WINDOW_ONNX.equals(e.getName()) || STEP_ONNX.equals(e.getName())) {
+                    graphs.put(e.getName(), bytes);
                 }
             }
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot read model bundle " + file + ": " + e.getMessage(), e);
+        }
+        if (metadata != null && metadata.formatVersion() > ONNX_FORMAT_VERSION) {
+            throw new IOException(
+                    "model bundle "
+                            + file
+                            + " has format version "
+                            + metadata.formatVersion()
+                            + ", this build reads up to "
+                            + ONNX_FORMAT_VERSION);
+        }
+        if (metadata != null && metadata.isOnnx()) {
+            try {
+                return new ModelBundle(metadata, new float[0], graphs);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("model bundle " + file + ": " + e.getMessage(), e);
+            }
         }
         if (metadata == null || paramBytes == null) {
             throw new IOException(

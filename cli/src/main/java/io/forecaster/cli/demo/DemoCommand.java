@@ -105,7 +105,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--engine",
             defaultValue = "fast",
-            description = "Inference engine: fast or dl4j (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Inference engine: fast, dl4j or onnx (ONNX bundles; default:"
+                            + " ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(

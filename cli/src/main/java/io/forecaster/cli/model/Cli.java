@@ -77,6 +77,28 @@ abstract class Cli implements Callable<Integer> {
     }
 
     /**
+     * Checks that {@code engine} runs {@code bundle} (read from {@code file}): ONNX bundles need
+     * the onnx engine, and the onnx engine needs an ONNX bundle.
+     */
+    void engineRuns(String engine, ModelBundle bundle, Path file) {
+        boolean onnxBundle = bundle.metadata().isOnnx();
+        if (onnxBundle != Engines.ONNX.equals(engine)) {
+            throw usage(
+                    "--engine",
+                    onnxBundle
+                            ? "'"
+                                    + engine
+                                    + "' cannot run "
+                                    + file
+                                    + ", an ONNX bundle: use --engine onnx"
+                            : "'onnx' runs ONNX bundles and "
+                                    + file
+                                    + " is a params bundle: use --engine fast, or export it with"
+                                    + " forecaster export --onnx");
+        }
+    }
+
+    /**
      * The command line as typed: {@code ./forecaster <command> <args...>}, args quoted as needed.
      */
     String commandLine() {

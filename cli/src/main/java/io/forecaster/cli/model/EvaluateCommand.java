@@ -60,13 +60,15 @@ public final class EvaluateCommand extends Cli {
             names = "--engine",
             defaultValue = "dl4j",
             description =
-                    "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
+                    "Inference engine: fast, dl4j (the reference) or onnx (ONNX bundles; default:"
+                            + " ${DEFAULT-VALUE}).")
     String engine;
 
     @Override
     int run() throws IOException {
         engine(engine);
         ModelBundle bundle = bundle("--model", model);
+        engineRuns(engine, bundle, model);
         BundleMetadata meta = bundle.metadata();
         Split at = option("--split", () -> split != null ? Split.parse(split) : bundleSplit(meta));
         TimeGrid grid = data.grid(spec);

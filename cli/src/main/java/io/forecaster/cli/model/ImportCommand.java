@@ -3,11 +3,16 @@ package io.forecaster.cli.model;
 import io.forecaster.cli.CliErrors;
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.HyperParams;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.Scaling;
+import io.forecaster.onnx.OnnxContract;
+import io.forecaster.onnx.OnnxImport;
 import io.forecaster.training.keras.KerasImporter;
 import io.forecaster.training.keras.KerasLayer;
 import io.forecaster.training.keras.SeedArchitecture;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -16,7 +21,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code import}: turns a Keras model (TF.js layers format or Keras 2 HDF5) into a model bundle the
- * engines and the job load, after checking its architecture.
+ * engines and the job load, after checking its architecture; or ONNX graphs (a window model and
+ * optionally a step model, see {@link OnnxContract}) into an ONNX bundle the {@code onnx} engine
+ * runs, after checking them against its contract.
  */
 @Command(
         name = "import",
@@ -25,7 +32,11 @@ import picocli.CommandLine.Parameters;
         description = {
             "Import a Keras model (the course's Conv1D-LSTM) into a model bundle.",
             "MODEL is a TF.js model.json (or its directory; weight shards next to it) or a Keras 2"
-                    + " HDF5 file saved with model.save(\"model.h5\")."
+                    + " HDF5 file saved with model.save(\"model.h5\").",
+            "Or MODEL is an ONNX window model (.onnx: one input [batch, time, 1], one output the"
+                    + " same shape, model-scale values) and --step-model its optional step model"
+                    + " (inputs x, conv_in, h1, c1, h2, c2; outputs y, conv_out, h1_out, c1_out,"
+                    + " h2_out, c2_out): the bundle runs with --engine onnx."
         })
 public final class ImportCommand extends Cli {
 
@@ -61,6 +72,23 @@ public final class ImportCommand extends Cli {
     int window;
 
     @Option(
+            names = "--step-model",
+            paramLabel = "STEP",
+            description =
+                    "ONNX only: the step model for stateful mode (state as explicit inputs and"
+                            + " outputs).")
+    Path stepModel;
+
+    @Option(
+            names = "--scaling",
+            paramLabel = "none|OFFSET,SCALE",
+            defaultValue = "none",
+            description =
+                    "ONNX only: the scaling the graphs expect, the network seeing (x - OFFSET) /"
+                            + " SCALE and its outputs mapped back (default: ${DEFAULT-VALUE}).")
+    String scaling;
+
+    @Option(
             names = "--model-id",
             paramLabel = "ID",
             description = "Model id (default: the file or directory name).")
@@ -78,6 +106,12 @@ public final class ImportCommand extends Cli {
             throw usage("MODEL", "no such file or folder: " + input);
         }
         CliErrors.outputFile("--out", out);
+        if (isOnnx(input)) {
+            return importOnnx();
+        }
+        if (stepModel != null) {
+            throw usage("--step-model", "applies to ONNX models only, MODEL is " + input);
+        }
         KerasImporter.Imported imported =
                 option(
                         "MODEL",
@@ -88,6 +122,84 @@ public final class ImportCommand extends Cli {
         imported.bundle().save(out);
         print(out(), imported);
         return 0;
+    }
+
+    private static boolean isOnnx(Path file) {
+        return Files.isRegularFile(file)
+                && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+    }
+
+    /** A graph that breaks the onnx engine's contract is a usage error of its option. */
+    private int importOnnx() throws IOException {
+        Scaling s = option("--scaling", () -> parseScaling(scaling));
+        byte[] window = option("MODEL", () -> Files.readAllBytes(input));
+        if (stepModel != null) {
+            CliErrors.inputFile(spec, "--step-model", stepModel);
+        }
+        byte[] step =
+                stepModel == null
+                        ? null
+                        : option("--step-model", () -> Files.readAllBytes(stepModel));
+        OnnxContract.Window io = option("MODEL", () -> OnnxImport.checkWindow(window, this.window));
+        OnnxContract.Step sizes =
+                step == null
+                        ? null
+                        : option("--step-model", () -> OnnxImport.checkStep(window, step));
+        String id =
+                modelId != null
+                        ? modelId
+                        : input.getFileName().toString().replaceAll("\\.onnx$", "");
+        ModelBundle bundle =
+                option(
+                        "--model-id",
+                        () -> OnnxImport.bundle(window, step, id, this.window, s, commandLine()));
+        bundle.save(out);
+        PrintWriter o = out();
+        o.printf(
+                Locale.ROOT,
+                "read %s: window model, input '%s' [batch, time, 1], output '%s'%n",
+                input,
+                io.input(),
+                io.output());
+        if (sizes != null) {
+            o.printf(
+                    Locale.ROOT,
+                    "read %s: step model, conv history %d, LSTM units %d/%d%n",
+                    stepModel,
+                    sizes.convHistory(),
+                    sizes.units1(),
+                    sizes.units2());
+        }
+        o.printf(
+                Locale.ROOT,
+                "wrote %s: ONNX bundle, model %s, window %d, scaling %s%s; run it with --engine"
+                        + " onnx%n",
+                out,
+                id,
+                this.window,
+                scaling,
+                sizes == null ? ", no step model (window mode only)" : "");
+        return 0;
+    }
+
+    /** {@code none} or {@code OFFSET,SCALE}. */
+    static Scaling parseScaling(String value) {
+        String v = value.strip();
+        if (v.equalsIgnoreCase("none")) {
+            return Scaling.IDENTITY;
+        }
+        String[] parts = v.split(",", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException(
+                    "'" + value + "' is neither none nor OFFSET,SCALE (e.g. 80,60)");
+        }
+        try {
+            return new Scaling(
+                    Double.parseDouble(parts[0].strip()), Double.parseDouble(parts[1].strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "'" + value + "' is neither none nor OFFSET,SCALE (e.g. 80,60)");
+        }
     }
 
     private void print(PrintWriter o, KerasImporter.Imported imported) {

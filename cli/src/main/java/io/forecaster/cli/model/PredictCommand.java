@@ -115,13 +115,15 @@ public final class PredictCommand extends Cli {
             names = "--engine",
             defaultValue = "dl4j",
             description =
-                    "Inference engine: dl4j (the reference) or fast (default: ${DEFAULT-VALUE}).")
+                    "Inference engine: fast, dl4j (the reference) or onnx (ONNX bundles; default:"
+                            + " ${DEFAULT-VALUE}).")
     String engine;
 
     @Override
     int run() throws IOException {
         engine(engine);
         ModelBundle bundle = bundle("--model", model);
+        engineRuns(engine, bundle, model);
         BundleMetadata meta = bundle.metadata();
         TimeGrid grid = source.stdin ? null : source.slice.data.grid(spec);
         if (!source.stdin && source.slice.forecasts) {

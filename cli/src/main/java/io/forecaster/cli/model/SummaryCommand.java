@@ -53,6 +53,14 @@ public final class SummaryCommand extends Cli {
         MultiLayerNetwork net;
         if (model != null) {
             ModelBundle bundle = bundle("--model", model);
+            if (bundle.metadata().isOnnx()) {
+                throw usage(
+                        "--model",
+                        model
+                                + " is an ONNX bundle (format onnx): summary describes the seed"
+                                + " family's params bundles; predict and evaluate run it with"
+                                + " --engine onnx");
+            }
             hp = bundle.metadata().hyperParams();
             net = Dl4jBundles.toNetwork(bundle);
         } else {

@@ -12,8 +12,9 @@ import java.util.ServiceLoader;
 /**
  * Opens an inference engine by name: {@value #FAST} (plain Java, Vector API when the {@code
  * jdk.incubator.vector} module is present, scalar otherwise; needs no native library) is built in;
- * other engines (the DL4J reference engine of the training module, say) are {@link EngineProvider}s
- * found on the classpath. Every instance it returns belongs to one thread.
+ * other engines (the DL4J reference engine of the training module, the {@value #ONNX} engine of the
+ * onnx module) are {@link EngineProvider}s found on the classpath. Every instance it returns
+ * belongs to one thread.
  */
 public final class Engines {
 
@@ -64,6 +65,26 @@ public final class Engines {
             }
         }
         return byName;
+    }
+
+    /** The name of the engine that runs ONNX bundles (the {@code onnx} module's provider). */
+    public static final String ONNX = "onnx";
+
+    /**
+     * Refuses an ONNX bundle in an engine that runs the seed family's weights only ({@code engine}
+     * names it in the message), pointing at the {@value #ONNX} engine.
+     */
+    public static void requireParams(ModelBundle bundle, String engine) {
+        if (bundle.metadata().isOnnx()) {
+            throw new IllegalArgumentException(
+                    "model '"
+                            + bundle.metadata().modelId()
+                            + "' is an ONNX bundle (format onnx), which the "
+                            + engine
+                            + " engine cannot run: open it with engine '"
+                            + ONNX
+                            + "' (the forecaster-onnx module on the classpath)");
+        }
     }
 
     /** Checks the arguments of {@link Predictor#predict}; engines call it first. */

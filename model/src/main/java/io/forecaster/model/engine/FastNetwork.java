@@ -34,6 +34,7 @@ final class FastNetwork {
     final float[] y; // [TILE] model output after the output scale
 
     FastNetwork(ModelBundle bundle, Kernel kernel) {
+        Engines.requireParams(bundle, Engines.FAST);
         this.hp = bundle.metadata().hyperParams();
         this.scaling = bundle.metadata().scaling();
         this.kernel = kernel;

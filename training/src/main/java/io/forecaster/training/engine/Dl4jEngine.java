@@ -2,6 +2,7 @@ package io.forecaster.training.engine;
 
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.EngineProvider;
+import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
 import io.forecaster.model.engine.Stepper;
 
@@ -22,11 +23,13 @@ public final class Dl4jEngine implements EngineProvider {
 
     @Override
     public Predictor predictor(ModelBundle bundle) {
+        Engines.requireParams(bundle, NAME);
         return new Dl4jPredictor(bundle);
     }
 
     @Override
     public Stepper stepper(ModelBundle bundle) {
+        Engines.requireParams(bundle, NAME);
         return new Dl4jStepper(bundle);
     }
 }

@@ -1,0 +1,89 @@
+package io.forecaster.cli.model;
+
+import static io.forecaster.cli.model.CommandsTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forecaster.cli.CliErrors;
+import io.forecaster.cli.model.CommandsTest.Run;
+import io.forecaster.onnx.OnnxFixtures;
+import io.forecaster.training.data.TestData;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for {@code evaluate --engine onnx}: same figures as fast, mismatches are usage errors. */
+class OnnxEngineCommandsTest {
+
+    @TempDir static Path dir;
+    static Path params;
+    static Path onnx;
+
+    @BeforeAll
+    static void bundles() {
+        params = OnnxFixtures.copy("/golden/sunspots.zip", dir);
+        onnx = OnnxFixtures.copy("/onnx/sunspots-onnx.zip", dir);
+    }
+
+    static Run evaluate(String engine, Path bundle) {
+        return run(
+                new EvaluateCommand(),
+                "--engine",
+                engine,
+                "--model",
+                bundle.toString(),
+                "--data",
+                TestData.SUNSPOTS.toString(),
+                "--column",
+                TestData.SUNSPOT_COLUMN,
+                "--split",
+                "3000");
+    }
+
+    @Test
+    void evaluateWithOnnxGivesTheFiguresOfFast() {
+        Run fast = evaluate("fast", params);
+        Run onnxRun = evaluate("onnx", onnx);
+        assertThat(fast.code()).as(fast.err()).isZero();
+        assertThat(onnxRun.code()).as(onnxRun.err()).isZero();
+        String figures = lastLine(fast.out());
+        assertThat(figures).startsWith("validation MAE 13.93");
+        assertThat(lastLine(onnxRun.out())).isEqualTo(figures);
+    }
+
+    @Test
+    void theFastEngineOnAnOnnxBundleIsAUsageErrorNamingTheEngineToUse() {
+        Run r = evaluate("fast", onnx);
+        assertThat(r.code()).isEqualTo(CliErrors.USAGE);
+        assertThat(r.err().strip())
+                .isEqualTo(
+                        "forecaster evaluate: --engine: 'fast' cannot run "
+                                + onnx
+                                + ", an ONNX bundle: use --engine onnx");
+    }
+
+    @Test
+    void theOnnxEngineOnAParamsBundleIsAUsageError() {
+        Run r = evaluate("onnx", params);
+        assertThat(r.code()).isEqualTo(CliErrors.USAGE);
+        assertThat(r.err())
+                .contains("--engine: 'onnx' runs ONNX bundles")
+                .contains("--engine fast");
+    }
+
+    @Test
+    void theDl4jEngineRefusesAnOnnxBundleNamingTheEngineToUse() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                io.forecaster.model.engine.Engines.open(
+                                        "dl4j", OnnxFixtures.onnx("sunspots")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dl4j engine cannot run")
+                .hasMessageContaining("engine 'onnx'");
+    }
+
+    private static String lastLine(String s) {
+        String[] lines = s.strip().split("\\R");
+        return lines[lines.length - 1];
+    }
+}

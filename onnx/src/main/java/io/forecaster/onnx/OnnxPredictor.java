@@ -1,0 +1,101 @@
+package io.forecaster.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.Scaling;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * The onnx engine's predictor: the bundle's window model in one session. Inputs are scaled into a
+ * direct buffer that the input tensor wraps, and the output tensor is pinned to another, so a call
+ * copies nothing besides the scaling; the tensors are rebuilt only when the batch or length
+ * changes. One instance per thread.
+ */
+final class OnnxPredictor implements Predictor {
+
+    private final OrtSession session;
+    private final OnnxContract.Window io;
+    private final Scaling scaling;
+    private FloatBuffer in = OnnxSessions.direct(0);
+    private FloatBuffer out = OnnxSessions.direct(0);
+    private int batch = -1;
+    private int length = -1;
+    private OnnxTensor inTensor;
+    private OnnxTensor outTensor;
+    private Map<String, OnnxTensor> inputs;
+    private Map<String, OnnxTensor> outputs;
+
+    OnnxPredictor(ModelBundle bundle) {
+        this.scaling = bundle.metadata().scaling();
+        this.session = OnnxSessions.open(ModelBundle.WINDOW_ONNX, bundle.windowGraph());
+        try {
+            this.io = OnnxContract.window(session);
+        } catch (OrtException | RuntimeException e) {
+            OnnxSessions.closeQuietly(session);
+            throw e instanceof IllegalArgumentException iae
+                    ? iae
+                    : new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void predict(float[] windows, int batch, int length, float[] result) {
+        Engines.checkBatch(windows, batch, length, result);
+        int n = batch * length;
+        try {
+            shape(batch, length);
+            for (int i = 0; i < n; i++) {
+                in.put(i, (float) scaling.toModel(windows[i]));
+            }
+            session.run(inputs, outputs).close();
+            for (int i = 0; i < n; i++) {
+                result[i] = (float) scaling.fromModel(out.get(i));
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void shape(int b, int t) throws OrtException {
+        if (b == batch && t == length) {
+            return;
+        }
+        closeTensors();
+        int n = b * t;
+        if (in.capacity() < n) {
+            in = OnnxSessions.direct(n);
+            out = OnnxSessions.direct(n);
+        }
+        inTensor = OnnxSessions.tensor(in, b, t, 1);
+        outTensor = OnnxSessions.tensor(out, b, t, 1);
+        inputs = Map.of(io.input(), inTensor);
+        outputs = Map.of(io.output(), outTensor);
+        batch = b;
+        length = t;
+    }
+
+    private void closeTensors() {
+        OnnxSessions.closeQuietly(inTensor);
+        OnnxSessions.closeQuietly(outTensor);
+        inTensor = null;
+        outTensor = null;
+        batch = -1;
+        length = -1;
+    }
+
+    @Override
+    public String engine() {
+        return OnnxEngine.NAME;
+    }
+
+    @Override
+    public void close() {
+        closeTensors();
+        OnnxSessions.closeQuietly(session);
+    }
+}
