@@ -21,10 +21,11 @@ import java.util.zip.ZipOutputStream;
 /**
  * A trained model in one file: a zip holding {@code bundle.json} (the {@link BundleMetadata}) and
  * either {@code params.f32} (format {@value BundleMetadata#PARAMS}: every weight as little-endian
- * float32, in DL4J's flattened parameter order for the network {@link NetworkFactory} builds from
- * the hyper-parameters) or ONNX graphs (format {@value BundleMetadata#ONNX}: {@value #WINDOW_ONNX}
- * and optionally {@value #STEP_ONNX}, carried as bytes in {@link #graphs()}; the {@code onnx}
- * engine module reads them, this class does not depend on ONNX).
+ * float32, in DL4J's flattened parameter order for the network the training module's {@code
+ * NetworkFactory} builds from the hyper-parameters) or ONNX graphs (format {@value
+ * BundleMetadata#ONNX}: {@value #WINDOW_ONNX} and optionally {@value #STEP_ONNX}, carried as bytes
+ * in {@link #graphs()}; the {@code onnx} engine module reads them, this class does not depend on
+ * ONNX).
  *
  * <p>Reading a bundle needs no ND4J: the fast engine reads {@link #params()} directly; the DL4J
  * engine rebuilds the network and sets the same floats, so both compute the saved function.
