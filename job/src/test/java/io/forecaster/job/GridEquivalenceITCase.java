@@ -117,7 +117,12 @@ public class GridEquivalenceITCase {
         for (List<List<SensorPoint>> station : days.values()) {
             List<List<SensorPoint>> copy = new ArrayList<>(station);
             for (int d = 0; d + 1 < copy.size(); d++) {
-                if ((d * 7 + s * 3) % 5 == 0) {
+                // only neighbouring days: swapping across a gap would send a day later than
+                // the watermark's out-of-orderness allows, and whether it is then late would
+                // depend on when the periodic watermark happens to be emitted
+                long thisDay = copy.get(d).get(0).eventTime() / DAY;
+                long nextDay = copy.get(d + 1).get(0).eventTime() / DAY;
+                if ((d * 7 + s * 3) % 5 == 0 && nextDay - thisDay == 1) {
                     List<SensorPoint> a = copy.get(d);
                     copy.set(d, copy.get(d + 1));
                     copy.set(d + 1, a);
