@@ -20,10 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code import}: turns a Keras model (TF.js layers format or Keras 2 HDF5) into a model bundle the
- * engines and the job load, after checking its architecture; or ONNX graphs (a window model and
- * optionally a step model, see {@link OnnxContract}) into an ONNX bundle the {@code onnx} engine
- * runs, after checking them against its contract.
+ * {@code import}: turns a Keras model (TF.js layers format, Keras 2/3 HDF5 or Keras 3 .keras) into
+ * a model bundle the engines and the job load, after checking its architecture; or ONNX graphs (a
+ * window model and optionally a step model, see {@link OnnxContract}) into an ONNX bundle the
+ * {@code onnx} engine runs, after checking them against its contract.
  */
 @Command(
         name = "import",
@@ -31,8 +31,9 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         description = {
             "Import a Keras model (the course's Conv1D-LSTM) into a model bundle.",
-            "MODEL is a TF.js model.json (or its directory; weight shards next to it) or a Keras 2"
-                    + " HDF5 file saved with model.save(\"model.h5\").",
+            "MODEL is a TF.js model.json (or its directory; weight shards next to it), a Keras 2 or"
+                    + " 3 HDF5 file saved with model.save(\"model.h5\"), or a Keras 3 archive saved"
+                    + " with model.save(\"model.keras\").",
             "Or MODEL is an ONNX window model (.onnx: one input [batch, time, 1], one output the"
                     + " same shape, model-scale values) and --step-model its optional step model"
                     + " (inputs x, conv_in, h1, c1, h2, c2; outputs y, conv_out, h1_out, c1_out,"
@@ -43,7 +44,7 @@ public final class ImportCommand extends Cli {
     @Parameters(
             index = "0",
             paramLabel = "MODEL",
-            description = "model.json, its directory, or a .h5 file.")
+            description = "model.json, its directory, a .h5 or .keras file, or a .onnx file.")
     Path input;
 
     @Option(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.forecaster.model.ModelBundle;
+import io.forecaster.training.data.TestData;
 import io.forecaster.training.keras.KerasFixtures;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,19 +83,59 @@ class ImportCommandTest {
         Path junk = Files.writeString(dir.resolve("notes.txt"), "hello");
         Run r = run(junk.toString(), "--out", dir.resolve("x.zip").toString());
         assertThat(r.code()).isEqualTo(io.forecaster.cli.CliErrors.USAGE);
-        assertThat(r.err()).contains("neither a TF.js model.json nor a Keras HDF5 file");
+        assertThat(r.err())
+                .contains("neither a TF.js model.json, a Keras HDF5 file (.h5) nor a Keras 3");
     }
 
     @Test
-    void refusesKeras3ArchivesWithAHint(@TempDir Path dir) throws IOException {
+    void importsAKeras3ArchiveThatEvaluatesAsKerasScored(@TempDir Path dir) throws IOException {
+        Path bundle = dir.resolve("x.zip");
+        Run r = run(KerasFixtures.keras3Archive().toString(), "--out", bundle.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("(keras-archive, 3.15.1)", "lstm_1", "x * 400")
+                .contains("wrote " + bundle);
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl =
+                io.forecaster.cli.CliErrors.install(new CommandLine(new EvaluateCommand()));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code =
+                cl.execute(
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        TestData.SUNSPOTS.toString(),
+                        "--column",
+                        TestData.SUNSPOT_COLUMN,
+                        "--split",
+                        "3000");
+        assertThat(code).as(err.toString()).isZero();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("all\\s+235\\s+([0-9.]+)\\s")
+                        .matcher(out.toString());
+        assertThat(m.find()).as(out.toString()).isTrue();
+        assertThat(Double.parseDouble(m.group(1)))
+                .as("Keras's own MAE on the course split")
+                .isCloseTo(14.2490, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
+    void refusesAZipThatIsNoKerasArchive(@TempDir Path dir) throws IOException {
         Path keras = dir.resolve("model.keras");
         try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(keras))) {
             zip.putNextEntry(new java.util.zip.ZipEntry("config.json"));
-            zip.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.write(
+                    "{\"class_name\": \"Sequential\", \"config\": {\"layers\": []}}"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             zip.closeEntry();
         }
         Run r = run(keras.toString(), "--out", dir.resolve("x.zip").toString());
         assertThat(r.code()).isEqualTo(io.forecaster.cli.CliErrors.USAGE);
-        assertThat(r.err()).contains("Keras 3 .keras format").contains("model.save(\"model.h5\")");
+        assertThat(r.err())
+                .contains("forecaster import: MODEL: layer model: archive entries = [config.json]")
+                .contains("model.weights.h5");
     }
 }

@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a Keras model into a {@link ModelBundle}: reads it ({@link TfjsLayersReader} for the TF.js
- * layers format, {@link KerasH5Reader} for Keras 2 HDF5), checks it is the architecture the engines
- * run ({@link SeedArchitecture}) and lays its weights out in DL4J's order. The bundle's {@code
- * source} records the file, its sha256 and how the Lambda was read; the scale lives in its
- * hyper-parameters. Inputs are fed raw (identity {@link Scaling}), as the course does.
+ * layers format, {@link KerasH5Reader} for Keras 2 or 3 HDF5, {@link KerasArchiveReader} for Keras
+ * 3 {@code .keras} archives), checks it is the architecture the engines run ({@link
+ * SeedArchitecture}) and lays its weights out in DL4J's order. The bundle's {@code source} records
+ * the file, its sha256 and how the Lambda was read; the scale lives in its hyper-parameters. Inputs
+ * are fed raw (identity {@link Scaling}), as the course does.
  */
 public final class KerasImporter {
 
@@ -53,7 +54,9 @@ public final class KerasImporter {
 
     private KerasImporter() {}
 
-    /** Imports {@code input}: a model.json (or its directory) or a Keras HDF5 file. */
+    /**
+     * Imports {@code input}: a model.json (or its directory), a Keras HDF5 file or .keras archive.
+     */
     public static Imported importModel(Path input, Options options) throws IOException {
         KerasModelFile model = read(input);
         SeedArchitecture.Matched matched = SeedArchitecture.check(model, options.lambdaScale());
@@ -107,18 +110,16 @@ public final class KerasImporter {
         if (Arrays.equals(head, HDF5_SIGNATURE)) {
             return KerasH5Reader.read(file);
         }
-        if (head.length >= 2 && head[0] == 'P' && head[1] == 'K') {
-            throw new UnsupportedKerasModelException(
-                    "model",
-                    "file format",
-                    "zip (" + file.getFileName() + ", Keras 3 .keras format)",
-                    "save the model as Keras 2 HDF5 (model.save(\"model.h5\")) or convert it with"
-                            + " tensorflowjs_converter");
+        if (KerasArchiveReader.isZip(head)) {
+            return KerasArchiveReader.read(file);
         }
         if (head.length > 0 && (head[0] == '{' || Character.isWhitespace(head[0]))) {
             return TfjsLayersReader.read(file);
         }
-        throw new IOException(file + " is neither a TF.js model.json nor a Keras HDF5 file (.h5)");
+        throw new IOException(
+                file
+                        + " is neither a TF.js model.json, a Keras HDF5 file (.h5) nor a Keras 3"
+                        + " archive (.keras)");
     }
 
     private static String defaultModelId(Path file, String format) {

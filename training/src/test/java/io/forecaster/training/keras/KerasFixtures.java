@@ -16,8 +16,9 @@ import java.util.function.Function;
 
 /**
  * The Keras import fixtures under {@code src/test/resources/keras}: the TF.js model written by
- * tools/tfjs/make-fixture.js, the HDF5 copy written by tools/h5/write_keras_h5.py, and the
- * reference outputs TensorFlow.js computed.
+ * tools/tfjs/make-fixture.js, the HDF5 copy written by tools/h5/write_keras_h5.py, the reference
+ * outputs TensorFlow.js computed, and under {@code keras3/} the course model saved by real Keras
+ * 3.15.1 as .keras and .h5 with Keras's own predictions.
  */
 public final class KerasFixtures {
 
@@ -74,6 +75,16 @@ public final class KerasFixtures {
 
     public static Path h5Model() {
         return resource("h5/sunspots_seed.h5");
+    }
+
+    /** The course model saved by Keras 3.15.1 as a .keras archive (see keras3/). */
+    public static Path keras3Archive() {
+        return resource("keras3/course.keras");
+    }
+
+    /** The same model saved by the same Keras as HDF5 (model.save("course.h5")). */
+    public static Path keras3H5() {
+        return resource("keras3/course.h5");
     }
 
     static JsonNode json(Path file) {
