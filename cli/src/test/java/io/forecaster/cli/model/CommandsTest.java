@@ -83,7 +83,14 @@ class CommandsTest {
     void trainWritesABundleWithItsCommandDataHashAndFigures() throws IOException {
         assertThat(trained.code()).as(trained.err()).isZero();
         assertThat(trained.out())
-                .contains("epoch    1/2", "epoch    2/2", "val_mae", "left <=", "saved");
+                .contains("epoch    1/2", "epoch    2/2", "val_mae", "left <=", "saved")
+                // 240 training points: the last 24 (10%, at least 21) validate, 60 test
+                .contains("points: 216 train, 24 validation (selection), 60 test")
+                .containsPattern("validation MAE [0-9.]+ .* over 24 points \\(selection\\)")
+                .containsPattern(
+                        "test MAE [0-9.]+ .* over 60 points \\(never used for selection\\)")
+                .containsPattern("model (beats|does NOT beat) last-value \\(MAE ")
+                .contains("seasonal-naive skipped: no --season");
         BundleMetadata meta = ModelBundle.load(bundle).metadata();
         assertThat(meta.modelId()).isEqualTo("slice");
         assertThat(meta.windowSize()).isEqualTo(20);
@@ -94,9 +101,71 @@ class CommandsTest {
                 .contains("'" + TestData.SUNSPOT_COLUMN + "'")
                 .doesNotContain("checkpoint");
         assertThat(meta.evaluation())
-                .containsKeys("val_mae", "baseline_mae", "all_steps_mae", "split", "best_epoch");
+                .containsKeys("val_mae", "baseline_mae", "all_steps_mae", "split", "best_epoch")
+                .containsKeys("test_mae", "test_baseline_mae", "test_all_steps_mae");
         assertThat(meta.evaluation().get("split")).isEqualTo(240.0);
-        assertThat(meta.evaluation().get("val_points")).isEqualTo(60.0);
+        assertThat(meta.evaluation().get("val_fraction")).isEqualTo(0.1);
+        assertThat(meta.evaluation().get("val_points")).isEqualTo(24.0);
+        assertThat(meta.evaluation().get("test_points")).isEqualTo(60.0);
+    }
+
+    @Test
+    void aValidationSliceThatLeavesTooLittleIsAUsageErrorNamingIt() {
+        for (String val : List.of("0.95", "230", "x")) {
+            Run r =
+                    run(
+                            new TrainCommand(),
+                            "--data",
+                            slice.toString(),
+                            "--split",
+                            "240",
+                            "--window",
+                            "20",
+                            "--val",
+                            val,
+                            "--out",
+                            dir.resolve("never.zip").toString());
+            assertError(r, "--val");
+            assertThat(r.err()).contains(val);
+        }
+        assertThat(dir.resolve("never.zip")).doesNotExist();
+    }
+
+    @Test
+    void requireBeatBaselineFailsWhenTheNaiveForecastWins() throws IOException {
+        // a slow ramp: repeating the last value is almost exact, the 2-epoch model is not
+        StringBuilder csv = new StringBuilder("date,value\n");
+        for (int i = 0; i < 120; i++) {
+            csv.append(java.time.LocalDate.ofEpochDay(i)).append(',').append(50 + 0.01 * i);
+            csv.append('\n');
+        }
+        Path ramp = Files.writeString(dir.resolve("ramp.csv"), csv.toString());
+        String[] args = {"--model", bundle.toString(), "--data", ramp.toString(), "--split", "100"};
+        Run plain = run(new EvaluateCommand(), args);
+        assertThat(plain.code()).as(plain.err()).isZero();
+        assertThat(plain.out())
+                .containsPattern("model does NOT beat last-value \\(MAE [0-9.]+ vs 0.010\\)");
+
+        Run daily =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        ramp.toString(),
+                        "--split",
+                        "100",
+                        "--interval",
+                        "1d",
+                        "--require-beat-baseline");
+        assertThat(daily.code()).isEqualTo(io.forecaster.cli.CliErrors.FAILURE);
+        assertThat(daily.out())
+                .contains("seasonal-naive (7) MAE 0.0700")
+                .contains("model does NOT beat seasonal-naive (7)");
+        assertThat(daily.err().lines())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("forecaster evaluate: error: model does NOT beat last-value")
+                .contains("--require-beat-baseline");
     }
 
     @Test
@@ -125,9 +194,9 @@ class CommandsTest {
                 .contains(
                         String.format(
                                 java.util.Locale.ROOT,
-                                "validation MAE %.2f, last-value baseline %.2f",
-                                meta.evaluation().get("val_mae"),
-                                meta.evaluation().get("baseline_mae")));
+                                "test MAE %.2f, last-value baseline %.2f",
+                                meta.evaluation().get("test_mae"),
+                                meta.evaluation().get("test_baseline_mae")));
         // default column (the last) and the bundle's split (240): 60 points
         assertThat(r.out()).containsPattern("all\\s+60\\s");
     }

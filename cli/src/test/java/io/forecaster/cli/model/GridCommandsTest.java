@@ -85,7 +85,7 @@ class GridCommandsTest {
         ModelBundle b = ModelBundle.load(stateful);
         assertThat(b.metadata().mode()).isEqualTo("stateful");
         assertThat(b.metadata().evaluation()).containsEntry("split_fraction", 0.75);
-        double stored = b.metadata().evaluation().get("val_mae");
+        double stored = b.metadata().evaluation().get("test_mae");
 
         Run eval =
                 CommandsTest.run(
