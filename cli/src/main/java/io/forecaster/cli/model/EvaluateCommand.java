@@ -115,14 +115,7 @@ public final class EvaluateCommand extends Cli {
                         data.file,
                         data.column(),
                         at);
-        out().printf(
-                        Locale.ROOT,
-                        "%-10s %7s %10s %13s %14s%n",
-                        "series",
-                        "points",
-                        "test_mae",
-                        "baseline_mae",
-                        "all_steps_mae");
+        header(season);
         if (scores.size() > 1) {
             scores.forEach((k, s) -> row(k, s));
         }
@@ -212,14 +205,7 @@ public final class EvaluateCommand extends Cli {
                         data.file,
                         data.column(),
                         at);
-        out().printf(
-                        Locale.ROOT,
-                        "%-10s %7s %10s %13s %14s%n",
-                        "series",
-                        "points",
-                        "test_mae",
-                        "baseline_mae",
-                        "all_steps_mae");
+        header(season);
         List<ValidationScore> all = new ArrayList<>();
         byKey.forEach(
                 (k, scores) -> {
@@ -250,15 +236,31 @@ public final class EvaluateCommand extends Cli {
         return 0;
     }
 
+    private void header(int season) {
+        out().printf(
+                        Locale.ROOT,
+                        "%-10s %7s %10s %13s %14s%s%n",
+                        "series",
+                        "points",
+                        "test_mae",
+                        "baseline_mae",
+                        "all_steps_mae",
+                        season > 0 ? String.format(Locale.ROOT, " %14s", "seasonal_mae") : "");
+    }
+
+    /** One row; the seasonal-naive MAE last, when it is defined. */
     private void row(String name, ValidationScore s) {
         out().printf(
                         Locale.ROOT,
-                        "%-10s %7d %10.4f %13.4f %14.4f%n",
+                        "%-10s %7d %10.4f %13.4f %14.4f%s%n",
                         name,
                         s.points(),
                         s.mae(),
                         s.baselineMae(),
-                        s.allStepsMae());
+                        s.allStepsMae(),
+                        Double.isNaN(s.seasonalMae())
+                                ? ""
+                                : String.format(Locale.ROOT, " %14.4f", s.seasonalMae()));
     }
 
     private static Split bundleSplit(BundleMetadata meta) {

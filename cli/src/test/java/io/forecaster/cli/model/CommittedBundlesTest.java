@@ -57,10 +57,17 @@ class CommittedBundlesTest {
                         "value",
                         "--key-column",
                         "key",
+                        "--interval",
+                        "1d",
                         "--engine",
                         "fast");
+        // daily, no gaps: the grid changes nothing but guesses the season, 7 days
         assertRow(r, "overall", 23676, 3.1588, 3.5667);
         assertRow(r, "VAL", 1973, 3.5124, 3.8891);
+        assertThat(r.out())
+                .contains("seasonal-naive (7) MAE 5.0137")
+                .contains("model beats last-value (MAE 3.159 vs 3.567)")
+                .contains("model beats seasonal-naive (7) (MAE 3.159 vs 5.014)");
     }
 
     /** Runs evaluate on a committed bundle after checking the data is the file it was made on. */
