@@ -132,6 +132,57 @@ class CommandsTest {
     }
 
     @Test
+    void statefulTrainingSelectsOnTheSliceAndEvaluateReproducesItsTestFigure() throws IOException {
+        Path stateful = dir.resolve("stateful.zip");
+        Run r =
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--split",
+                        "240",
+                        "--val",
+                        "40",
+                        "--window",
+                        "20",
+                        "--stateful",
+                        "--epochs",
+                        "2",
+                        "--lr",
+                        "1e-3",
+                        "--season",
+                        "12",
+                        "--out",
+                        stateful.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("200 training points as one sequence (then 40 validation, 60 test)")
+                .containsPattern("validation \\(selection\\) stepped MAE [0-9.]+ .* over 40 points")
+                .containsPattern("test stepped MAE [0-9.]+ .* over 60 points")
+                .contains("seasonal-naive (12) MAE")
+                .containsPattern("model (beats|does NOT beat) seasonal-naive \\(12\\)");
+        java.util.Map<String, Double> eval = ModelBundle.load(stateful).metadata().evaluation();
+        assertThat(eval).containsEntry("val_points", 40.0).containsEntry("test_points", 60.0);
+        Run e =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        stateful.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--engine",
+                        "fast");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out())
+                .contains(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "stepped test MAE %.2f, last-value baseline %.2f",
+                                eval.get("test_mae"),
+                                eval.get("test_baseline_mae")));
+    }
+
+    @Test
     void requireBeatBaselineFailsWhenTheNaiveForecastWins() throws IOException {
         // a slow ramp: repeating the last value is almost exact, the 2-epoch model is not
         StringBuilder csv = new StringBuilder("date,value\n");

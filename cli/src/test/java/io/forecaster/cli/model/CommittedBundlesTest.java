@@ -87,7 +87,10 @@ class CommittedBundlesTest {
         return r;
     }
 
-    /** The row of {@code series}: its points, the model's MAE ±0.01, the baseline's ±0.001. */
+    /**
+     * The row of {@code series} in the scores table (the last one, after a grid report's row of the
+     * same key): its points, the model's MAE ±0.01, the baseline's ±0.001.
+     */
     private static void assertRow(Run r, String series, int points, double mae, double base) {
         Matcher m =
                 Pattern.compile(
@@ -96,6 +99,11 @@ class CommittedBundlesTest {
                                         + "\\s+(\\d+)\\s+([0-9.]+)\\s+([0-9.]+)")
                         .matcher(r.out());
         assertThat(m.find()).as(r.out()).isTrue();
+        int last = m.start();
+        while (m.find()) {
+            last = m.start();
+        }
+        assertThat(m.find(last)).isTrue();
         assertThat(Integer.parseInt(m.group(1))).isEqualTo(points);
         assertThat(Double.parseDouble(m.group(2))).as(series + " MAE").isCloseTo(mae, within(0.01));
         assertThat(Double.parseDouble(m.group(3)))
