@@ -32,9 +32,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code train}: trains the seed architecture on the training split of a CSV series (the course's
- * recipe unless told otherwise) and writes a model bundle. The training itself is {@link Trainer};
- * this command maps options and writes bundles.
+ * {@code train}: trains the seed architecture on the training range of a CSV series (by {@code
+ * --recipe}: standardized values, Adam, early stopping and a time limit by default, or the course's
+ * exact recipe) and writes a model bundle. The training itself is {@link Trainer}; this command
+ * maps options and writes bundles.
  */
 @Command(
         name = "train",
@@ -101,48 +102,50 @@ public final class TrainCommand extends Cli {
     int shuffleBuffer;
 
     @Option(
+            names = "--recipe",
+            paramLabel = "NAME",
+            defaultValue = "default",
+            description =
+                    "default: standardized inputs and targets (fitted on the training range),"
+                        + " output scale 1, Adam 1e-3 decaying x0.95 per epoch, early stopping"
+                        + " (patience 10), a 10-minute limit; course: the course's exact recipe,"
+                        + " raw values, x400, SGD 1e-5 momentum 0.9, no early stopping, no limit."
+                        + " Both: Huber, batch 100, window 60, up to 500 epochs; every option below"
+                        + " overrides its part (default: ${DEFAULT-VALUE}).")
+    String recipe;
+
+    @Option(
             names = "--optimizer",
-            defaultValue = "sgd",
-            description = "sgd, adam, nadam or rmsprop (default: ${DEFAULT-VALUE}).")
+            description = "sgd, adam, nadam or rmsprop (default: adam; course: sgd).")
     String optimizer;
 
-    @Option(
-            names = "--lr",
-            defaultValue = "1e-5",
-            description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--lr", description = "Learning rate (default: 1e-3; course: 1e-5).")
+    Double learningRate;
 
-    @Option(
-            names = "--momentum",
-            defaultValue = "0.9",
-            description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    double momentum;
+    @Option(names = "--momentum", description = "SGD momentum (default: 0.9).")
+    Double momentum;
 
     @Option(
             names = "--lr-decay",
-            defaultValue = "1.0",
-            description = "Learning-rate factor per epoch (default: ${DEFAULT-VALUE}).")
-    double lrDecay;
+            description = "Learning-rate factor per epoch (default: 0.95; course: 1.0).")
+    Double lrDecay;
 
-    @Option(
-            names = "--epochs",
-            defaultValue = "500",
-            description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Maximum epochs (default: 500).")
+    Integer epochs;
 
     @Option(
             names = "--patience",
-            defaultValue = "0",
             description =
                     "Stop after this many epochs without a better validation MAE; 0 = never"
-                            + " (default: ${DEFAULT-VALUE}).")
-    int patience;
+                            + " (default: 10; course: 0).")
+    Integer patience;
 
     @Option(
             names = "--time-limit",
             paramLabel = "DURATION",
             description =
-                    "Stop after the epoch that crosses this training time, e.g. 45m, 2h, PT30M.")
+                    "Stop after the epoch that crosses this training time, e.g. 45m, 2h, PT30M;"
+                            + " none = no limit (default: 10m; course: none).")
     String timeLimit;
 
     @Option(
@@ -153,19 +156,18 @@ public final class TrainCommand extends Cli {
 
     @Option(
             names = "--scaling",
-            defaultValue = "none",
             description =
-                    "Input scaling fitted on the training split: none, max or standard (default:"
-                            + " ${DEFAULT-VALUE}).")
+                    "Scaling of inputs and targets fitted on the training range: none, max or"
+                        + " standard (default: standard; course: none; --stateful: none, always).")
     String scaling;
 
     @Option(
             names = "--output-scale",
-            defaultValue = "400",
             description =
-                    "The fixed factor after the last Dense, the course's x400 (default:"
-                            + " ${DEFAULT-VALUE}).")
-    double outputScale;
+                    "The fixed factor after the last Dense, in the units the network sees (default:"
+                            + " 1; course and --stateful, whose values stay raw: 400, the course's"
+                            + " x400).")
+    Double outputScale;
 
     @Option(
             names = "--seed",
@@ -204,6 +206,7 @@ public final class TrainCommand extends Cli {
     @Override
     int run() throws IOException {
         // every option is checked before the data is read, the data before training starts
+        applyRecipe();
         atLeast("--window", window, 1);
         atLeast("--batch", batch, 1);
         atLeast("--shuffle-buffer", shuffleBuffer, 1);
@@ -219,7 +222,9 @@ public final class TrainCommand extends Cli {
         Split at = option("--split", () -> Split.parse(split));
         ValSlice valSlice = option("--val", () -> ValSlice.parse(val));
         Duration limit =
-                timeLimit == null ? null : CliErrors.duration(spec, "--time-limit", timeLimit);
+                timeLimit == null || timeLimit.equalsIgnoreCase("none")
+                        ? null
+                        : CliErrors.duration(spec, "--time-limit", timeLimit);
         CliErrors.outputFile("--out", out);
         TimeGrid grid = data.grid(spec);
         int season = baselines.season(spec, grid);
@@ -466,6 +471,51 @@ public final class TrainCommand extends Cli {
             eval.put("val_count", (double) val.count());
         } else {
             eval.put("val_fraction", val.fraction());
+        }
+    }
+
+    /**
+     * Fills every option not given from {@code --recipe}: {@code default} (standardized values,
+     * output scale 1, Adam with decay, early stopping, a time limit) or {@code course} (the
+     * course's exact recipe). The stateful trainer takes raw values, so with {@code --stateful} the
+     * output scale stays the course's 400 unless given.
+     */
+    private void applyRecipe() {
+        boolean course;
+        switch (recipe.toLowerCase(java.util.Locale.ROOT)) {
+            case "default" -> course = false;
+            case "course" -> course = true;
+            default ->
+                    throw usage(
+                            "--recipe",
+                            "unknown recipe '" + recipe + "'; choose default or course");
+        }
+        if (optimizer == null) {
+            optimizer = course ? "sgd" : "adam";
+        }
+        if (learningRate == null) {
+            learningRate = course ? 1e-5 : 1e-3;
+        }
+        if (momentum == null) {
+            momentum = 0.9;
+        }
+        if (lrDecay == null) {
+            lrDecay = course ? 1.0 : 0.95;
+        }
+        if (epochs == null) {
+            epochs = 500;
+        }
+        if (patience == null) {
+            patience = course ? 0 : 10;
+        }
+        if (timeLimit == null && !course) {
+            timeLimit = "10m";
+        }
+        if (scaling == null) {
+            scaling = course || stateful ? "none" : "standard";
+        }
+        if (outputScale == null) {
+            outputScale = course || stateful ? 400.0 : 1.0;
         }
     }
 

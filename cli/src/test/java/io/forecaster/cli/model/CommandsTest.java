@@ -104,9 +104,48 @@ class CommandsTest {
                 .containsKeys("val_mae", "baseline_mae", "all_steps_mae", "split", "best_epoch")
                 .containsKeys("test_mae", "test_baseline_mae", "test_all_steps_mae");
         assertThat(meta.evaluation().get("split")).isEqualTo(240.0);
+        // the default recipe: standardized values fitted on the training range, output scale 1
+        assertThat(meta.scaling().scale()).isGreaterThan(1.0);
+        assertThat(meta.scaling().offset()).isGreaterThan(0.0);
+        assertThat(meta.hyperParams().outputScale()).isEqualTo(1.0);
         assertThat(meta.evaluation().get("val_fraction")).isEqualTo(0.1);
         assertThat(meta.evaluation().get("val_points")).isEqualTo(24.0);
         assertThat(meta.evaluation().get("test_points")).isEqualTo(60.0);
+    }
+
+    @Test
+    void theCourseRecipeIsRawValuesTimes400AndAnUnknownRecipeIsNamed() throws IOException {
+        Path course = dir.resolve("course.zip");
+        Run r =
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--split",
+                        "240",
+                        "--window",
+                        "20",
+                        "--recipe",
+                        "course",
+                        "--epochs",
+                        "1",
+                        "--out",
+                        course.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("lr 5.00e-07"); // SGD 1e-5 over the window 20 (Keras mean)
+        BundleMetadata meta = ModelBundle.load(course).metadata();
+        assertThat(meta.scaling()).isEqualTo(io.forecaster.model.Scaling.IDENTITY);
+        assertThat(meta.hyperParams().outputScale()).isEqualTo(400.0);
+        assertError(
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--recipe",
+                        "fancy",
+                        "--out",
+                        dir.resolve("never.zip").toString()),
+                "'fancy'");
     }
 
     @Test
