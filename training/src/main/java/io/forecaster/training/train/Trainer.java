@@ -95,9 +95,11 @@ public final class Trainer {
                                 scaled[i] = scaling.toModel(raw[i]);
                             }
                             windows.addAll(Windows.of(scaled, 0, valStart, w, options.stride()));
-                            if (valStart >= w && valStart < end) {
+                            // a slice right after a restart is scored from its W-th slot on
+                            int scoredFrom = Math.max(valStart, w);
+                            if (valStart < end && scoredFrom < end) {
                                 validated.put(key, java.util.Arrays.copyOf(raw, end));
-                                valStarts.put(key, valStart);
+                                valStarts.put(key, scoredFrom);
                             }
                             if (split >= w && split < raw.length) {
                                 tested.put(key, raw);
