@@ -20,15 +20,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code evaluate}: scores a model bundle on the validation split of a CSV series as the course
- * does (last step of each window over the validation points), next to the last-value baseline and
- * the all-steps MAE; one row per series and an overall row.
+ * {@code evaluate}: scores a model bundle on the test points of a CSV series (from the split on) as
+ * the course does (last step of each window), next to the last-value and seasonal-naive baselines
+ * on the same points and the all-steps MAE; one row per series and an overall row, and a plain line
+ * saying whether the model beats each baseline.
  */
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Score a model bundle on the validation split of a CSV series.")
+        description =
+                "Score a model bundle on the test points of a CSV series, beside the naive"
+                        + " baselines.")
 public final class EvaluateCommand extends Cli {
 
     @Option(
@@ -40,19 +43,21 @@ public final class EvaluateCommand extends Cli {
 
     @Mixin DataOptions data;
 
+    @Mixin BaselineOptions baselines;
+
     @Option(
             names = "--split",
             paramLabel = "INDEX|FRACTION",
             description =
-                    "Validation points: from INDEX on, or after the first FRACTION of each series"
+                    "Test points: from INDEX on, or after the first FRACTION of each series"
                             + " (default: the split the bundle was trained with).")
     String split;
 
     @Option(
             names = "--stateful",
             description =
-                    "Score by stepping one state through each whole series, so the validation split"
-                        + " starts from the state the training split left (default for bundles of"
+                    "Score by stepping one state through each whole series, so the test points"
+                        + " start from the state the training range left (default for bundles of"
                         + " mode 'stateful').")
     boolean stateful;
 
@@ -72,24 +77,35 @@ public final class EvaluateCommand extends Cli {
         BundleMetadata meta = bundle.metadata();
         Split at = option("--split", () -> split != null ? Split.parse(split) : bundleSplit(meta));
         TimeGrid grid = data.grid(spec);
+        int season = baselines.season(spec, grid);
         if (grid != null) {
             if (stateful || "stateful".equals(meta.mode())) {
-                return evaluateStatefulOnGrid(bundle, at, grid);
+                return evaluateStatefulOnGrid(bundle, at, grid, season);
             }
-            return evaluateOnGrid(bundle, at, grid);
+            return evaluateOnGrid(bundle, at, grid, season);
         }
         Map<String, double[]> series = data.read(spec);
         data.notes.forEach(out()::println);
         Map<String, Integer> splits = new LinkedHashMap<>();
         series.forEach((k, s) -> splits.put(k, option("--split", () -> at.at(s.length))));
         if (stateful || "stateful".equals(meta.mode())) {
-            return io.forecaster.training.stateful.StatefulCommands.evaluate(
-                    out(), bundle, series, at::at, engine);
+            io.forecaster.training.stateful.StatefulCommands.Figures f =
+                    io.forecaster.training.stateful.StatefulCommands.evaluate(
+                            out(), bundle, series, at::at, engine);
+            baselines.report(
+                    out(),
+                    "test (stepped, points from the split on)",
+                    f.mae(),
+                    f.baselineMae(),
+                    TrainCommand.seasonalOfSequences(series, splits, season),
+                    season,
+                    null);
+            return 0;
         }
         int window = meta.windowSize();
         Map<String, ValidationScore> scores;
         try (Predictor predictor = Engines.open(engine, bundle)) {
-            scores = new Evaluator(predictor, window).scoreAll(series, splits);
+            scores = new Evaluator(predictor, window, season).scoreAll(series, splits);
         }
 
         out().printf(
@@ -101,14 +117,7 @@ public final class EvaluateCommand extends Cli {
                         data.file,
                         data.column(),
                         at);
-        out().printf(
-                        Locale.ROOT,
-                        "%-10s %7s %10s %13s %14s%n",
-                        "series",
-                        "points",
-                        "val_mae",
-                        "baseline_mae",
-                        "all_steps_mae");
+        header(season);
         if (scores.size() > 1) {
             scores.forEach((k, s) -> row(k, s));
         }
@@ -116,10 +125,18 @@ public final class EvaluateCommand extends Cli {
         row(scores.size() > 1 ? "overall" : "all", overall);
         out().printf(
                         Locale.ROOT,
-                        "validation MAE %.2f, last-value baseline %.2f, all-steps MAE %.2f%n",
+                        "test MAE %.2f, last-value baseline %.2f, all-steps MAE %.2f%n",
                         overall.mae(),
                         overall.baselineMae(),
                         overall.allStepsMae());
+        baselines.report(
+                out(),
+                "test (points from the split on)",
+                overall.mae(),
+                overall.baselineMae(),
+                overall.seasonalMae(),
+                season,
+                null);
         return 0;
     }
 
@@ -128,26 +145,34 @@ public final class EvaluateCommand extends Cli {
      * one step; each run of slots between restarts starts from the zero state; the points scored
      * are those the job forecasts after the split, from the W-th slot of a run on.
      */
-    private int evaluateStatefulOnGrid(ModelBundle bundle, Split at, TimeGrid grid) {
+    private int evaluateStatefulOnGrid(ModelBundle bundle, Split at, TimeGrid grid, int season) {
         int window = bundle.metadata().windowSize();
         Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
         GridSeries gs = option("--split", () -> GridSeries.of(grids, at, window));
         GridSeries.report(out(), grids, grid);
-        int points =
+        io.forecaster.training.stateful.StatefulCommands.Figures f =
                 io.forecaster.training.stateful.StatefulCommands.evaluateSequences(
                         out(), bundle, gs.series(), gs.splits(), gs.keyOf(), engine);
-        if (points == 0) {
+        if (f.points() == 0) {
             throw usage(
                     "--split",
-                    "no run of slots between restarts has validation points after "
+                    "no run of slots between restarts has test points after "
                             + window
                             + " slots of context");
         }
+        baselines.report(
+                out(),
+                "test (stepped, points from the split on)",
+                f.mae(),
+                f.baselineMae(),
+                TrainCommand.seasonalOfSequences(gs.series(), gs.splits(), season),
+                season,
+                grid);
         return 0;
     }
 
     /** Scores each key's segments between restarts, pooled per key. */
-    private int evaluateOnGrid(ModelBundle bundle, Split at, TimeGrid grid) {
+    private int evaluateOnGrid(ModelBundle bundle, Split at, TimeGrid grid, int season) {
         BundleMetadata meta = bundle.metadata();
         int window = meta.windowSize();
         Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
@@ -155,7 +180,7 @@ public final class EvaluateCommand extends Cli {
         GridSeries.report(out(), grids, grid);
         Map<String, List<ValidationScore>> byKey = new LinkedHashMap<>();
         try (Predictor predictor = Engines.open(engine, bundle)) {
-            Evaluator evaluator = new Evaluator(predictor, window);
+            Evaluator evaluator = new Evaluator(predictor, window, season);
             gs.series()
                     .forEach(
                             (name, values) -> {
@@ -169,7 +194,7 @@ public final class EvaluateCommand extends Cli {
         if (byKey.isEmpty()) {
             throw usage(
                     "--split",
-                    "no segment between restarts has validation points after "
+                    "no segment between restarts has test points after "
                             + window
                             + " slots of context");
         }
@@ -182,14 +207,7 @@ public final class EvaluateCommand extends Cli {
                         data.file,
                         data.column(),
                         at);
-        out().printf(
-                        Locale.ROOT,
-                        "%-10s %7s %10s %13s %14s%n",
-                        "series",
-                        "points",
-                        "val_mae",
-                        "baseline_mae",
-                        "all_steps_mae");
+        header(season);
         List<ValidationScore> all = new ArrayList<>();
         byKey.forEach(
                 (k, scores) -> {
@@ -203,24 +221,48 @@ public final class EvaluateCommand extends Cli {
         row(byKey.size() > 1 ? "overall" : "all", overall);
         out().printf(
                         Locale.ROOT,
-                        "validation MAE %.2f, last-value baseline %.2f, all-steps MAE %.2f"
+                        "test MAE %.2f, last-value baseline %.2f, all-steps MAE %.2f"
                                 + " (slots after a restart need %d slots of context first)%n",
                         overall.mae(),
                         overall.baselineMae(),
                         overall.allStepsMae(),
                         window);
+        baselines.report(
+                out(),
+                "test (points from the split on)",
+                overall.mae(),
+                overall.baselineMae(),
+                overall.seasonalMae(),
+                season,
+                grid);
         return 0;
     }
 
+    private void header(int season) {
+        out().printf(
+                        Locale.ROOT,
+                        "%-10s %7s %10s %13s %14s%s%n",
+                        "series",
+                        "points",
+                        "test_mae",
+                        "baseline_mae",
+                        "all_steps_mae",
+                        season > 0 ? String.format(Locale.ROOT, " %14s", "seasonal_mae") : "");
+    }
+
+    /** One row; the seasonal-naive MAE last, when it is defined. */
     private void row(String name, ValidationScore s) {
         out().printf(
                         Locale.ROOT,
-                        "%-10s %7d %10.4f %13.4f %14.4f%n",
+                        "%-10s %7d %10.4f %13.4f %14.4f%s%n",
                         name,
                         s.points(),
                         s.mae(),
                         s.baselineMae(),
-                        s.allStepsMae());
+                        s.allStepsMae(),
+                        Double.isNaN(s.seasonalMae())
+                                ? ""
+                                : String.format(Locale.ROOT, " %14.4f", s.seasonalMae()));
     }
 
     private static Split bundleSplit(BundleMetadata meta) {

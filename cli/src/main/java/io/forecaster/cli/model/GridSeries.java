@@ -2,6 +2,7 @@ package io.forecaster.cli.model;
 
 import io.forecaster.model.grid.TimeGrid;
 import io.forecaster.training.data.Split;
+import io.forecaster.training.data.ValSlice;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -19,29 +20,54 @@ import java.util.Map;
  *     {@code split} on validate (a segment wholly after the key's split trains nothing and
  *     validates from its W-th slot on)
  * @param keyOf the key each series belongs to
- * @param trainEnds per series, its slots before the key's split ({@code [0, len]}): what stateful
- *     training fits, so no slot after a key's split is trained on
+ * @param trainEnds per series, its slots before the key's split ({@code [0, len]}): the training
+ *     range (validation slice included), so no slot after a key's split is trained on
+ * @param valStarts per series, where its part of the key's validation slice starts ({@code [0,
+ *     trainEnd]}): training fits the slots before it, selection scores the slots from it to {@code
+ *     trainEnd}
  */
 record GridSeries(
         Map<String, double[]> series,
         Map<String, Integer> splits,
         Map<String, String> keyOf,
-        Map<String, Integer> trainEnds) {
+        Map<String, Integer> trainEnds,
+        Map<String, Integer> valStarts) {
 
-    /** The segments of {@code grids}, split by {@code at} over each key's span, windows of W. */
+    /** The segments of {@code grids}, split by {@code at}, without a validation slice. */
     static GridSeries of(Map<String, TimeGrid.Gridded> grids, Split at, int window) {
+        return of(grids, at, ValSlice.NONE, window, null);
+    }
+
+    /**
+     * The segments of {@code grids}, split by {@code at} over each key's span, the validation slice
+     * {@code val} carved from the end of each key's training slots, windows of W; an error of the
+     * slice goes to {@code valError} (the split's is thrown).
+     */
+    static GridSeries of(
+            Map<String, TimeGrid.Gridded> grids,
+            Split at,
+            ValSlice val,
+            int window,
+            java.util.function.Function<IllegalArgumentException, RuntimeException> valError) {
         Map<String, double[]> series = new LinkedHashMap<>();
         Map<String, Integer> splits = new LinkedHashMap<>();
         Map<String, String> keyOf = new LinkedHashMap<>();
         Map<String, Integer> trainEnds = new LinkedHashMap<>();
+        Map<String, Integer> valStarts = new LinkedHashMap<>();
         grids.forEach(
                 (key, g) -> {
                     if (g.segments().isEmpty()) {
                         return;
                     }
                     long first = g.segments().get(0).firstSlot();
-                    long splitSlot =
-                            first + at.at((int) Math.min(Integer.MAX_VALUE, g.stats().slots()));
+                    int trainSlots = at.at((int) Math.min(Integer.MAX_VALUE, g.stats().slots()));
+                    long splitSlot = first + trainSlots;
+                    long valSlot;
+                    try {
+                        valSlot = first + val.start(trainSlots, window);
+                    } catch (IllegalArgumentException e) {
+                        throw valError == null ? e : valError.apply(e);
+                    }
                     int n = 0;
                     for (TimeGrid.Segment s : g.segments()) {
                         n++;
@@ -57,10 +83,13 @@ record GridSeries(
                         series.put(name, s.values());
                         splits.put(name, split);
                         keyOf.put(name, key);
-                        trainEnds.put(name, (int) Math.max(0, Math.min(len, rel)));
+                        int end = (int) Math.max(0, Math.min(len, rel));
+                        trainEnds.put(name, end);
+                        valStarts.put(
+                                name, (int) Math.max(0, Math.min(end, valSlot - s.firstSlot())));
                     }
                 });
-        return new GridSeries(series, splits, keyOf, trainEnds);
+        return new GridSeries(series, splits, keyOf, trainEnds, valStarts);
     }
 
     /** Whether series {@code name} has points to validate with windows of W. */

@@ -8,7 +8,10 @@ import io.forecaster.model.Scaling;
 import io.forecaster.model.grid.TimeGrid;
 import io.forecaster.training.Dl4jBundles;
 import io.forecaster.training.data.Split;
+import io.forecaster.training.data.ValSlice;
+import io.forecaster.training.eval.Baselines;
 import io.forecaster.training.eval.ValidationScore;
+import io.forecaster.training.stateful.StatefulTrainer;
 import io.forecaster.training.train.EpochStats;
 import io.forecaster.training.train.Optimizer;
 import io.forecaster.training.train.ScalingMode;
@@ -29,9 +32,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code train}: trains the seed architecture on the training split of a CSV series (the course's
- * recipe unless told otherwise) and writes a model bundle. The training itself is {@link Trainer};
- * this command maps options and writes bundles.
+ * {@code train}: trains the seed architecture on the training range of a CSV series (by {@code
+ * --recipe}: standardized values, Adam, early stopping and a time limit by default, or the course's
+ * exact recipe) and writes a model bundle. The training itself is {@link Trainer}; this command
+ * maps options and writes bundles.
  */
 @Command(
         name = "train",
@@ -43,6 +47,8 @@ public final class TrainCommand extends Cli {
     private static final TrainingOptions COURSE = TrainingOptions.COURSE;
 
     @Mixin DataOptions data;
+
+    @Mixin BaselineOptions baselines;
 
     @Option(
             names = "--out",
@@ -62,9 +68,20 @@ public final class TrainCommand extends Cli {
             paramLabel = "INDEX|FRACTION",
             defaultValue = "0.7",
             description =
-                    "Training points: [0, INDEX) or the first FRACTION of each series (default:"
-                            + " ${DEFAULT-VALUE}).")
+                    "Where the test points start: from INDEX, or after the first FRACTION of each"
+                            + " series; the points before it train (default: ${DEFAULT-VALUE}).")
     String split;
+
+    @Option(
+            names = "--val",
+            paramLabel = "COUNT|FRACTION",
+            defaultValue = "0.1",
+            description =
+                    "Validation slice for selection (early stopping, best epoch), carved from the"
+                        + " end of each series' training points: COUNT points or a FRACTION of"
+                        + " them, at least one window of W+1 points; 0 = none, keep the last epoch"
+                        + " (default: ${DEFAULT-VALUE}).")
+    String val;
 
     @Option(
             names = "--window",
@@ -85,48 +102,50 @@ public final class TrainCommand extends Cli {
     int shuffleBuffer;
 
     @Option(
+            names = "--recipe",
+            paramLabel = "NAME",
+            defaultValue = "default",
+            description =
+                    "default: standardized inputs and targets (fitted on the training range),"
+                        + " output scale 1, Adam 1e-3 decaying x0.95 per epoch, early stopping"
+                        + " (patience 10), a 10-minute limit; course: the course's exact recipe,"
+                        + " raw values, x400, SGD 1e-5 momentum 0.9, no early stopping, no limit."
+                        + " Both: Huber, batch 100, window 60, up to 500 epochs; every option below"
+                        + " overrides its part (default: ${DEFAULT-VALUE}).")
+    String recipe;
+
+    @Option(
             names = "--optimizer",
-            defaultValue = "sgd",
-            description = "sgd, adam, nadam or rmsprop (default: ${DEFAULT-VALUE}).")
+            description = "sgd, adam, nadam or rmsprop (default: adam; course: sgd).")
     String optimizer;
 
-    @Option(
-            names = "--lr",
-            defaultValue = "1e-5",
-            description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--lr", description = "Learning rate (default: 1e-3; course: 1e-5).")
+    Double learningRate;
 
-    @Option(
-            names = "--momentum",
-            defaultValue = "0.9",
-            description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    double momentum;
+    @Option(names = "--momentum", description = "SGD momentum (default: 0.9).")
+    Double momentum;
 
     @Option(
             names = "--lr-decay",
-            defaultValue = "1.0",
-            description = "Learning-rate factor per epoch (default: ${DEFAULT-VALUE}).")
-    double lrDecay;
+            description = "Learning-rate factor per epoch (default: 0.95; course: 1.0).")
+    Double lrDecay;
 
-    @Option(
-            names = "--epochs",
-            defaultValue = "500",
-            description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Maximum epochs (default: 500).")
+    Integer epochs;
 
     @Option(
             names = "--patience",
-            defaultValue = "0",
             description =
                     "Stop after this many epochs without a better validation MAE; 0 = never"
-                            + " (default: ${DEFAULT-VALUE}).")
-    int patience;
+                            + " (default: 10; course: 0).")
+    Integer patience;
 
     @Option(
             names = "--time-limit",
             paramLabel = "DURATION",
             description =
-                    "Stop after the epoch that crosses this training time, e.g. 45m, 2h, PT30M.")
+                    "Stop after the epoch that crosses this training time, e.g. 45m, 2h, PT30M;"
+                            + " none = no limit (default: 10m; course: none).")
     String timeLimit;
 
     @Option(
@@ -137,19 +156,18 @@ public final class TrainCommand extends Cli {
 
     @Option(
             names = "--scaling",
-            defaultValue = "none",
             description =
-                    "Input scaling fitted on the training split: none, max or standard (default:"
-                            + " ${DEFAULT-VALUE}).")
+                    "Scaling of inputs and targets fitted on the training range: none, max or"
+                        + " standard (default: standard; course: none; --stateful: none, always).")
     String scaling;
 
     @Option(
             names = "--output-scale",
-            defaultValue = "400",
             description =
-                    "The fixed factor after the last Dense, the course's x400 (default:"
-                            + " ${DEFAULT-VALUE}).")
-    double outputScale;
+                    "The fixed factor after the last Dense, in the units the network sees (default:"
+                            + " 1; course and --stateful, whose values stay raw: 400, the course's"
+                            + " x400).")
+    Double outputScale;
 
     @Option(
             names = "--seed",
@@ -188,6 +206,7 @@ public final class TrainCommand extends Cli {
     @Override
     int run() throws IOException {
         // every option is checked before the data is read, the data before training starts
+        applyRecipe();
         atLeast("--window", window, 1);
         atLeast("--batch", batch, 1);
         atLeast("--shuffle-buffer", shuffleBuffer, 1);
@@ -201,26 +220,52 @@ public final class TrainCommand extends Cli {
         Optimizer opt = option("--optimizer", () -> Optimizer.parse(optimizer));
         ScalingMode scalingMode = option("--scaling", () -> ScalingMode.parse(scaling));
         Split at = option("--split", () -> Split.parse(split));
+        ValSlice valSlice = option("--val", () -> ValSlice.parse(val));
         Duration limit =
-                timeLimit == null ? null : CliErrors.duration(spec, "--time-limit", timeLimit);
+                timeLimit == null || timeLimit.equalsIgnoreCase("none")
+                        ? null
+                        : CliErrors.duration(spec, "--time-limit", timeLimit);
         CliErrors.outputFile("--out", out);
         TimeGrid grid = data.grid(spec);
+        int season = baselines.season(spec, grid);
         Map<String, double[]> series;
         TrainingData gridded = null;
         GridSeries gs = null;
         if (grid != null) {
             Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
-            gs = option("--split", () -> GridSeries.of(grids, at, window));
+            gs =
+                    option(
+                            "--split",
+                            () ->
+                                    GridSeries.of(
+                                            grids,
+                                            at,
+                                            valSlice,
+                                            window,
+                                            e -> usage("--val", e.getMessage())));
             GridSeries.report(out(), grids, grid);
             series = gs.series();
             if (!stateful) {
                 GridSeries g = gs;
-                gridded = option("--split", () -> new TrainingData(g.series(), g.splits()));
+                gridded =
+                        option(
+                                "--split",
+                                () ->
+                                        new TrainingData(
+                                                g.series(),
+                                                g.splits(),
+                                                g.valStarts(),
+                                                g.trainEnds()));
             }
         } else {
             series = data.read(spec);
             data.notes.forEach(out()::println);
-            series.values().forEach(s -> option("--split", () -> at.at(s.length)));
+            series.values()
+                    .forEach(
+                            s -> {
+                                int end = option("--split", () -> at.at(s.length));
+                                option("--val", () -> valSlice.start(end, window));
+                            });
         }
         HyperParams hp = HyperParams.SEED.withOutputScale(outputScale);
         String id =
@@ -233,45 +278,59 @@ public final class TrainCommand extends Cli {
             // every slot, real or filled, is one step; each run of slots between two restarts is
             // a sequence of its own from the zero state, as the job steps it
             Map<String, Double> split = new java.util.LinkedHashMap<>();
-            if (at.index() >= 0) {
-                split.put("split", (double) at.index());
-            } else {
-                split.put("split_fraction", at.fraction());
-            }
+            splitFigures(split, at, valSlice);
+            StatefulTrainer.Result r;
             try {
-                return io.forecaster.training.stateful.StatefulCommands.trainSequences(
-                        out(),
-                        gs.series(),
-                        gs.trainEnds(),
-                        gs.splits(),
-                        statefulOptions(hp, limit),
-                        id,
-                        sha,
-                        source,
-                        split,
-                        out);
+                r =
+                        io.forecaster.training.stateful.StatefulCommands.trainSequences(
+                                out(),
+                                gs.series(),
+                                gs.trainEnds(),
+                                gs.valStarts(),
+                                gs.splits(),
+                                statefulOptions(hp, limit),
+                                id,
+                                sha,
+                                source,
+                                split,
+                                out);
             } catch (IllegalArgumentException e) {
                 throw usage("--split", e.getMessage());
             }
+            double seasonal = seasonalOfSequences(gs.series(), gs.splits(), season);
+            baselines.report(
+                    out(),
+                    "test (stepped, points from the split on)",
+                    r.testMae(),
+                    r.testBaselineMae(),
+                    seasonal,
+                    season,
+                    grid);
+            return 0;
         }
         if (stateful) {
-            return io.forecaster.training.stateful.StatefulCommands.train(
+            StatefulTrainer.Result r =
+                    io.forecaster.training.stateful.StatefulCommands.train(
+                            out(),
+                            series,
+                            at::at,
+                            valSlice,
+                            statefulOptions(hp, limit),
+                            id,
+                            sha,
+                            source,
+                            out);
+            Map<String, Integer> splits = new java.util.LinkedHashMap<>();
+            series.forEach((k, v) -> splits.put(k, at.at(v.length)));
+            baselines.report(
                     out(),
-                    series,
-                    at::at,
-                    new io.forecaster.training.stateful.StatefulTrainer.Options(
-                            hp,
-                            seed,
-                            window,
-                            streams,
-                            epochs,
-                            learningRate,
-                            1,
-                            limit != null ? limit : Duration.ofDays(365)),
-                    id,
-                    sha,
-                    source,
-                    out);
+                    "test (stepped, points from the split on)",
+                    r.testMae(),
+                    r.testBaselineMae(),
+                    seasonalOfSequences(series, splits, season),
+                    season,
+                    grid);
+            return 0;
         }
         TrainingOptions options =
                 new TrainingOptions(
@@ -289,18 +348,23 @@ public final class TrainCommand extends Cli {
                         limit,
                         stride);
         TrainingData trainingData =
-                gridded != null ? gridded : option("--split", () -> TrainingData.of(series, at));
+                gridded != null
+                        ? gridded
+                        : option("--val", () -> TrainingData.of(series, at, valSlice, window));
         Scaling fitted = scalingMode.fit(trainingData.trainingParts());
 
         out().printf(
                         Locale.ROOT,
-                        "training %s on %s column '%s' (%d series, split %s), scaling %s%n",
+                        "training %s on %s column '%s' (%d series, test from split %s, validation"
+                                + " slice %s of the training points), scaling %s%n",
                         id,
                         data.file,
                         data.column(),
                         series.size(),
                         at,
+                        valSlice.none() ? "none" : valSlice,
                         fitted);
+        out().println(ranges(trainingData));
         out().flush();
         TrainingListener progress =
                 (stats, net) -> {
@@ -309,31 +373,150 @@ public final class TrainCommand extends Cli {
                         out().flush();
                     }
                     if (stats.best()) {
-                        checkpoint(net, id, hp, fitted, sha, source, at, stats);
+                        checkpoint(net, id, hp, fitted, sha, source, at, valSlice, stats);
                     }
                 };
-        TrainingResult result = new Trainer(options, progress).train(hp, fitted, trainingData);
-        BundleMetadata meta = metadata(id, hp, fitted, sha, source, at, result);
+        TrainingResult result =
+                new Trainer(options, progress).train(hp, fitted, trainingData, season);
+        BundleMetadata meta = metadata(id, hp, fitted, sha, source, at, valSlice, season, result);
         Dl4jBundles.fromNetwork(result.net(), meta).save(out);
         ValidationScore overall = result.overall();
+        ValidationScore test = result.testOverall();
         out().printf(
                         Locale.ROOT,
-                        "trained %d epochs in %s; best epoch %d%n",
+                        "trained %d epochs in %s; best epoch %d%s%n",
                         result.history().size(),
                         human(result.elapsed()),
-                        result.bestEpoch());
+                        result.bestEpoch(),
+                        overall == null ? " (no validation slice: the last)" : "");
         if (overall != null) {
             out().printf(
                             Locale.ROOT,
                             "validation MAE %.4f (last-value baseline %.4f, all steps %.4f) over %d"
-                                    + " points%n",
+                                    + " points (selection)%n",
                             overall.mae(),
                             overall.baselineMae(),
                             overall.allStepsMae(),
                             overall.points());
         }
+        if (test != null) {
+            out().printf(
+                            Locale.ROOT,
+                            "test MAE %.4f (last-value baseline %.4f, all steps %.4f) over %d"
+                                    + " points (never used for selection)%n",
+                            test.mae(),
+                            test.baselineMae(),
+                            test.allStepsMae(),
+                            test.points());
+        }
         out().println("saved " + out);
+        out().flush();
+        if (test != null) {
+            baselines.report(
+                    out(),
+                    "test (points from the split on)",
+                    test.mae(),
+                    test.baselineMae(),
+                    test.seasonalMae(),
+                    season,
+                    grid);
+        } else {
+            out().println("no test points after the split: nothing to compare with the baselines");
+        }
         return 0;
+    }
+
+    /** One line: how many points train, validate and test, over all series. */
+    private static String ranges(TrainingData d) {
+        long train = 0, val = 0, test = 0;
+        for (Map.Entry<String, double[]> e : d.series().entrySet()) {
+            String k = e.getKey();
+            train += d.valStarts().get(k);
+            val += d.trainEnds().get(k) - d.valStarts().get(k);
+            test += e.getValue().length - Math.max(d.splits().get(k), d.trainEnds().get(k));
+        }
+        return String.format(
+                Locale.ROOT,
+                "points: %d train, %d validation (selection), %d test (scored once, at the end)",
+                train,
+                val,
+                test);
+    }
+
+    /** The seasonal-naive MAE pooled over the points each series is scored on from its split. */
+    static double seasonalOfSequences(
+            Map<String, double[]> series, Map<String, Integer> splits, int season) {
+        double sum = 0;
+        long n = 0;
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            double[] v = e.getValue();
+            int from = Math.max(1, splits.get(e.getKey()));
+            if (from >= v.length) {
+                continue;
+            }
+            double m = Baselines.seasonalNaiveMae(v, from, v.length, season);
+            sum += m * (v.length - from);
+            n += v.length - from;
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static void splitFigures(Map<String, Double> eval, Split at, ValSlice val) {
+        if (at.index() >= 0) {
+            eval.put("split", (double) at.index());
+        } else {
+            eval.put("split_fraction", at.fraction());
+        }
+        if (val.count() >= 0) {
+            eval.put("val_count", (double) val.count());
+        } else {
+            eval.put("val_fraction", val.fraction());
+        }
+    }
+
+    /**
+     * Fills every option not given from {@code --recipe}: {@code default} (standardized values,
+     * output scale 1, Adam with decay, early stopping, a time limit) or {@code course} (the
+     * course's exact recipe). The stateful trainer takes raw values, so with {@code --stateful} the
+     * output scale stays the course's 400 unless given.
+     */
+    private void applyRecipe() {
+        boolean course;
+        switch (recipe.toLowerCase(java.util.Locale.ROOT)) {
+            case "default" -> course = false;
+            case "course" -> course = true;
+            default ->
+                    throw usage(
+                            "--recipe",
+                            "unknown recipe '" + recipe + "'; choose default or course");
+        }
+        if (optimizer == null) {
+            optimizer = course ? "sgd" : "adam";
+        }
+        if (learningRate == null) {
+            learningRate = course ? 1e-5 : 1e-3;
+        }
+        if (momentum == null) {
+            momentum = 0.9;
+        }
+        if (lrDecay == null) {
+            lrDecay = course ? 1.0 : 0.95;
+        }
+        if (epochs == null) {
+            epochs = 500;
+        }
+        if (patience == null) {
+            patience = course ? 0 : 10;
+        }
+        if (timeLimit == null && !course) {
+            timeLimit = "10m";
+        }
+        if (scaling == null) {
+            scaling = course || stateful ? "none" : "standard";
+        }
+        if (outputScale == null) {
+            outputScale = course || stateful ? 400.0 : 1.0;
+        }
     }
 
     private io.forecaster.training.stateful.StatefulTrainer.Options statefulOptions(
@@ -358,9 +541,11 @@ public final class TrainCommand extends Cli {
             String sha,
             String source,
             Split at,
+            ValSlice val,
             EpochStats stats) {
         Map<String, Double> eval = new java.util.LinkedHashMap<>();
         put(eval, "", stats.validation());
+        splitFigures(eval, at, val);
         eval.put("checkpoint_epoch", (double) stats.epoch());
         try {
             Dl4jBundles.fromNetwork(
@@ -389,6 +574,8 @@ public final class TrainCommand extends Cli {
             String sha,
             String source,
             Split at,
+            ValSlice val,
+            int season,
             TrainingResult result) {
         Map<String, Double> eval = new java.util.LinkedHashMap<>();
         ValidationScore overall = result.overall();
@@ -402,11 +589,17 @@ public final class TrainCommand extends Cli {
                                 }
                             });
         }
-        if (at.index() >= 0) {
-            eval.put("split", (double) at.index());
-        } else {
-            eval.put("split_fraction", at.fraction());
+        ValidationScore test = result.testOverall();
+        if (test != null) {
+            putTest(eval, "", test);
+            if (result.test().size() > 1) {
+                result.test().forEach((key, s) -> putTest(eval, "." + key, s));
+            }
         }
+        if (season > 0) {
+            eval.put("season", (double) season);
+        }
+        splitFigures(eval, at, val);
         eval.put("best_epoch", (double) result.bestEpoch());
         eval.put("epochs_run", (double) result.history().size());
         eval.put("train_seconds", (double) result.elapsed().toSeconds());
@@ -421,6 +614,17 @@ public final class TrainCommand extends Cli {
                 source,
                 eval,
                 Instant.now().toString());
+    }
+
+    /** The test figures: {@code test_mae}, {@code test_baseline_mae}, ... (optional fields). */
+    private static void putTest(Map<String, Double> eval, String suffix, ValidationScore s) {
+        eval.put("test_mae" + suffix, s.mae());
+        eval.put("test_baseline_mae" + suffix, s.baselineMae());
+        eval.put("test_all_steps_mae" + suffix, s.allStepsMae());
+        eval.put("test_points" + suffix, (double) s.points());
+        if (!Double.isNaN(s.seasonalMae())) {
+            eval.put("test_seasonal_mae" + suffix, s.seasonalMae());
+        }
     }
 
     private static void put(Map<String, Double> eval, String suffix, ValidationScore s) {

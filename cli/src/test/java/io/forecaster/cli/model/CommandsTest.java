@@ -83,7 +83,14 @@ class CommandsTest {
     void trainWritesABundleWithItsCommandDataHashAndFigures() throws IOException {
         assertThat(trained.code()).as(trained.err()).isZero();
         assertThat(trained.out())
-                .contains("epoch    1/2", "epoch    2/2", "val_mae", "left <=", "saved");
+                .contains("epoch    1/2", "epoch    2/2", "val_mae", "left <=", "saved")
+                // 240 training points: the last 24 (10%, at least 21) validate, 60 test
+                .contains("points: 216 train, 24 validation (selection), 60 test")
+                .containsPattern("validation MAE [0-9.]+ .* over 24 points \\(selection\\)")
+                .containsPattern(
+                        "test MAE [0-9.]+ .* over 60 points \\(never used for selection\\)")
+                .containsPattern("model (beats|does NOT beat) last-value \\(MAE ")
+                .contains("seasonal-naive skipped: no --season");
         BundleMetadata meta = ModelBundle.load(bundle).metadata();
         assertThat(meta.modelId()).isEqualTo("slice");
         assertThat(meta.windowSize()).isEqualTo(20);
@@ -94,9 +101,161 @@ class CommandsTest {
                 .contains("'" + TestData.SUNSPOT_COLUMN + "'")
                 .doesNotContain("checkpoint");
         assertThat(meta.evaluation())
-                .containsKeys("val_mae", "baseline_mae", "all_steps_mae", "split", "best_epoch");
+                .containsKeys("val_mae", "baseline_mae", "all_steps_mae", "split", "best_epoch")
+                .containsKeys("test_mae", "test_baseline_mae", "test_all_steps_mae");
         assertThat(meta.evaluation().get("split")).isEqualTo(240.0);
-        assertThat(meta.evaluation().get("val_points")).isEqualTo(60.0);
+        // the default recipe: standardized values fitted on the training range, output scale 1
+        assertThat(meta.scaling().scale()).isGreaterThan(1.0);
+        assertThat(meta.scaling().offset()).isGreaterThan(0.0);
+        assertThat(meta.hyperParams().outputScale()).isEqualTo(1.0);
+        assertThat(meta.evaluation().get("val_fraction")).isEqualTo(0.1);
+        assertThat(meta.evaluation().get("val_points")).isEqualTo(24.0);
+        assertThat(meta.evaluation().get("test_points")).isEqualTo(60.0);
+    }
+
+    @Test
+    void theCourseRecipeIsRawValuesTimes400AndAnUnknownRecipeIsNamed() throws IOException {
+        Path course = dir.resolve("course.zip");
+        Run r =
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--split",
+                        "240",
+                        "--window",
+                        "20",
+                        "--recipe",
+                        "course",
+                        "--epochs",
+                        "1",
+                        "--out",
+                        course.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("lr 5.00e-07"); // SGD 1e-5 over the window 20 (Keras mean)
+        BundleMetadata meta = ModelBundle.load(course).metadata();
+        assertThat(meta.scaling()).isEqualTo(io.forecaster.model.Scaling.IDENTITY);
+        assertThat(meta.hyperParams().outputScale()).isEqualTo(400.0);
+        assertError(
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--recipe",
+                        "fancy",
+                        "--out",
+                        dir.resolve("never.zip").toString()),
+                "'fancy'");
+    }
+
+    @Test
+    void aValidationSliceThatLeavesTooLittleIsAUsageErrorNamingIt() {
+        for (String val : List.of("0.95", "230", "x")) {
+            Run r =
+                    run(
+                            new TrainCommand(),
+                            "--data",
+                            slice.toString(),
+                            "--split",
+                            "240",
+                            "--window",
+                            "20",
+                            "--val",
+                            val,
+                            "--out",
+                            dir.resolve("never.zip").toString());
+            assertError(r, "--val");
+            assertThat(r.err()).contains(val);
+        }
+        assertThat(dir.resolve("never.zip")).doesNotExist();
+    }
+
+    @Test
+    void statefulTrainingSelectsOnTheSliceAndEvaluateReproducesItsTestFigure() throws IOException {
+        Path stateful = dir.resolve("stateful.zip");
+        Run r =
+                run(
+                        new TrainCommand(),
+                        "--data",
+                        slice.toString(),
+                        "--split",
+                        "240",
+                        "--val",
+                        "40",
+                        "--window",
+                        "20",
+                        "--stateful",
+                        "--epochs",
+                        "2",
+                        "--lr",
+                        "1e-3",
+                        "--season",
+                        "12",
+                        "--out",
+                        stateful.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("200 training points as one sequence (then 40 validation, 60 test)")
+                .containsPattern("validation \\(selection\\) stepped MAE [0-9.]+ .* over 40 points")
+                .containsPattern("test stepped MAE [0-9.]+ .* over 60 points")
+                .contains("seasonal-naive (12) MAE")
+                .containsPattern("model (beats|does NOT beat) seasonal-naive \\(12\\)");
+        java.util.Map<String, Double> eval = ModelBundle.load(stateful).metadata().evaluation();
+        assertThat(eval).containsEntry("val_points", 40.0).containsEntry("test_points", 60.0);
+        Run e =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        stateful.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--engine",
+                        "fast");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out())
+                .contains(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "stepped test MAE %.2f, last-value baseline %.2f",
+                                eval.get("test_mae"),
+                                eval.get("test_baseline_mae")));
+    }
+
+    @Test
+    void requireBeatBaselineFailsWhenTheNaiveForecastWins() throws IOException {
+        // a slow ramp: repeating the last value is almost exact, the 2-epoch model is not
+        StringBuilder csv = new StringBuilder("date,value\n");
+        for (int i = 0; i < 120; i++) {
+            csv.append(java.time.LocalDate.ofEpochDay(i)).append(',').append(50 + 0.01 * i);
+            csv.append('\n');
+        }
+        Path ramp = Files.writeString(dir.resolve("ramp.csv"), csv.toString());
+        String[] args = {"--model", bundle.toString(), "--data", ramp.toString(), "--split", "100"};
+        Run plain = run(new EvaluateCommand(), args);
+        assertThat(plain.code()).as(plain.err()).isZero();
+        assertThat(plain.out())
+                .containsPattern("model does NOT beat last-value \\(MAE [0-9.]+ vs 0.010\\)");
+
+        Run daily =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        ramp.toString(),
+                        "--split",
+                        "100",
+                        "--interval",
+                        "1d",
+                        "--require-beat-baseline");
+        assertThat(daily.code()).isEqualTo(io.forecaster.cli.CliErrors.FAILURE);
+        assertThat(daily.out())
+                .contains("seasonal-naive (7) MAE 0.0700")
+                .contains("model does NOT beat seasonal-naive (7)");
+        assertThat(daily.err().lines())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("forecaster evaluate: error: model does NOT beat last-value")
+                .contains("--require-beat-baseline");
     }
 
     @Test
@@ -125,9 +284,9 @@ class CommandsTest {
                 .contains(
                         String.format(
                                 java.util.Locale.ROOT,
-                                "validation MAE %.2f, last-value baseline %.2f",
-                                meta.evaluation().get("val_mae"),
-                                meta.evaluation().get("baseline_mae")));
+                                "test MAE %.2f, last-value baseline %.2f",
+                                meta.evaluation().get("test_mae"),
+                                meta.evaluation().get("test_baseline_mae")));
         // default column (the last) and the bundle's split (240): 60 points
         assertThat(r.out()).containsPattern("all\\s+60\\s");
     }

@@ -85,7 +85,7 @@ class GridCommandsTest {
         ModelBundle b = ModelBundle.load(stateful);
         assertThat(b.metadata().mode()).isEqualTo("stateful");
         assertThat(b.metadata().evaluation()).containsEntry("split_fraction", 0.75);
-        double stored = b.metadata().evaluation().get("val_mae");
+        double stored = b.metadata().evaluation().get("test_mae");
 
         Run eval =
                 CommandsTest.run(
@@ -108,6 +108,58 @@ class GridCommandsTest {
         assertThat(Integer.parseInt(m.group(1))).isEqualTo(60);
         assertThat(Double.parseDouble(m.group(2)))
                 .isCloseTo(stored, org.assertj.core.data.Offset.offset(1e-3));
+    }
+
+    @Test
+    void windowedTrainingOnAGridCarvesTheValidationSliceFromEachKeysTrainingSlots()
+            throws IOException {
+        // split 0.75 of 120 days: slots 90.. test; the slice is days 79-89 of each key (11 slots,
+        // one window of W+1); key a's second run (days 70-119) holds 9 training slots (too few
+        // for a window), slice slots 79-89 (scored from its 10th slot, 80) and test slots 90-119
+        Path windowed = dir.resolve("windowed.zip");
+        Run r =
+                CommandsTest.run(
+                        new TrainCommand(),
+                        "--data",
+                        csv.toString(),
+                        "--key-column",
+                        "key",
+                        "--interval",
+                        "1d",
+                        "--window",
+                        "10",
+                        "--epochs",
+                        "1",
+                        "--split",
+                        "0.75",
+                        "--out",
+                        windowed.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("points: 148 train, 22 validation (selection), 60 test")
+                .contains("over 21 points (selection)")
+                .contains("over 60 points (never used for selection)")
+                .contains("seasonal-naive (7) MAE");
+        java.util.Map<String, Double> eval = ModelBundle.load(windowed).metadata().evaluation();
+        assertThat(eval).containsEntry("val_points", 21.0).containsEntry("test_points", 60.0);
+        Run e =
+                CommandsTest.run(
+                        new EvaluateCommand(),
+                        "--model",
+                        windowed.toString(),
+                        "--data",
+                        csv.toString(),
+                        "--key-column",
+                        "key",
+                        "--interval",
+                        "1d");
+        assertThat(e.code()).as(e.err()).isZero();
+        Matcher m = Pattern.compile("overall\\s+(\\d+)\\s+([0-9.]+)").matcher(e.out());
+        assertThat(m.find()).as(e.out()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).isEqualTo(60);
+        assertThat(Double.parseDouble(m.group(2)))
+                .isCloseTo(eval.get("test_mae"), org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(e.out()).contains("seasonal_mae");
     }
 
     @Test

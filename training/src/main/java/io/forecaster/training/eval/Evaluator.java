@@ -9,7 +9,8 @@ import java.util.Map;
  * over {@code series[split - W, end)}; the last-step prediction of the window ending at {@code t -
  * 1} forecasts point {@code t}, for every {@code t >= split}. The last-value baseline forecasts
  * {@code t} by {@code t - 1} on the same points; the all-steps MAE compares every step of those
- * windows with the point after it.
+ * windows with the point after it. With a season, the seasonal-naive baseline forecasts {@code t}
+ * by {@code t - season} on the same points.
  */
 public final class Evaluator {
 
@@ -17,13 +18,23 @@ public final class Evaluator {
 
     private final Predictor predictor;
     private final int window;
+    private final int season;
 
     public Evaluator(Predictor predictor, int window) {
+        this(predictor, window, 0);
+    }
+
+    /**
+     * An evaluator that also scores the seasonal-naive baseline of {@code season} steps (0 = none)
+     * on the same points.
+     */
+    public Evaluator(Predictor predictor, int window, int season) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1, got " + window);
         }
         this.predictor = predictor;
         this.window = window;
+        this.season = Math.max(0, season);
     }
 
     /** Figures for {@code series} split at {@code split} (needs {@code split >= window}). */
@@ -66,7 +77,11 @@ public final class Evaluator {
             }
         }
         return new ValidationScore(
-                points, lastAbs / points, baseAbs / points, allAbs / ((double) points * window));
+                points,
+                lastAbs / points,
+                baseAbs / points,
+                allAbs / ((double) points * window),
+                Baselines.seasonalNaiveMae(series, split, series.length, season));
     }
 
     /** Figures per series (same order) for several series split at their own indices. */

@@ -18,11 +18,18 @@ public final class StatefulCommands {
 
     private StatefulCommands() {}
 
-    /** Trains and saves a stateful bundle; returns the exit code. */
-    public static int train(
+    /** Figures of a stepped evaluation: points, MAE and the last-value baseline's MAE. */
+    public record Figures(int points, double mae, double baselineMae) {}
+
+    /**
+     * Trains and saves a stateful bundle: trains on the training split before its validation slice
+     * {@code val}, selects on the slice, scores the test points once; returns the result.
+     */
+    public static StatefulTrainer.Result train(
             PrintWriter out,
             Map<String, double[]> series,
             IntUnaryOperator splitAt,
+            io.forecaster.training.data.ValSlice val,
             StatefulTrainer.Options options,
             String modelId,
             String dataSha256,
@@ -31,34 +38,54 @@ public final class StatefulCommands {
             throws IOException {
         float[] s = single(series);
         int split = splitAt.applyAsInt(s.length);
+        int valStart = val.start(split, options.segment());
         out.printf(
                 Locale.ROOT,
-                "stateful training of %s: %d training points as one sequence, truncated BPTT of %d"
-                        + " steps, %d stream(s), up to %d epochs, Adam lr %g%n",
+                "stateful training of %s: %d training points as one sequence (then %d validation,"
+                        + " %d test), truncated BPTT of %d steps, %d stream(s), up to %d epochs,"
+                        + " Adam lr %g%n",
                 modelId,
-                split,
+                valStart,
+                split - valStart,
+                s.length - split,
                 options.segment(),
                 options.streams(),
                 options.epochs(),
                 options.learningRate());
         out.flush();
         StatefulTrainer.Result r =
-                StatefulTrainer.train(s, split, options, modelId, dataSha256, source);
+                StatefulTrainer.train(s, valStart, split, options, modelId, dataSha256, source);
         r.bundle().save(bundleFile);
-        out.printf(
-                Locale.ROOT,
-                "stepped validation MAE %.4f (last-value baseline %.4f) over %d points, best epoch"
-                        + " %d%nsaved %s%n",
-                r.valMae(),
-                r.baselineMae(),
-                s.length - split,
-                r.bestEpoch(),
-                bundleFile);
-        return 0;
+        report(out, r, split - valStart, bundleFile);
+        return r;
     }
 
-    /** Scores a bundle by stepping each series from its start; returns the exit code. */
-    public static int evaluate(
+    private static void report(
+            PrintWriter out, StatefulTrainer.Result r, int valPoints, Path bundleFile) {
+        if (valPoints > 0 && !Double.isNaN(r.valMae())) {
+            out.printf(
+                    Locale.ROOT,
+                    "validation (selection) stepped MAE %.4f (last-value baseline %.4f) over %d"
+                            + " points, best epoch %d%n",
+                    r.valMae(),
+                    r.baselineMae(),
+                    valPoints,
+                    r.bestEpoch());
+        } else {
+            out.printf(
+                    Locale.ROOT, "no validation slice: kept the last epoch (%d)%n", r.bestEpoch());
+        }
+        out.printf(
+                Locale.ROOT,
+                "test stepped MAE %.4f (last-value baseline %.4f) over %d points%nsaved %s%n",
+                r.testMae(),
+                r.testBaselineMae(),
+                r.testPoints(),
+                bundleFile);
+    }
+
+    /** Scores a bundle by stepping each series from its start; returns the pooled figures. */
+    public static Figures evaluate(
             PrintWriter out,
             ModelBundle bundle,
             Map<String, double[]> series,
@@ -75,7 +102,7 @@ public final class StatefulCommands {
                 "%-10s %7s %10s %13s%n",
                 "series",
                 "points",
-                "val_mae",
+                "test_mae",
                 "baseline_mae");
         double sum = 0;
         double baseSum = 0;
@@ -101,10 +128,10 @@ public final class StatefulCommands {
         }
         out.printf(
                 Locale.ROOT,
-                "stepped validation MAE %.2f, last-value baseline %.2f%n",
+                "stepped test MAE %.2f, last-value baseline %.2f%n",
                 sum / points,
                 baseSum / points);
-        return 0;
+        return new Figures(points, sum / points, baseSum / points);
     }
 
     /**
@@ -112,14 +139,16 @@ public final class StatefulCommands {
      * time grid between restarts; {@link StatefulTrainer#trainSequences}); returns the exit code.
      *
      * @param series the sequences by name
-     * @param trainEnds per sequence, the end of its training part
-     * @param splits per sequence, its first validated point
+     * @param trainEnds per sequence, the end of its training range (validation slice included)
+     * @param valStarts per sequence, the start of its validation slice
+     * @param splits per sequence, its first test point
      * @param evaluation extra figures recorded in the bundle (how the data was split)
      */
-    public static int trainSequences(
+    public static StatefulTrainer.Result trainSequences(
             PrintWriter out,
             Map<String, double[]> series,
             Map<String, Integer> trainEnds,
+            Map<String, Integer> valStarts,
             Map<String, Integer> splits,
             StatefulTrainer.Options options,
             String modelId,
@@ -130,14 +159,16 @@ public final class StatefulCommands {
             throws IOException {
         java.util.List<float[]> seqs = new java.util.ArrayList<>();
         int[] ends = new int[series.size()];
+        int[] vals = new int[series.size()];
         int[] at = new int[series.size()];
         int i = 0;
         int training = 0;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             seqs.add(floats(e.getValue()));
             ends[i] = trainEnds.get(e.getKey());
+            vals[i] = valStarts.get(e.getKey());
             at[i] = splits.get(e.getKey());
-            training += Math.max(0, Math.min(ends[i], e.getValue().length) - 1);
+            training += Math.max(0, Math.min(vals[i], e.getValue().length) - 1);
             i++;
         }
         out.printf(
@@ -154,26 +185,19 @@ public final class StatefulCommands {
         out.flush();
         StatefulTrainer.Result r =
                 StatefulTrainer.trainSequences(
-                        seqs, ends, at, options, modelId, dataSha256, source, evaluation);
+                        seqs, ends, vals, at, options, modelId, dataSha256, source, evaluation);
         r.bundle().save(bundleFile);
-        out.printf(
-                Locale.ROOT,
-                "stepped validation MAE %.4f (last-value baseline %.4f) over %d points, best epoch"
-                        + " %d%nsaved %s%n",
-                r.valMae(),
-                r.baselineMae(),
-                r.bundle().metadata().evaluation().get("val_points").intValue(),
-                r.bestEpoch(),
-                bundleFile);
-        return 0;
+        Double valPoints = r.bundle().metadata().evaluation().get("val_points");
+        report(out, r, valPoints == null ? 0 : valPoints.intValue(), bundleFile);
+        return r;
     }
 
     /**
      * Scores a bundle by stepping each sequence from the zero state (the stretches of a time grid
      * between restarts), the points of sequence {@code name} from {@code splits.get(name)} on,
-     * pooled per key ({@code keyOf}); returns the number of points scored.
+     * pooled per key ({@code keyOf}); returns the pooled figures (0 points: nothing scored).
      */
-    public static int evaluateSequences(
+    public static Figures evaluateSequences(
             PrintWriter out,
             ModelBundle bundle,
             Map<String, double[]> series,
@@ -207,7 +231,7 @@ public final class StatefulCommands {
                 "%-10s %7s %10s %13s%n",
                 "series",
                 "points",
-                "val_mae",
+                "test_mae",
                 "baseline_mae");
         double[] all = new double[3];
         byKey.forEach(
@@ -226,7 +250,7 @@ public final class StatefulCommands {
                     }
                 });
         if (all[2] == 0) {
-            return 0;
+            return new Figures(0, Double.NaN, Double.NaN);
         }
         out.printf(
                 Locale.ROOT,
@@ -237,10 +261,10 @@ public final class StatefulCommands {
                 all[1] / all[2]);
         out.printf(
                 Locale.ROOT,
-                "stepped validation MAE %.2f, last-value baseline %.2f%n",
+                "stepped test MAE %.2f, last-value baseline %.2f%n",
                 all[0] / all[2],
                 all[1] / all[2]);
-        return (int) all[2];
+        return new Figures((int) all[2], all[0] / all[2], all[1] / all[2]);
     }
 
     private static float[] single(Map<String, double[]> series) {

@@ -92,18 +92,31 @@ public final class StatefulTrainer {
         }
     }
 
-    /** The trained bundle and its figures. */
-    public record Result(ModelBundle bundle, double valMae, double baselineMae, int bestEpoch) {}
+    /**
+     * The trained bundle and its figures: stepped MAE and last-value baseline on the validation
+     * slice (NaN without one) and on the test points.
+     */
+    public record Result(
+            ModelBundle bundle,
+            double valMae,
+            double baselineMae,
+            int bestEpoch,
+            double testMae,
+            double testBaselineMae,
+            int testPoints) {}
 
     private StatefulTrainer() {}
 
     /**
-     * Trains on {@code series[0, split)} and validates by stepping into {@code series[split, n)}.
+     * Trains on {@code series[0, valStart)}, keeps the epoch with the best stepped MAE on the
+     * validation slice {@code series[valStart, split)} (the last epoch when {@code valStart ==
+     * split}), and scores it once by stepping into the test points {@code series[split, n)}.
      *
      * @param source how the model was made, recorded in the bundle
      */
     public static Result train(
             float[] series,
+            int valStart,
             int split,
             Options o,
             String modelId,
@@ -113,13 +126,19 @@ public final class StatefulTrainer {
             throw new IllegalArgumentException(
                     "split must be in [2, " + series.length + "), got " + split);
         }
-        int len = (split - 1) / o.streams();
+        if (valStart < 2 || valStart > split) {
+            throw new IllegalArgumentException(
+                    "validation slice start must be in [2, " + split + "], got " + valStart);
+        }
+        float[] selection = Arrays.copyOf(series, split);
+        boolean validates = valStart < split;
+        int len = (valStart - 1) / o.streams();
         if (len < 1) {
             throw new IllegalArgumentException(
                     o.streams()
                             + " streams leave no steps of a "
-                            + split
-                            + "-point training split");
+                            + valStart
+                            + "-point training range");
         }
         MultiLayerNetwork net = ncwNetwork(o);
 
@@ -134,7 +153,8 @@ public final class StatefulTrainer {
                         Nd4j.create(in, new long[] {o.streams(), 1, len}, 'c'),
                         Nd4j.create(label, new long[] {o.streams(), 1, len}, 'c'));
 
-        double baseline = SteppedEvaluation.lastValueMae(series, split);
+        double baseline =
+                validates ? SteppedEvaluation.lastValueMae(selection, valStart) : Double.NaN;
         Instant deadline = Instant.now().plus(o.timeLimit());
         float[] best = null;
         double bestMae = Double.POSITIVE_INFINITY;
@@ -142,9 +162,13 @@ public final class StatefulTrainer {
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
             net.fit(data);
             boolean last = epoch == o.epochs() || Instant.now().isAfter(deadline);
-            if (epoch % o.evalEvery() == 0 || last) {
+            if (!validates && last) {
+                best = Dl4jBundles.params(net);
+                bestMae = Double.NaN;
+                bestEpoch = epoch;
+            } else if (validates && (epoch % o.evalEvery() == 0 || last)) {
                 float[] params = Dl4jBundles.params(net);
-                double mae = score(params, series, split, o, modelId);
+                double mae = score(params, selection, valStart, o, modelId);
                 LOG.info(
                         "epoch {}: training score {}, stepped validation MAE {} (best {})",
                         epoch,
@@ -161,24 +185,40 @@ public final class StatefulTrainer {
                 break;
             }
         }
+        double testMae = score(best, series, split, o, modelId);
+        double testBaseline = SteppedEvaluation.lastValueMae(series, split);
         Map<String, Double> evaluation = new LinkedHashMap<>();
-        evaluation.put("val_mae", bestMae);
-        evaluation.put("baseline_mae", baseline);
-        evaluation.put("val_points", (double) (series.length - split));
+        if (validates) {
+            evaluation.put("val_mae", bestMae);
+            evaluation.put("baseline_mae", baseline);
+            evaluation.put("val_points", (double) (split - valStart));
+            evaluation.put("val_start", (double) valStart);
+        }
+        evaluation.put("test_mae", testMae);
+        evaluation.put("test_baseline_mae", testBaseline);
+        evaluation.put("test_points", (double) (series.length - split));
         evaluation.put("split", (double) split);
         evaluation.put("checkpoint_epoch", (double) bestEpoch);
         BundleMetadata meta = metadata(o, modelId, dataSha256, source, evaluation);
-        return new Result(new ModelBundle(meta, best), bestMae, baseline, bestEpoch);
+        return new Result(
+                new ModelBundle(meta, best),
+                bestMae,
+                baseline,
+                bestEpoch,
+                testMae,
+                testBaseline,
+                series.length - split);
     }
 
     /**
      * Trains on several sequences, each stepped from the zero state: the stretches of a time grid
      * between two restarts, which the job also starts from the zero state. Each epoch fits every
-     * sequence's training part {@code [0, trainEnds[i])} in turn, as its own truncated-BPTT
-     * sequence (the LSTM state is cleared between them, as at a restart); the stepped validation
-     * scores every sequence's points from {@code splits[i]} on, stepping it from its first point. A
-     * sequence with fewer than 2 training points trains nothing; one with {@code splits[i] >=
-     * length} validates nothing.
+     * sequence's part before its validation slice {@code [0, valStarts[i])} in turn, as its own
+     * truncated-BPTT sequence (the LSTM state is cleared between them, as at a restart). Selection
+     * scores by stepping each sequence's validation slice {@code [valStarts[i], trainEnds[i])}
+     * (from its W-th point at the earliest, as the job forecasts); the kept weights are then scored
+     * once on every sequence's test points from {@code splits[i]} on. A sequence with fewer than 2
+     * training points trains nothing; one with {@code splits[i] >= length} tests nothing.
      *
      * @param source how the model was made, recorded in the bundle
      * @param evaluation extra figures for the bundle's metadata (the split the data was cut at)
@@ -186,20 +226,28 @@ public final class StatefulTrainer {
     public static Result trainSequences(
             java.util.List<float[]> sequences,
             int[] trainEnds,
+            int[] valStarts,
             int[] splits,
             Options o,
             String modelId,
             String dataSha256,
             String source,
             Map<String, Double> evaluation) {
-        if (sequences.size() != trainEnds.length || sequences.size() != splits.length) {
-            throw new IllegalArgumentException("one training end and one split per sequence");
+        if (sequences.size() != trainEnds.length
+                || sequences.size() != splits.length
+                || sequences.size() != valStarts.length) {
+            throw new IllegalArgumentException(
+                    "one training end, validation start and split per sequence");
         }
         java.util.List<DataSet> parts = new java.util.ArrayList<>();
+        java.util.List<float[]> selection = new java.util.ArrayList<>();
+        int[] valAt = new int[sequences.size()];
+        int tested = 0;
         int validated = 0;
         for (int i = 0; i < sequences.size(); i++) {
             float[] s = sequences.get(i);
-            int len = Math.min(trainEnds[i], s.length) - 1;
+            int end = Math.min(trainEnds[i], s.length);
+            int len = Math.min(valStarts[i], end) - 1;
             if (len >= 1) {
                 parts.add(
                         new DataSet(
@@ -210,25 +258,41 @@ public final class StatefulTrainer {
                                         new long[] {1, 1, len},
                                         'c')));
             }
+            float[] sel = Arrays.copyOf(s, Math.max(end, 0));
+            selection.add(sel);
+            valAt[i] = Math.max(Math.max(valStarts[i], o.segment()), 1);
+            if (valAt[i] < sel.length) {
+                validated += sel.length - valAt[i];
+            } else {
+                valAt[i] = sel.length; // nothing to select on
+            }
             if (splits[i] >= 1 && splits[i] < s.length) {
-                validated += s.length - splits[i];
+                tested += s.length - splits[i];
             }
         }
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("no sequence has 2 points to train on");
         }
-        if (validated == 0) {
-            throw new IllegalArgumentException("no sequence has points to validate");
+        if (tested == 0) {
+            throw new IllegalArgumentException("no sequence has points to test");
         }
         MultiLayerNetwork net = ncwNetwork(o);
-        double baseline = 0;
+        double baseline = validated == 0 ? Double.NaN : 0;
+        double testBaseline = 0;
         for (int i = 0; i < sequences.size(); i++) {
             float[] s = sequences.get(i);
+            if (valAt[i] < selection.get(i).length) {
+                baseline +=
+                        SteppedEvaluation.lastValueMae(selection.get(i), valAt[i])
+                                * (selection.get(i).length - valAt[i]);
+            }
             if (splits[i] >= 1 && splits[i] < s.length) {
-                baseline += SteppedEvaluation.lastValueMae(s, splits[i]) * (s.length - splits[i]);
+                testBaseline +=
+                        SteppedEvaluation.lastValueMae(s, splits[i]) * (s.length - splits[i]);
             }
         }
         baseline /= validated;
+        testBaseline /= tested;
         Instant deadline = Instant.now().plus(o.timeLimit());
         float[] best = null;
         double bestMae = Double.POSITIVE_INFINITY;
@@ -238,9 +302,13 @@ public final class StatefulTrainer {
                 net.fit(part);
             }
             boolean last = epoch == o.epochs() || Instant.now().isAfter(deadline);
-            if (epoch % o.evalEvery() == 0 || last) {
+            if (validated == 0 && last) {
+                best = Dl4jBundles.params(net);
+                bestMae = Double.NaN;
+                bestEpoch = epoch;
+            } else if (validated > 0 && (epoch % o.evalEvery() == 0 || last)) {
                 float[] params = Dl4jBundles.params(net);
-                double mae = score(params, sequences, splits, validated, o, modelId);
+                double mae = score(params, selection, valAt, validated, o, modelId);
                 LOG.info(
                         "epoch {}: stepped validation MAE {} over {} sequences (best {})",
                         epoch,
@@ -257,14 +325,27 @@ public final class StatefulTrainer {
                 break;
             }
         }
+        double testMae = score(best, sequences, splits, tested, o, modelId);
         Map<String, Double> eval = new LinkedHashMap<>();
-        eval.put("val_mae", bestMae);
-        eval.put("baseline_mae", baseline);
-        eval.put("val_points", (double) validated);
+        if (validated > 0) {
+            eval.put("val_mae", bestMae);
+            eval.put("baseline_mae", baseline);
+            eval.put("val_points", (double) validated);
+        }
+        eval.put("test_mae", testMae);
+        eval.put("test_baseline_mae", testBaseline);
+        eval.put("test_points", (double) tested);
         eval.putAll(evaluation);
         eval.put("checkpoint_epoch", (double) bestEpoch);
         BundleMetadata meta = metadata(o, modelId, dataSha256, source, eval);
-        return new Result(new ModelBundle(meta, best), bestMae, baseline, bestEpoch);
+        return new Result(
+                new ModelBundle(meta, best),
+                bestMae,
+                baseline,
+                bestEpoch,
+                testMae,
+                testBaseline,
+                tested);
     }
 
     private static double score(

@@ -25,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the forecaster on windows of the training splits (the course's recipe by default, see
- * {@link TrainingOptions#COURSE}), scores the validation splits after every epoch, and keeps the
- * weights with the best validation MAE; stops early after {@code patience} epochs without
- * improvement, or when the time limit is reached.
+ * Trains the forecaster on windows of the training ranges before their validation slices (the
+ * course's recipe by default, see {@link TrainingOptions#COURSE}), scores the validation slices
+ * after every epoch, and keeps the weights with the best validation MAE; stops early after {@code
+ * patience} epochs without improvement, or when the time limit is reached. The test points (from
+ * each split on) are scored once, with the kept weights, and never used for selection.
  */
 public final class Trainer {
 
@@ -67,25 +68,48 @@ public final class Trainer {
      * result holds an NWC network ({@code [batch, time, 1]}) with the best weights.
      */
     public TrainingResult train(HyperParams hp, Scaling scaling, TrainingData data) {
+        return train(hp, scaling, data, 0);
+    }
+
+    /**
+     * Trains on the windows before each series' validation slice, selects the epoch by the
+     * validation slices' MAE, then scores the kept weights once on the test points (with the
+     * seasonal-naive baseline of {@code season} steps, 0 = none).
+     */
+    public TrainingResult train(HyperParams hp, Scaling scaling, TrainingData data, int season) {
         MultiLayerNetwork net = newNetwork(hp);
         int w = options.window();
         List<float[]> windows = new ArrayList<>();
         Map<String, double[]> validated = new LinkedHashMap<>();
+        Map<String, Integer> valStarts = new LinkedHashMap<>();
+        Map<String, double[]> tested = new LinkedHashMap<>();
         Map<String, Integer> splits = new LinkedHashMap<>();
         data.series()
                 .forEach(
                         (key, raw) -> {
                             int split = data.splits().get(key);
-                            double[] scaled = new double[split];
-                            for (int i = 0; i < split; i++) {
+                            int end = data.trainEnds().get(key);
+                            int valStart = data.valStarts().get(key);
+                            double[] scaled = new double[valStart];
+                            for (int i = 0; i < valStart; i++) {
                                 scaled[i] = scaling.toModel(raw[i]);
                             }
-                            windows.addAll(Windows.of(scaled, 0, split, w, options.stride()));
+                            windows.addAll(Windows.of(scaled, 0, valStart, w, options.stride()));
+                            // a slice right after a restart is scored from its W-th slot on
+                            int scoredFrom = Math.max(valStart, w);
+                            if (valStart < end && scoredFrom < end) {
+                                validated.put(key, java.util.Arrays.copyOf(raw, end));
+                                valStarts.put(key, scoredFrom);
+                            }
                             if (split >= w && split < raw.length) {
-                                validated.put(key, raw);
+                                tested.put(key, raw);
                                 splits.put(key, split);
                             }
                         });
+        if (windows.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no training window of " + (w + 1) + " points before the validation slices");
+        }
         WindowDataset dataset =
                 new WindowDataset(
                         windows,
@@ -95,11 +119,13 @@ public final class Trainer {
                         RNNFormat.NCW);
         Evaluator evaluator = new Evaluator(new NetworkPredictor(net, scaling, RNNFormat.NCW), w);
         LOG.info(
-                "training on {} windows of {} steps ({} batches/epoch), validating {} series",
+                "training on {} windows of {} steps ({} batches/epoch), validating {} series,"
+                        + " testing {}",
                 dataset.size(),
                 w,
                 dataset.batchesPerEpoch(),
-                validated.size());
+                validated.size(),
+                tested.size());
 
         List<EpochStats> history = new ArrayList<>();
         long start = System.nanoTime();
@@ -126,7 +152,7 @@ public final class Trainer {
             }
             net.incrementEpochCount();
             Map<String, ValidationScore> scores =
-                    validated.isEmpty() ? Map.of() : evaluator.scoreAll(validated, splits);
+                    validated.isEmpty() ? Map.of() : evaluator.scoreAll(validated, valStarts);
             ValidationScore overall =
                     scores.isEmpty() ? null : ValidationScore.pooled(scores.values());
             boolean best = overall != null && overall.mae() < bestMae;
@@ -171,11 +197,17 @@ public final class Trainer {
         }
         MultiLayerNetwork trained = NetworkFactory.build(hp, options.seed());
         trained.setParams(bestParams);
+        Map<String, ValidationScore> test =
+                tested.isEmpty()
+                        ? Map.of()
+                        : new Evaluator(new NetworkPredictor(trained, scaling), w, season)
+                                .scoreAll(tested, splits);
         return new TrainingResult(
                 trained,
                 scaling,
                 bestEpoch,
                 bestScores,
+                test,
                 List.copyOf(history),
                 Duration.ofNanos(System.nanoTime() - start));
     }

@@ -10,11 +10,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 /**
  * The outcome of training.
  *
- * @param net the trained network, holding the best weights seen (by validation MAE) when there was
- *     a validation split, else the last
+ * @param net the trained network, holding the best weights seen (by the validation slice's MAE)
+ *     when there was a validation slice, else the last
  * @param scaling the input scaling the network was trained with
  * @param bestEpoch the epoch whose weights {@code net} holds
- * @param validation per-series validation figures of those weights (empty without validation)
+ * @param validation per-series figures of those weights on the validation slices (empty without)
+ * @param test per-series figures of those weights on the test points (empty without)
  * @param history every epoch's figures
  * @param elapsed wall-clock training time
  */
@@ -23,11 +24,17 @@ public record TrainingResult(
         Scaling scaling,
         int bestEpoch,
         Map<String, ValidationScore> validation,
+        Map<String, ValidationScore> test,
         List<EpochStats> history,
         Duration elapsed) {
 
-    /** Validation figures over all series pooled, or null without validation. */
+    /** Validation-slice figures over all series pooled, or null without validation. */
     public ValidationScore overall() {
         return validation.isEmpty() ? null : ValidationScore.pooled(validation.values());
+    }
+
+    /** Test figures over all series pooled, or null without test points. */
+    public ValidationScore testOverall() {
+        return test.isEmpty() ? null : ValidationScore.pooled(test.values());
     }
 }

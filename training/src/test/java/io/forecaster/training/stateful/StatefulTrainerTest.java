@@ -62,20 +62,30 @@ class StatefulTrainerTest {
         StatefulTrainer.Options o =
                 new StatefulTrainer.Options(SMALL, 5L, 20, 2, 4, 1e-2, 2, Duration.ofMinutes(2));
         StatefulTrainer.Result r =
-                StatefulTrainer.train(series, 250, o, "sine", "abc", "unit test");
+                StatefulTrainer.train(series, 220, 250, o, "sine", "abc", "unit test");
 
         assertThat(r.bundle().metadata().mode()).isEqualTo("stateful");
         assertThat(r.bundle().metadata().windowSize()).isEqualTo(20);
         assertThat(r.bundle().params()).hasSize((int) SMALL.parameterCount());
         assertThat(r.bestEpoch()).isIn(2, 4);
-        assertThat(r.baselineMae()).isEqualTo(SteppedEvaluation.lastValueMae(series, 250));
-        assertThat(r.bundle().metadata().evaluation()).containsEntry("val_mae", r.valMae());
-        // the recorded figure is reproducible from the bundle, with either engine
+        // selection on the slice [220, 250) of the training range, test on [250, 300)
+        float[] selection = java.util.Arrays.copyOf(series, 250);
+        assertThat(r.baselineMae()).isEqualTo(SteppedEvaluation.lastValueMae(selection, 220));
+        assertThat(r.testBaselineMae()).isEqualTo(SteppedEvaluation.lastValueMae(series, 250));
+        assertThat(r.testPoints()).isEqualTo(50);
+        assertThat(r.bundle().metadata().evaluation())
+                .containsEntry("val_mae", r.valMae())
+                .containsEntry("val_points", 30.0)
+                .containsEntry("test_mae", r.testMae());
+        // the recorded figures are reproducible from the bundle, with either engine
         for (String engine : Engines.names()) {
             try (Stepper s = Engines.openStepper(engine, r.bundle())) {
-                assertThat(SteppedEvaluation.mae(s, series, 250))
+                assertThat(SteppedEvaluation.mae(s, selection, 220))
                         .as(engine)
                         .isCloseTo(r.valMae(), org.assertj.core.api.Assertions.within(1e-4));
+                assertThat(SteppedEvaluation.mae(s, series, 250))
+                        .as(engine)
+                        .isCloseTo(r.testMae(), org.assertj.core.api.Assertions.within(1e-4));
             }
         }
     }

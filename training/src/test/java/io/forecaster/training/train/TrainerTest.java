@@ -9,8 +9,10 @@ import io.forecaster.model.Scaling;
 import io.forecaster.training.data.SeriesCsv;
 import io.forecaster.training.data.Split;
 import io.forecaster.training.data.TestData;
+import io.forecaster.training.data.ValSlice;
 import io.forecaster.training.data.WindowDataset;
 import io.forecaster.training.data.Windows;
+import io.forecaster.training.eval.Baselines;
 import io.forecaster.training.eval.Evaluator;
 import io.forecaster.training.eval.NetworkPredictor;
 import io.forecaster.training.eval.ValidationScore;
@@ -64,13 +66,14 @@ class TrainerTest {
     }
 
     @Test
-    void aFewEpochsLowerTheLossAndKeepTheBestWeights() {
+    void aFewEpochsLowerTheLossAndKeepTheBestWeightsByTheValidationSliceOnly() {
         Trainer trainer = new Trainer(options(4, 0), TrainingListener.NONE);
-        TrainingResult r =
-                trainer.train(
-                        HyperParams.SEED,
-                        new Scaling(0, 100),
-                        TrainingData.of(Map.of("s", slice), Split.atIndex(320)));
+        // training windows in [0, 280), validation slice [280, 320), test points [320, 400)
+        TrainingData data =
+                TrainingData.of(
+                        Map.of("s", slice), Split.atIndex(320), ValSlice.parse("40"), WINDOW);
+        assertThat(data.valStarts()).containsEntry("s", 280);
+        TrainingResult r = trainer.train(HyperParams.SEED, new Scaling(0, 100), data, 12);
         List<EpochStats> h = r.history();
         assertThat(h).hasSize(4);
         assertThat(h.get(h.size() - 1).loss()).isLessThan(h.get(0).loss());
@@ -82,11 +85,62 @@ class TrainerTest {
         assertThat(r.bestEpoch()).isEqualTo(best.epoch());
         assertThat(best.best()).isTrue();
         // the returned (NWC) network holds the best epoch's weights: it scores that epoch's MAE
-        ValidationScore again =
-                new Evaluator(new NetworkPredictor(r.net(), r.scaling()), WINDOW).score(slice, 320);
+        // on the validation slice, which never reaches the test points
+        Evaluator eval = new Evaluator(new NetworkPredictor(r.net(), r.scaling()), WINDOW, 12);
+        ValidationScore again = eval.score(Arrays.copyOf(slice, 320), 280);
         assertThat(again.mae()).isCloseTo(best.validation().mae(), within(1e-3));
+        assertThat(again.points()).isEqualTo(40);
         assertThat(r.overall().mae()).isCloseTo(best.validation().mae(), within(1e-9));
-        assertThat(again.points()).isEqualTo(80);
+        // the test figures are those weights on the points from the split on
+        ValidationScore test = eval.score(slice, 320);
+        assertThat(r.testOverall().points()).isEqualTo(80);
+        assertThat(r.testOverall().mae()).isCloseTo(test.mae(), within(1e-3));
+        assertThat(r.testOverall().seasonalMae())
+                .isCloseTo(Baselines.seasonalNaiveMae(slice, 320, 400, 12), within(1e-9));
+    }
+
+    @Test
+    void withoutAValidationSliceTheLastEpochIsKeptAndTested() {
+        TrainingResult r =
+                new Trainer(options(2, 1), TrainingListener.NONE)
+                        .train(
+                                HyperParams.SEED,
+                                new Scaling(0, 100),
+                                TrainingData.of(Map.of("s", slice), Split.atIndex(320)));
+        assertThat(r.history()).hasSize(2);
+        assertThat(r.bestEpoch()).isEqualTo(2);
+        assertThat(r.overall()).isNull();
+        assertThat(r.testOverall().points()).isEqualTo(80);
+    }
+
+    @Test
+    void theValidationSliceIsTheLastTenthAtLeastOneWindowAndNamedWhenTooBig() {
+        assertThat(ValSlice.DEFAULT.start(3000, 60)).isEqualTo(2700);
+        assertThat(ValSlice.DEFAULT.start(300, 60)).isEqualTo(239); // 61 points, one window
+        assertThat(ValSlice.parse("100").start(3000, 60)).isEqualTo(2900);
+        assertThat(ValSlice.parse("0").start(3000, 60)).isEqualTo(3000);
+        assertThatThrownBy(() -> ValSlice.parse("0.9").start(300, 60))
+                .hasMessageContaining("0.9")
+                .hasMessageContaining("fewer than one window");
+        assertThatThrownBy(() -> ValSlice.parse("250").start(300, 60)).hasMessageContaining("250");
+        assertThatThrownBy(() -> ValSlice.parse("lots")).hasMessageContaining("'lots'");
+        assertThatThrownBy(() -> ValSlice.parse("1.5")).hasMessageContaining("'1.5'");
+    }
+
+    @Test
+    void baselinesAndSeasonGuesses() {
+        double[] s = {1, 2, 4, 1, 2, 5, 1, 2, 4};
+        assertThat(Baselines.lastValueMae(s, 6, 9)).isCloseTo((4 + 1 + 2) / 3.0, within(1e-12));
+        assertThat(Baselines.seasonalNaiveMae(s, 6, 9, 3)).isCloseTo(1 / 3.0, within(1e-12));
+        assertThat(Baselines.seasonalNaiveMae(s, 2, 9, 3)).isNaN();
+        assertThat(Baselines.guessSeason(3_600_000L)).isEqualTo(24);
+        assertThat(Baselines.guessSeason(86_400_000L)).isEqualTo(7);
+        assertThat(Baselines.guessSeason(7 * 86_400_000L)).isEqualTo(52);
+        assertThat(Baselines.guessSeason(60_000L)).isZero();
+        assertThat(Baselines.verdict("last-value", 1.85, 0.65))
+                .isEqualTo("model does NOT beat last-value (MAE 1.850 vs 0.650)");
+        assertThat(Baselines.verdict("last-value", 13.93, 16.14))
+                .isEqualTo("model beats last-value (MAE 13.93 vs 16.14)");
     }
 
     @Test
@@ -127,7 +181,11 @@ class TrainerTest {
                         .train(
                                 HyperParams.SEED,
                                 Scaling.IDENTITY,
-                                TrainingData.of(Map.of("s", slice), Split.atIndex(320)));
+                                TrainingData.of(
+                                        Map.of("s", slice),
+                                        Split.atIndex(320),
+                                        ValSlice.DEFAULT,
+                                        WINDOW));
         assertThat(r.history().size()).isLessThan(30);
         assertThat(r.history().size()).isLessThanOrEqualTo(r.bestEpoch() + 2);
     }
