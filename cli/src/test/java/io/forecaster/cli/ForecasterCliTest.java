@@ -104,6 +104,7 @@ class ForecasterCliTest {
                 "evaluate",
                 "predict",
                 "import",
+                "export",
                 "broker",
                 "replay",
                 "tail",
@@ -129,6 +130,7 @@ class ForecasterCliTest {
                         "evaluate",
                         "predict",
                         "import",
+                        "export",
                         "broker",
                         "replay",
                         "tail",
@@ -213,6 +215,25 @@ class ForecasterCliTest {
     }
 
     // --- model commands ---
+
+    @Test
+    void exportRejectsAModelThatIsNoBundle() throws IOException {
+        Path junk = Files.writeString(dir.resolve("junk-export.zip"), "not a zip");
+        assertUsageError(
+                forecaster("export", "--onnx", junk.toString(), "--out", dir.toString()),
+                "export",
+                "--onnx",
+                "junk-export.zip");
+    }
+
+    @Test
+    void exportFailsWhenItsOutputFolderIsAFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        assertFailure(
+                forecaster("export", "--onnx", bundle().toString(), "--out", file.toString()),
+                "export",
+                "not-a-folder");
+    }
 
     @Test
     void summaryRejectsStepsBelowOne() {
