@@ -101,9 +101,9 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
                                         GRID_STATE, TypeInformation.of(GridWindow.class)));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         latePoints = metrics.counter("latePoints");
-        lateLetters = metrics.addGroup("reason", DeadLetterReasons.LATE).counter("deadLetters");
+        lateLetters = OrderedSlidingWindow.deadLetterCounter(metrics, DeadLetterReasons.LATE);
         duplicateLetters =
-                metrics.addGroup("reason", DeadLetterReasons.DUPLICATE).counter("deadLetters");
+                OrderedSlidingWindow.deadLetterCounter(metrics, DeadLetterReasons.DUPLICATE);
         released = metrics.counter("pointsReleased");
         slotsFilled = metrics.counter("slotsFilled");
         restarts = metrics.counter("gapRestarts");

@@ -102,7 +102,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         released = metrics.counter("pointsReleased");
     }
 
-    private static Counter deadLetterCounter(MetricGroup metrics, String reason) {
+    /** The dead-letter counter of {@code reason}, as both windowing operators register it. */
+    static Counter deadLetterCounter(MetricGroup metrics, String reason) {
         return metrics.addGroup("reason", reason).counter("deadLetters");
     }
 

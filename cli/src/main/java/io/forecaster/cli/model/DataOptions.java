@@ -272,25 +272,19 @@ public final class DataOptions {
         }
         CliErrors.inputFile(spec, "--data", file);
         List<String> header = CliErrors.option(spec, "--data", () -> SeriesCsv.header(file));
-        if (column != null && !header.contains(column)) {
-            throw CliErrors.usage(
-                    spec,
-                    "--column",
-                    "'" + column + "' not found in " + file + "; columns are " + header);
-        }
-        if (keyColumn != null && !header.contains(keyColumn)) {
-            throw CliErrors.usage(
-                    spec,
-                    "--key-column",
-                    "'" + keyColumn + "' not found in " + file + "; columns are " + header);
-        }
-        if (timeColumn != null && !header.contains(timeColumn)) {
-            throw CliErrors.usage(
-                    spec,
-                    "--time-column",
-                    "'" + timeColumn + "' not found in " + file + "; columns are " + header);
-        }
+        requireColumn(spec, "--column", column, header);
+        requireColumn(spec, "--key-column", keyColumn, header);
+        requireColumn(spec, "--time-column", timeColumn, header);
         return header;
+    }
+
+    private void requireColumn(CommandSpec spec, String option, String name, List<String> header) {
+        if (name != null && !header.contains(name)) {
+            throw CliErrors.usage(
+                    spec,
+                    option,
+                    "'" + name + "' not found in " + file + "; columns are " + header);
+        }
     }
 
     /** What reading the rows by time dropped, one line per key; for the command to print. */
@@ -317,23 +311,7 @@ public final class DataOptions {
             checkColumns(spec);
             return readOrdered(spec, notes::add);
         }
-        if (keys != null && keyColumn == null) {
-            throw CliErrors.usage(spec, "--key", "needs --key-column");
-        }
-        CliErrors.inputFile(spec, "--data", file);
-        List<String> header = CliErrors.option(spec, "--data", () -> SeriesCsv.header(file));
-        if (column != null && !header.contains(column)) {
-            throw CliErrors.usage(
-                    spec,
-                    "--column",
-                    "'" + column + "' not found in " + file + "; columns are " + header);
-        }
-        if (keyColumn != null && !header.contains(keyColumn)) {
-            throw CliErrors.usage(
-                    spec,
-                    "--key-column",
-                    "'" + keyColumn + "' not found in " + file + "; columns are " + header);
-        }
+        List<String> header = checkColumns(spec);
         String valueColumn = column != null ? column : header.get(header.size() - 1);
         Map<String, double[]> all =
                 CliErrors.option(
