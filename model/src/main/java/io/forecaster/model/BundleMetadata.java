@@ -1,6 +1,8 @@
 package io.forecaster.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.forecaster.model.forecast.IntervalCalibration;
 import java.util.Map;
 
 /**
@@ -20,6 +22,8 @@ import java.util.Map;
  *     params.f32}; absent in bundles written before ONNX bundles existed) or {@value #ONNX} (ONNX
  *     graphs {@code window.onnx} and optional {@code step.onnx}; then {@code hyperParams} may be
  *     null, since the graph is the architecture)
+ * @param calibration absolute forecast errors per horizon step on points no model selection saw,
+ *     the start of prediction intervals (null if not measured)
  */
 public record BundleMetadata(
         int formatVersion,
@@ -32,13 +36,42 @@ public record BundleMetadata(
         String source,
         Map<String, Double> evaluation,
         String createdAt,
-        String format) {
+        String format,
+        @JsonInclude(JsonInclude.Include.NON_NULL) IntervalCalibration calibration) {
 
     /** {@link #format} of a bundle whose network is the seed family's weights. */
     public static final String PARAMS = "params";
 
     /** {@link #format} of a bundle whose network is ONNX graphs. */
     public static final String ONNX = "onnx";
+
+    /** Metadata without calibration errors. */
+    public BundleMetadata(
+            int formatVersion,
+            String modelId,
+            HyperParams hyperParams,
+            int windowSize,
+            String mode,
+            Scaling scaling,
+            String trainingDataSha256,
+            String source,
+            Map<String, Double> evaluation,
+            String createdAt,
+            String format) {
+        this(
+                formatVersion,
+                modelId,
+                hyperParams,
+                windowSize,
+                mode,
+                scaling,
+                trainingDataSha256,
+                source,
+                evaluation,
+                createdAt,
+                format,
+                null);
+    }
 
     /** A {@value #PARAMS} bundle's metadata (the form every bundle had before ONNX bundles). */
     public BundleMetadata(
@@ -84,6 +117,23 @@ public record BundleMetadata(
         scaling = scaling == null ? Scaling.IDENTITY : scaling;
         mode = mode == null ? "window" : mode;
         evaluation = evaluation == null ? Map.of() : Map.copyOf(evaluation);
+    }
+
+    /** This metadata with {@code calibration} as its calibration errors. */
+    public BundleMetadata withCalibration(IntervalCalibration calibration) {
+        return new BundleMetadata(
+                formatVersion,
+                modelId,
+                hyperParams,
+                windowSize,
+                mode,
+                scaling,
+                trainingDataSha256,
+                source,
+                evaluation,
+                createdAt,
+                format,
+                calibration);
     }
 
     /** Whether the network is ONNX graphs rather than the seed family's weights. */

@@ -87,6 +87,25 @@ public final class Engines {
         }
     }
 
+    /** Checks the horizon arguments of {@link Predictor#forecast}. */
+    public static void checkHorizon(int batch, int horizon, float[] ahead) {
+        if (horizon < 1) {
+            throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
+        }
+        if (ahead.length < (long) batch * horizon) {
+            throw new IllegalArgumentException(
+                    "batch "
+                            + batch
+                            + " x horizon "
+                            + horizon
+                            + " needs "
+                            + (long) batch * horizon
+                            + " floats, got ahead["
+                            + ahead.length
+                            + "]");
+        }
+    }
+
     /** Checks the arguments of {@link Predictor#predict}; engines call it first. */
     public static void checkBatch(float[] windows, int batch, int length, float[] out) {
         if (batch < 1 || length < 1) {

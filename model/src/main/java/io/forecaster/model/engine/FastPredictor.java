@@ -26,6 +26,19 @@ final class FastPredictor implements Predictor {
 
     @Override
     public void predict(float[] windows, int batch, int length, float[] out) {
+        run(windows, batch, length, 1, out, null);
+    }
+
+    /** Continues each tile from its state after the window: no rerun, no allocation. */
+    @Override
+    public void forecast(
+            float[] windows, int batch, int length, int horizon, float[] out, float[] ahead) {
+        Engines.checkHorizon(batch, horizon, ahead);
+        run(windows, batch, length, horizon, out, ahead);
+    }
+
+    private void run(
+            float[] windows, int batch, int length, int horizon, float[] out, float[] ahead) {
         Engines.checkBatch(windows, batch, length, out);
         if (scaled.length < FastNetwork.TILE * length) {
             scaled = new float[FastNetwork.TILE * length];
@@ -50,6 +63,24 @@ final class FastPredictor implements Predictor {
                 net.step(rows);
                 for (int r = 0; r < rows; r++) {
                     out[(b0 + r) * length + t] = (float) scaling.fromModel(y[r]);
+                }
+            }
+            if (ahead == null) {
+                continue;
+            }
+            for (int r = 0; r < rows; r++) {
+                ahead[(b0 + r) * horizon] = out[(b0 + r) * length + length - 1];
+            }
+            for (int h = 1; h < horizon; h++) {
+                for (int r = 0; r < rows; r++) {
+                    // the last prediction (raw, as a caller would feed it) is the next input
+                    int in = r * k;
+                    System.arraycopy(convIn, in + 1, convIn, in, k - 1);
+                    convIn[in + k - 1] = (float) scaling.toModel(ahead[(b0 + r) * horizon + h - 1]);
+                }
+                net.step(rows);
+                for (int r = 0; r < rows; r++) {
+                    ahead[(b0 + r) * horizon + h] = (float) scaling.fromModel(y[r]);
                 }
             }
         }

@@ -20,6 +20,44 @@ public interface Predictor extends AutoCloseable {
      */
     void predict(float[] windows, int batch, int length, float[] out);
 
+    /**
+     * As {@link #predict(float[], int, int, float[])}, then continues each window {@code horizon -
+     * 1} steps past its end by recursive rollout: each prediction is fed back as the next input,
+     * from the state the window ended in. {@code ahead[b * horizon + h]} is window b's forecast h +
+     * 1 steps past its last point; {@code ahead[b * horizon]} equals the window's last prediction.
+     *
+     * <p>This default reruns the network over the window extended by the predictions so far, once
+     * per extra step (the network is causal, so the result is the same); engines override it to
+     * continue from their state instead.
+     *
+     * @param ahead row-major {@code [batch][horizon]} forecasts (at least batch*horizon floats)
+     */
+    default void forecast(
+            float[] windows, int batch, int length, int horizon, float[] out, float[] ahead) {
+        Engines.checkHorizon(batch, horizon, ahead);
+        predict(windows, batch, length, out);
+        for (int b = 0; b < batch; b++) {
+            ahead[b * horizon] = out[b * length + length - 1];
+        }
+        if (horizon == 1) {
+            return;
+        }
+        int longest = length + horizon - 1;
+        float[] grown = new float[batch * longest];
+        float[] grownOut = new float[batch * longest];
+        for (int h = 1; h < horizon; h++) {
+            int len = length + h;
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(windows, b * length, grown, b * len, length);
+                System.arraycopy(ahead, b * horizon, grown, b * len + length, h);
+            }
+            predict(grown, batch, len, grownOut);
+            for (int b = 0; b < batch; b++) {
+                ahead[b * horizon + h] = grownOut[b * len + len - 1];
+            }
+        }
+    }
+
     /** Convenience form: windows of equal length in, prediction sequences out. */
     default float[][] predict(float[][] windows) {
         if (windows.length == 0) {

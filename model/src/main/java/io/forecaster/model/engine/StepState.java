@@ -35,6 +35,25 @@ public final class StepState {
         return s;
     }
 
+    /** Makes this state equal to {@code other}, reusing this state's arrays when sizes agree. */
+    public StepState copyFrom(StepState other) {
+        conv = copy(other.conv, conv);
+        h1 = copy(other.h1, h1);
+        c1 = copy(other.c1, c1);
+        h2 = copy(other.h2, h2);
+        c2 = copy(other.c2, c2);
+        steps = other.steps;
+        return this;
+    }
+
+    private static float[] copy(float[] from, float[] to) {
+        if (to == null || to.length != from.length) {
+            return from.clone();
+        }
+        System.arraycopy(from, 0, to, 0, from.length);
+        return to;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StepState s
