@@ -16,6 +16,8 @@ package io.forecaster.connectors;
  *     forecasts; null without a grid
  * @param filled with a time grid: how many of the window's inputs were filled slots (no point);
  *     null without a grid
+ * @param ahead with {@code forecast.horizon} above 1 or interval levels: the next H values, their
+ *     slot times and their prediction intervals; null otherwise
  */
 public record Forecast(
         String sensorId,
@@ -28,7 +30,57 @@ public record Forecast(
         String mode,
         long createdAt,
         Long nextTime,
-        Integer filled) {
+        Integer filled,
+        Ahead ahead) {
+
+    /**
+     * The forecast's next H values past its newest point ({@code values[0] == next}), by recursive
+     * rollout, with symmetric prediction intervals.
+     *
+     * @param values the H forecasts, one per step
+     * @param times with a time grid, each step's slot time; null without a grid
+     * @param levels the interval levels (e.g. 0.8, 0.95); empty when none are asked for
+     * @param lower {@code [level][step]} lower bounds; NaN where the step has no interval yet
+     * @param upper {@code [level][step]} upper bounds; NaN where the step has no interval yet
+     * @param source where the intervals came from: "online" (the key's own scored errors),
+     *     "calibration" (the bundle's, while the key warms up), "none" (some step has no interval),
+     *     or null without levels
+     */
+    public record Ahead(
+            double[] values,
+            long[] times,
+            double[] levels,
+            double[][] lower,
+            double[][] upper,
+            String source) {}
+
+    /** A forecast of one step ahead, with or without a time grid. */
+    public Forecast(
+            String sensorId,
+            long windowStart,
+            long windowEnd,
+            int points,
+            double[] predictions,
+            double next,
+            String modelId,
+            String mode,
+            long createdAt,
+            Long nextTime,
+            Integer filled) {
+        this(
+                sensorId,
+                windowStart,
+                windowEnd,
+                points,
+                predictions,
+                next,
+                modelId,
+                mode,
+                createdAt,
+                nextTime,
+                filled,
+                null);
+    }
 
     /** A forecast made without a time grid (no {@code nextTime}, no {@code filled}). */
     public Forecast(
@@ -51,6 +103,7 @@ public record Forecast(
                 modelId,
                 mode,
                 createdAt,
+                null,
                 null,
                 null);
     }

@@ -1,5 +1,6 @@
 package io.forecaster.connectors.flink;
 
+import io.forecaster.connectors.Accuracy;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
@@ -80,6 +81,19 @@ public final class KafkaConnectors {
     public static KafkaSink<Forecast> forecastSink(ReadableConfig conf) {
         String topic = conf.get(KafkaOptions.FORECASTS_TOPIC);
         return sink(conf, new ForecastSerializationSchema(topic), "forecasts");
+    }
+
+    /**
+     * The accuracy sink: {@link KafkaOptions#ACCURACY_TOPIC} (which must be set), key = sensor id,
+     * with the same delivery guarantee as the forecasts and transactional ids {@code
+     * <prefix>-accuracy-...}.
+     */
+    public static KafkaSink<Accuracy> accuracySink(ReadableConfig conf) {
+        String topic = conf.get(KafkaOptions.ACCURACY_TOPIC);
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("kafka.accuracy.topic is not set");
+        }
+        return sink(conf, new AccuracySerializationSchema(topic), "accuracy");
     }
 
     /**

@@ -37,6 +37,14 @@ public final class KafkaOptions {
                     .defaultValue("forecasts")
                     .withDescription("Topic the forecasts are written to (key = sensor id).");
 
+    public static final ConfigOption<String> ACCURACY_TOPIC =
+            ConfigOptions.key("kafka.accuracy.topic")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Topic of the per-sensor live accuracy records (key = sensor id); none"
+                                    + " are written when unset.");
+
     public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
             ConfigOptions.key("kafka.dead-letters.topic")
                     .stringType()

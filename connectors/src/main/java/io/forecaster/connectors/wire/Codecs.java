@@ -61,7 +61,11 @@ final class Codecs {
     }
 
     static long time(JsonNode n, String field) {
-        JsonNode f = required(n, field);
+        return timeValue(required(n, field), field);
+    }
+
+    /** A time value: epoch milliseconds or an ISO-8601 instant. */
+    static long timeValue(JsonNode f, String field) {
         try {
             if (f.isIntegralNumber() && f.canConvertToLong()) {
                 return WireFormat.checkTimeRange(f.longValue(), f.longValue());
@@ -92,5 +96,20 @@ final class Codecs {
             }
         }
         throw new IllegalArgumentException("field \"" + field + "\": expected a number, got " + f);
+    }
+
+    /** An array field of numbers; a null element reads as NaN. */
+    static double[] doubles(JsonNode n, String field) {
+        JsonNode f = required(n, field);
+        if (!f.isArray()) {
+            throw new IllegalArgumentException(
+                    "field \"" + field + "\": expected an array, got " + f);
+        }
+        double[] d = new double[f.size()];
+        for (int i = 0; i < d.length; i++) {
+            JsonNode e = f.get(i);
+            d[i] = e.isNull() ? Double.NaN : asDouble(e, field + "[" + i + "]");
+        }
+        return d;
     }
 }

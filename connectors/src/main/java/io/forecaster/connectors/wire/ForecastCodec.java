@@ -11,9 +11,11 @@ import java.io.UncheckedIOException;
  * Forecasts on the wire: key = sensor id, value = {@code
  * {"v":1,"sensor":"VAL","windowStart":"...Z","windowEnd":"...Z","points":60,
  * "predictions":[...],"next":12.3,"model":"...","mode":"window","createdAt":"...Z"}}, plus, with a
- * time grid, {@code "nextTime":"...Z","filled":0} (optional fields: readers of version 1 that
- * ignore unknown fields read them unchanged). Non-finite predictions are written as the strings
- * {@code "NaN"}, {@code "Infinity"}.
+ * time grid, {@code "nextTime":"...Z","filled":0}, and, with a horizon above 1 or interval levels,
+ * {@code "ahead":{"values":[...],"times":["...Z",...],"levels":[0.8],"lower":[[...]],
+ * "upper":[[...]],"intervals":"online"}} (optional fields: readers of version 1 that ignore unknown
+ * fields read them unchanged; a bound without an interval yet is null). Non-finite predictions are
+ * written as the strings {@code "NaN"}, {@code "Infinity"}.
  *
  * <p>Predictions and {@code next} are float32 values (the model computes in float32), written in
  * the shortest decimal form that reads back as the same float32 ({@code 12.345678}, not {@code
@@ -48,11 +50,103 @@ public final class ForecastCodec {
             if (f.filled() != null) {
                 g.writeNumberField("filled", f.filled());
             }
+            if (f.ahead() != null) {
+                writeAhead(g, f.ahead());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static void writeAhead(JsonGenerator g, Forecast.Ahead a) throws IOException {
+        g.writeObjectFieldStart("ahead");
+        g.writeArrayFieldStart("values");
+        for (double d : a.values()) {
+            g.writeNumber((float) d);
+        }
+        g.writeEndArray();
+        if (a.times() != null) {
+            g.writeArrayFieldStart("times");
+            for (long t : a.times()) {
+                g.writeString(WireFormat.formatTime(t));
+            }
+            g.writeEndArray();
+        }
+        g.writeArrayFieldStart("levels");
+        for (double level : a.levels()) {
+            g.writeNumber(level);
+        }
+        g.writeEndArray();
+        for (String side : new String[] {"lower", "upper"}) {
+            g.writeArrayFieldStart(side);
+            for (double[] bounds : side.equals("lower") ? a.lower() : a.upper()) {
+                g.writeStartArray();
+                for (double d : bounds) {
+                    if (Double.isNaN(d)) {
+                        g.writeNull();
+                    } else {
+                        g.writeNumber((float) d);
+                    }
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        }
+        if (a.source() != null) {
+            g.writeStringField("intervals", a.source());
+        }
+        g.writeEndObject();
+    }
+
+    private static Forecast.Ahead readAhead(JsonNode n) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("field \"ahead\": expected an object, got " + n);
+        }
+        double[] values = Codecs.doubles(n, "values");
+        long[] times = null;
+        if (n.hasNonNull("times")) {
+            JsonNode t = n.get("times");
+            if (!t.isArray() || t.size() != values.length) {
+                throw new IllegalArgumentException(
+                        "field \"ahead.times\": expected " + values.length + " times, got " + t);
+            }
+            times = new long[t.size()];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = Codecs.timeValue(t.get(i), "ahead.times[" + i + "]");
+            }
+        }
+        double[] levels = Codecs.doubles(n, "levels");
+        double[][] lower = bounds(n, "lower", levels.length, values.length);
+        double[][] upper = bounds(n, "upper", levels.length, values.length);
+        return new Forecast.Ahead(
+                values, times, levels, lower, upper, Codecs.textOrNull(n, "intervals"));
+    }
+
+    private static double[][] bounds(JsonNode n, String field, int levels, int steps) {
+        JsonNode f = Codecs.required(n, field);
+        if (!f.isArray() || f.size() != levels) {
+            throw new IllegalArgumentException(
+                    "field \"ahead." + field + "\": expected one array per level, got " + f);
+        }
+        double[][] b = new double[levels][];
+        for (int l = 0; l < levels; l++) {
+            JsonNode row = f.get(l);
+            b[l] = new double[steps];
+            if (!row.isArray() || row.size() != steps) {
+                throw new IllegalArgumentException(
+                        "field \"ahead." + field + "\": expected " + steps + " bounds, got " + row);
+            }
+            for (int h = 0; h < steps; h++) {
+                JsonNode e = row.get(h);
+                b[l][h] =
+                        e.isNull()
+                                ? Double.NaN
+                                : (float) Codecs.asDouble(e, "ahead." + field + "[" + l + "]");
+            }
+        }
+        return b;
     }
 
     /**
@@ -87,6 +181,7 @@ public final class ForecastCodec {
                 Codecs.text(n, "mode"),
                 Codecs.time(n, "createdAt"),
                 n.hasNonNull("nextTime") ? Codecs.time(n, "nextTime") : null,
-                n.hasNonNull("filled") ? (int) Codecs.integer(n, "filled") : null);
+                n.hasNonNull("filled") ? (int) Codecs.integer(n, "filled") : null,
+                n.hasNonNull("ahead") ? readAhead(n.get("ahead")) : null);
     }
 }

@@ -3,6 +3,7 @@ package io.forecaster.connectors.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.forecaster.connectors.Accuracy;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,77 @@ class CodecsTest {
         Forecast back = ForecastCodec.fromJson(json.getBytes(StandardCharsets.UTF_8));
         assertThat(back.nextTime()).isEqualTo(2 * DAY);
         assertThat(back.filled()).isEqualTo(1);
+    }
+
+    @Test
+    void horizonAndIntervalsTravelAsAnOptionalObjectWithNullForMissingBounds() {
+        Forecast.Ahead ahead =
+                new Forecast.Ahead(
+                        new double[] {2, 2.5, 3},
+                        new long[] {2 * DAY, 3 * DAY, 4 * DAY},
+                        new double[] {0.8, 0.95},
+                        new double[][] {{1.5, 1.75, Double.NaN}, {1, 1.25, Double.NaN}},
+                        new double[][] {{2.5, 3.25, Double.NaN}, {3, 3.75, Double.NaN}},
+                        "none");
+        Forecast f =
+                new Forecast(
+                        "VAL",
+                        0,
+                        DAY,
+                        2,
+                        new double[] {1, 2},
+                        2,
+                        "m",
+                        "window",
+                        0,
+                        2 * DAY,
+                        0,
+                        ahead);
+        String json = new String(ForecastCodec.toJson(f), StandardCharsets.UTF_8);
+        assertThat(json)
+                .contains(
+                        "\"ahead\":{\"values\":[2.0,2.5,3.0]",
+                        "\"times\":[\"1970-01-03T00:00:00Z\"",
+                        "\"lower\":[[1.5,1.75,null],[1.0,1.25,null]]",
+                        "\"intervals\":\"none\"");
+        Forecast back = ForecastCodec.fromJson(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(back.ahead().values()).containsExactly(2, 2.5, 3);
+        assertThat(back.ahead().times()).containsExactly(2 * DAY, 3 * DAY, 4 * DAY);
+        assertThat(back.ahead().levels()).containsExactly(0.8, 0.95);
+        assertThat(back.ahead().upper()[1][1]).isEqualTo(3.75);
+        assertThat(back.ahead().lower()[0][2]).isNaN();
+        assertThat(back.ahead().source()).isEqualTo("none");
+
+        assertThatThrownBy(
+                        () ->
+                                ForecastCodec.fromJson(
+                                        json.replace("[[1.5,1.75,null],", "[[1.5,null],")
+                                                .getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("ahead.lower")
+                .hasMessageContaining("expected 3 bounds");
+    }
+
+    @Test
+    void accuracyRecordsRoundTrip() {
+        Accuracy a =
+                new Accuracy(
+                        "VAL",
+                        JAN_1_1961,
+                        1200,
+                        1.875,
+                        2.5,
+                        new double[] {0.8, 0.95},
+                        new double[] {0.79, Double.NaN},
+                        "wind-1",
+                        1_764_000_000_000L);
+        String json = new String(AccuracyCodec.toJson(a), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"scored\":1200", "\"coverage\":[0.79,null]");
+        Accuracy back = AccuracyCodec.fromJson(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(back).usingRecursiveComparison().ignoringFields("coverage").isEqualTo(a);
+        assertThat(back.coverage()[0]).isEqualTo(0.79);
+        assertThat(back.coverage()[1]).isNaN();
+        assertThatThrownBy(() -> AccuracyCodec.fromJson("{\"sensor\":1}".getBytes()))
+                .hasMessageContaining("field \"sensor\"");
     }
 
     @Test
