@@ -179,6 +179,44 @@ public final class ForecastOptions implements Serializable {
                             "Time grid: the longest gap (in slots) that is filled; a longer gap"
                                     + " restarts the key (an empty window, the zero state).");
 
+    public static final ConfigOption<Integer> HORIZON =
+            ConfigOptions.key("forecast.horizon")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "H: values forecast past each window's newest point, by recursive"
+                                    + " rollout (each prediction fed back as the next input); 1"
+                                    + " forecasts `next` only.");
+    public static final ConfigOption<String> INTERVAL_LEVELS =
+            ConfigOptions.key("forecast.interval-levels")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Prediction-interval levels, e.g. 0.8,0.95 (each between 0 and 1);"
+                                    + " unset: no intervals.");
+    public static final ConfigOption<Integer> INTERVAL_WARMUP =
+            ConfigOptions.key("forecast.interval-warmup")
+                    .intType()
+                    .defaultValue(50)
+                    .withDescription(
+                            "Scored errors a key needs at a horizon step before its own errors"
+                                    + " set that step's intervals; before that they come from the"
+                                    + " bundle's calibration errors, or there is none.");
+    public static final ConfigOption<Double> INTERVAL_GAIN =
+            ConfigOptions.key("forecast.interval-gain")
+                    .doubleType()
+                    .defaultValue(0.1)
+                    .withDescription(
+                            "Step size of the online interval trackers, relative to the key's"
+                                    + " running MAE.");
+    public static final ConfigOption<Integer> ACCURACY_EVERY =
+            ConfigOptions.key("accuracy.every")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription(
+                            "With kafka.accuracy.topic: a key's accuracy record is written after"
+                                    + " every this many scored forecast steps.");
+
     /** The job's own options, in the order docs/job.md lists them. */
     public static final List<ConfigOption<?>> JOB_OPTIONS =
             List.of(
@@ -199,7 +237,12 @@ public final class ForecastOptions implements Serializable {
                     SERIES_ORIGIN,
                     SERIES_AGGREGATE,
                     GAP_FILL,
-                    GAP_MAX_FILL);
+                    GAP_MAX_FILL,
+                    HORIZON,
+                    INTERVAL_LEVELS,
+                    INTERVAL_WARMUP,
+                    INTERVAL_GAIN,
+                    ACCURACY_EVERY);
 
     /** The Kafka options (owned by the connectors module) the job accepts too. */
     public static final List<ConfigOption<?>> KAFKA_OPTIONS =
@@ -208,6 +251,7 @@ public final class ForecastOptions implements Serializable {
                     KafkaOptions.POINTS_TOPIC,
                     KafkaOptions.FORECASTS_TOPIC,
                     KafkaOptions.DEAD_LETTERS_TOPIC,
+                    KafkaOptions.ACCURACY_TOPIC,
                     KafkaOptions.GROUP_ID,
                     KafkaOptions.START,
                     KafkaOptions.BOUNDED,
@@ -363,6 +407,77 @@ public final class ForecastOptions implements Serializable {
                             + "): a quiet key's state is removed before it could be reset");
         }
         validateGrid();
+        validateForecast();
+    }
+
+    private void validateForecast() {
+        requireAtLeast(HORIZON, 1);
+        requireAtLeast(INTERVAL_WARMUP, 0);
+        requireAtLeast(ACCURACY_EVERY, 1);
+        double gain = get(INTERVAL_GAIN);
+        if (!(gain > 0) || Double.isInfinite(gain)) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + INTERVAL_GAIN.key()
+                            + " must be a positive number, got "
+                            + explicit.get(INTERVAL_GAIN.key()));
+        }
+        try {
+            for (double level : intervalLevels()) {
+                if (!(level > 0 && level < 1)) {
+                    throw new IllegalArgumentException("level " + level);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + INTERVAL_LEVELS.key()
+                            + " must list levels between 0 and 1 (e.g. 0.8,0.95), got '"
+                            + explicit.get(INTERVAL_LEVELS.key())
+                            + "'",
+                    e);
+        }
+        String accuracyTopic = get(KafkaOptions.ACCURACY_TOPIC);
+        if (accuracyTopic != null && accuracyTopic.isBlank()) {
+            throw new IllegalArgumentException(
+                    "option " + KafkaOptions.ACCURACY_TOPIC.key() + " must not be blank");
+        }
+    }
+
+    /** The interval levels, sorted; empty when none are asked for. */
+    public double[] intervalLevels() {
+        return parseLevels(get(INTERVAL_LEVELS));
+    }
+
+    /**
+     * Levels listed with commas or semicolons ("0.8,0.95"), sorted and without repeats; empty for
+     * null or blank.
+     *
+     * @throws IllegalArgumentException naming a part that is not a number
+     */
+    public static double[] parseLevels(String text) {
+        if (text == null || text.isBlank()) {
+            return new double[0];
+        }
+        return java.util.Arrays.stream(text.split("[,;]"))
+                .map(String::trim)
+                .mapToDouble(
+                        part -> {
+                            try {
+                                return Double.parseDouble(part);
+                            } catch (NumberFormatException e) {
+                                throw new IllegalArgumentException(
+                                        "'" + part + "' is not a number");
+                            }
+                        })
+                .sorted()
+                .distinct()
+                .toArray();
+    }
+
+    /** The accuracy topic, or null when accuracy records are not written. */
+    public String accuracyTopic() {
+        return get(KafkaOptions.ACCURACY_TOPIC);
     }
 
     private void validateGrid() {
@@ -600,7 +715,15 @@ public final class ForecastOptions implements Serializable {
                 engine(),
                 modelPath().toString(),
                 batchSize(),
-                batchMaxDelay());
+                batchMaxDelay(),
+                new ForecastSettings(
+                        get(HORIZON),
+                        intervalLevels(),
+                        get(INTERVAL_WARMUP),
+                        get(INTERVAL_GAIN),
+                        accuracyTopic() != null,
+                        get(ACCURACY_EVERY),
+                        timeGrid() == null ? 0 : timeGrid().intervalMs()));
     }
 
     private SlidingCount slidingCount() {

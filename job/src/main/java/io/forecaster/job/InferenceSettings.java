@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param modelPath model bundle path, readable by every TaskManager
  * @param batchSize windows (or steps) evaluated together
  * @param maxDelay longest a ready input waits for its batch to fill (processing time)
+ * @param forecast horizon, intervals and live scoring
  */
 public record InferenceSettings(
         ForecastOptions.Mode mode,
@@ -21,8 +22,20 @@ public record InferenceSettings(
         String engine,
         String modelPath,
         int batchSize,
-        Duration maxDelay)
+        Duration maxDelay,
+        ForecastSettings forecast)
         implements Serializable {
+
+    /** Settings for one-step forecasts without intervals. */
+    public InferenceSettings(
+            ForecastOptions.Mode mode,
+            SlidingCount window,
+            String engine,
+            String modelPath,
+            int batchSize,
+            Duration maxDelay) {
+        this(mode, window, engine, modelPath, batchSize, maxDelay, ForecastSettings.ONE_STEP);
+    }
 
     public InferenceSettings {
         Objects.requireNonNull(mode, "mode");
@@ -30,5 +43,6 @@ public record InferenceSettings(
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(modelPath, "modelPath");
         Objects.requireNonNull(maxDelay, "maxDelay");
+        Objects.requireNonNull(forecast, "forecast");
     }
 }
