@@ -1,5 +1,6 @@
 package io.forecaster.job;
 
+import io.forecaster.connectors.Accuracy;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
@@ -33,8 +34,14 @@ public final class ForecastJob {
 
     private ForecastJob() {}
 
-    /** The job's two outputs. */
-    public record Outputs(DataStream<Forecast> forecasts, DataStream<DeadLetter> deadLetters) {}
+    /**
+     * The job's outputs: forecasts, dead letters and the per-key accuracy records (emitted only
+     * when {@code kafka.accuracy.topic} is set).
+     */
+    public record Outputs(
+            DataStream<Forecast> forecasts,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<Accuracy> accuracy) {}
 
     /**
      * The whole topology, for parsed records that already carry event-time timestamps and
@@ -48,7 +55,7 @@ public final class ForecastJob {
         Outputs out = forecastsOfTimedPoints(points, options);
         DataStream<DeadLetter> deadLetters =
                 points.getSideOutput(SplitDeadLetters.UNREADABLE).union(out.deadLetters());
-        return new Outputs(out.forecasts(), deadLetters);
+        return new Outputs(out.forecasts(), deadLetters, out.accuracy());
     }
 
     /**
@@ -83,7 +90,10 @@ public final class ForecastJob {
                                 TypeInformation.of(Forecast.class),
                                 new BatchedInferenceOperator(options.inferenceSettings()))
                         .uid(FORECAST);
-        return new Outputs(forecasts, windows.getSideOutput(OrderedSlidingWindow.DEAD_LETTERS));
+        return new Outputs(
+                forecasts,
+                windows.getSideOutput(OrderedSlidingWindow.DEAD_LETTERS),
+                forecasts.getSideOutput(BatchedInferenceOperator.ACCURACY));
     }
 
     /**

@@ -117,7 +117,16 @@ public final class ForecastRunner {
                 .sinkTo(KafkaConnectors.deadLetterSink(kafka))
                 .name(DEAD_LETTERS_SINK)
                 .uid(DEAD_LETTERS_SINK);
+        if (options.accuracyTopic() != null) {
+            out.accuracy()
+                    .sinkTo(KafkaConnectors.accuracySink(kafka))
+                    .name(ACCURACY_SINK)
+                    .uid(ACCURACY_SINK);
+        }
     }
+
+    /** Name and uid of the accuracy sink (only with {@code kafka.accuracy.topic}). */
+    public static final String ACCURACY_SINK = "accuracy-sink";
 
     /** A parsed record's event time; unreadable records never move the watermark. */
     static long eventTime(ParsedPoint p, long kafkaTimestamp) {

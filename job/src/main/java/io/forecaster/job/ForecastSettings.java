@@ -34,6 +34,41 @@ public record ForecastSettings(
         return horizon > 1 || levels.length > 0;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ForecastSettings f
+                && horizon == f.horizon
+                && java.util.Arrays.equals(levels, f.levels)
+                && intervalWarmup == f.intervalWarmup
+                && intervalGain == f.intervalGain
+                && accuracyRecords == f.accuracyRecords
+                && accuracyEvery == f.accuracyEvery
+                && gridIntervalMs == f.gridIntervalMs;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(
+                horizon, java.util.Arrays.hashCode(levels), intervalWarmup, accuracyEvery);
+    }
+
+    @Override
+    public String toString() {
+        return "ForecastSettings[horizon="
+                + horizon
+                + ", levels="
+                + java.util.Arrays.toString(levels)
+                + ", warmup="
+                + intervalWarmup
+                + ", gain="
+                + intervalGain
+                + ", accuracy="
+                + (accuracyRecords ? "every " + accuracyEvery : "off")
+                + ", grid="
+                + gridIntervalMs
+                + " ms]";
+    }
+
     /** The scoring of these settings with the bundle's calibration errors (may be null). */
     public ForecastScoring scoring(IntervalCalibration calibration) {
         return new ForecastScoring(horizon, levels, calibration, intervalWarmup, intervalGain);

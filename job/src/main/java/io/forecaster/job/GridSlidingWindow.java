@@ -246,7 +246,8 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
                                                         w.times[0],
                                                         time,
                                                         Arrays.copyOf(w.values, w.count))
-                                                .onGrid(next, w.filledCount()));
+                                                .onGrid(next, w.filledCount())
+                                                .numbered(w.steps));
                             }
                         });
         if (step == TimeGrid.Step.RESTART) {

@@ -1,6 +1,7 @@
 package io.forecaster.job;
 
 import io.forecaster.model.engine.StepState;
+import io.forecaster.model.forecast.KeyScore;
 
 /**
  * One key's stateful-mode state: the model's recurrent state and the key's last W per-step
@@ -21,6 +22,9 @@ public class KeyModelState {
 
     /** Steps taken since the zero state. */
     public long steps;
+
+    /** The key's live scoring: pending forecast steps, interval trackers, running accuracy. */
+    public KeyScore score;
 
     public KeyModelState() {}
 

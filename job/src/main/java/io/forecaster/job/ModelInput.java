@@ -44,6 +44,13 @@ public class ModelInput {
      */
     public int filled;
 
+    /**
+     * WINDOW only: the newest point's number in the key's run (1-based, from the key's start or its
+     * last restart on a grid), so the inference operator knows which of the window's values it has
+     * not seen; 0 when unknown.
+     */
+    public long seq;
+
     public ModelInput() {}
 
     /** A window of values, oldest first. */
@@ -59,6 +66,12 @@ public class ModelInput {
     /** The key's state was removed at (watermark) time {@code time}. */
     public static ModelInput evict(String sensorId, long time) {
         return of(Kind.EVICT, sensorId, time, time, new double[0], false);
+    }
+
+    /** This window's newest point is number {@code seq} of its key's run; returns it. */
+    public ModelInput numbered(long seq) {
+        this.seq = seq;
+        return this;
     }
 
     /** This input on a time grid: the forecast slot's time and the filled inputs; returns it. */
@@ -90,7 +103,8 @@ public class ModelInput {
                 && Arrays.equals(values, m.values)
                 && reset == m.reset
                 && Objects.equals(nextTime, m.nextTime)
-                && filled == m.filled;
+                && filled == m.filled
+                && seq == m.seq;
     }
 
     @Override
@@ -103,7 +117,8 @@ public class ModelInput {
                 Arrays.hashCode(values),
                 reset,
                 nextTime,
-                filled);
+                filled,
+                seq);
     }
 
     @Override
@@ -119,6 +134,7 @@ public class ModelInput {
                 + Arrays.toString(values)
                 + (reset ? ", reset" : "")
                 + (nextTime == null ? "" : ", next " + nextTime + ", filled " + filled)
+                + (seq == 0 ? "" : ", #" + seq)
                 + ")";
     }
 }

@@ -208,7 +208,9 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
             out.collect(ModelInput.step(key, t, value, reset));
         } else if (settings.window().emitsAt(w.count, w.released)) {
-            out.collect(ModelInput.window(key, w.times[0], t, Arrays.copyOf(w.values, w.count)));
+            out.collect(
+                    ModelInput.window(key, w.times[0], t, Arrays.copyOf(w.values, w.count))
+                            .numbered(w.released));
         }
     }
 

@@ -104,7 +104,7 @@ class BatchedInferenceOperatorTest {
     void batchesWindowsAcrossKeysUntilTheBatchIsFull() throws Exception {
         ModelInput a = window("VAL", 4, 1, 2, 3, 4);
         ModelInput b = window("BEL", 4, 10, 12, 9, 11);
-        ModelInput c = window("VAL", 5, 2, 3, 4, 5);
+        ModelInput c = window("KIL", 5, 2, 3, 4, 5);
         try (var h = harness(options())) {
             h.open();
             feed(h, a, b);
@@ -112,7 +112,7 @@ class BatchedInferenceOperatorTest {
             feed(h, c);
 
             List<Forecast> out = h.extractOutputValues();
-            assertThat(out).extracting(Forecast::sensorId).containsExactly("VAL", "BEL", "VAL");
+            assertThat(out).extracting(Forecast::sensorId).containsExactly("VAL", "BEL", "KIL");
             assertThat(out)
                     .extracting(Forecast::windowEnd)
                     .containsExactly(minute(4), minute(4), minute(5));

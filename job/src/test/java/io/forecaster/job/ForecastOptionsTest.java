@@ -136,6 +136,55 @@ class ForecastOptionsTest {
     }
 
     @Test
+    void horizonLevelsAndAccuracyOptionsReachTheInferenceSettingsAndBadOnesStopTheJob() {
+        ForecastOptions o =
+                ForecastOptions.fromArgs(
+                        "--model.path", "m.zip",
+                        "--forecast.horizon", "10",
+                        "--forecast.interval-levels", "0.95, 0.8",
+                        "--kafka.accuracy.topic", "accuracy",
+                        "--accuracy.every", "20",
+                        "--series.interval", "1 h");
+        ForecastSettings f = o.inferenceSettings().forecast();
+        assertThat(f.horizon()).isEqualTo(10);
+        assertThat(f.levels()).containsExactly(0.8, 0.95);
+        assertThat(f.accuracyRecords()).isTrue();
+        assertThat(f.accuracyEvery()).isEqualTo(20);
+        assertThat(f.gridIntervalMs()).isEqualTo(3_600_000L);
+        assertThat(f.extended()).isTrue();
+        assertThat(ForecastOptions.fromArgs("--model.path", "m.zip").inferenceSettings().forecast())
+                .isEqualTo(ForecastSettings.ONE_STEP);
+
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path", "m.zip", "--forecast.horizon", "0"))
+                .hasMessageContaining("forecast.horizon must be at least 1, got 0");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path",
+                                        "m.zip",
+                                        "--forecast.interval-levels",
+                                        "0.8,95"))
+                .hasMessageContaining("forecast.interval-levels")
+                .hasMessageContaining("'0.8,95'");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path",
+                                        "m.zip",
+                                        "--forecast.interval-levels",
+                                        "0.8,high"))
+                .hasMessageContaining("'0.8,high'");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path", "m.zip", "--forecast.interval-gain", "0"))
+                .hasMessageContaining("forecast.interval-gain must be a positive number, got 0");
+    }
+
+    @Test
     void unknownOptionsAndMissingValuesAreRejected() {
         assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--windw.size", "5"))
                 .hasMessageContaining("windw.size");

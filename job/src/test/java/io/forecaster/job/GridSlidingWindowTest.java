@@ -179,6 +179,8 @@ class GridSlidingWindowTest {
                                     .onGrid(hour(6), 1),
                             ModelInput.window("VAL", hour(9), hour(10), new double[] {9, 10})
                                     .onGrid(hour(11), 0));
+            // slots numbered from the key's start, and again from 1 after the restart
+            assertThat(OrderedSlidingWindowTest.runNumbers(h)).containsExactly(2L, 3L, 4L, 2L);
         }
     }
 
