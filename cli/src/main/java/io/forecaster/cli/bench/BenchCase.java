@@ -27,6 +27,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param rate latency only: points/s, or 0 for a share of the sustained rate measured in this run
  * @param ratePercent latency with rate 0: that share, in percent of the sustained rate
  * @param gridInterval the job's {@code series.interval} (e.g. {@code 1s}), or null for no grid
+ * @param horizon the job's {@code forecast.horizon} (option {@code h=10}; 1 by default)
+ * @param intervals whether the job computes prediction intervals at levels 0.8 and 0.95 (option
+ *     {@code intervals})
  */
 public record BenchCase(
         Kind kind,
@@ -37,7 +40,12 @@ public record BenchCase(
         DeliveryGuarantee delivery,
         long rate,
         int ratePercent,
-        String gridInterval) {
+        String gridInterval,
+        int horizon,
+        boolean intervals) {
+
+    /** The levels of the {@code intervals} option. */
+    public static final String INTERVAL_LEVELS = "0.8,0.95";
 
     /** The slot length of the {@code grid} option: the preload's spacing of a key's points. */
     public static final String GRID_DEFAULT = "1s";
@@ -64,7 +72,9 @@ public record BenchCase(
                         cluster,
                         delivery == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo")
                 + (kind == Kind.LATENCY ? "-" + rateLabel() : "")
-                + (gridInterval != null ? "-grid" + gridInterval.replace(" ", "") : "");
+                + (gridInterval != null ? "-grid" + gridInterval.replace(" ", "") : "")
+                + (horizon != 1 ? "-h" + horizon : "")
+                + (intervals ? "-intervals" : "");
     }
 
     /** {@code 5000}, {@code half}, {@code 25pct}. */
@@ -77,7 +87,9 @@ public record BenchCase(
         return keys == other.keys
                 && backend.equals(other.backend)
                 && cluster.equals(other.cluster)
-                && java.util.Objects.equals(gridInterval, other.gridInterval);
+                && java.util.Objects.equals(gridInterval, other.gridInterval)
+                && horizon == other.horizon
+                && intervals == other.intervals;
     }
 
     /** Parses {@code kind:setting:keys[:option...]}. */
@@ -103,6 +115,8 @@ public record BenchCase(
         int percent = 50;
         boolean rateGiven = false;
         String grid = null;
+        int horizon = 1;
+        boolean intervals = false;
         for (int i = 3; i < t.length; i++) {
             String o = t[i].strip().toLowerCase(Locale.ROOT);
             switch (o) {
@@ -110,8 +124,23 @@ public record BenchCase(
                 case MINI, STANDALONE -> cluster = o;
                 case "exactly-once", "eo" -> delivery = DeliveryGuarantee.EXACTLY_ONCE;
                 case "at-least-once", "alo" -> delivery = DeliveryGuarantee.AT_LEAST_ONCE;
+                case "intervals" -> intervals = true;
                 default -> {
-                    if (o.equals("grid")) {
+                    if (o.startsWith("h=")) {
+                        try {
+                            horizon = Integer.parseInt(o.substring(2).strip());
+                        } catch (NumberFormatException e) {
+                            horizon = 0;
+                        }
+                        if (horizon < 1) {
+                            throw new IllegalArgumentException(
+                                    "case '"
+                                            + spec
+                                            + "': "
+                                            + o
+                                            + " must be a horizon of at least 1");
+                        }
+                    } else if (o.equals("grid")) {
                         grid = GRID_DEFAULT;
                     } else if (o.startsWith("grid=")) {
                         grid = o.substring(5).strip();
@@ -150,7 +179,9 @@ public record BenchCase(
                 delivery,
                 rate,
                 rate == 0 ? percent : 0,
-                grid);
+                grid,
+                horizon,
+                intervals);
     }
 
     private static int parsePercent(String spec, String r) {

@@ -490,6 +490,12 @@ final class E2eBenchmark {
         if (c.gridInterval() != null) {
             o.put("series.interval", c.gridInterval());
         }
+        if (c.horizon() != 1) {
+            o.put(ForecastOptions.HORIZON.key(), Integer.toString(c.horizon()));
+        }
+        if (c.intervals()) {
+            o.put(ForecastOptions.INTERVAL_LEVELS.key(), BenchCase.INTERVAL_LEVELS);
+        }
         o.putAll(s.jobOptions);
         return ForecastOptions.fromMap(o);
     }

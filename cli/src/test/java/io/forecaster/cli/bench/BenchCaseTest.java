@@ -66,6 +66,21 @@ class BenchCaseTest {
     }
 
     @Test
+    void horizonAndIntervalsAreOptionsOfACase() {
+        BenchCase plain = BenchCase.parse("throughput:stateful-s10:10k");
+        BenchCase ahead = BenchCase.parse("throughput:stateful-s10:10k:h=10:intervals");
+        assertThat(plain.horizon()).isEqualTo(1);
+        assertThat(plain.intervals()).isFalse();
+        assertThat(ahead.horizon()).isEqualTo(10);
+        assertThat(ahead.intervals()).isTrue();
+        assertThat(ahead.name())
+                .isEqualTo("throughput-stateful-s10-10k-hashmap-mini-eo-h10-intervals");
+        assertThat(ahead.sameJob(plain)).isFalse();
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s1:1k:h=0"))
+                .hasMessageContaining("h=0");
+    }
+
+    @Test
     void rejectsBadSpecsNamingThePart() {
         assertThatThrownBy(() -> BenchCase.parse("speed:window-s1:1k"))
                 .hasMessageContaining("kind");
