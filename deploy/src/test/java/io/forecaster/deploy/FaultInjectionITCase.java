@@ -123,7 +123,11 @@ class FaultInjectionITCase {
                                 points,
                                 PARTITIONS,
                                 mode,
-                                List.of()));
+                                // stateful: also H steps ahead with intervals, whose state must
+                                // survive the kills as the model state does
+                                mode.equals("stateful")
+                                        ? ReliabilityFixtures.AHEAD_ARGS
+                                        : List.of()));
             }
             for (Job job : jobs) {
                 await(
@@ -410,6 +414,12 @@ class FaultInjectionITCase {
             List<Received<Forecast>> got = reader.forecasts(job.forecasts());
             List<String> p =
                     new ArrayList<>(ReliabilityFixtures.compare(got, expected.get(job.mode())));
+            if (job.mode().equals("stateful")) {
+                p.addAll(
+                        ReliabilityFixtures.compareAhead(
+                                got,
+                                ReliabilityFixtures.expectedAhead(bundle, times, wind, lastEnd)));
+            }
             long duplicates = p.stream().filter(s -> s.startsWith("duplicate")).count();
             long missing = p.stream().filter(s -> s.startsWith("missing")).count();
             // Dead letters: every bad record exactly once, nothing else.

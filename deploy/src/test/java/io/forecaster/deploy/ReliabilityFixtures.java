@@ -11,6 +11,11 @@ import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.model.engine.StatefulRollout;
+import io.forecaster.model.engine.StepState;
+import io.forecaster.model.engine.Stepper;
+import io.forecaster.model.forecast.ForecastScoring;
+import io.forecaster.model.forecast.KeyScore;
 import io.forecaster.training.Dl4jBundles;
 import io.forecaster.training.NetworkFactory;
 import io.forecaster.training.data.SeriesCsv;
@@ -162,6 +167,126 @@ final class ReliabilityFixtures {
                     });
         }
         return out;
+    }
+
+    /** The stateful job's horizon and interval options in the fault-injection test. */
+    static final int HORIZON = 5;
+
+    static final double[] LEVELS = {0.8, 0.95};
+    static final int WARMUP = 10;
+    static final double GAIN = 0.1;
+
+    static final List<String> AHEAD_ARGS =
+            List.of(
+                    "--forecast.horizon",
+                    Integer.toString(HORIZON),
+                    "--forecast.interval-levels",
+                    "0.8,0.95",
+                    "--forecast.interval-warmup",
+                    Integer.toString(WARMUP),
+                    "--forecast.interval-gain",
+                    Double.toString(GAIN));
+
+    /**
+     * What the stateful job's forecasts must carry beyond their predictions, per forecast id: the H
+     * values ahead, then each level's lower and then upper bounds (NaN: no interval yet), as an
+     * uninterrupted run computes them: each station stepped through its series, rolled out from a
+     * copy of its state, its intervals from {@link ForecastScoring} fed with every point in order.
+     */
+    static Map<String, double[]> expectedAhead(
+            ModelBundle bundle,
+            Map<String, long[]> times,
+            Map<String, double[]> values,
+            long lastEnd) {
+        Map<String, double[]> out = new HashMap<>();
+        ForecastScoring scoring =
+                new ForecastScoring(HORIZON, LEVELS, bundle.metadata().calibration(), WARMUP, GAIN);
+        int nl = LEVELS.length;
+        try (Stepper stepper = Engines.openStepper("fast", bundle)) {
+            StatefulRollout rollout = new StatefulRollout(stepper, 1);
+            values.forEach(
+                    (k, v) -> {
+                        long[] t = times.get(k);
+                        StepState[] state = {stepper.newState()};
+                        KeyScore score = scoring.newScore();
+                        float[] first = new float[1];
+                        float[] ahead = new float[HORIZON];
+                        float[] widths = new float[HORIZON * nl];
+                        for (int i = 0; i < v.length && t[i] <= lastEnd; i++) {
+                            scoring.observe(score, (float) v[i]);
+                            stepper.step(state, new float[] {(float) v[i]}, 1, first);
+                            if (i < W - 1) {
+                                continue;
+                            }
+                            rollout.rollout(state, first, 1, HORIZON, ahead);
+                            scoring.intervals(score, widths);
+                            scoring.issue(score, ahead, 0, widths, (float) v[i]);
+                            double[] row = new double[HORIZON * (1 + 2 * nl)];
+                            for (int h = 0; h < HORIZON; h++) {
+                                row[h] = ahead[h];
+                                for (int l = 0; l < nl; l++) {
+                                    float w = widths[h * nl + l];
+                                    row[HORIZON * (1 + l) + h] = ahead[h] - w;
+                                    row[HORIZON * (1 + nl + l) + h] = ahead[h] + w;
+                                }
+                            }
+                            out.put(id(k, t[i]), row);
+                        }
+                    });
+        }
+        return out;
+    }
+
+    /** The differences between the forecasts' {@code ahead} and {@link #expectedAhead}. */
+    static List<String> compareAhead(
+            List<Received<Forecast>> received, Map<String, double[]> expected) {
+        List<String> problems = new ArrayList<>();
+        int nl = LEVELS.length;
+        for (Received<Forecast> r : received) {
+            Forecast f = r.value();
+            String id = id(f.sensorId(), f.windowEnd());
+            double[] want = expected.get(id);
+            Forecast.Ahead a = f.ahead();
+            if (want == null) {
+                continue; // compare() reports it
+            }
+            if (a == null || a.values().length != HORIZON || a.lower().length != nl) {
+                problems.add(id + ": ahead " + (a == null ? "missing" : "of the wrong shape"));
+                continue;
+            }
+            for (int h = 0; h < HORIZON; h++) {
+                double[] got = new double[1 + 2 * nl];
+                got[0] = a.values()[h];
+                for (int l = 0; l < nl; l++) {
+                    got[1 + l] = a.lower()[l][h];
+                    got[1 + nl + l] = a.upper()[l][h];
+                }
+                for (int j = 0; j < got.length; j++) {
+                    double w = want[HORIZON * j + h];
+                    // bounds: the trackers sum many float errors, so allow a looser tolerance
+                    boolean ok =
+                            j == 0
+                                    ? close(got[j], w)
+                                    : Double.isNaN(w)
+                                            ? Double.isNaN(got[j])
+                                            : Math.abs(got[j] - w) <= 1e-3 * (1 + Math.abs(w));
+                    if (!ok) {
+                        problems.add(
+                                id
+                                        + " step "
+                                        + (h + 1)
+                                        + " part "
+                                        + j
+                                        + ": job "
+                                        + got[j]
+                                        + ", uninterrupted "
+                                        + w);
+                        break;
+                    }
+                }
+            }
+        }
+        return problems;
     }
 
     /** Equal within the engines' tolerance, NaN equal to NaN and each infinity to itself. */

@@ -139,12 +139,15 @@ public final class PointParser implements Serializable {
         try {
             root = Json.READER.readTree(value);
         } catch (JsonProcessingException e) {
+            // a broken limit (number length, nesting depth: StreamConstraintsException) has no
+            // location; its message names the limit
             throw new BadRecord(
                     MALFORMED_JSON,
                     "not valid JSON: "
                             + e.getOriginalMessage()
-                            + " at "
-                            + e.getLocation().offsetDescription());
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " at " + e.getLocation().offsetDescription()));
         } catch (IOException e) {
             throw new BadRecord(MALFORMED_JSON, "not valid JSON: " + e.getMessage());
         }

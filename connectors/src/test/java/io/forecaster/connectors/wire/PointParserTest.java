@@ -352,6 +352,19 @@ class PointParserTest {
         assertThat(p.deadLetter().detail()).contains("not UTF-8");
     }
 
+    @Test
+    void jsonBeyondTheParsersLimitsNamesTheLimitItBroke() {
+        String longNumber = "{\"time\":0,\"value\":" + "1".repeat(3000) + "}";
+        String deep = "[".repeat(1500) + "]".repeat(1500); // 3,000 bytes, depth 1,500
+        ParsedPoint number = JSON.parse("points", 3, 42, utf8("VAL"), utf8(longNumber));
+        ParsedPoint nested = JSON.parse("points", 3, 42, utf8("VAL"), utf8(deep));
+        assertDeadLetter(
+                number, "VAL", longNumber, DeadLetterReasons.MALFORMED_JSON, "Number value length");
+        assertDeadLetter(nested, "VAL", deep, DeadLetterReasons.MALFORMED_JSON, "nesting depth");
+        assertThat(number.deadLetter().detail()).doesNotContain("Exception");
+        assertThat(nested.deadLetter().detail()).doesNotContain("Exception");
+    }
+
     private static void assertDeadLetter(
             ParsedPoint p, String key, String value, String reason, String detail) {
         assertThat(p.isPoint()).as("expected a dead letter, got %s", p.point()).isFalse();
