@@ -204,6 +204,7 @@ public final class OfflineScoring {
         int[] origin = new int[8];
         float[][] values = new float[8][];
         float[][] issued = new float[8][];
+        boolean[][] online = new boolean[8][];
         int first;
         int last;
         int runStart;
@@ -243,7 +244,7 @@ public final class OfflineScoring {
                 for (int l = 0; l < levels; l++) {
                     float w = issued[k][step * levels + l];
                     if (!Float.isNaN(w)) {
-                        figures.interval(step, l, error <= w);
+                        figures.interval(step, l, error <= w, online[k][step * levels + l]);
                     }
                 }
             }
@@ -268,6 +269,15 @@ public final class OfflineScoring {
         /** A forecast at index {@code i}: intervals, issue, and the mirror's copy. */
         void forecast(int i, float[] ahead, int from) {
             scoring.intervals(score, widths);
+            boolean[] own = new boolean[widths.length];
+            for (int h = 0; h < horizon; h++) {
+                for (int l = 0; l < levels; l++) {
+                    int t = h * levels + l;
+                    own[t] =
+                            score.stepScored[h] >= scoring.warmup()
+                                    && !Float.isNaN(score.trackers[t]);
+                }
+            }
             scoring.issue(score, ahead, from, widths, series.values()[i]);
             if (last - first == origin.length) {
                 grow();
@@ -276,6 +286,7 @@ public final class OfflineScoring {
             origin[k] = i;
             values[k] = Arrays.copyOfRange(ahead, from, from + horizon);
             issued[k] = widths.clone();
+            online[k] = own;
             last++;
         }
 
@@ -284,16 +295,19 @@ public final class OfflineScoring {
             int[] o = new int[size * 2];
             float[][] v = new float[size * 2][];
             float[][] w = new float[size * 2][];
+            boolean[][] on = new boolean[size * 2][];
             for (int f = first; f < last; f++) {
                 o[f - first] = origin[f % size];
                 v[f - first] = values[f % size];
                 w[f - first] = issued[f % size];
+                on[f - first] = online[f % size];
             }
             last -= first;
             first = 0;
             origin = o;
             values = v;
             issued = w;
+            online = on;
         }
     }
 }

@@ -19,6 +19,8 @@ public final class StepFigures {
     private final long[] seasonalScored;
     private final long[] withInterval; // [step][level]
     private final long[] covered;
+    private final long[] withOnline; // [step][level], intervals from the key's own errors
+    private final long[] coveredOnline;
     private final float[][] errors;
     private final int[] errorCount;
 
@@ -32,6 +34,8 @@ public final class StepFigures {
         this.seasonalScored = new long[horizon];
         this.withInterval = new long[horizon * levels.length];
         this.covered = new long[horizon * levels.length];
+        this.withOnline = new long[horizon * levels.length];
+        this.coveredOnline = new long[horizon * levels.length];
         this.errors = new float[horizon][16];
         this.errorCount = new int[horizon];
     }
@@ -51,12 +55,21 @@ public final class StepFigures {
         errors[step][errorCount[step]++] = error;
     }
 
-    /** One scored step with an interval at level {@code level}, which did or did not cover it. */
-    void interval(int step, int level, boolean inside) {
+    /**
+     * One scored step with an interval at level {@code level}, which did or did not cover it;
+     * {@code online}: the interval came from the key's own errors (after its warm-up).
+     */
+    void interval(int step, int level, boolean inside, boolean online) {
         int i = step * levels.length + level;
         withInterval[i]++;
         if (inside) {
             covered[i]++;
+        }
+        if (online) {
+            withOnline[i]++;
+            if (inside) {
+                coveredOnline[i]++;
+            }
         }
     }
 
@@ -81,6 +94,8 @@ public final class StepFigures {
         for (int i = 0; i < withInterval.length; i++) {
             withInterval[i] += other.withInterval[i];
             covered[i] += other.covered[i];
+            withOnline[i] += other.withOnline[i];
+            coveredOnline[i] += other.coveredOnline[i];
         }
         return this;
     }
@@ -129,6 +144,35 @@ public final class StepFigures {
     public double coverage(int step, int level) {
         int i = step * levels.length + level;
         return withInterval[i] == 0 ? Double.NaN : (double) covered[i] / withInterval[i];
+    }
+
+    /** As {@link #coverage(int, int)}, of the intervals from the keys' own errors only. */
+    public double onlineCoverage(int step, int level) {
+        int i = step * levels.length + level;
+        return withOnline[i] == 0 ? Double.NaN : (double) coveredOnline[i] / withOnline[i];
+    }
+
+    /**
+     * The share of scored steps, all steps together, with an interval at {@code level} from the
+     * keys' own errors (after the warm-up) that it covered.
+     */
+    public double onlineCoverage(int level) {
+        long with = 0;
+        long in = 0;
+        for (int h = 0; h < horizon; h++) {
+            with += withOnline[h * levels.length + level];
+            in += coveredOnline[h * levels.length + level];
+        }
+        return with == 0 ? Double.NaN : (double) in / with;
+    }
+
+    /** Scored steps, all steps together, with an interval at {@code level} from the key's own. */
+    public long withOnline(int level) {
+        long with = 0;
+        for (int h = 0; h < horizon; h++) {
+            with += withOnline[h * levels.length + level];
+        }
+        return with;
     }
 
     /** Scored steps at {@code step} with an interval at {@code level}. */

@@ -189,6 +189,9 @@ class OfflineScoringTest {
                 }
                 assertThat(with).isEqualTo(s.withInterval[l]);
                 assertThat(covered).isEqualTo(s.covered[l]);
+                // after each step's 20 scored errors its intervals are the key's own
+                assertThat(f.withOnline(l)).isBetween(1L, with - 1);
+                assertThat(f.onlineCoverage(l)).isBetween(0.0, 1.0);
             }
         }
         // step 3 has no calibration errors: an interval only after the key's warm-up
