@@ -338,7 +338,7 @@ public final class EvaluateCommand extends Cli {
                                 : String.format(Locale.ROOT, " %14.4f", s.seasonalMae()));
     }
 
-    private static Split bundleSplit(BundleMetadata meta) {
+    static Split bundleSplit(BundleMetadata meta) {
         Double index = meta.evaluation().get("split");
         if (index != null) {
             return Split.atIndex(index.intValue());
