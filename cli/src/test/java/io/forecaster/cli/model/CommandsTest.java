@@ -517,6 +517,50 @@ class CommandsTest {
     }
 
     @Test
+    void onATimeGridAGapBeyondTheFillRestartsTheKeysWindowAndDropsItsPendingSteps()
+            throws IOException {
+        StringBuilder csv = new StringBuilder("key,date,value\n");
+        java.time.LocalDate day = java.time.LocalDate.of(2020, 1, 1);
+        for (int i = 0; i < 160; i++) {
+            if (i < 100 || i >= 110) { // A: 100 days, 10 missing, 50 days
+                csv.append("A,")
+                        .append(day.plusDays(i))
+                        .append(',')
+                        .append(50 + i % 7)
+                        .append('\n');
+            }
+        }
+        for (int i = 0; i < 80; i++) {
+            csv.append("B,").append(day.plusDays(i)).append(',').append(60 - i % 5).append('\n');
+        }
+        Path gappy = dir.resolve("gappy.csv");
+        Files.writeString(gappy, csv);
+        Run r =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        gappy.toString(),
+                        "--key-column",
+                        "key",
+                        "--interval",
+                        "1d",
+                        "--engine",
+                        "fast",
+                        "--horizon",
+                        "2",
+                        "--split",
+                        "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        // window 20: A forecasts 81 + 31 times, B 61; the last of each run is never scored
+        assertThat(r.out())
+                .containsPattern("(?m)^1 +170 ")
+                .containsPattern("(?m)^2 +167 ")
+                .contains("total: 2 keys, 173 forecasts, 337 scored steps");
+    }
+
+    @Test
     void badHorizonOrLevelsAreUsageErrorsNamingOptionAndValue() {
         for (String[] bad :
                 new String[][] {
