@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             io.forecaster.cli.model.SummaryCommand.class,
             io.forecaster.cli.model.TrainCommand.class,
             io.forecaster.cli.model.EvaluateCommand.class,
+            io.forecaster.cli.model.CalibrateCommand.class,
             io.forecaster.cli.model.ImportCommand.class,
             io.forecaster.cli.model.ExportCommand.class,
             io.forecaster.cli.model.PredictCommand.class,

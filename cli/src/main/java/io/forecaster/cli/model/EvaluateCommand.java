@@ -4,6 +4,8 @@ import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
+import io.forecaster.model.forecast.ForecastScoring;
+import io.forecaster.model.forecast.OfflineScoring;
 import io.forecaster.model.grid.TimeGrid;
 import io.forecaster.training.data.Split;
 import io.forecaster.training.eval.Evaluator;
@@ -45,12 +47,15 @@ public final class EvaluateCommand extends Cli {
 
     @Mixin BaselineOptions baselines;
 
+    @Mixin HorizonOptions horizon;
+
     @Option(
             names = "--split",
             paramLabel = "INDEX|FRACTION",
             description =
                     "Test points: from INDEX on, or after the first FRACTION of each series"
-                            + " (default: the split the bundle was trained with).")
+                            + " (default: the split the bundle was trained with); with --horizon"
+                            + " or --levels, 0 scores a replay of the whole file.")
     String split;
 
     @Option(
@@ -75,6 +80,9 @@ public final class EvaluateCommand extends Cli {
         ModelBundle bundle = bundle("--model", model);
         engineRuns(engine, bundle, model);
         BundleMetadata meta = bundle.metadata();
+        if (horizon.asked()) {
+            return evaluateAhead(bundle);
+        }
         Split at = option("--split", () -> split != null ? Split.parse(split) : bundleSplit(meta));
         TimeGrid grid = data.grid(spec);
         int season = baselines.season(spec, grid);
@@ -137,6 +145,71 @@ public final class EvaluateCommand extends Cli {
                 overall.seasonalMae(),
                 season,
                 null);
+        return 0;
+    }
+
+    /**
+     * Forecasts H steps ahead with intervals at every point the job would, on a replay of each key
+     * from W points before the split (or of the whole file with {@code --split 0}), and scores
+     * every step as the job does live.
+     */
+    private int evaluateAhead(ModelBundle bundle) {
+        BundleMetadata meta = bundle.metadata();
+        ForecastScoring scoring = horizon.scoring(spec, meta.calibration());
+        int window = meta.windowSize();
+        boolean whole = split != null && split.trim().equals("0");
+        HorizonEvaluation.Cut cut =
+                whole
+                        ? HorizonEvaluation.Cut.whole()
+                        : new HorizonEvaluation.Cut(
+                                option(
+                                        "--split",
+                                        () ->
+                                                split != null
+                                                        ? Split.parse(split)
+                                                        : bundleSplit(meta)),
+                                window);
+        TimeGrid grid = data.grid(spec);
+        int season = baselines.season(spec, grid);
+        Map<String, OfflineScoring.KeySeries> keys;
+        if (grid != null) {
+            Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
+            GridSeries.report(out(), grids, grid);
+            keys = option("--split", () -> HorizonEvaluation.gridSeries(grids, cut));
+        } else {
+            Map<String, double[]> series = data.read(spec);
+            data.notes.forEach(out()::println);
+            keys = option("--split", () -> HorizonEvaluation.series(series, cut));
+        }
+        boolean stepped = stateful || "stateful".equals(meta.mode());
+        out().printf(
+                        Locale.ROOT,
+                        "model %s (window %d, %s mode, engine %s) on %s column '%s', %s; horizon"
+                                + " %d, slide %d, levels %s, warm-up %d, gain %s, calibration %s%n",
+                        meta.modelId(),
+                        window,
+                        stepped ? "stateful" : "window",
+                        engine,
+                        data.file,
+                        data.column(),
+                        whole
+                                ? "a replay of the whole file"
+                                : "a replay from " + window + " points before split " + cut.split(),
+                        scoring.horizon(),
+                        horizon.slide,
+                        java.util.Arrays.toString(scoring.levels()),
+                        scoring.warmup(),
+                        scoring.gain(),
+                        meta.calibration() == null
+                                ? "none"
+                                : meta.calibration().steps() + " steps from the bundle");
+        HorizonEvaluation e =
+                HorizonEvaluation.run(
+                        bundle, engine, stepped, keys, horizon.slide, season, scoring);
+        if (e.scored() == 0) {
+            throw usage("--split", "no forecast step could be scored: the series are too short");
+        }
+        e.print(out(), season);
         return 0;
     }
 
@@ -265,7 +338,7 @@ public final class EvaluateCommand extends Cli {
                                 : String.format(Locale.ROOT, " %14.4f", s.seasonalMae()));
     }
 
-    private static Split bundleSplit(BundleMetadata meta) {
+    static Split bundleSplit(BundleMetadata meta) {
         Double index = meta.evaluation().get("split");
         if (index != null) {
             return Split.atIndex(index.intValue());

@@ -183,6 +183,16 @@ public final class TrainCommand extends Cli {
                             + " ${DEFAULT-VALUE}).")
     int stride;
 
+    @Option(
+            names = "--calibrate-horizon",
+            paramLabel = "H",
+            defaultValue = "" + Calibrations.DEFAULT_HORIZON,
+            description =
+                    "After training, measure the model's errors 1..H steps ahead on the validation"
+                            + " slice and store them in the bundle for prediction intervals; 0 ="
+                            + " none (default: ${DEFAULT-VALUE}).")
+    int calibrateHorizon;
+
     @Option(names = "--quiet", description = "No per-epoch progress lines.")
     boolean quiet;
 
@@ -214,6 +224,7 @@ public final class TrainCommand extends Cli {
         atLeast("--patience", patience, 0);
         atLeast("--stride", stride, 1);
         atLeast("--streams", streams, 1);
+        atLeast("--calibrate-horizon", calibrateHorizon, 0);
         CliErrors.above(spec, "--lr", learningRate, 0);
         CliErrors.above(spec, "--lr-decay", lrDecay, 0);
         CliErrors.above(spec, "--huber-delta", huberDelta, 0);
@@ -231,14 +242,16 @@ public final class TrainCommand extends Cli {
         Map<String, double[]> series;
         TrainingData gridded = null;
         GridSeries gs = null;
+        Map<String, TimeGrid.Gridded> grids = null;
         if (grid != null) {
-            Map<String, TimeGrid.Gridded> grids = data.readGrid(spec, grid);
+            grids = data.readGrid(spec, grid);
+            Map<String, TimeGrid.Gridded> gridsRead = grids;
             gs =
                     option(
                             "--split",
                             () ->
                                     GridSeries.of(
-                                            grids,
+                                            gridsRead,
                                             at,
                                             valSlice,
                                             window,
@@ -297,6 +310,7 @@ public final class TrainCommand extends Cli {
             } catch (IllegalArgumentException e) {
                 throw usage("--split", e.getMessage());
             }
+            calibrate(series, grids, at, valSlice);
             double seasonal = seasonalOfSequences(gs.series(), gs.splits(), season);
             baselines.report(
                     out(),
@@ -320,6 +334,7 @@ public final class TrainCommand extends Cli {
                             sha,
                             source,
                             out);
+            calibrate(series, grids, at, valSlice);
             Map<String, Integer> splits = new java.util.LinkedHashMap<>();
             series.forEach((k, v) -> splits.put(k, at.at(v.length)));
             baselines.report(
@@ -411,6 +426,7 @@ public final class TrainCommand extends Cli {
         }
         out().println("saved " + out);
         out().flush();
+        calibrate(series, grids, at, valSlice);
         if (test != null) {
             baselines.report(
                     out(),
@@ -424,6 +440,37 @@ public final class TrainCommand extends Cli {
             out().println("no test points after the split: nothing to compare with the baselines");
         }
         return 0;
+    }
+
+    /**
+     * Measures the saved model's errors per horizon step on the validation slice and stores them in
+     * the bundle ({@code --calibrate-horizon}); without a slice there is nothing to measure on.
+     */
+    private void calibrate(
+            Map<String, double[]> series,
+            Map<String, TimeGrid.Gridded> grids,
+            Split at,
+            ValSlice valSlice)
+            throws IOException {
+        if (calibrateHorizon == 0) {
+            return;
+        }
+        if (valSlice.none()) {
+            out().println("calibration: none (no validation slice to measure errors on)");
+            return;
+        }
+        ModelBundle saved = ModelBundle.load(out);
+        Map<String, io.forecaster.model.forecast.OfflineScoring.KeySeries> slices =
+                grids != null
+                        ? Calibrations.gridSlices(
+                                grids, at, valSlice, window, stateful, calibrateHorizon)
+                        : Calibrations.slices(
+                                series, at, valSlice, window, stateful, calibrateHorizon);
+        io.forecaster.model.forecast.IntervalCalibration c =
+                Calibrations.measure(saved, "fast", stateful, slices, calibrateHorizon);
+        Calibrations.report(out(), c);
+        new ModelBundle(saved.metadata().withCalibration(c), saved.params(), saved.graphs())
+                .save(out);
     }
 
     /** One line: how many points train, validate and test, over all series. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.ModelBundle;
+import io.forecaster.model.forecast.IntervalCalibration;
 import io.forecaster.training.data.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -425,6 +426,164 @@ class CommandsTest {
                         "--from",
                         "0"),
                 "--key");
+    }
+
+    @Test
+    void trainStoresTheValidationSlicesErrorsPerHorizonStepAndCalibrateMeasuresTheSame()
+            throws IOException {
+        assertThat(trained.out()).contains("calibration: 24 horizon steps, 24-24 errors per step");
+        IntervalCalibration stored = ModelBundle.load(bundle).metadata().calibration();
+        assertThat(stored.steps()).isEqualTo(24);
+        assertThat(stored.counts()).containsOnly(24); // the 24 validation points, every step
+
+        Path again = dir.resolve("calibrated.zip");
+        Run r =
+                run(
+                        new CalibrateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--column",
+                        TestData.SUNSPOT_COLUMN,
+                        "--val",
+                        "24",
+                        "--out",
+                        again.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        ModelBundle calibrated = ModelBundle.load(again);
+        assertThat(calibrated.metadata().calibration()).isEqualTo(stored);
+        assertThat(calibrated.params()).isEqualTo(ModelBundle.load(bundle).params());
+
+        assertError(
+                run(
+                        new CalibrateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--val",
+                        "0",
+                        "--out",
+                        again.toString()),
+                "--val");
+    }
+
+    @Test
+    void evaluateScoresEveryHorizonStepWithCoveragePerLevel() {
+        Run r =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--column",
+                        TestData.SUNSPOT_COLUMN,
+                        "--engine",
+                        "fast",
+                        "--horizon",
+                        "3",
+                        "--levels",
+                        "0.8,0.5",
+                        "--season",
+                        "12");
+        assertThat(r.code()).as(r.err()).isZero();
+        // 60 test points: forecasts from the 60 origins before each and from the last point
+        assertThat(r.out())
+                .containsPattern("(?m)^1 +60 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+% +[0-9.]+%")
+                .containsPattern("(?m)^3 +58 ")
+                .contains("total: 1 keys, 61 forecasts, 177 scored steps")
+                .contains("coverage 50%: ")
+                .contains("coverage 80%: ")
+                .contains("calibration 24 steps from the bundle");
+
+        Run whole =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        slice.toString(),
+                        "--engine",
+                        "fast",
+                        "--horizon",
+                        "2",
+                        "--split",
+                        "0");
+        assertThat(whole.code()).as(whole.err()).isZero();
+        // 300 points, window 20: forecasts at the 20th to the 300th
+        assertThat(whole.out()).contains("total: 1 keys, 281 forecasts, 559 scored steps");
+    }
+
+    @Test
+    void onATimeGridAGapBeyondTheFillRestartsTheKeysWindowAndDropsItsPendingSteps()
+            throws IOException {
+        StringBuilder csv = new StringBuilder("key,date,value\n");
+        java.time.LocalDate day = java.time.LocalDate.of(2020, 1, 1);
+        for (int i = 0; i < 160; i++) {
+            if (i < 100 || i >= 110) { // A: 100 days, 10 missing, 50 days
+                csv.append("A,")
+                        .append(day.plusDays(i))
+                        .append(',')
+                        .append(50 + i % 7)
+                        .append('\n');
+            }
+        }
+        for (int i = 0; i < 80; i++) {
+            csv.append("B,").append(day.plusDays(i)).append(',').append(60 - i % 5).append('\n');
+        }
+        Path gappy = dir.resolve("gappy.csv");
+        Files.writeString(gappy, csv);
+        Run r =
+                run(
+                        new EvaluateCommand(),
+                        "--model",
+                        bundle.toString(),
+                        "--data",
+                        gappy.toString(),
+                        "--key-column",
+                        "key",
+                        "--interval",
+                        "1d",
+                        "--engine",
+                        "fast",
+                        "--horizon",
+                        "2",
+                        "--split",
+                        "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        // window 20: A forecasts 81 + 31 times, B 61; the last of each run is never scored
+        assertThat(r.out())
+                .containsPattern("(?m)^1 +170 ")
+                .containsPattern("(?m)^2 +167 ")
+                .contains("total: 2 keys, 173 forecasts, 337 scored steps");
+    }
+
+    @Test
+    void badHorizonOrLevelsAreUsageErrorsNamingOptionAndValue() {
+        for (String[] bad :
+                new String[][] {
+                    {"--levels", "0.8,1.2", "1.2"},
+                    {"--horizon", "0", "'0'"},
+                    {"--levels", "0.8,x", "'x'"},
+                    {"--interval-gain", "-1", "'-1.0'"},
+                    {"--slide", "0", "'0'"}
+                }) {
+            Run r =
+                    run(
+                            new EvaluateCommand(),
+                            "--model",
+                            bundle.toString(),
+                            "--data",
+                            slice.toString(),
+                            bad[0].equals("--levels") ? "--horizon" : "--levels",
+                            bad[0].equals("--levels") ? "2" : "0.5",
+                            bad[0],
+                            bad[1]);
+            assertError(r, bad[0]);
+            assertThat(r.err()).contains(bad[2]);
+        }
     }
 
     /** A usage error: exit 2 and one line on stderr naming the bad argument. */

@@ -96,6 +96,15 @@ public final class ForecastScoring implements Serializable {
         return levels.clone();
     }
 
+    /** Scored errors a step needs before its own tracker gives its interval. */
+    public int warmup() {
+        return warmup;
+    }
+
+    public double gain() {
+        return gain;
+    }
+
     /** Whether intervals are asked for. */
     public boolean hasLevels() {
         return levels.length > 0;
