@@ -309,6 +309,8 @@ public final class DemoCommand implements Callable<Integer> {
             raw.put("kafka.forecasts.topic", forecasts);
             raw.put("kafka.dead-letters.topic", deadLetters);
             raw.put(KafkaOptions.ACCURACY_TOPIC.key(), accuracyTopic);
+            // a record about every ten points of a key, whatever the horizon
+            raw.put(ForecastOptions.ACCURACY_EVERY.key(), Integer.toString(10 * horizon));
             ForecastOptions options = ForecastOptions.fromMap(raw);
 
             Configuration conf = ForecastRunner.jobConfiguration();
@@ -483,10 +485,11 @@ public final class DemoCommand implements Callable<Integer> {
         String jobHeader =
                 String.format(
                         "%nThe job's live accuracy (accuracy topic, latest record per key): MAE"
-                                + " over every forecast step of %d, the last-value baseline on the"
-                                + " same steps, and the share of actual values inside each"
-                                + " interval:",
-                        horizon);
+                                + " %s, the last-value baseline on the same steps, and the share"
+                                + " of actual values inside each interval:",
+                        horizon == 1
+                                ? "of the next-step forecasts"
+                                : "over all " + horizon + " forecast steps");
         Path summary = DemoReport.summary(out, header, accuracy, jobHeader, live, intervalLevels);
         Path png = DemoReport.plot(out, d.name(), scored, d.byKey(), horizon);
         console.printf("demo: summary %s%n", summary);
