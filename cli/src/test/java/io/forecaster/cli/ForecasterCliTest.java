@@ -490,6 +490,13 @@ class ForecasterCliTest {
     }
 
     @Test
+    void demoRejectsANonPositiveHorizonAndLevelsOutsideZeroToOne() {
+        assertUsageError(forecaster("demo", "--horizon", "0"), "demo", "--horizon");
+        assertUsageError(forecaster("demo", "--levels", "0.8,95"), "demo", "--levels", "'0.8,95'");
+        assertUsageError(forecaster("demo", "--levels", "wide"), "demo", "--levels", "'wide'");
+    }
+
+    @Test
     void demoFailsBeforeStartingAnythingWhenTheWebUiPortIsTaken() throws IOException {
         Path shared = dir.resolve("shared");
         Files.createDirectories(shared.resolve("sunspots"));

@@ -4,10 +4,13 @@ import io.forecaster.broker.EmbeddedKafkaBroker;
 import io.forecaster.broker.Topics;
 import io.forecaster.cli.CliErrors;
 import io.forecaster.cli.kafka.Accuracy;
+import io.forecaster.cli.kafka.AccuracyRecords;
 import io.forecaster.cli.kafka.FileReplayer;
 import io.forecaster.cli.kafka.Pace;
 import io.forecaster.cli.kafka.Progress;
 import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.flink.KafkaOptions;
+import io.forecaster.connectors.wire.AccuracyCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.job.ForecastOptions;
@@ -51,9 +54,10 @@ import picocli.CommandLine.Spec;
 /**
  * The one-command demo: an embedded Kafka broker and a Flink MiniCluster (web UI on 127.0.0.1:8081)
  * run the real job with a committed model over the part of a shared data set the model never saw,
- * while a live table shows each station's last value, next forecast and running MAE against the
- * last-value baseline. At the end it writes a PNG plot and a text summary, and stops everything
- * (Ctrl-C too).
+ * forecasting H steps ahead with prediction intervals, while a live table shows each station's last
+ * value, next forecast, running MAE against the last-value baseline and the job's interval
+ * coverage. At the end it writes a PNG plot (actual values, forecast fans and interval bands) and a
+ * text summary, and stops everything (Ctrl-C too).
  */
 @Command(
         name = "demo",
@@ -117,6 +121,24 @@ public final class DemoCommand implements Callable<Integer> {
     String mode;
 
     @Option(
+            names = "--horizon",
+            defaultValue = "10",
+            description =
+                    "Forecast this many steps ahead (forecast.horizon; default:"
+                            + " ${DEFAULT-VALUE}).")
+    int horizon;
+
+    @Option(
+            names = "--levels",
+            defaultValue = "0.8,0.95",
+            description =
+                    "Prediction-interval levels (forecast.interval-levels); empty: no intervals"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String levels;
+
+    private double[] intervalLevels;
+
+    @Option(
             names = "--ui-port",
             defaultValue = "8081",
             description = "Flink web UI port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
@@ -164,6 +186,21 @@ public final class DemoCommand implements Callable<Integer> {
         if (!mode.equals("window") && !mode.equals("stateful")) {
             throw CliErrors.usage(spec, "--mode", "'" + mode + "' must be window or stateful");
         }
+        CliErrors.atLeast(spec, "--horizon", horizon, 1);
+        intervalLevels =
+                CliErrors.option(
+                        spec,
+                        "--levels",
+                        () -> {
+                            double[] l = ForecastOptions.parseLevels(levels);
+                            for (double level : l) {
+                                if (!(level > 0 && level < 1)) {
+                                    throw new IllegalArgumentException(
+                                            "'" + levels + "' must list levels between 0 and 1");
+                                }
+                            }
+                            return l;
+                        });
         if (uiPort < 1 || uiPort > 65535) {
             throw CliErrors.usage(spec, "--ui-port", "'" + uiPort + "' must be in 1-65535");
         }
@@ -229,12 +266,15 @@ public final class DemoCommand implements Callable<Integer> {
     private void run(PrintWriter console, DemoData d, ModelBundle bundle, Path modelPath)
             throws Exception {
         console.printf(
-                "demo: %s, model %s (%s engine, %s mode, window %d), %,d points of %d keys%n",
+                "demo: %s, model %s (%s engine, %s mode, window %d, horizon %d%s), %,d points of"
+                        + " %d keys%n",
                 d.name(),
                 modelPath,
                 engine,
                 mode,
                 bundle.metadata().windowSize(),
+                horizon,
+                intervalLevels.length == 0 ? "" : ", intervals " + levelLabels(),
                 d.points().size(),
                 d.byKey().size());
         console.println("demo: starting the embedded Kafka broker ...");
@@ -244,9 +284,11 @@ public final class DemoCommand implements Callable<Integer> {
             String points = "sensor-points";
             String forecasts = "forecasts";
             String deadLetters = "dead-letters";
+            String accuracyTopic = "accuracy";
             Topics.create(bootstrap, points, 2, Map.of());
             Topics.create(bootstrap, forecasts, 2, Map.of());
             Topics.create(bootstrap, deadLetters, 1, Map.of());
+            Topics.create(bootstrap, accuracyTopic, 2, Map.of());
 
             Map<String, String> raw = new HashMap<>();
             raw.put(ForecastOptions.MODEL_PATH.key(), modelPath.toString());
@@ -255,6 +297,10 @@ public final class DemoCommand implements Callable<Integer> {
             raw.put(
                     ForecastOptions.WINDOW_SIZE.key(),
                     Integer.toString(bundle.metadata().windowSize()));
+            raw.put(ForecastOptions.HORIZON.key(), Integer.toString(horizon));
+            if (intervalLevels.length > 0) {
+                raw.put(ForecastOptions.INTERVAL_LEVELS.key(), levels);
+            }
             raw.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "1s");
             // A one-key data set leaves a partition without data: let the watermark pass it soon.
             raw.put(ForecastOptions.IDLENESS.key(), "2s");
@@ -262,6 +308,9 @@ public final class DemoCommand implements Callable<Integer> {
             raw.put("kafka.points.topic", points);
             raw.put("kafka.forecasts.topic", forecasts);
             raw.put("kafka.dead-letters.topic", deadLetters);
+            raw.put(KafkaOptions.ACCURACY_TOPIC.key(), accuracyTopic);
+            // a record about every ten points of a key, whatever the horizon
+            raw.put(ForecastOptions.ACCURACY_EVERY.key(), Integer.toString(10 * horizon));
             ForecastOptions options = ForecastOptions.fromMap(raw);
 
             Configuration conf = ForecastRunner.jobConfiguration();
@@ -280,7 +329,14 @@ public final class DemoCommand implements Callable<Integer> {
                     job.getJobID(), uiPort);
             console.flush();
             try {
-                stream(console, d, bundle.metadata().windowSize(), bootstrap, points, forecasts);
+                stream(
+                        console,
+                        d,
+                        bundle.metadata().windowSize(),
+                        bootstrap,
+                        points,
+                        forecasts,
+                        accuracyTopic);
             } finally {
                 console.println("demo: stopping the job and the broker ...");
                 console.flush();
@@ -303,7 +359,8 @@ public final class DemoCommand implements Callable<Integer> {
             int window,
             String bootstrap,
             String pointsTopic,
-            String forecastsTopic)
+            String forecastsTopic,
+            String accuracyTopic)
             throws Exception {
         FileReplayer replayer = new FileReplayer();
         AtomicReference<FileReplayer.Result> replayed = new AtomicReference<>();
@@ -341,7 +398,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .forEach(k -> latest.put(k, new LiveTable.Latest(Double.NaN, Double.NaN, 0)));
         Map<String, List<Accuracy.Scored>> scored = new LinkedHashMap<>();
         d.byKey().keySet().forEach(k -> scored.put(k, new ArrayList<>()));
-        LiveTable table = new LiveTable(console, System.console() != null);
+        AccuracyRecords live = new AccuracyRecords();
+        LiveTable table = new LiveTable(console, System.console() != null, intervalLevels);
         int expected = "window".equals(mode) ? d.expectedForecasts(window) : d.points().size();
         long received = 0;
         long t0 = System.nanoTime();
@@ -351,9 +409,13 @@ public final class DemoCommand implements Callable<Integer> {
 
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(consumerProperties(bootstrap))) {
-            consumer.subscribe(List.of(forecastsTopic));
+            consumer.subscribe(List.of(forecastsTopic, accuracyTopic));
             while (!stopping.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.topic().equals(accuracyTopic)) {
+                        live.add(AccuracyCodec.fromJson(r.value()));
+                        continue;
+                    }
                     Forecast f = ForecastCodec.fromJson(r.value());
                     received++;
                     lastForecastAt = System.nanoTime();
@@ -382,6 +444,7 @@ public final class DemoCommand implements Callable<Integer> {
                                     d.name(), (now - t0) / 1e9, uiPort),
                             latest,
                             accuracy,
+                            live,
                             String.format(
                                     "forecasts %,d of %,d expected; replay %s",
                                     received, expected, replayDone ? "finished" : "running"));
@@ -405,6 +468,7 @@ public final class DemoCommand implements Callable<Integer> {
                         d.name(), (System.nanoTime() - t0) / 1e9),
                 latest,
                 accuracy,
+                live,
                 String.format("forecasts %,d of %,d expected", received, expected));
         String header =
                 String.format(
@@ -418,13 +482,29 @@ public final class DemoCommand implements Callable<Integer> {
                         d.model().getFileName(),
                         engine,
                         mode);
-        Path summary = DemoReport.summary(out, header, accuracy);
-        Path png = DemoReport.plot(out, d.name(), scored, d.byKey());
+        String jobHeader =
+                String.format(
+                        "%nThe job's live accuracy (accuracy topic, latest record per key): MAE"
+                                + " %s, the last-value baseline on the same steps, and the share"
+                                + " of actual values inside each interval:",
+                        horizon == 1
+                                ? "of the next-step forecasts"
+                                : "over all " + horizon + " forecast steps");
+        Path summary = DemoReport.summary(out, header, accuracy, jobHeader, live, intervalLevels);
+        Path png = DemoReport.plot(out, d.name(), scored, d.byKey(), horizon);
         console.printf("demo: summary %s%n", summary);
         if (png != null) {
             console.printf("demo: plot %s%n", png);
         }
         console.flush();
+    }
+
+    private String levelLabels() {
+        List<String> l = new ArrayList<>();
+        for (double level : intervalLevels) {
+            l.add(AccuracyRecords.label(level));
+        }
+        return String.join(", ", l);
     }
 
     private static Properties consumerProperties(String bootstrap) {

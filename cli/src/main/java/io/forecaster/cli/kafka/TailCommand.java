@@ -1,5 +1,6 @@
 package io.forecaster.cli.kafka;
 
+import io.forecaster.broker.Topics;
 import io.forecaster.cli.CliErrors;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
@@ -28,10 +29,14 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Prints the committed forecasts of a topic as a table or as JSON lines; with"
+            "Prints the committed forecasts of a topic as a table or as JSON lines. With"
                     + " --accuracy,",
-            "joins each forecast's next-step value with the actual next point of the points topic",
-            "and prints the running MAE per key and overall next to the last-value baseline.",
+            "prints the running accuracy per key and overall: the job's own figures from its"
+                    + " accuracy",
+            "topic when that topic exists (MAE over every forecast step, last-value MAE, interval",
+            "coverage per level), else the MAE of each forecast's next-step value against the"
+                    + " actual",
+            "next point of the points topic, next to the last-value baseline.",
             "",
             "Examples:",
             "  tail --from beginning --max 20",
@@ -93,9 +98,21 @@ public final class TailCommand implements Callable<Integer> {
     boolean accuracy;
 
     @Option(
+            names = "--accuracy-topic",
+            defaultValue = "accuracy",
+            description =
+                    "The job's accuracy topic (kafka.accuracy.topic), read by --accuracy when it"
+                            + " exists, always from its beginning, the latest record per key;"
+                            + " empty: score here from the forecasts and points topics (default"
+                            + " ${DEFAULT-VALUE}).")
+    String accuracyTopic;
+
+    @Option(
             names = "--points-topic",
             defaultValue = "sensor-points",
-            description = "Points topic for --accuracy (default ${DEFAULT-VALUE}).")
+            description =
+                    "Points topic for --accuracy without the job's accuracy topic (default"
+                            + " ${DEFAULT-VALUE}).")
     String pointsTopic;
 
     @Option(
@@ -135,23 +152,48 @@ public final class TailCommand implements Callable<Integer> {
                         ? Long.MAX_VALUE
                         : CliErrors.option(spec, "--until", () -> WireFormat.parseTime(until));
         kafka.connectTimeout();
+        kafka.awaitReachable();
+        boolean jobAccuracy =
+                accuracy
+                        && !accuracyTopic.isBlank()
+                        && Topics.exists(kafka.bootstrapServers(), accuracyTopic);
+        if (jobAccuracy) {
+            err.printf(
+                    "tail: the job's accuracy records from topic %s (every forecast step, the"
+                            + " latest record per key)%n",
+                    accuracyTopic);
+        } else if (accuracy) {
+            err.printf(
+                    "tail: %s, so scoring next-step forecasts of %s against the points of %s"
+                            + " here%n",
+                    accuracyTopic.isBlank()
+                            ? "--accuracy-topic is empty"
+                            : "no topic " + accuracyTopic + " on the broker",
+                    topic,
+                    pointsTopic);
+        }
         Tailer.Options o =
                 new Tailer.Options(
                         kafka.bootstrapServers(),
-                        topic,
+                        jobAccuracy ? accuracyTopic : topic,
                         new HashSet<>(keys),
                         start.equals("beginning"),
                         max,
                         untilMs,
                         idle,
-                        accuracy ? pointsTopic : null,
-                        new PointParser(pointsFormat));
-        kafka.awaitReachable();
+                        accuracy && !jobAccuracy ? pointsTopic : null,
+                        new PointParser(pointsFormat),
+                        jobAccuracy);
         Tailer tailer = new Tailer();
         AtomicLong count = new AtomicLong();
         AtomicLong unreadable = new AtomicLong();
         String why;
-        if (accuracy) {
+        if (jobAccuracy) {
+            JobAccuracyView view = new JobAccuracyView(out, err, fmt, every);
+            why = ReplayCommand.withStopHook(tailer::stop, () -> tailer.run(o, view, view::scored));
+            view.print();
+            count.set(view.scored());
+        } else if (accuracy) {
             AccuracyView view = new AccuracyView(out, fmt, every, o.keys());
             why = ReplayCommand.withStopHook(tailer::stop, () -> tailer.run(o, view, view::scored));
             view.print();
@@ -203,9 +245,131 @@ public final class TailCommand implements Callable<Integer> {
                             tailer::stop, () -> tailer.run(o, printer, count::get));
         }
         err.printf(
-                "tail: %,d forecast(s)%s, stopped (%s)%n",
-                count.get(), accuracy ? " scored" : "", why);
+                "tail: %,d %s, stopped (%s)%n",
+                count.get(),
+                jobAccuracy
+                        ? "forecast step(s) scored by the job"
+                        : accuracy ? "forecast(s) scored" : "forecast(s)",
+                why);
         return 0;
+    }
+
+    /**
+     * The job's accuracy records as a table (latest record per key, total weighted by scored
+     * steps), refreshed while the tail runs.
+     */
+    static final class JobAccuracyView implements Tailer.Listener {
+        private final AccuracyRecords records = new AccuracyRecords();
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final boolean json;
+        private final long refreshNanos;
+        private long printedAt = System.nanoTime();
+        private long printedScored = -1;
+
+        JobAccuracyView(PrintWriter out, PrintWriter err, String format, Duration refresh) {
+            this.out = out;
+            this.err = err;
+            this.json = format.equals("json");
+            this.refreshNanos = refresh.toNanos();
+        }
+
+        long scored() {
+            return records.scored();
+        }
+
+        @Override
+        public void forecast(Forecast f, byte[] raw, long ts) {}
+
+        @Override
+        public void accuracy(io.forecaster.connectors.Accuracy a) {
+            records.add(a);
+        }
+
+        @Override
+        public void unreadable(ConsumerRecord<byte[], byte[]> r, String problem) {
+            err.println(
+                    "tail: unreadable accuracy record at "
+                            + r.topic()
+                            + "-"
+                            + r.partition()
+                            + "@"
+                            + r.offset()
+                            + ": "
+                            + problem);
+        }
+
+        @Override
+        public void polled() {
+            if (System.nanoTime() - printedAt >= refreshNanos && scored() != printedScored) {
+                print();
+            }
+        }
+
+        void print() {
+            printedAt = System.nanoTime();
+            printedScored = scored();
+            double[] levels = records.levels();
+            io.forecaster.connectors.Accuracy all = records.total("*");
+            if (json) {
+                records.byKey().values().forEach(a -> out.println(line(a, levels)));
+                out.println(line(all, levels));
+            } else {
+                StringBuilder head =
+                        new StringBuilder(
+                                String.format(
+                                        "%-12s %12s %12s %16s",
+                                        "sensor", "steps scored", "MAE model", "MAE last-value"));
+                for (double level : levels) {
+                    head.append(String.format(" %9s", "in " + AccuracyRecords.label(level)));
+                }
+                out.println(head);
+                records.byKey().values().forEach(a -> out.println(row(a.sensorId(), a, levels)));
+                out.println(row("ALL", all, levels));
+                out.println();
+            }
+            out.flush();
+        }
+
+        private static String row(
+                String key, io.forecaster.connectors.Accuracy a, double[] levels) {
+            StringBuilder sb =
+                    new StringBuilder(
+                            String.format(
+                                    "%-12s %,12d %12s %16s",
+                                    key, a.scored(), fixed(a.mae()), fixed(a.baselineMae())));
+            for (double level : levels) {
+                double c = AccuracyRecords.coverage(a, level);
+                sb.append(
+                        String.format(
+                                " %9s", Double.isNaN(c) ? "-" : String.format("%.1f%%", 100 * c)));
+            }
+            return sb.toString();
+        }
+
+        private static String fixed(double d) {
+            return Double.isNaN(d) ? "-" : String.format("%.4f", d);
+        }
+
+        private static String line(io.forecaster.connectors.Accuracy a, double[] levels) {
+            StringBuilder cov = new StringBuilder();
+            StringBuilder lv = new StringBuilder();
+            for (double level : levels) {
+                cov.append(cov.length() == 0 ? "" : ",")
+                        .append(AccuracyView.num(AccuracyRecords.coverage(a, level)));
+                lv.append(lv.length() == 0 ? "" : ",").append(level);
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "{\"sensor\":\"%s\",\"scored\":%d,\"mae\":%s,\"baselineMae\":%s,"
+                            + "\"levels\":[%s],\"coverage\":[%s]}",
+                    a.sensorId().replace("\"", "\\\""),
+                    a.scored(),
+                    AccuracyView.num(a.mae()),
+                    AccuracyView.num(a.baselineMae()),
+                    lv,
+                    cov);
+        }
     }
 
     /** The accuracy table, refreshed while the tail runs. */
@@ -283,7 +447,7 @@ public final class TailCommand implements Callable<Integer> {
                     num(s.baselineMae()));
         }
 
-        private static String num(double d) {
+        static String num(double d) {
             return Double.isFinite(d) ? Double.toString(d) : "null";
         }
     }

@@ -1,7 +1,9 @@
 package io.forecaster.cli.kafka;
 
+import io.forecaster.connectors.Accuracy;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
+import io.forecaster.connectors.wire.AccuracyCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointParser;
 import java.time.Duration;
@@ -21,8 +23,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the forecasts topic ({@code read_committed}, no consumer group: nothing is committed) and,
- * for the accuracy view, the points topic from its beginning, handing each record to a {@link
- * Listener} until a stop condition holds.
+ * for the client-side accuracy view, the points topic from its beginning, or else the job's
+ * accuracy topic from its beginning, handing each record to a {@link Listener} until a stop
+ * condition holds.
  */
 public final class Tailer {
 
@@ -34,6 +37,9 @@ public final class Tailer {
         /** A point of the points topic (accuracy view only). */
         default void point(ParsedPoint p) {}
 
+        /** A record of the job's accuracy topic (already filtered by key). */
+        default void accuracy(Accuracy a) {}
+
         /** A forecast value that could not be read. */
         default void unreadable(ConsumerRecord<byte[], byte[]> r, String problem) {}
 
@@ -43,7 +49,7 @@ public final class Tailer {
 
     /**
      * @param bootstrap bootstrap servers
-     * @param topic forecasts topic
+     * @param topic forecasts topic, or the job's accuracy topic when {@code accuracyTopic}
      * @param keys keys to show; empty for all
      * @param fromBeginning true: from the beginning, false: from now
      * @param max stop after this many forecasts (0 = no limit); see {@code countsForMax}
@@ -52,6 +58,8 @@ public final class Tailer {
      * @param idle stop when nothing arrived for this long (null = never)
      * @param pointsTopic the points topic for the accuracy view, or null
      * @param pointParser reads the points topic
+     * @param accuracyTopic true: {@code topic} is the job's accuracy topic, read from its beginning
+     *     whatever {@code fromBeginning} says (each record holds its key's running figures so far)
      */
     public record Options(
             String bootstrap,
@@ -62,7 +70,8 @@ public final class Tailer {
             long untilMs,
             Duration idle,
             String pointsTopic,
-            PointParser pointParser) {
+            PointParser pointParser,
+            boolean accuracyTopic) {
         public Options {
             Objects.requireNonNull(bootstrap, "bootstrap");
             Objects.requireNonNull(topic, "topic");
@@ -88,19 +97,19 @@ public final class Tailer {
      */
     public String run(Options o, Listener listener, java.util.function.LongSupplier counted) {
         try (KafkaConsumer<byte[], byte[]> c = consumer(o.bootstrap())) {
-            List<TopicPartition> forecastParts = partitions(c, o.topic());
-            List<TopicPartition> all = new ArrayList<>(forecastParts);
+            List<TopicPartition> topicParts = partitions(c, o.topic());
+            List<TopicPartition> all = new ArrayList<>(topicParts);
             List<TopicPartition> pointParts = List.of();
             if (o.pointsTopic() != null) {
                 pointParts = partitions(c, o.pointsTopic());
                 all.addAll(pointParts);
             }
             c.assign(all);
-            if (o.fromBeginning()) {
-                c.seekToBeginning(forecastParts);
+            if (o.fromBeginning() || o.accuracyTopic()) {
+                c.seekToBeginning(topicParts);
             } else {
-                c.seekToEnd(forecastParts);
-                forecastParts.forEach(c::position); // fix "now" before anything new arrives
+                c.seekToEnd(topicParts);
+                topicParts.forEach(c::position); // fix "now" before anything new arrives
             }
             if (!pointParts.isEmpty()) { // an empty list would mean every assigned partition
                 c.seekToBeginning(pointParts);
@@ -121,7 +130,21 @@ public final class Tailer {
                 boolean any = false;
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     any = true;
-                    if (r.topic().equals(o.topic())) {
+                    if (r.topic().equals(o.topic()) && o.accuracyTopic()) {
+                        if (r.timestamp() > o.untilMs()) {
+                            return "until";
+                        }
+                        Accuracy a;
+                        try {
+                            a = AccuracyCodec.fromJson(r.value());
+                        } catch (IllegalArgumentException e) {
+                            listener.unreadable(r, e.getMessage());
+                            continue;
+                        }
+                        if (o.keys().isEmpty() || o.keys().contains(a.sensorId())) {
+                            listener.accuracy(a);
+                        }
+                    } else if (r.topic().equals(o.topic())) {
                         if (r.timestamp() > o.untilMs()) {
                             return "until";
                         }

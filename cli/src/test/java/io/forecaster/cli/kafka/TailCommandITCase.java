@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.forecaster.connectors.Accuracy;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.SensorPoint;
+import io.forecaster.connectors.wire.AccuracyCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointCodec;
 import io.forecaster.testing.KafkaExtension;
@@ -32,6 +34,7 @@ class TailCommandITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static String forecasts;
     private static String points;
+    private static String accuracy;
 
     // Sensor A: values by day; forecasts after days 1..4 (next-step values below).
     private static final double[] A = {10, 12, 15, 14, 18, 17};
@@ -67,7 +70,24 @@ class TailCommandITCase {
             send(p, forecasts, "A", ForecastCodec.toJson(forecast("A", 5, 1000, 20)));
             p.abortTransaction();
         }
+        // The job's accuracy records: A twice (the later one counts), B without intervals yet.
+        accuracy = KAFKA.createTopic("accuracy", 2);
+        Properties atx = KAFKA.producerProperties();
+        atx.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tail-test-" + accuracy);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(atx)) {
+            p.initTransactions();
+            p.beginTransaction();
+            send(p, accuracy, "A", AccuracyCodec.toJson(record("A", 100, 2.0, 3.0, 0.7, 0.9)));
+            send(p, accuracy, "B", AccuracyCodec.toJson(record("B", 100, 3.0, 3.0, NaN, NaN)));
+            send(p, accuracy, "A", AccuracyCodec.toJson(record("A", 200, 1.5, 2.5, 0.8, 0.96)));
+            p.commitTransaction();
+            p.beginTransaction();
+            send(p, accuracy, "A", AccuracyCodec.toJson(record("A", 300, 99, 99, 0, 0)));
+            p.abortTransaction();
+        }
     }
+
+    private static final double NaN = Double.NaN;
 
     @Test
     void printsTheCommittedForecastsAsJsonLines() throws Exception {
@@ -111,6 +131,8 @@ class TailCommandITCase {
         Run run =
                 tail(
                         "--accuracy",
+                        "--accuracy-topic",
+                        "no-such-accuracy-topic",
                         "--points-topic",
                         points,
                         "--from",
@@ -122,6 +144,14 @@ class TailCommandITCase {
                         "--refresh",
                         "1h");
         assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.err.lines().toList())
+                .contains(
+                        "tail: no topic no-such-accuracy-topic on the broker, so scoring"
+                                + " next-step forecasts of "
+                                + forecasts
+                                + " against the points of "
+                                + points
+                                + " here");
         // Expected, by hand: A forecasts after days 1..4 vs actual days 2..5; baseline = day
         // before.
         double modelA = 0;
@@ -144,6 +174,93 @@ class TailCommandITCase {
                 .isCloseTo((modelA + modelB) / 5, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(all.get("baselineMae").asDouble())
                 .isCloseTo((baseA + baseB) / 5, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void accuracyShowsTheLatestCommittedRecordOfEachKeyFromTheJobsTopic() {
+        Run run =
+                tail(
+                        "--accuracy",
+                        "--accuracy-topic",
+                        accuracy,
+                        "--points-topic",
+                        points,
+                        "--format",
+                        "json",
+                        "--idle-timeout",
+                        "3s");
+        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.err)
+                .contains("the job's accuracy records from topic " + accuracy)
+                .contains("300 forecast step(s) scored by the job", "(idle)");
+        List<JsonNode> rows = run.out.lines().map(TailCommandITCase::json).toList();
+        JsonNode a = last(rows, "A");
+        assertThat(a.get("scored").asLong()).isEqualTo(200);
+        assertThat(a.get("mae").asDouble()).isEqualTo(1.5);
+        assertThat(a.get("baselineMae").asDouble()).isEqualTo(2.5);
+        assertThat(a.get("levels").toString()).isEqualTo("[0.8,0.95]");
+        assertThat(a.get("coverage").toString()).isEqualTo("[0.8,0.96]");
+        assertThat(last(rows, "B").get("coverage").toString()).isEqualTo("[null,null]");
+        // The total weighs each key by its scored steps; B has no coverage yet.
+        JsonNode all = last(rows, "*");
+        assertThat(all.get("scored").asLong()).isEqualTo(300);
+        assertThat(all.get("mae").asDouble())
+                .isCloseTo(
+                        (200 * 1.5 + 100 * 3.0) / 300,
+                        org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(all.get("baselineMae").asDouble())
+                .isCloseTo(
+                        (200 * 2.5 + 100 * 3.0) / 300,
+                        org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(all.get("coverage").toString()).isEqualTo("[0.8,0.96]");
+    }
+
+    @Test
+    void accuracyTableFromTheJobsTopicReadsItFromTheBeginningAndFiltersByKey() {
+        Run run =
+                tail(
+                        "--accuracy",
+                        "--accuracy-topic",
+                        accuracy,
+                        "--from",
+                        "now",
+                        "--key",
+                        "B",
+                        "--idle-timeout",
+                        "3s");
+        assertThat(run.exit).as(run.err).isZero();
+        List<String> lines = run.out.lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines.get(0).split(" +"))
+                .containsExactly(
+                        "sensor",
+                        "steps",
+                        "scored",
+                        "MAE",
+                        "model",
+                        "MAE",
+                        "last-value",
+                        "in",
+                        "80%",
+                        "in",
+                        "95%");
+        assertThat(lines.get(1).split(" +"))
+                .containsExactly("B", "100", "3.0000", "3.0000", "-", "-");
+        assertThat(lines.get(2).split(" +"))
+                .containsExactly("ALL", "100", "3.0000", "3.0000", "-", "-");
+    }
+
+    private static Accuracy record(
+            String key, long scored, double mae, double baseline, double cov80, double cov95) {
+        return new Accuracy(
+                key,
+                scored * DAY,
+                scored,
+                mae,
+                baseline,
+                new double[] {0.8, 0.95},
+                new double[] {cov80, cov95},
+                "m1",
+                1_700_000_000_000L + scored);
     }
 
     private static JsonNode last(List<JsonNode> rows, String key) {
