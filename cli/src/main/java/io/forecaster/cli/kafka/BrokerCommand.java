@@ -46,7 +46,7 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(
             names = "--topics",
             split = ",",
-            defaultValue = "sensor-points,forecasts,dead-letters",
+            defaultValue = "sensor-points,forecasts,dead-letters,accuracy",
             description = "Topics to create (default ${DEFAULT-VALUE}).")
     List<String> topics;
 
