@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             io.forecaster.cli.kafka.BrokerCommand.class,
             io.forecaster.cli.kafka.ReplayCommand.class,
             io.forecaster.cli.kafka.TailCommand.class,
+            io.forecaster.cli.kafka.ModelCommand.class,
             io.forecaster.cli.model.SummaryCommand.class,
             io.forecaster.cli.model.TrainCommand.class,
             io.forecaster.cli.model.EvaluateCommand.class,

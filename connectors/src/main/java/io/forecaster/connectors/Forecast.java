@@ -18,6 +18,9 @@ package io.forecaster.connectors;
  *     null without a grid
  * @param ahead with {@code forecast.horizon} above 1 or interval levels: the next H values, their
  *     slot times and their prediction intervals; null otherwise
+ * @param modelName with models from the models topic: the name of the model that made it (null when
+ *     the job serves {@code model.path} alone)
+ * @param modelVersion with models from the models topic: that model's version (null otherwise)
  */
 public record Forecast(
         String sensorId,
@@ -31,7 +34,9 @@ public record Forecast(
         long createdAt,
         Long nextTime,
         Integer filled,
-        Ahead ahead) {
+        Ahead ahead,
+        String modelName,
+        Long modelVersion) {
 
     /**
      * The forecast's next H values past its newest point ({@code values[0] == next}), by recursive
@@ -53,6 +58,37 @@ public record Forecast(
             double[][] lower,
             double[][] upper,
             String source) {}
+
+    /** A forecast of a job that serves {@code model.path} alone (no model name or version). */
+    public Forecast(
+            String sensorId,
+            long windowStart,
+            long windowEnd,
+            int points,
+            double[] predictions,
+            double next,
+            String modelId,
+            String mode,
+            long createdAt,
+            Long nextTime,
+            Integer filled,
+            Ahead ahead) {
+        this(
+                sensorId,
+                windowStart,
+                windowEnd,
+                points,
+                predictions,
+                next,
+                modelId,
+                mode,
+                createdAt,
+                nextTime,
+                filled,
+                ahead,
+                null,
+                null);
+    }
 
     /** A forecast of one step ahead, with or without a time grid. */
     public Forecast(

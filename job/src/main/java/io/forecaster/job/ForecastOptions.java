@@ -84,7 +84,9 @@ public final class ForecastOptions implements Serializable {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Model bundle (.zip) path, readable by every TaskManager. Required.");
+                            "Model bundle (.zip) path, readable by every TaskManager. Required"
+                                    + " unless kafka.models.topic is set; with it, the model of the"
+                                    + " keys no model record serves.");
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOptions.key("inference.batch-size")
                     .intType()
@@ -252,6 +254,8 @@ public final class ForecastOptions implements Serializable {
                     KafkaOptions.FORECASTS_TOPIC,
                     KafkaOptions.DEAD_LETTERS_TOPIC,
                     KafkaOptions.ACCURACY_TOPIC,
+                    KafkaOptions.MODELS_TOPIC,
+                    KafkaOptions.MODEL_EVENTS_TOPIC,
                     KafkaOptions.GROUP_ID,
                     KafkaOptions.START,
                     KafkaOptions.BOUNDED,
@@ -371,9 +375,21 @@ public final class ForecastOptions implements Serializable {
                             + engine()
                             + "'");
         }
-        if (!explicit.containsKey(MODEL_PATH.key())) {
+        String modelsTopic = get(KafkaOptions.MODELS_TOPIC);
+        if (modelsTopic != null && modelsTopic.isBlank()) {
             throw new IllegalArgumentException(
-                    "option " + MODEL_PATH.key() + " is required (a model bundle .zip)");
+                    "option " + KafkaOptions.MODELS_TOPIC.key() + " must not be blank");
+        }
+        if (!explicit.containsKey(MODEL_PATH.key()) && modelsTopic == null) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + MODEL_PATH.key()
+                            + " is required (a model bundle .zip) unless "
+                            + KafkaOptions.MODELS_TOPIC.key()
+                            + " is set");
+        }
+        if (modelsTopic != null) {
+            requireNotBlank(KafkaOptions.MODEL_EVENTS_TOPIC);
         }
         requireNonNegative(BATCH_MAX_DELAY);
         requireNonNegative(ALLOWED_LATENESS);
@@ -655,8 +671,14 @@ public final class ForecastOptions implements Serializable {
         return get(ENGINE).toLowerCase(Locale.ROOT);
     }
 
+    /** The {@code model.path} bundle, or null when only the models topic gives models. */
     public Path modelPath() {
-        return Path.of(get(MODEL_PATH));
+        return explicit.containsKey(MODEL_PATH.key()) ? Path.of(get(MODEL_PATH)) : null;
+    }
+
+    /** The models topic, or null when {@code model.path} alone serves every key. */
+    public String modelsTopic() {
+        return get(KafkaOptions.MODELS_TOPIC);
     }
 
     public int batchSize() {
@@ -713,7 +735,7 @@ public final class ForecastOptions implements Serializable {
                 mode(),
                 slidingCount(),
                 engine(),
-                modelPath().toString(),
+                modelPath() == null ? null : modelPath().toString(),
                 batchSize(),
                 batchMaxDelay(),
                 new ForecastSettings(
@@ -723,7 +745,8 @@ public final class ForecastOptions implements Serializable {
                         get(INTERVAL_GAIN),
                         accuracyTopic() != null,
                         get(ACCURACY_EVERY),
-                        timeGrid() == null ? 0 : timeGrid().intervalMs()));
+                        timeGrid() == null ? 0 : timeGrid().intervalMs()),
+                modelsTopic() != null);
     }
 
     private SlidingCount slidingCount() {

@@ -1,11 +1,13 @@
 package io.forecaster.job;
 
+import io.forecaster.connectors.ModelRecord;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.flink.KafkaConnectors;
 import io.forecaster.model.ModelBundle;
 import java.io.IOException;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
@@ -73,6 +75,9 @@ public final class ForecastRunner {
      * it again in {@code open}).
      */
     public static ModelBundle checkModel(ForecastOptions options) {
+        if (options.modelPath() == null) {
+            return null; // models come from the models topic alone
+        }
         try {
             return ModelBundle.load(options.modelPath());
         } catch (IOException e) {
@@ -108,7 +113,25 @@ public final class ForecastRunner {
                                 ForecastJob.watermarks(options, ForecastRunner::eventTime),
                                 SOURCE)
                         .uid(SOURCE);
-        ForecastJob.Outputs out = ForecastJob.topology(afterSource.apply(parsed), options);
+        DataStream<ModelRecord> models = null;
+        if (options.modelsTopic() != null) {
+            // No watermarks: the models input never holds back event time (the operator ignores
+            // it).
+            models =
+                    env.fromSource(
+                                    KafkaConnectors.modelSource(kafka),
+                                    WatermarkStrategy.noWatermarks(),
+                                    ForecastJob.MODELS_SOURCE)
+                            .uid(ForecastJob.MODELS_SOURCE)
+                            .setParallelism(1);
+        }
+        ForecastJob.Outputs out = ForecastJob.topology(afterSource.apply(parsed), models, options);
+        if (models != null) {
+            out.modelEvents()
+                    .sinkTo(KafkaConnectors.modelEventSink(kafka))
+                    .name(MODEL_EVENTS_SINK)
+                    .uid(MODEL_EVENTS_SINK);
+        }
         out.forecasts()
                 .sinkTo(KafkaConnectors.forecastSink(kafka))
                 .name(FORECASTS_SINK)
@@ -124,6 +147,9 @@ public final class ForecastRunner {
                     .uid(ACCURACY_SINK);
         }
     }
+
+    /** Name and uid of the model-events sink (only with {@code kafka.models.topic}). */
+    public static final String MODEL_EVENTS_SINK = "model-events-sink";
 
     /** Name and uid of the accuracy sink (only with {@code kafka.accuracy.topic}). */
     public static final String ACCURACY_SINK = "accuracy-sink";

@@ -264,6 +264,107 @@ class ForecastJobKafkaITCase {
         assertDeadLetters(t);
     }
 
+    /**
+     * Models from the models topic across a failure: v1 (default), v2 (default), a corrupt v3
+     * (wrong sha256) and an incompatible v4 (other window size) are on the topic; every forecast
+     * comes exactly once, per station in order, from v1 (or the model.path bundle, the same
+     * weights) then v2, with that version's offline values; v3 and v4 are refused.
+     */
+    @Test
+    void modelVersionsFromTheTopicExactlyOnceAcrossAFailure(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Topics t = topics();
+        java.nio.file.Path v1 = TestModels.randomBundle(dir, "wind", 1, W);
+        java.nio.file.Path v2 = TestModels.randomBundle(dir, "wind", 2, W);
+        java.nio.file.Path other = TestModels.randomBundle(dir, "wind", 4, W + 1);
+        String models = KAFKA.createTopic("models", 1);
+        String events = KAFKA.createTopic("model-events", 1);
+        try (var producer = new KafkaProducer<byte[], byte[]>(KAFKA.producerProperties())) {
+            java.util.function.BiConsumer<Long, Object[]> publish =
+                    (version, fileAndSha) ->
+                            producer.send(
+                                    new ProducerRecord<>(
+                                            models,
+                                            "wind".getBytes(StandardCharsets.UTF_8),
+                                            io.forecaster.connectors.wire.ModelRecordCodec.toJson(
+                                                    io.forecaster.connectors.ModelRecord.of(
+                                                            "wind",
+                                                            version,
+                                                            ((java.nio.file.Path) fileAndSha[0])
+                                                                    .toUri()
+                                                                    .toString(),
+                                                            (String) fileAndSha[1],
+                                                            null,
+                                                            null,
+                                                            null,
+                                                            0,
+                                                            true,
+                                                            0))));
+            publish.accept(1L, new Object[] {v1, TestModels.sha256(v1)});
+            publish.accept(2L, new Object[] {v2, TestModels.sha256(v2)});
+            publish.accept(3L, new Object[] {v2, TestModels.sha256(v1)});
+            publish.accept(4L, new Object[] {other, TestModels.sha256(other)});
+            producer.flush();
+        }
+        Map<String, String> m = new HashMap<>(options(t, "fast", "window").explicitValues());
+        m.put("model.path", v1.toString());
+        m.put("kafka.models.topic", models);
+        m.put("kafka.model-events.topic", events);
+        FailOnce.reset(DAYS * STATIONS / 2);
+        StreamExecutionEnvironment env = env();
+        ForecastRunner.build(
+                env,
+                ForecastOptions.fromMap(m),
+                parsed -> parsed.map(new FailOnce()).name("fail-once").uid("fail-once"));
+        env.execute("forecast-job-with-model-versions");
+        assertThat(FailOnce.FAILURES.get()).as("injected failures").isEqualTo(1);
+
+        Map<String, float[]> byV1 = offlineOf(v1);
+        Map<String, float[]> byV2 = offlineOf(v2);
+        List<ConsumerRecord<byte[], byte[]>> records =
+                readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1));
+        Map<String, Long> lastVersion = new HashMap<>();
+        Map<String, float[]> expected = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            Forecast f = ForecastCodec.fromJson(r.value());
+            long version = f.modelVersion() == null ? 1 : f.modelVersion();
+            assertThat(version).isIn(1L, 2L);
+            Long before = lastVersion.put(f.sensorId(), version);
+            assertThat(before == null || before <= version)
+                    .as("%s: v%d after v%d", f.sensorId(), version, before)
+                    .isTrue();
+            String key = f.sensorId() + "@" + f.windowEnd();
+            expected.put(key, (version == 1 ? byV1 : byV2).get(key));
+        }
+        assertThat(expected).hasSize(byV1.size());
+        assertExactlyTheExpectedForecasts(records, expected);
+        assertThat(lastVersion.values()).as("every station ends on v2").containsOnly(2L);
+
+        List<io.forecaster.connectors.ModelEvent> refused =
+                readCommitted(events, 2 * PARALLELISM).stream()
+                        .map(r -> io.forecaster.connectors.wire.ModelEventCodec.fromJson(r.value()))
+                        .filter(e -> e.event().equals("refused"))
+                        .toList();
+        assertThat(refused).extracting(e -> e.version()).contains(3L, 4L);
+        assertThat(refused).allMatch(e -> e.servedVersion() == 2);
+    }
+
+    static Map<String, float[]> offlineOf(java.nio.file.Path bundle) throws Exception {
+        Map<String, float[]> out = new HashMap<>();
+        try (Predictor p = Engines.open("fast", io.forecaster.model.ModelBundle.load(bundle))) {
+            series.forEach(
+                    (k, v) -> {
+                        for (int end = W; end <= v.size(); end++) {
+                            float[] w = WindData.values(v.subList(end - W, end));
+                            out.put(
+                                    k + "@" + v.get(end - 1).eventTime(),
+                                    p.predict(new float[][] {w})[0]);
+                        }
+                    });
+        }
+        return out;
+    }
+
     static String engine() {
         return "fast";
     }

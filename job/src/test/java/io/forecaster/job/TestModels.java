@@ -54,4 +54,45 @@ public final class TestModels {
         }
         return file;
     }
+
+    /**
+     * A bundle of the seed architecture with random weights from {@code seed} (no training, no
+     * DL4J), trained on windows of {@code windowSize}, saved in {@code dir}.
+     */
+    public static Path randomBundle(Path dir, String modelId, long seed, int windowSize) {
+        HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
+        java.util.Random random = new java.util.Random(seed);
+        float[] params = new float[(int) hp.parameterCount()];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = (float) (random.nextGaussian() * 0.1);
+        }
+        BundleMetadata metadata =
+                new BundleMetadata(
+                        ModelBundle.FORMAT_VERSION,
+                        modelId,
+                        hp,
+                        windowSize,
+                        "window",
+                        new Scaling(10.0, 5.0),
+                        null,
+                        "job tests: random weights, seed " + seed,
+                        Map.of(),
+                        "2026-01-01T00:00:00Z");
+        try {
+            Path file = dir.resolve(modelId + "-" + seed + "-w" + windowSize + ".zip");
+            new ModelBundle(metadata, params).save(file);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The sha256 of a file's bytes. */
+    public static String sha256(Path file) {
+        try {
+            return ModelBundle.sha256(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

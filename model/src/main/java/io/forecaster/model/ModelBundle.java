@@ -157,11 +157,34 @@ public record ModelBundle(BundleMetadata metadata, float[] params, Map<String, b
         if (!Files.isRegularFile(file)) {
             throw new IOException("model bundle not found: " + file);
         }
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
+        }
+    }
+
+    /**
+     * Reads a bundle from the bytes of its file ({@code source} names it in errors), e.g. after
+     * checking the bytes' {@link #sha256}.
+     */
+    public static ModelBundle fromBytes(byte[] bytes, String source) throws IOException {
+        return read(new java.io.ByteArrayInputStream(bytes), source);
+    }
+
+    /** The sha256 of {@code bytes} as 64 lowercase hex digits. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+    }
+
+    private static ModelBundle read(InputStream in, String file) throws IOException {
         BundleMetadata metadata = null;
         byte[] paramBytes = null;
         Map<String, byte[]> graphs = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file);
-                ZipInputStream zip = new ZipInputStream(in)) {
+        try (ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 byte[] bytes = readAll(zip);
                 if (METADATA_ENTRY.equals(e.getName())) {

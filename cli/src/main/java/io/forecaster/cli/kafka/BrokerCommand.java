@@ -46,8 +46,10 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(
             names = "--topics",
             split = ",",
-            defaultValue = "sensor-points,forecasts,dead-letters,accuracy",
-            description = "Topics to create (default ${DEFAULT-VALUE}).")
+            defaultValue = "sensor-points,forecasts,dead-letters,accuracy,model-events",
+            description =
+                    "Topics to create (default ${DEFAULT-VALUE}); the compacted models topic"
+                            + " (models, 1 partition) is always created.")
     List<String> topics;
 
     @Option(
@@ -101,6 +103,8 @@ public final class BrokerCommand implements Callable<Integer> {
                 Topics.create(broker.bootstrapServers(), t.strip(), partitions, Map.of());
             }
         }
+        // The models topic is compacted: the latest record of each model name is the table.
+        Topics.create(broker.bootstrapServers(), "models", 1, Map.of("cleanup.policy", "compact"));
         out.println(
                 "Kafka broker up at "
                         + broker.bootstrapServers()

@@ -3,6 +3,8 @@ package io.forecaster.connectors.flink;
 import io.forecaster.connectors.Accuracy;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.ModelEvent;
+import io.forecaster.connectors.ModelRecord;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.wire.PointParser;
 import java.time.Clock;
@@ -71,6 +73,41 @@ public final class KafkaConnectors {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
+    }
+
+    /**
+     * The model-records source: {@link KafkaOptions#MODELS_TOPIC} (which must be set) from the
+     * earliest offset on a fresh start (the whole compacted table) and from the checkpoint after a
+     * restore, {@code read_committed}; never ends unless the points are bounded too.
+     */
+    public static KafkaSource<ModelRecord> modelSource(ReadableConfig conf) {
+        String topic = conf.get(KafkaOptions.MODELS_TOPIC);
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("kafka.models.topic is not set");
+        }
+        KafkaSourceBuilder<ModelRecord> b =
+                KafkaSource.<ModelRecord>builder()
+                        .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                        .setTopics(topic)
+                        .setGroupId(conf.get(KafkaOptions.GROUP_ID) + "-models")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new ModelRecordDeserializationSchema())
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("partition.discovery.interval.ms", "60000");
+        if (conf.get(KafkaOptions.BOUNDED)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /**
+     * The model-events sink: {@link KafkaOptions#MODEL_EVENTS_TOPIC}, key = model name, with the
+     * same delivery guarantee as the forecasts and transactional ids {@code
+     * <prefix>-model-events-...}.
+     */
+    public static KafkaSink<ModelEvent> modelEventSink(ReadableConfig conf) {
+        String topic = conf.get(KafkaOptions.MODEL_EVENTS_TOPIC);
+        return sink(conf, new ModelEventSerializationSchema(topic), "model-events");
     }
 
     /**

@@ -51,6 +51,24 @@ public final class KafkaOptions {
                     .defaultValue("dead-letters")
                     .withDescription("Topic of the records that could not be used.");
 
+    public static final ConfigOption<String> MODELS_TOPIC =
+            ConfigOptions.key("kafka.models.topic")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Compacted topic of model records (key = model name): versions"
+                                    + " served by key route, swapped while the job runs; unset:"
+                                    + " model.path alone serves every key.");
+
+    public static final ConfigOption<String> MODEL_EVENTS_TOPIC =
+            ConfigOptions.key("kafka.model-events.topic")
+                    .stringType()
+                    .defaultValue("model-events")
+                    .withDescription(
+                            "With kafka.models.topic: topic of the model events (versions"
+                                    + " served, refused with a reason, retired; key = model"
+                                    + " name).");
+
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("kafka.group.id")
                     .stringType()

@@ -13,7 +13,8 @@ import java.io.UncheckedIOException;
  * "predictions":[...],"next":12.3,"model":"...","mode":"window","createdAt":"...Z"}}, plus, with a
  * time grid, {@code "nextTime":"...Z","filled":0}, and, with a horizon above 1 or interval levels,
  * {@code "ahead":{"values":[...],"times":["...Z",...],"levels":[0.8],"lower":[[...]],
- * "upper":[[...]],"intervals":"online"}} (optional fields: readers of version 1 that ignore unknown
+ * "upper":[[...]],"intervals":"online"}}, and, with models from the models topic, {@code
+ * "modelName":"wind","modelVersion":2} (optional fields: readers of version 1 that ignore unknown
  * fields read them unchanged; a bound without an interval yet is null). Non-finite predictions are
  * written as the strings {@code "NaN"}, {@code "Infinity"}.
  *
@@ -52,6 +53,12 @@ public final class ForecastCodec {
             }
             if (f.ahead() != null) {
                 writeAhead(g, f.ahead());
+            }
+            if (f.modelName() != null) {
+                g.writeStringField("modelName", f.modelName());
+            }
+            if (f.modelVersion() != null) {
+                g.writeNumberField("modelVersion", f.modelVersion());
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -182,6 +189,8 @@ public final class ForecastCodec {
                 Codecs.time(n, "createdAt"),
                 n.hasNonNull("nextTime") ? Codecs.time(n, "nextTime") : null,
                 n.hasNonNull("filled") ? (int) Codecs.integer(n, "filled") : null,
-                n.hasNonNull("ahead") ? readAhead(n.get("ahead")) : null);
+                n.hasNonNull("ahead") ? readAhead(n.get("ahead")) : null,
+                Codecs.textOrNull(n, "modelName"),
+                n.hasNonNull("modelVersion") ? Codecs.integer(n, "modelVersion") : null);
     }
 }
