@@ -229,15 +229,7 @@ public final class TailCommand implements Callable<Integer> {
                         @Override
                         public void unreadable(ConsumerRecord<byte[], byte[]> r, String problem) {
                             unreadable.incrementAndGet();
-                            err.println(
-                                    "tail: unreadable forecast at "
-                                            + r.topic()
-                                            + "-"
-                                            + r.partition()
-                                            + "@"
-                                            + r.offset()
-                                            + ": "
-                                            + problem);
+                            err.println(unreadableLine("forecast", r, problem));
                         }
                     };
             why =
@@ -288,15 +280,7 @@ public final class TailCommand implements Callable<Integer> {
 
         @Override
         public void unreadable(ConsumerRecord<byte[], byte[]> r, String problem) {
-            err.println(
-                    "tail: unreadable accuracy record at "
-                            + r.topic()
-                            + "-"
-                            + r.partition()
-                            + "@"
-                            + r.offset()
-                            + ": "
-                            + problem);
+            err.println(unreadableLine("accuracy record", r, problem));
         }
 
         @Override
@@ -450,5 +434,19 @@ public final class TailCommand implements Callable<Integer> {
         static String num(double d) {
             return Double.isFinite(d) ? Double.toString(d) : "null";
         }
+    }
+
+    /** "tail: unreadable WHAT at topic-partition@offset: PROBLEM". */
+    static String unreadableLine(String what, ConsumerRecord<?, ?> r, String problem) {
+        return "tail: unreadable "
+                + what
+                + " at "
+                + r.topic()
+                + "-"
+                + r.partition()
+                + "@"
+                + r.offset()
+                + ": "
+                + problem;
     }
 }
