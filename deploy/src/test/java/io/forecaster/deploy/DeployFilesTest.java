@@ -24,9 +24,8 @@ class DeployFilesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path DEPLOY = Path.of("").toAbsolutePath();
     private static final Path ROOT = DEPLOY.getParent();
-    private static final String FLINK_IMAGE =
-            "flink:" + System.getProperty("flink.version") + "-java17";
     private static final String JOB_IMAGE = "forecaster-job:0.1.0";
+    private static final String LOCAL_BASE = "local/debian-jre:bookworm";
     private static final String JAR_IN_IMAGE = "/opt/flink/usrlib/forecaster-job.jar";
 
     private static JsonNode yaml(String file) throws IOException {
@@ -45,9 +44,9 @@ class DeployFilesTest {
     }
 
     @Test
-    void dockerfileCopiesTheJarTheBuildMakesIntoTheFlinkImage() throws IOException {
+    void dockerfileCopiesTheJarTheBuildMakesOntoEitherBase() throws IOException {
         List<String> lines = Files.readAllLines(DEPLOY.resolve("docker/Dockerfile"));
-        assertThat(lines).contains("FROM " + FLINK_IMAGE);
+        assertThat(lines).contains("ARG BASE_IMAGE=" + LOCAL_BASE, "FROM ${BASE_IMAGE}");
         String jar = "job/target/" + System.getProperty("job.jar");
         assertThat(lines).contains("COPY " + jar + " " + JAR_IN_IMAGE);
         assertThat(lines).contains("COPY models/ /opt/flink/usrlib/models/");
@@ -55,6 +54,16 @@ class DeployFilesTest {
         assertThat(Files.readString(ROOT.resolve("job/pom.xml")))
                 .contains("<shadedClassifierName>flink</shadedClassifierName>");
         assertThat(ROOT.resolve("models/wind.zip")).exists();
+
+        List<String> kafka = Files.readAllLines(DEPLOY.resolve("docker/kafka/Dockerfile"));
+        assertThat(kafka).contains("ARG BASE_IMAGE=" + LOCAL_BASE, "FROM ${BASE_IMAGE}");
+        // The public images the same Dockerfiles build on, at the build's versions.
+        String script = Files.readString(DEPLOY.resolve("docker/build-images.sh"));
+        assertThat(script)
+                .contains("flink_base=\"flink:$flink_version-java17\"")
+                .contains("kafka_base=\"apache/kafka:$kafka_version\"")
+                .contains("kafka_image=\"forecaster/kafka:$kafka_version\"")
+                .contains("base_image=\"local/debian-jre:$suite\"");
     }
 
     @Test
