@@ -11,9 +11,10 @@
 #   deploy/docker/build-images.sh --from-registry  build on the public apache/kafka and flink images
 #
 # An image is rebuilt only when its inputs changed: each carries the hash of its inputs in the
-# label io.forecaster.inputs. Environment: DEBIAN_MIRROR (default: the mirror apt uses),
-# DEBIAN_SUITE (bookworm), IMAGES_WORK (scratch folder, default /tmp/forecaster-images),
-# SKIP_MAVEN=1 (the jars are already built). Runs as root (debootstrap); needs a Docker engine.
+# label io.forecaster.inputs. The jars come from Maven when missing (REBUILD_JARS=1: always).
+# Environment: DEBIAN_MIRROR (default: the mirror apt uses), DEBIAN_SUITE (bookworm),
+# IMAGES_WORK (scratch folder, default /tmp/forecaster-images). Runs as root (debootstrap); needs
+# a Docker engine.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -123,12 +124,19 @@ build_base() {
   log "built $base_image in $((SECONDS - start)) s ($(docker image inspect -f '{{.Size}}' "$base_image" | awk '{ printf "%d MB", $1 / 1e6 }'))"
 }
 
-# The jars: the job's cluster jar, the Flink cluster's lib (the deploy module) and the broker's.
+# The jars: the job's cluster jar, the Flink cluster's lib (the deploy module) and the broker's;
+# built when missing (REBUILD_JARS=1 always), e.g. after `./mvnw -B verify` only the broker's.
 build_jars() {
-  [[ "${SKIP_MAVEN:-}" == 1 ]] && return
-  log "Maven: the job jar, Flink's and Kafka's jars ..."
-  (cd "$root" && ./mvnw -B -q install -DskipTests -pl job,deploy -am \
-    && ./mvnw -B -q -f deploy/docker/pom.xml package) || die "the Maven build failed"
+  if [[ "${REBUILD_JARS:-}" == 1 || ! -f "$root/$job_jar" || ! -d "$root/deploy/target/flink/lib" ]]
+  then
+    log "Maven: the job's cluster jar and Flink's jars ..."
+    (cd "$root" && ./mvnw -B -q package -DskipTests -pl job,deploy -am) \
+      || die "the Maven build failed"
+  fi
+  if [[ "${REBUILD_JARS:-}" == 1 || ! -d "$target/kafka-libs" ]]; then
+    log "Maven: the Kafka broker's jars ..."
+    (cd "$root" && ./mvnw -B -q -f deploy/docker/pom.xml package) || die "the Maven build failed"
+  fi
 }
 
 # Folders copied into the images: on the Debian base a whole Kafka or Flink installation, on the
@@ -141,7 +149,7 @@ stage() {
   if [[ "$from_registry" == true ]]; then
     return
   fi
-  [[ -d "$target/kafka-libs" ]] || die "missing $target/kafka-libs (run without SKIP_MAVEN=1)"
+  [[ -d "$target/kafka-libs" ]] || die "missing $target/kafka-libs"
   [[ -d "$root/deploy/target/flink/lib" ]] || die "missing deploy/target/flink/lib"
   mkdir -p "$target/kafka-root/opt/kafka/libs" "$target/kafka-root/opt/kafka/config" \
     "$target/kafka-root/etc/kafka/docker"
