@@ -3,7 +3,7 @@
 # image registry is needed:
 #
 #   local/debian-jre:bookworm   Debian bookworm (debootstrap, minbase) with a headless JRE 17
-#   forecaster/kafka:<kafka>    the Kafka broker's Maven jars, KRaft, apache/kafka's start script
+#   forecaster/kafka:<kafka>    the Kafka broker's Maven jars, KRaft, started like apache/kafka
 #   forecaster-job:0.1.0        Flink's Maven jars, the job's cluster jar and models/
 #
 #   deploy/docker/build-images.sh                 build what is missing or out of date
@@ -35,7 +35,7 @@ case "${1:-}" in
   --from-registry) from_registry=true ;;
   base) only_base=true ;;
   "") ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 docker info >/dev/null 2>&1 || die "no Docker engine answers (docker info failed)"
