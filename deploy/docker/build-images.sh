@@ -172,7 +172,7 @@ stage() {
 }
 
 build_image() { # image dockerfile base [inputs...]
-  local image="$1" dockerfile="$2" base="$3" hash start
+  local image="$1" dockerfile="$2" base="$3" hash start old
   shift 3
   hash="$(inputs_hash "$dockerfile" "$@" "base $base $(image_id "$base")")"
   if [[ "$(current_hash "$image")" == "$hash" ]]; then
@@ -180,9 +180,16 @@ build_image() { # image dockerfile base [inputs...]
     return
   fi
   start=$SECONDS
+  old="$(image_id "$image")"
   log "building $image on $base ..."
   (cd "$root" && docker build -q -f "$dockerfile" --build-arg "BASE_IMAGE=$base" \
     --label "$label=$hash" -t "$image" .) >/dev/null || die "docker build of $image failed"
+  # What this build leaves behind (with vfs each is a full copy of its layers): the image it
+  # replaces, unless a container still uses it, and the untagged images of the files stage.
+  if [[ -n "$old" && "$old" != "$(image_id "$image")" ]]; then
+    docker image rm "$old" >/dev/null 2>&1 || true
+  fi
+  docker image prune -f --filter label=io.forecaster.stage=files >/dev/null 2>&1 || true
   log "built $image in $((SECONDS - start)) s ($(docker image inspect -f '{{.Size}}' "$image" | awk '{ printf "%d MB", $1 / 1e6 }'))"
 }
 
