@@ -15,9 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for the deploy files no engine runs here (Docker Compose, the Kubernetes FlinkDeployment,
- * the Dockerfile) and for the standalone cluster's config.yaml: they parse, and their images,
- * versions, ports, paths and job arguments agree with the build and each other.
+ * Tests for the deploy files as files (Docker Compose, the Kubernetes FlinkDeployment, the
+ * Dockerfiles; {@code deploy/docker/compose-roundtrip.sh} runs Compose for real where Docker is)
+ * and for the standalone cluster's config.yaml: they parse, and their images, versions, ports,
+ * paths and job arguments agree with the build and each other.
  */
 class DeployFilesTest {
 
