@@ -15,18 +15,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for the deploy files no engine runs here (Docker Compose, the Kubernetes FlinkDeployment,
- * the Dockerfile) and for the standalone cluster's config.yaml: they parse, and their images,
- * versions, ports, paths and job arguments agree with the build and each other.
+ * Tests for the deploy files as files (Docker Compose, the Kubernetes FlinkDeployment, the
+ * Dockerfiles; {@code deploy/docker/compose-roundtrip.sh} runs Compose for real where Docker is)
+ * and for the standalone cluster's config.yaml: they parse, and their images, versions, ports,
+ * paths and job arguments agree with the build and each other.
  */
 class DeployFilesTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path DEPLOY = Path.of("").toAbsolutePath();
     private static final Path ROOT = DEPLOY.getParent();
-    private static final String FLINK_IMAGE =
-            "flink:" + System.getProperty("flink.version") + "-java17";
     private static final String JOB_IMAGE = "forecaster-job:0.1.0";
+    private static final String LOCAL_BASE = "local/debian-jre:bookworm";
     private static final String JAR_IN_IMAGE = "/opt/flink/usrlib/forecaster-job.jar";
 
     private static JsonNode yaml(String file) throws IOException {
@@ -45,9 +45,9 @@ class DeployFilesTest {
     }
 
     @Test
-    void dockerfileCopiesTheJarTheBuildMakesIntoTheFlinkImage() throws IOException {
+    void dockerfileCopiesTheJarTheBuildMakesOntoEitherBase() throws IOException {
         List<String> lines = Files.readAllLines(DEPLOY.resolve("docker/Dockerfile"));
-        assertThat(lines).contains("FROM " + FLINK_IMAGE);
+        assertThat(lines).contains("ARG BASE_IMAGE=" + LOCAL_BASE, "FROM ${BASE_IMAGE}");
         String jar = "job/target/" + System.getProperty("job.jar");
         assertThat(lines).contains("COPY " + jar + " " + JAR_IN_IMAGE);
         assertThat(lines).contains("COPY models/ /opt/flink/usrlib/models/");
@@ -55,6 +55,16 @@ class DeployFilesTest {
         assertThat(Files.readString(ROOT.resolve("job/pom.xml")))
                 .contains("<shadedClassifierName>flink</shadedClassifierName>");
         assertThat(ROOT.resolve("models/wind.zip")).exists();
+
+        List<String> kafka = Files.readAllLines(DEPLOY.resolve("docker/kafka/Dockerfile"));
+        assertThat(kafka).contains("ARG BASE_IMAGE=" + LOCAL_BASE, "FROM ${BASE_IMAGE}");
+        // The public images the same Dockerfiles build on, at the build's versions.
+        String script = Files.readString(DEPLOY.resolve("docker/build-images.sh"));
+        assertThat(script)
+                .contains("flink_base=\"flink:$flink_version-java17\"")
+                .contains("kafka_base=\"apache/kafka:$kafka_version\"")
+                .contains("kafka_image=\"forecaster/kafka:$kafka_version\"")
+                .contains("base_image=\"local/debian-jre:$suite\"");
     }
 
     @Test
@@ -66,21 +76,29 @@ class DeployFilesTest {
 
         JsonNode kafka = services.get("kafka");
         assertThat(kafka.get("image").asText())
-                .isEqualTo("apache/kafka:" + System.getProperty("kafka.version"));
+                .isEqualTo("forecaster/kafka:" + System.getProperty("kafka.version"));
         JsonNode kafkaEnv = kafka.get("environment");
         assertThat(kafkaEnv.get("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
         String advertised = kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS").asText();
         assertThat(advertised).contains("PLAINTEXT://kafka:9092");
-        assertThat(kafka.get("ports").get(0).asText()).isEqualTo("127.0.0.1:9094:9094");
-        assertThat(advertised).contains("EXTERNAL://127.0.0.1:9094");
+        // The host reaches Kafka at the port it is published on, on 127.0.0.1 only.
+        String kafkaPort = "${FORECASTER_KAFKA_PORT:-9094}";
+        assertThat(kafka.get("ports").get(0).asText())
+                .isEqualTo("127.0.0.1:" + kafkaPort + ":9094");
+        assertThat(advertised).contains("EXTERNAL://127.0.0.1:" + kafkaPort);
 
         for (String flink : List.of("jobmanager", "taskmanager", "client")) {
             assertThat(services.get(flink).get("image").asText()).as(flink).isEqualTo(JOB_IMAGE);
         }
-        assertThat(services.get("jobmanager").at("/build/dockerfile").asText())
-                .isEqualTo("deploy/docker/Dockerfile");
         assertThat(services.get("jobmanager").get("ports").get(0).asText())
-                .isEqualTo("127.0.0.1:8081:8081");
+                .isEqualTo("127.0.0.1:${FORECASTER_UI_PORT:-8081}:8081");
+        services.forEach(
+                s -> {
+                    if (s.has("ports")) {
+                        s.get("ports")
+                                .forEach(p -> assertThat(p.asText()).startsWith("127.0.0.1:"));
+                    }
+                });
         for (String flink : List.of("jobmanager", "taskmanager")) {
             assertThat(services.get(flink).at("/environment/FLINK_PROPERTIES").asText())
                     .as(flink)

@@ -2,15 +2,18 @@ package io.forecaster.testing;
 
 import io.forecaster.broker.EmbeddedKafkaBroker;
 import java.util.Locale;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka cluster for integration tests, chosen once for every test: an external cluster when
  * {@code -Dkafka.bootstrap.servers=host:port} (or {@code KAFKA_BOOTSTRAP_SERVERS}) is given, else
- * Testcontainers' Kafka when Testcontainers is on the class path and a Docker engine answers, else
- * the {@link EmbeddedKafkaBroker}. {@code -Dkafka.test.broker=embedded|docker|external} forces a
- * choice. Tests normally get one through {@link KafkaExtension}.
+ * the in-process {@link EmbeddedKafkaBroker}. {@code -Dkafka.test.broker=docker} runs the broker in
+ * a container through Testcontainers instead (image {@code -Dkafka.test.image}, by default the one
+ * {@code deploy/docker/build-images.sh} builds) and fails when no Docker engine answers; {@code
+ * auto} takes Docker when an engine answers, else the embedded broker; {@code embedded} and {@code
+ * external} force those. Tests normally get one through {@link KafkaExtension}.
  */
 public interface TestKafka extends AutoCloseable {
 
@@ -20,11 +23,23 @@ public interface TestKafka extends AutoCloseable {
      */
     String BOOTSTRAP_PROPERTY = "kafka.bootstrap.servers";
 
-    /** System property that forces the kind: embedded, docker or external. */
+    /** System property that chooses the kind: embedded, docker, auto or external. */
     String KIND_PROPERTY = "kafka.test.broker";
 
-    /** The image Testcontainers runs: the broker version the project uses. */
-    String IMAGE = "apache/kafka:4.2.0";
+    /** System property naming the image Testcontainers runs. */
+    String IMAGE_PROPERTY = "kafka.test.image";
+
+    /** Repository of the Kafka image {@code deploy/docker/build-images.sh} builds. */
+    String LOCAL_IMAGE_REPOSITORY = "forecaster/kafka";
+
+    /**
+     * The image Testcontainers runs: {@code -Dkafka.test.image}, else the locally built image of
+     * the broker version the project uses (the Kafka client's version).
+     */
+    static String image() {
+        String image = System.getProperty(IMAGE_PROPERTY, "").strip();
+        return image.isEmpty() ? LOCAL_IMAGE_REPOSITORY + ":" + AppInfoParser.getVersion() : image;
+    }
 
     /** host:port[,host:port...] to give clients. */
     String bootstrapServers();
@@ -45,10 +60,11 @@ public interface TestKafka extends AutoCloseable {
         if (!forced.isEmpty()
                 && !forced.equals("embedded")
                 && !forced.equals("docker")
+                && !forced.equals("auto")
                 && !forced.equals("external")) {
             throw new IllegalArgumentException(
                     KIND_PROPERTY
-                            + " must be embedded, docker or external, got \""
+                            + " must be embedded, docker, auto or external, got \""
                             + forced
                             + "\"");
         }
@@ -61,8 +77,20 @@ public interface TestKafka extends AutoCloseable {
             log.info("Integration tests use the external Kafka cluster at {}", external);
             return new External(external.strip());
         }
-        if (forced.equals("docker") || (forced.isEmpty() && DockerKafka.available())) {
-            return DockerKafka.start();
+        if (forced.equals("docker")) {
+            String unavailable = DockerKafka.unavailableReason();
+            if (unavailable != null) {
+                throw new IllegalStateException(
+                        KIND_PROPERTY + "=docker but " + unavailable + " (no broker started)");
+            }
+            return DockerKafka.start(image());
+        }
+        if (forced.equals("auto")) {
+            String unavailable = DockerKafka.unavailableReason();
+            if (unavailable == null) {
+                return DockerKafka.start(image());
+            }
+            log.info("{}=auto: {}; using the embedded broker", KIND_PROPERTY, unavailable);
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         log.info(
