@@ -339,6 +339,24 @@ class ModelSwapTest {
     }
 
     @Test
+    void anEvictedKeyLeavesKeysServedAlsoWhenItsAccuracyIsReportedOnEviction() throws Exception {
+        try (var h = harness(options("kafka.accuracy.topic", "accuracy"))) {
+            h.open();
+            var op = (BatchedInferenceOperator) h.getOperator();
+            h.processElement2(new StreamRecord<>(version("coast", 1, v2, "prefix:C-")));
+            feed(h, window("C-1", 4, A).numbered(4), window("C-1", 5, 2, 3, 4, 9).numbered(5));
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(0));
+            assertThat(op.modelMetrics("coast").keys.get()).isEqualTo(1);
+
+            h.processElement1(new StreamRecord<>(ModelInput.evict("C-1", minute(100))));
+            assertThat(h.getSideOutput(BatchedInferenceOperator.ACCURACY))
+                    .as("the key's accuracy, reported on eviction")
+                    .hasSize(1);
+            assertThat(op.modelMetrics("coast").keys.get()).isZero();
+        }
+    }
+
+    @Test
     void keysWithoutARouteGoToTheModelPathBundle() throws Exception {
         try (var h = harness(options("model.path", v1.toString()))) {
             h.open();
