@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * one (trained on another window size) are published, and the stream goes on. Then, read
  * read_committed: every expected (station, window end) exactly once, per station in order, each
  * forecast equal to the offline forecast of the version it names, every station on version 1 first
- * and on version 2 after, never back; both bad versions refused on the model-events topic with
- * their reasons while version 2 serves on.
+ * and on version 2 after (never back, and on version 2 at the end); both bad versions refused on
+ * the model-events topic with their reasons while version 2 serves on.
  */
 class ModelSwapClusterITCase {
 
@@ -371,10 +371,15 @@ class ModelSwapClusterITCase {
         // job never sent is reported missing.
         offline.get(1L).forEach((id, e) -> expected.putIfAbsent(id, e));
         problems.addAll(ReliabilityFixtures.compare(got, expected));
+        // Every station ends on v2; v1 made the forecasts before the swap (each station's windows
+        // from day 60 to about day 100, unless the job lagged the stream by more than that).
         for (Map.Entry<String, Map<Long, Integer>> e : perStation.entrySet()) {
-            if (!e.getValue().containsKey(1L) || !e.getValue().containsKey(2L)) {
+            if (!e.getValue().containsKey(2L)) {
                 problems.add(e.getKey() + ": forecasts per version " + e.getValue());
             }
+        }
+        if (perStation.values().stream().noneMatch(m -> m.containsKey(1L))) {
+            problems.add("no forecast of v1: " + perStation);
         }
         if (afterRefusals == 0) {
             problems.add("no forecast made after the refusals: the stream did not run on");
