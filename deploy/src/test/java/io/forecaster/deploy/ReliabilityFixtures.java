@@ -90,20 +90,28 @@ final class ReliabilityFixtures {
 
     /** A seed-architecture network with random weights (seed 42) saved as a bundle. */
     static ModelBundle writeBundle(Path file) throws IOException {
+        return writeBundle(file, 42L, W);
+    }
+
+    /**
+     * A seed-architecture network with random weights from {@code seed}, trained (so its metadata
+     * says) on windows of {@code windowSize} points, saved as a bundle.
+     */
+    static ModelBundle writeBundle(Path file, long seed, int windowSize) throws IOException {
         HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
         BundleMetadata metadata =
                 new BundleMetadata(
                         ModelBundle.FORMAT_VERSION,
-                        "random-seed-42",
+                        "random-seed-" + seed,
                         hp,
-                        W,
+                        windowSize,
                         "window",
                         new Scaling(10.0, 5.0),
                         null,
-                        "reliability tests: NetworkFactory.build(SEED, 42)",
+                        "reliability tests: NetworkFactory.build(SEED, " + seed + ")",
                         Map.of(),
                         "2026-01-01T00:00:00Z");
-        ModelBundle bundle = Dl4jBundles.fromNetwork(NetworkFactory.build(hp, 42L), metadata);
+        ModelBundle bundle = Dl4jBundles.fromNetwork(NetworkFactory.build(hp, seed), metadata);
         bundle.save(file);
         return bundle;
     }
@@ -463,7 +471,8 @@ final class ReliabilityFixtures {
 
         /**
          * Creates the mode's output topics and submits the job jar (fast engine, W=60, checkpoints
-         * every 2 s) reading {@code points}; {@code extraArgs} add or override options.
+         * every 2 s) reading {@code points}; {@code extraArgs} add or override options. A null
+         * {@code model} gives no {@code model.path} (models from the models topic alone).
          */
         static Job submit(
                 StandaloneCluster cluster,
@@ -479,31 +488,32 @@ final class ReliabilityFixtures {
             String deadLetters = points + "-dead-letters-" + mode;
             Topics.create(bootstrap, forecasts, partitions, Map.of());
             Topics.create(bootstrap, deadLetters, 1, Map.of());
-            List<String> args =
-                    new ArrayList<>(
-                            List.of(
-                                    "--model.path",
-                                    model.toString(),
-                                    "--mode",
-                                    mode,
-                                    "--engine",
-                                    "fast",
-                                    "--window.size",
-                                    Integer.toString(W),
-                                    "--checkpoint.interval",
-                                    "2 s",
-                                    "--kafka.bootstrap.servers",
-                                    bootstrap,
-                                    "--kafka.points.topic",
-                                    points,
-                                    "--kafka.forecasts.topic",
-                                    forecasts,
-                                    "--kafka.dead-letters.topic",
-                                    deadLetters,
-                                    "--kafka.group.id",
-                                    points + "-" + mode,
-                                    "--kafka.sink.transactional-id-prefix",
-                                    points + "-" + mode));
+            List<String> args = new ArrayList<>();
+            if (model != null) {
+                args.addAll(List.of("--model.path", model.toString()));
+            }
+            args.addAll(
+                    List.of(
+                            "--mode",
+                            mode,
+                            "--engine",
+                            "fast",
+                            "--window.size",
+                            Integer.toString(W),
+                            "--checkpoint.interval",
+                            "2 s",
+                            "--kafka.bootstrap.servers",
+                            bootstrap,
+                            "--kafka.points.topic",
+                            points,
+                            "--kafka.forecasts.topic",
+                            forecasts,
+                            "--kafka.dead-letters.topic",
+                            deadLetters,
+                            "--kafka.group.id",
+                            points + "-" + mode,
+                            "--kafka.sink.transactional-id-prefix",
+                            points + "-" + mode));
             args.addAll(extraArgs);
             return new Job(mode, forecasts, deadLetters, cluster.submit(jar, args));
         }

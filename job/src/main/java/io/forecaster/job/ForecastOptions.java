@@ -390,6 +390,14 @@ public final class ForecastOptions implements Serializable {
         }
         if (modelsTopic != null) {
             requireNotBlank(KafkaOptions.MODEL_EVENTS_TOPIC);
+            requireDistinctTopics(
+                    List.of(
+                            KafkaOptions.MODELS_TOPIC,
+                            KafkaOptions.MODEL_EVENTS_TOPIC,
+                            KafkaOptions.POINTS_TOPIC,
+                            KafkaOptions.FORECASTS_TOPIC,
+                            KafkaOptions.DEAD_LETTERS_TOPIC,
+                            KafkaOptions.ACCURACY_TOPIC));
         }
         requireNonNegative(BATCH_MAX_DELAY);
         requireNonNegative(ALLOWED_LATENESS);
@@ -757,6 +765,30 @@ public final class ForecastOptions implements Serializable {
         List<ConfigOption<?>> all = new ArrayList<>(a);
         all.addAll(b);
         return List.copyOf(all);
+    }
+
+    /**
+     * The models and model-events topics must be topics of their own: the job would read its points
+     * (or write its events) as model records otherwise. Compares the first two options with every
+     * other one that is set.
+     */
+    private void requireDistinctTopics(List<ConfigOption<String>> topics) {
+        for (int i = 0; i < 2; i++) {
+            for (int j = i + 1; j < topics.size(); j++) {
+                String a = get(topics.get(i));
+                String b = get(topics.get(j));
+                if (a != null && a.equals(b)) {
+                    throw new IllegalArgumentException(
+                            "options "
+                                    + topics.get(i).key()
+                                    + " and "
+                                    + topics.get(j).key()
+                                    + " name the same topic '"
+                                    + a
+                                    + "'");
+                }
+            }
+        }
     }
 
     private void requireNotBlank(ConfigOption<String> option) {

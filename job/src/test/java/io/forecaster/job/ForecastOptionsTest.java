@@ -185,6 +185,63 @@ class ForecastOptionsTest {
     }
 
     @Test
+    void badModelTopicOptionsStopTheJobAtStartNamingThem() {
+        ForecastOptions o = ForecastOptions.fromArgs("--kafka.models.topic", "models");
+        assertThat(o.modelsTopic()).isEqualTo("models");
+        assertThat(o.modelPath()).as("model.path is optional with a models topic").isNull();
+
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--kafka.models.topic", " "))
+                .hasMessageContaining("option kafka.models.topic");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--kafka.models.topic",
+                                        "models",
+                                        "--kafka.model-events.topic",
+                                        " "))
+                .hasMessageContaining("option kafka.model-events.topic");
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--mode", "stateful"))
+                .hasMessageContaining("model.path is required")
+                .hasMessageContaining("kafka.models.topic");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--kafka.models.topic",
+                                        "models",
+                                        "--kafka.model-events.topic",
+                                        "models"))
+                .hasMessage(
+                        "options kafka.models.topic and kafka.model-events.topic name the same"
+                                + " topic 'models'");
+        assertThatThrownBy(() -> ForecastOptions.fromArgs("--kafka.models.topic", "sensor-points"))
+                .hasMessage(
+                        "options kafka.models.topic and kafka.points.topic name the same topic"
+                                + " 'sensor-points'");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--kafka.models.topic",
+                                        "models",
+                                        "--kafka.model-events.topic",
+                                        "forecasts"))
+                .hasMessageContaining("kafka.model-events.topic and kafka.forecasts.topic");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--kafka.models.topic",
+                                        "acc",
+                                        "--kafka.accuracy.topic",
+                                        "acc"))
+                .hasMessageContaining("kafka.models.topic and kafka.accuracy.topic");
+        // without a models topic the model-events topic is not used and not compared
+        assertThat(
+                        ForecastOptions.fromArgs(
+                                        "--model.path", "m", "--kafka.model-events.topic", "models")
+                                .modelsTopic())
+                .isNull();
+    }
+
+    @Test
     void unknownOptionsAndMissingValuesAreRejected() {
         assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--windw.size", "5"))
                 .hasMessageContaining("windw.size");

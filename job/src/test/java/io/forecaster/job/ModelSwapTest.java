@@ -283,6 +283,80 @@ class ModelSwapTest {
     }
 
     @Test
+    void perModelMetricsCountTheKeysRoutedToEachNameAndTheLastLoadTime() throws Exception {
+        try (var h = harness(options())) {
+            h.open();
+            var op = (BatchedInferenceOperator) h.getOperator();
+            h.processElement2(new StreamRecord<>(version("general", 1, v1)));
+            h.processElement2(new StreamRecord<>(version("coast", 1, v2, "prefix:C-")));
+            Map<String, ModelEvent> serving = new HashMap<>();
+            events(h).forEach(e -> serving.put(e.model() + " v" + e.version(), e));
+            // loadMillis: the last load of each name, as its serving event says
+            assertThat(op.modelMetrics("general").loadMillis)
+                    .isEqualTo(serving.get("general v1").loadMillis())
+                    .isNotNegative();
+            assertThat(op.modelMetrics("coast").loadMillis)
+                    .isEqualTo(serving.get("coast v1").loadMillis())
+                    .isNotNegative();
+            assertThat(op.modelMetrics("coast").keys.get()).as("no key seen yet").isZero();
+
+            // counted when a key's input is evaluated (here: a full batch of 3)
+            feed(h, window("C-1", 4, A), window("C-12", 4, B), window("VAL", 4, C));
+            assertThat(op.modelMetrics("coast").keys.get()).isEqualTo(2);
+            assertThat(op.modelMetrics("general").keys.get()).isEqualTo(1);
+            feed(h, window("C-1", 5, B), window("VAL", 5, A)); // the same keys again
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(-2));
+            assertThat(op.modelMetrics("coast").keys.get()).isEqualTo(2);
+            assertThat(op.modelMetrics("general").keys.get()).isEqualTo(1);
+
+            // a new version of coast: its keys stay counted once, its load time is the new one
+            h.processElement2(new StreamRecord<>(version("coast", 2, v3, "prefix:C-")));
+            ModelEvent v2Event = events(h).get(events(h).size() - 1);
+            assertThat(v2Event.version()).isEqualTo(2);
+            assertThat(op.modelMetrics("coast").loadMillis).isEqualTo(v2Event.loadMillis());
+            feed(h, window("C-1", 6, C));
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(-1));
+            assertThat(op.modelMetrics("coast").keys.get()).isEqualTo(2);
+            // a refused version loads nothing: the served version's load time stays
+            h.processElement2(
+                    new StreamRecord<>(record("coast", 3, v1, TestModels.sha256(v2), "prefix:C-")));
+            assertThat(op.modelMetrics("coast").loadMillis).isEqualTo(v2Event.loadMillis());
+            assertThat(op.modelMetrics("coast").version).isEqualTo(2);
+
+            // a key whose state is removed is no longer served
+            h.processElement1(new StreamRecord<>(ModelInput.evict("C-12", minute(100))));
+            assertThat(op.modelMetrics("coast").keys.get()).isEqualTo(1);
+
+            // retiring coast: its key moves to the default model when its next input is evaluated
+            h.processElement2(new StreamRecord<>(ModelRecord.retired("coast")));
+            assertThat(op.modelMetrics("coast").version).isZero();
+            feed(h, window("C-1", 7, A));
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(0));
+            assertThat(op.modelMetrics("coast").keys.get()).isZero();
+            assertThat(op.modelMetrics("general").keys.get()).isEqualTo(2);
+            assertThat(byKey(h.extractOutputValues()).get("C-1").modelName()).isEqualTo("general");
+        }
+    }
+
+    @Test
+    void anEvictedKeyLeavesKeysServedAlsoWhenItsAccuracyIsReportedOnEviction() throws Exception {
+        try (var h = harness(options("kafka.accuracy.topic", "accuracy"))) {
+            h.open();
+            var op = (BatchedInferenceOperator) h.getOperator();
+            h.processElement2(new StreamRecord<>(version("coast", 1, v2, "prefix:C-")));
+            feed(h, window("C-1", 4, A).numbered(4), window("C-1", 5, 2, 3, 4, 9).numbered(5));
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(0));
+            assertThat(op.modelMetrics("coast").keys.get()).isEqualTo(1);
+
+            h.processElement1(new StreamRecord<>(ModelInput.evict("C-1", minute(100))));
+            assertThat(h.getSideOutput(BatchedInferenceOperator.ACCURACY))
+                    .as("the key's accuracy, reported on eviction")
+                    .hasSize(1);
+            assertThat(op.modelMetrics("coast").keys.get()).isZero();
+        }
+    }
+
+    @Test
     void keysWithoutARouteGoToTheModelPathBundle() throws Exception {
         try (var h = harness(options("model.path", v1.toString()))) {
             h.open();

@@ -16,7 +16,12 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * rate=N} points/s or {@code rate=half} or {@code rate=P%} (that share of the sustained rate
  * measured for the same setting and keys earlier in this run); {@code grid} or {@code
  * grid=DURATION}: the job on a time grid ({@code series.interval}, 1 s by default: the preloaded
- * points are 1 s apart per key, so every slot holds one real point and nothing is filled).
+ * points are 1 s apart per key, so every slot holds one real point and nothing is filled); {@code
+ * models=N}: the job serves N models from a models topic ({@code kafka.models.topic}), each a copy
+ * of the bench model with its own file and sha256, routed by key prefix (every other one by an
+ * equivalent regular expression) over contiguous ranges of the keys; in a latency case version 2 of
+ * every model is published halfway through the measured interval, and the time from that publish to
+ * the first forecast of each new version is reported.
  *
  * @param kind throughput (preloaded points, as fast as the job goes) or latency (paced stream)
  * @param setting mode, slide and engine
@@ -30,6 +35,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param horizon the job's {@code forecast.horizon} (option {@code h=10}; 1 by default)
  * @param intervals whether the job computes prediction intervals at levels 0.8 and 0.95 (option
  *     {@code intervals})
+ * @param models models served from a models topic (option {@code models=N}); 0: the job's {@code
+ *     model.path} alone
  */
 public record BenchCase(
         Kind kind,
@@ -42,7 +49,8 @@ public record BenchCase(
         int ratePercent,
         String gridInterval,
         int horizon,
-        boolean intervals) {
+        boolean intervals,
+        int models) {
 
     /** The levels of the {@code intervals} option. */
     public static final String INTERVAL_LEVELS = "0.8,0.95";
@@ -74,7 +82,8 @@ public record BenchCase(
                 + (kind == Kind.LATENCY ? "-" + rateLabel() : "")
                 + (gridInterval != null ? "-grid" + gridInterval.replace(" ", "") : "")
                 + (horizon != 1 ? "-h" + horizon : "")
-                + (intervals ? "-intervals" : "");
+                + (intervals ? "-intervals" : "")
+                + (models > 0 ? "-models" + models : "");
     }
 
     /** {@code 5000}, {@code half}, {@code 25pct}. */
@@ -89,7 +98,8 @@ public record BenchCase(
                 && cluster.equals(other.cluster)
                 && java.util.Objects.equals(gridInterval, other.gridInterval)
                 && horizon == other.horizon
-                && intervals == other.intervals;
+                && intervals == other.intervals
+                && models == other.models;
     }
 
     /** Parses {@code kind:setting:keys[:option...]}. */
@@ -117,6 +127,7 @@ public record BenchCase(
         String grid = null;
         int horizon = 1;
         boolean intervals = false;
+        int models = 0;
         for (int i = 3; i < t.length; i++) {
             String o = t[i].strip().toLowerCase(Locale.ROOT);
             switch (o) {
@@ -139,6 +150,17 @@ public record BenchCase(
                                             + "': "
                                             + o
                                             + " must be a horizon of at least 1");
+                        }
+                    } else if (o.startsWith("models=")) {
+                        try {
+                            models = parseKeys(o.substring(7));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException(
+                                    "case '"
+                                            + spec
+                                            + "': "
+                                            + o
+                                            + " must be a count of models of at least 1");
                         }
                     } else if (o.equals("grid")) {
                         grid = GRID_DEFAULT;
@@ -167,6 +189,16 @@ public record BenchCase(
                 }
             }
         }
+        if (models > keys) {
+            throw new IllegalArgumentException(
+                    "case '"
+                            + spec
+                            + "': models="
+                            + models
+                            + " is more than the "
+                            + keys
+                            + " keys");
+        }
         if (rateGiven && kind != Kind.LATENCY) {
             throw new IllegalArgumentException("case '" + spec + "': rate= is for latency cases");
         }
@@ -181,7 +213,8 @@ public record BenchCase(
                 rate == 0 ? percent : 0,
                 grid,
                 horizon,
-                intervals);
+                intervals,
+                models);
     }
 
     private static int parsePercent(String spec, String r) {

@@ -38,7 +38,10 @@ import picocli.CommandLine.Spec;
                 + " hashmap|rocksdb, mini|standalone, exactly-once|at-least-once, rate=N|half|P%%"
                 + " (a share of the rate measured earlier in the run), grid|grid=DURATION (the job"
                 + " on a time grid, series.interval 1s by default: the preloaded points are 1 s"
-                + " apart per key), h=N (forecast.horizon N), intervals (interval levels 0.8,0.95)."
+                + " apart per key), h=N (forecast.horizon N), intervals (interval levels 0.8,0.95),"
+                + " models=N (N models from a models topic, routed by key prefix or regex; latency"
+                + " cases publish version 2 of each halfway and report the time to its first"
+                + " forecast)."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 

@@ -165,6 +165,11 @@ final class E2eBenchmark {
         String pointsTopic = preload(c.keys());
         long total = preloaded.get(c.keys());
         String forecasts = newTopic("forecasts");
+        BenchModels models = models(c);
+        if (models != null) {
+            models.publish(1);
+            say("  published %d models (version 1) on %s", models.count(), models.topic());
+        }
         ForecastOptions options = options(c, pointsTopic, forecasts);
         try (JobTarget target = target(c)) {
             String job = target.start(c.name(), options, c.backend());
@@ -354,6 +359,11 @@ final class E2eBenchmark {
                 PARTITIONS,
                 Map.of("message.timestamp.type", "LogAppendTime"));
         String forecasts = newTopic("forecasts");
+        BenchModels models = models(c);
+        if (models != null) {
+            models.publish(1);
+            say("  published %d models (version 1) on %s", models.count(), models.topic());
+        }
         ForecastOptions options = options(c, pointsTopic, forecasts);
         try (JobTarget target = target(c)) {
             String job = target.start(c.name(), options, c.backend());
@@ -399,9 +409,22 @@ final class E2eBenchmark {
             StackSampler sampler = null;
             Sample atFrom = null;
             Sample atUntil = null;
+            // models=N: version 2 of every model halfway through the measured interval
+            long swapAt = models == null ? Long.MAX_VALUE : from + s.duration.toMillis() / 2;
+            long published = 0;
+            long publishMs = 0;
             while (producerThread.isAlive()) {
                 Sample x = m.sample();
                 long now = System.currentTimeMillis();
+                if (published == 0 && now >= swapAt) {
+                    reader.watchVersion(2);
+                    long publishStart = System.currentTimeMillis();
+                    published = models.publish(2);
+                    publishMs = published - publishStart;
+                    say(
+                            "  published version 2 of %d models at +%d s (%d ms to write and send)",
+                            models.count(), (publishStart - t0) / 1000, publishMs);
+                }
                 if (atFrom == null && now >= from) {
                     atFrom = x;
                     if (target.inProcess()) {
@@ -437,6 +460,14 @@ final class E2eBenchmark {
                             ? Double.NaN
                             : (atUntil.forecasts - atFrom.forecasts) / secs;
             String note = l.count() == 0 ? "no latency samples" : "ok";
+            if (published > 0) {
+                String swap =
+                        swapNote(reader.firstOfWatchedVersion(), published, publishMs, models)
+                                + "; forecasts read per version "
+                                + reader.forecastsPerVersion();
+                note += "; " + swap;
+                say("  %s", swap);
+            }
             return new BenchResult(
                     c,
                     started,
@@ -472,9 +503,59 @@ final class E2eBenchmark {
 
     // ---------------------------------------------------------------- shared
 
+    /** The case's models (topics created, nothing published), or null without models=N. */
+    private BenchModels models(BenchCase c) throws java.io.IOException {
+        if (c.models() == 0) {
+            return null;
+        }
+        return BenchModels.create(
+                broker.bootstrapServers(),
+                "models-" + caseNo,
+                "model-events-" + caseNo,
+                s.model,
+                s.work.resolve("models-" + caseNo),
+                c.keys(),
+                c.models());
+    }
+
+    /**
+     * The time from the publish of version 2 (the last record acknowledged) to the first forecast
+     * of each model's version 2 read by the reader: the first, the median and the last model.
+     */
+    static String swapNote(
+            Map<String, Long> firstRead, long published, long publishMs, BenchModels models) {
+        List<Long> after = new ArrayList<>();
+        firstRead.values().forEach(t -> after.add(Math.max(0, t - published)));
+        java.util.Collections.sort(after);
+        if (after.isEmpty()) {
+            return String.format(
+                    Locale.ROOT,
+                    "models=%d: no forecast of version 2 read (publish took %d ms)",
+                    models.count(),
+                    publishMs);
+        }
+        return String.format(
+                Locale.ROOT,
+                "models=%d: publish of version 2 (%d ms) to its first forecast read: first model"
+                        + " %d ms, median %d ms, last %d ms (%d of %d models seen)",
+                models.count(),
+                publishMs,
+                after.get(0),
+                after.get(after.size() / 2),
+                after.get(after.size() - 1),
+                after.size(),
+                models.count());
+    }
+
     private ForecastOptions options(BenchCase c, String pointsTopic, String forecasts) {
         Map<String, String> o = new LinkedHashMap<>();
-        o.put(ForecastOptions.MODEL_PATH.key(), s.model.toAbsolutePath().toString());
+        if (c.models() > 0) {
+            // every key is routed to one of the topic's models: no model.path
+            o.put("kafka.models.topic", "models-" + caseNo);
+            o.put("kafka.model-events.topic", "model-events-" + caseNo);
+        } else {
+            o.put(ForecastOptions.MODEL_PATH.key(), s.model.toAbsolutePath().toString());
+        }
         o.put(ForecastOptions.WINDOW_SIZE.key(), "60");
         // The benchmark's points are in order per key: no out-of-orderness to wait for.
         o.put(ForecastOptions.OUT_OF_ORDERNESS.key(), "0 ms");
@@ -534,6 +615,16 @@ final class E2eBenchmark {
                         m.busy("window"),
                         m.busy("batch"),
                         m.busy("inference-us")));
+        if (!Double.isNaN(m.busy("forecast"))) {
+            // models=N: the two-input forecast operator is a vertex of its own, the window
+            // vertex above is ordering and windowing alone
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  (models input: the window vertex does not chain inference;"
+                                    + " inference+sink vertex %.0f ms/s)%n",
+                            m.busy("forecast")));
+        }
         if (p != null) {
             sb.append(p.text());
         }
@@ -645,6 +736,8 @@ final class E2eBenchmark {
         private String windowVertex;
         private String sourceVertex;
         private String forecastMetric;
+        // the forecast operator's vertex: the window vertex, unless a models input unchains it
+        private String forecastVertex;
         long heapUsedMax;
         long heapMax;
         private final Map<String, double[]> busy = new HashMap<>();
@@ -685,15 +778,21 @@ final class E2eBenchmark {
         Sample sample() throws Exception {
             long points = rest.readRecords(job, windowVertex);
             if (forecastMetric == null) {
-                forecastMetric =
-                        rest.metricNames(job, windowVertex, "forecastsEmitted").stream()
-                                .findFirst()
-                                .orElse(null);
+                for (String v : rest.vertices(job).values()) {
+                    forecastMetric =
+                            rest.metricNames(job, v, "forecastsEmitted").stream()
+                                    .findFirst()
+                                    .orElse(null);
+                    if (forecastMetric != null) {
+                        forecastVertex = v;
+                        break;
+                    }
+                }
             }
             long forecasts =
                     forecastMetric == null
                             ? 0
-                            : (long) rest.vertexMetric(job, windowVertex, forecastMetric, "sum");
+                            : (long) rest.vertexMetric(job, forecastVertex, forecastMetric, "sum");
             long[] heap = rest.taskManagerHeap();
             heapUsedMax = Math.max(heapUsedMax, heap[0]);
             heapMax = Math.max(heapMax, heap[1]);
@@ -714,14 +813,17 @@ final class E2eBenchmark {
                     "source-bp",
                     rest.vertexMetric(job, sourceVertex, "backPressuredTimeMsPerSecond", "avg"));
             add("window", rest.vertexMetric(job, windowVertex, "busyTimeMsPerSecond", "avg"));
+            String inference = forecastVertex == null ? windowVertex : forecastVertex;
+            if (!inference.equals(windowVertex)) {
+                add("forecast", rest.vertexMetric(job, inference, "busyTimeMsPerSecond", "avg"));
+            }
             add(
                     "batch",
-                    rest.vertexMetric(
-                            job, windowVertex, "forecast.inferenceBatchSize_mean", "avg"));
+                    rest.vertexMetric(job, inference, "forecast.inferenceBatchSize_mean", "avg"));
             add(
                     "inference-us",
                     rest.vertexMetric(
-                            job, windowVertex, "forecast.inferenceLatencyMicros_mean", "avg"));
+                            job, inference, "forecast.inferenceLatencyMicros_mean", "avg"));
         }
 
         private void add(String k, double v) {

@@ -5,8 +5,10 @@ import io.forecaster.connectors.wire.ForecastCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +39,9 @@ final class ForecastReader implements Runnable {
     private volatile long measureUntil = Long.MAX_VALUE;
     private volatile boolean stop;
     private volatile Exception failure;
+    private volatile long watchedVersion;
+    private final Map<String, Long> firstOfVersion = new ConcurrentHashMap<>();
+    private final Map<Long, AtomicLong> perVersion = new ConcurrentHashMap<>();
 
     ForecastReader(String bootstrap, String topic, PointProducer.Paced points) {
         this.bootstrap = bootstrap;
@@ -48,6 +53,23 @@ final class ForecastReader implements Runnable {
     void measure(long from, long until) {
         this.measureFrom = from;
         this.measureUntil = until;
+    }
+
+    /** From now on, remembers when the first forecast of each model's {@code version} is read. */
+    void watchVersion(long version) {
+        watchedVersion = version;
+    }
+
+    /** Model name to the wall-clock time its first forecast of the watched version was read. */
+    Map<String, Long> firstOfWatchedVersion() {
+        return Map.copyOf(firstOfVersion);
+    }
+
+    /** Forecasts read per model version (0: made by {@code model.path}, no version). */
+    Map<Long, Long> forecastsPerVersion() {
+        Map<Long, Long> out = new java.util.TreeMap<>();
+        perVersion.forEach((v, n) -> out.put(v, n.get()));
+        return out;
     }
 
     void stop() {
@@ -92,6 +114,12 @@ final class ForecastReader implements Runnable {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     forecasts.incrementAndGet();
                     Forecast f = ForecastCodec.fromJson(r.value());
+                    long version = f.modelVersion() == null ? 0 : f.modelVersion();
+                    perVersion.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
+                    long watched = watchedVersion;
+                    if (watched != 0 && version == watched) {
+                        firstOfVersion.putIfAbsent(f.modelName(), now);
+                    }
                     long appended =
                             points.appendTime(
                                     SyntheticPoints.keyIndex(f.sensorId()), f.windowEnd());

@@ -81,6 +81,22 @@ class BenchCaseTest {
     }
 
     @Test
+    void modelsServesTheJobFromAModelsTopic() {
+        BenchCase plain = BenchCase.parse("throughput:stateful-s10:10k");
+        BenchCase models = BenchCase.parse("throughput:stateful-s10:10k:models=100");
+        assertThat(plain.models()).isZero();
+        assertThat(models.models()).isEqualTo(100);
+        assertThat(models.name())
+                .isEqualTo("throughput-stateful-s10-10k-hashmap-mini-eo-models100");
+        assertThat(models.sameJob(plain)).isFalse();
+        assertThat(BenchCase.parse("latency:stateful-s10:1k:models=1k").models()).isEqualTo(1000);
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s1:1k:models=0"))
+                .hasMessageContaining("models=0");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:window-s1:1k:models=2k"))
+                .hasMessageContaining("more than the 1000 keys");
+    }
+
+    @Test
     void rejectsBadSpecsNamingThePart() {
         assertThatThrownBy(() -> BenchCase.parse("speed:window-s1:1k"))
                 .hasMessageContaining("kind");
