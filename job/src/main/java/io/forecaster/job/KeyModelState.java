@@ -38,7 +38,7 @@ public class KeyModelState {
     }
 
     /** Records the prediction made at event time {@code time}, dropping the oldest once full. */
-    void push(long time, float prediction) {
+    public void push(long time, float prediction) {
         int i = Ring.slotForNext(times, predictions, count);
         times[i] = time;
         predictions[i] = prediction;

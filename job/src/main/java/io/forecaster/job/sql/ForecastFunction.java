@@ -1,0 +1,404 @@
+package io.forecaster.job.sql;
+
+import static org.apache.flink.table.annotation.ArgumentTrait.REQUIRE_ON_TIME;
+import static org.apache.flink.table.annotation.ArgumentTrait.SET_SEMANTIC_TABLE;
+
+import io.forecaster.connectors.DeadLetterReasons;
+import io.forecaster.job.ForecastOptions;
+import io.forecaster.job.KeyModelState;
+import io.forecaster.job.KeyOrdering;
+import io.forecaster.job.KeyWindow;
+import io.forecaster.job.SlidingCount;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
+import io.forecaster.model.engine.StatefulRollout;
+import io.forecaster.model.engine.StepState;
+import io.forecaster.model.engine.Stepper;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.table.annotation.ArgumentHint;
+import org.apache.flink.table.annotation.DataTypeHint;
+import org.apache.flink.table.annotation.FunctionHint;
+import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.catalog.DataTypeFactory;
+import org.apache.flink.table.functions.FunctionContext;
+import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.inference.TypeInference;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code FORECAST}: the forecaster as a SQL process table function over any table partitioned by a
+ * key, with the DataStream job's semantics. Per key it holds each point until the watermark passes
+ * its time plus the lateness, releases points in event-time order ({@link KeyOrdering}, the rules
+ * of the job's windowing operator), keeps the sliding count window ({@link SlidingCount}) or the
+ * stateful model state, and forecasts every S points once W are present. Late and duplicate points
+ * are counted in metrics and never change a window; a key quiet for the quiet timeout loses its
+ * state and timers.
+ *
+ * <pre>{@code
+ * CREATE FUNCTION FORECAST AS 'io.forecaster.job.sql.ForecastFunction';
+ * SELECT * FROM FORECAST(input => TABLE points PARTITION BY sensor, on_time => DESCRIPTOR(ts),
+ *     model => 'file:///models/wind.zip', mode => 'stateful');
+ * }</pre>
+ *
+ * <p>The function sees one row (or one timer) at a time, so each forecast runs the model for one
+ * key: batch 1, where the job batches across keys.
+ */
+@FunctionHint(
+        output =
+                @DataTypeHint(
+                        "ROW<window_start TIMESTAMP_LTZ(3), window_end TIMESTAMP_LTZ(3),"
+                                + " points INT, `next` DOUBLE, predictions ARRAY<DOUBLE>,"
+                                + " ahead ARRAY<DOUBLE>, model STRING, mode STRING>"))
+public class ForecastFunction extends ProcessTableFunction<Row> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
+
+    /** The name of the table argument. */
+    public static final String INPUT = "input";
+
+    /** The name of the quiet-key timer. */
+    static final String QUIET_TIMER = "quiet";
+
+    /** One key's state: the call, the window and held points, the model state. */
+    public static class KeyState {
+
+        /** {@link ForecastCall#text()} of the call that made this state. */
+        public String call;
+
+        /** The key's released points (window mode) and counters; null for a key without state. */
+        public KeyWindow window;
+
+        /** Points held until their release, in event-time order; the first {@link #held} used. */
+        public long[] heldTimes;
+
+        public double[] heldValues;
+
+        public int held;
+
+        /** Stateful mode: the model state and the last W predictions. */
+        public KeyModelState model;
+
+        public KeyState() {}
+    }
+
+    private transient ForecastCall call;
+    private transient String callText;
+    private transient int valueIndex;
+    private transient ForecastOptions.Mode mode;
+    private transient SlidingCount window;
+    private transient long latenessMs;
+    private transient long resetGapMs;
+    private transient long quietTimeoutMs;
+    private transient int horizon;
+    private transient String modelId;
+    private transient Predictor predictor;
+    private transient Stepper stepper;
+    private transient StatefulRollout rollout;
+    private transient StepState[] one;
+    private transient float[] inputs;
+    private transient float[] outputs;
+    private transient float[] ahead;
+
+    private transient Counter latePoints;
+    private transient Counter lateLetters;
+    private transient Counter duplicateLetters;
+    private transient Counter badValues;
+    private transient Counter released;
+    private transient Counter forecastsEmitted;
+
+    @Override
+    public void open(FunctionContext context) throws Exception {
+        valueIndex = -1; // transient: no initializer runs on the deserialized function
+        MetricGroup metrics = context.getMetricGroup();
+        latePoints = metrics.counter("latePoints");
+        lateLetters = metrics.addGroup("reason", DeadLetterReasons.LATE).counter("deadLetters");
+        duplicateLetters =
+                metrics.addGroup("reason", DeadLetterReasons.DUPLICATE).counter("deadLetters");
+        badValues = metrics.addGroup("reason", DeadLetterReasons.BAD_VALUE).counter("deadLetters");
+        released = metrics.counter("pointsReleased");
+        forecastsEmitted = metrics.counter("forecastsEmitted");
+    }
+
+    @Override
+    public TypeInference getTypeInference(DataTypeFactory typeFactory) {
+        return ForecastPlanning.checked(super.getTypeInference(typeFactory));
+    }
+
+    public void eval(
+            Context ctx,
+            @StateHint KeyState state,
+            @ArgumentHint(
+                            value = {SET_SEMANTIC_TABLE, REQUIRE_ON_TIME},
+                            name = INPUT)
+                    Row input,
+            @ArgumentHint(name = ForecastCall.MODEL) String model,
+            @ArgumentHint(name = ForecastCall.MODE, isOptional = true) String mode,
+            @ArgumentHint(name = ForecastCall.WINDOW_SIZE, isOptional = true) Integer windowSize,
+            @ArgumentHint(name = ForecastCall.SLIDE, isOptional = true) Integer slide,
+            @ArgumentHint(name = ForecastCall.VALUE_COLUMN, isOptional = true) String valueColumn,
+            @ArgumentHint(name = ForecastCall.HORIZON, isOptional = true) Integer horizon,
+            @ArgumentHint(name = ForecastCall.LATENESS, isOptional = true) String lateness,
+            @ArgumentHint(name = ForecastCall.RESET_GAP, isOptional = true) String resetGap,
+            @ArgumentHint(name = ForecastCall.QUIET_TIMEOUT, isOptional = true) String quietTimeout,
+            @ArgumentHint(name = ForecastCall.ENGINE, isOptional = true) String engine)
+            throws IOException {
+        if (call == null) {
+            start(
+                    ForecastCall.of(
+                            model,
+                            mode,
+                            windowSize,
+                            slide,
+                            valueColumn,
+                            horizon,
+                            lateness,
+                            resetGap,
+                            quietTimeout,
+                            engine));
+        }
+        if (valueIndex < 0) {
+            valueIndex = valueIndex(ctx.tableSemanticsFor(INPUT).dataType(), call.valueColumn());
+        }
+        Object raw = input.getField(valueIndex);
+        if (!(raw instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+            badValues.inc();
+            return;
+        }
+        TimeContext<Long> time = ctx.timeContext(Long.class);
+        long t = time.time();
+        Long mark = time.currentWatermark();
+        long watermark = mark == null ? Long.MIN_VALUE : mark;
+        KeyWindow w = state.window;
+        boolean held = w != null && Arrays.binarySearch(state.heldTimes, 0, state.held, t) >= 0;
+        String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
+        if (rejected != null) {
+            if (DeadLetterReasons.LATE.equals(rejected)) {
+                latePoints.inc();
+                lateLetters.inc();
+            } else {
+                duplicateLetters.inc();
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "{} point dropped: {}",
+                        rejected,
+                        KeyOrdering.detail(rejected, "", t, watermark, latenessMs));
+            }
+            return;
+        }
+        if (w == null) {
+            w = KeyWindow.empty(this.mode == ForecastOptions.Mode.WINDOW ? window.size() : 0);
+            state.window = w;
+            state.call = callText;
+            state.heldTimes = new long[4];
+            state.heldValues = new double[4];
+        }
+        hold(state, t, number.doubleValue());
+        time.registerOnTime(KeyOrdering.releaseTime(t, latenessMs));
+        if (t > w.newest) {
+            w.newest = t;
+            w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
+            time.registerOnTime(QUIET_TIMER, w.cleanupAt);
+        }
+    }
+
+    /** Releases the key's points whose time has come; removes a quiet key's state and timers. */
+    public void onTimer(OnTimerContext ctx, KeyState state) throws IOException {
+        KeyWindow w = state.window;
+        if (w == null) {
+            return;
+        }
+        if (call == null) {
+            start(ForecastCall.parse(state.call)); // restored; no row reached this subtask yet
+        }
+        long now = ctx.timeContext(Long.class).time();
+        int ready = 0;
+        while (ready < state.held
+                && KeyOrdering.releaseTime(state.heldTimes[ready], latenessMs) <= now) {
+            release(state, state.heldTimes[ready], state.heldValues[ready]);
+            ready++;
+        }
+        if (ready > 0) {
+            int left = state.held - ready;
+            System.arraycopy(state.heldTimes, ready, state.heldTimes, 0, left);
+            System.arraycopy(state.heldValues, ready, state.heldValues, 0, left);
+            state.held = left;
+        }
+        if (QUIET_TIMER.equals(ctx.currentTimer()) && state.held == 0) {
+            ctx.clearAll();
+        }
+    }
+
+    private static void hold(KeyState state, long t, double value) {
+        int n = state.held;
+        if (n == state.heldTimes.length) {
+            state.heldTimes = Arrays.copyOf(state.heldTimes, 2 * n);
+            state.heldValues = Arrays.copyOf(state.heldValues, 2 * n);
+        }
+        int i = n;
+        while (i > 0 && state.heldTimes[i - 1] > t) {
+            i--;
+        }
+        System.arraycopy(state.heldTimes, i, state.heldTimes, i + 1, n - i);
+        System.arraycopy(state.heldValues, i, state.heldValues, i + 1, n - i);
+        state.heldTimes[i] = t;
+        state.heldValues[i] = value;
+        state.held = n + 1;
+    }
+
+    private void release(KeyState state, long t, double value) {
+        KeyWindow w = state.window;
+        boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
+        w.append(t, value);
+        released.inc();
+        int size = window.size();
+        if (mode == ForecastOptions.Mode.STATEFUL) {
+            KeyModelState s = state.model;
+            if (s == null || reset) {
+                s = KeyModelState.start(stepper.newState(), size);
+            }
+            one[0] = s.model;
+            inputs[0] = (float) value;
+            stepper.step(one, inputs, 1, outputs);
+            s.model = one[0];
+            s.push(t, outputs[0]);
+            s.steps++;
+            state.model = s;
+            if (window.emitsAt(s.count, s.steps)) {
+                rollout.rollout(one, outputs, 1, horizon, ahead);
+                emit(s.times[0], t, s.predictions);
+            }
+            one[0] = null;
+        } else if (window.emitsAt(w.count, w.released)) {
+            for (int i = 0; i < size; i++) {
+                inputs[i] = (float) w.values[i];
+            }
+            predictor.forecast(inputs, 1, size, horizon, outputs, ahead);
+            emit(w.times[0], t, outputs);
+        }
+    }
+
+    private void emit(long start, long end, float[] predictions) {
+        int size = window.size();
+        Double[] values = new Double[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = (double) predictions[i];
+        }
+        Double[] steps = null;
+        if (horizon > 1) {
+            steps = new Double[horizon];
+            for (int h = 0; h < horizon; h++) {
+                steps[h] = (double) ahead[h];
+            }
+        }
+        collect(
+                Row.of(
+                        Instant.ofEpochMilli(start),
+                        Instant.ofEpochMilli(end),
+                        size,
+                        values[size - 1],
+                        values,
+                        steps,
+                        modelId,
+                        mode.label()));
+        forecastsEmitted.inc();
+    }
+
+    /** Checks the call against the model and opens it: once per subtask. */
+    private void start(ForecastCall c) throws IOException {
+        ModelBundle bundle = ModelBundle.load(c.modelPath());
+        int trained = bundle.metadata().windowSize();
+        if (c.windowSize() != null && c.windowSize() != trained) {
+            throw ForecastCall.bad(
+                    ForecastCall.WINDOW_SIZE,
+                    c.windowSize(),
+                    "the model "
+                            + bundle.metadata().modelId()
+                            + " was trained on windows of "
+                            + trained
+                            + " points");
+        }
+        if (!Engines.names().contains(c.engine())) {
+            throw ForecastCall.bad(
+                    ForecastCall.ENGINE, c.engine(), "unknown engine; known: " + Engines.names());
+        }
+        mode = c.mode();
+        window = c.window(trained);
+        latenessMs = c.lateness().toMillis();
+        resetGapMs = c.resetGap().toMillis();
+        quietTimeoutMs = c.quietTimeout().toMillis();
+        horizon = c.horizon();
+        modelId = bundle.metadata().modelId();
+        if (mode == ForecastOptions.Mode.STATEFUL) {
+            stepper = Engines.openStepper(c.engine(), bundle);
+            rollout = new StatefulRollout(stepper, 1);
+            inputs = new float[1];
+            outputs = new float[1];
+        } else {
+            predictor = Engines.open(c.engine(), bundle);
+            inputs = new float[trained];
+            outputs = new float[trained];
+        }
+        one = new StepState[1];
+        ahead = new float[horizon];
+        call = c;
+        callText = c.text();
+        LOG.info(
+                "FORECAST opened model {} ({} engine, {} mode)", modelId, c.engine(), mode.label());
+    }
+
+    /** The position of the value column in the input rows; it must be numeric. */
+    static int valueIndex(DataType inputType, String valueColumn) {
+        LogicalType type = inputType.getLogicalType();
+        if (!(type instanceof RowType row)) {
+            throw ForecastCall.bad(INPUT, type.asSummaryString(), "the input must be a table");
+        }
+        List<String> names = row.getFieldNames();
+        String name = valueColumn == null ? "value" : valueColumn;
+        int i = names.indexOf(name);
+        if (i < 0) {
+            throw valueColumn == null
+                    ? ForecastCall.bad(
+                            ForecastCall.VALUE_COLUMN,
+                            null,
+                            "the input has no column named value; name one of " + names)
+                    : ForecastCall.bad(
+                            ForecastCall.VALUE_COLUMN,
+                            valueColumn,
+                            "the input has no such column; its columns: " + names);
+        }
+        LogicalType fieldType = row.getTypeAt(i);
+        if (!fieldType.is(LogicalTypeFamily.NUMERIC)) {
+            throw ForecastCall.bad(
+                    ForecastCall.VALUE_COLUMN,
+                    name,
+                    "column " + name + " is " + fieldType.asSummaryString() + ", not numeric");
+        }
+        return i;
+    }
+
+    @Override
+    public void close() {
+        if (predictor != null) {
+            predictor.close();
+            predictor = null;
+        }
+        if (stepper != null) {
+            stepper.close();
+            stepper = null;
+        }
+    }
+}
