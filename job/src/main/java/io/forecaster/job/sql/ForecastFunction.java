@@ -25,6 +25,7 @@ import org.apache.flink.table.annotation.ArgumentHint;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.FunctionHint;
 import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.api.dataview.MapView;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ProcessTableFunction;
@@ -72,7 +73,14 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
     /** The name of the quiet-key timer. */
     static final String QUIET_TIMER = "quiet";
 
-    /** One key's state: the call, the window and held points, the model state. */
+    /** The key of the model state in its map view (the view holds one entry). */
+    private static final Integer MODEL = 0;
+
+    /**
+     * One key's ordering and windowing state: the call, the window and the held points. Stateful
+     * mode keeps the model state apart (a {@link MapView} entry), so that a row, which only holds a
+     * point, does not read and write it.
+     */
     public static class KeyState {
 
         /** {@link ForecastCall#text()} of the call that made this state. */
@@ -87,9 +95,6 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         public double[] heldValues;
 
         public int held;
-
-        /** Stateful mode: the model state and the last W predictions. */
-        public KeyModelState model;
 
         public KeyState() {}
     }
@@ -140,11 +145,12 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
     public void eval(
             Context ctx,
             @StateHint KeyState state,
+            @StateHint MapView<Integer, KeyModelState> modelState,
             @ArgumentHint(
                             value = {SET_SEMANTIC_TABLE, REQUIRE_ON_TIME},
                             name = INPUT)
                     Row input,
-            @ArgumentHint(name = ForecastCall.MODEL) String model,
+            @ArgumentHint(name = ForecastCall.MODEL) String bundle,
             @ArgumentHint(name = ForecastCall.MODE, isOptional = true) String mode,
             @ArgumentHint(name = ForecastCall.WINDOW_SIZE, isOptional = true) Integer windowSize,
             @ArgumentHint(name = ForecastCall.SLIDE, isOptional = true) Integer slide,
@@ -154,11 +160,11 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             @ArgumentHint(name = ForecastCall.RESET_GAP, isOptional = true) String resetGap,
             @ArgumentHint(name = ForecastCall.QUIET_TIMEOUT, isOptional = true) String quietTimeout,
             @ArgumentHint(name = ForecastCall.ENGINE, isOptional = true) String engine)
-            throws IOException {
+            throws Exception {
         if (call == null) {
             start(
                     ForecastCall.of(
-                            model,
+                            bundle,
                             mode,
                             windowSize,
                             slide,
@@ -210,13 +216,19 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         time.registerOnTime(KeyOrdering.releaseTime(t, latenessMs));
         if (t > w.newest) {
             w.newest = t;
-            w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
-            time.registerOnTime(QUIET_TIMER, w.cleanupAt);
+            if (w.cleanupAt == Long.MIN_VALUE) {
+                // later points move it when it fires (see onTimer): one timer per key, not per
+                // point
+                w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
+                time.registerOnTime(QUIET_TIMER, w.cleanupAt);
+            }
         }
     }
 
     /** Releases the key's points whose time has come; removes a quiet key's state and timers. */
-    public void onTimer(OnTimerContext ctx, KeyState state) throws IOException {
+    public void onTimer(
+            OnTimerContext ctx, KeyState state, MapView<Integer, KeyModelState> modelState)
+            throws Exception {
         KeyWindow w = state.window;
         if (w == null) {
             return;
@@ -228,8 +240,16 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         int ready = 0;
         while (ready < state.held
                 && KeyOrdering.releaseTime(state.heldTimes[ready], latenessMs) <= now) {
-            release(state, state.heldTimes[ready], state.heldValues[ready]);
             ready++;
+        }
+        if (ready > 0) {
+            KeyModelState s = mode == ForecastOptions.Mode.STATEFUL ? modelState.get(MODEL) : null;
+            for (int i = 0; i < ready; i++) {
+                s = release(state, s, state.heldTimes[i], state.heldValues[i]);
+            }
+            if (s != null) {
+                modelState.put(MODEL, s);
+            }
         }
         if (ready > 0) {
             int left = state.held - ready;
@@ -237,8 +257,14 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             System.arraycopy(state.heldValues, ready, state.heldValues, 0, left);
             state.held = left;
         }
-        if (QUIET_TIMER.equals(ctx.currentTimer()) && state.held == 0) {
-            ctx.clearAll();
+        if (QUIET_TIMER.equals(ctx.currentTimer())) {
+            long quietAt = KeyOrdering.quietTime(w.newest, quietTimeoutMs);
+            if (quietAt > now) {
+                w.cleanupAt = quietAt; // points came since it was set
+                ctx.timeContext(Long.class).registerOnTime(QUIET_TIMER, quietAt);
+            } else if (state.held == 0) {
+                ctx.clearAll();
+            }
         }
     }
 
@@ -259,14 +285,14 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         state.held = n + 1;
     }
 
-    private void release(KeyState state, long t, double value) {
+    /** Releases one point; returns the key's model state (stateful mode), else null. */
+    private KeyModelState release(KeyState state, KeyModelState s, long t, double value) {
         KeyWindow w = state.window;
         boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
         w.append(t, value);
         released.inc();
         int size = window.size();
         if (mode == ForecastOptions.Mode.STATEFUL) {
-            KeyModelState s = state.model;
             if (s == null || reset) {
                 s = KeyModelState.start(stepper.newState(), size);
             }
@@ -276,19 +302,21 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             s.model = one[0];
             s.push(t, outputs[0]);
             s.steps++;
-            state.model = s;
             if (window.emitsAt(s.count, s.steps)) {
                 rollout.rollout(one, outputs, 1, horizon, ahead);
                 emit(s.times[0], t, s.predictions);
             }
             one[0] = null;
-        } else if (window.emitsAt(w.count, w.released)) {
+            return s;
+        }
+        if (window.emitsAt(w.count, w.released)) {
             for (int i = 0; i < size; i++) {
                 inputs[i] = (float) w.values[i];
             }
             predictor.forecast(inputs, 1, size, horizon, outputs, ahead);
             emit(w.times[0], t, outputs);
         }
+        return null;
     }
 
     private void emit(long start, long end, float[] predictions) {
