@@ -30,6 +30,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param horizon the job's {@code forecast.horizon} (option {@code h=10}; 1 by default)
  * @param intervals whether the job computes prediction intervals at levels 0.8 and 0.95 (option
  *     {@code intervals})
+ * @param sql whether the forecasts come from the SQL function {@code FORECAST} over Kafka tables
+ *     instead of the DataStream job (option {@code sql}; MiniCluster only)
  */
 public record BenchCase(
         Kind kind,
@@ -42,7 +44,8 @@ public record BenchCase(
         int ratePercent,
         String gridInterval,
         int horizon,
-        boolean intervals) {
+        boolean intervals,
+        boolean sql) {
 
     /** The levels of the {@code intervals} option. */
     public static final String INTERVAL_LEVELS = "0.8,0.95";
@@ -74,7 +77,8 @@ public record BenchCase(
                 + (kind == Kind.LATENCY ? "-" + rateLabel() : "")
                 + (gridInterval != null ? "-grid" + gridInterval.replace(" ", "") : "")
                 + (horizon != 1 ? "-h" + horizon : "")
-                + (intervals ? "-intervals" : "");
+                + (intervals ? "-intervals" : "")
+                + (sql ? "-sql" : "");
     }
 
     /** {@code 5000}, {@code half}, {@code 25pct}. */
@@ -89,7 +93,8 @@ public record BenchCase(
                 && cluster.equals(other.cluster)
                 && java.util.Objects.equals(gridInterval, other.gridInterval)
                 && horizon == other.horizon
-                && intervals == other.intervals;
+                && intervals == other.intervals
+                && sql == other.sql;
     }
 
     /** Parses {@code kind:setting:keys[:option...]}. */
@@ -117,6 +122,7 @@ public record BenchCase(
         String grid = null;
         int horizon = 1;
         boolean intervals = false;
+        boolean sql = false;
         for (int i = 3; i < t.length; i++) {
             String o = t[i].strip().toLowerCase(Locale.ROOT);
             switch (o) {
@@ -125,6 +131,7 @@ public record BenchCase(
                 case "exactly-once", "eo" -> delivery = DeliveryGuarantee.EXACTLY_ONCE;
                 case "at-least-once", "alo" -> delivery = DeliveryGuarantee.AT_LEAST_ONCE;
                 case "intervals" -> intervals = true;
+                case "sql" -> sql = true;
                 default -> {
                     if (o.startsWith("h=")) {
                         try {
@@ -167,6 +174,17 @@ public record BenchCase(
                 }
             }
         }
+        if (sql
+                && (kind != Kind.THROUGHPUT
+                        || !cluster.equals(MINI)
+                        || grid != null
+                        || intervals)) {
+            throw new IllegalArgumentException(
+                    "case '"
+                            + spec
+                            + "': sql is a throughput case on the MiniCluster, without grid or"
+                            + " intervals");
+        }
         if (rateGiven && kind != Kind.LATENCY) {
             throw new IllegalArgumentException("case '" + spec + "': rate= is for latency cases");
         }
@@ -181,7 +199,8 @@ public record BenchCase(
                 rate == 0 ? percent : 0,
                 grid,
                 horizon,
-                intervals);
+                intervals,
+                sql);
     }
 
     private static int parsePercent(String spec, String r) {
