@@ -2,6 +2,10 @@
 -- ./forecaster sql -f docs/sql/wind-forecast.sql --replay ../shared/data/wind-ireland/wind_daily_long.csv
 
 SET 'table.local-time-zone' = 'UTC';
+-- Flink's SQL client: wait for the INSERT's job to end (the points table is bounded) and print
+-- the SELECT's rows as a table; `forecaster sql` always does both.
+SET 'table.dml-sync' = 'true';
+SET 'sql-client.execution.result-mode' = 'tableau';
 
 CREATE TABLE points (
   sensor STRING,
