@@ -77,14 +77,18 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
     private static final Integer MODEL = 0;
 
     /**
-     * One key's ordering and windowing state: the call, the window and the held points. Stateful
-     * mode keeps the model state apart (a {@link MapView} entry), so that a row, which only holds a
-     * point, does not read and write it.
+     * The key of the call's arguments ({@link ForecastCall#text()}) in their map view, kept per key
+     * so that a timer that fires after a restore, before any row, knows its call; a view, so that
+     * it is read only then.
+     */
+    private static final Integer CALL = 0;
+
+    /**
+     * One key's ordering and windowing state: the window and the held points. Stateful mode keeps
+     * the model state apart (a {@link MapView} entry), so that a row, which only holds a point,
+     * does not read and write it.
      */
     public static class KeyState {
-
-        /** {@link ForecastCall#text()} of the call that made this state. */
-        public String call;
 
         /** The key's released points (window mode) and counters; null for a key without state. */
         public KeyWindow window;
@@ -142,10 +146,14 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         return ForecastPlanning.checked(super.getTypeInference(typeFactory));
     }
 
+    // ttl = "0 ms": no state TTL. quiet_timeout removes a quiet key's state (as in the job), and
+    // Flink's default for a PTF (TTL Long.MAX_VALUE, so that one can be set later) runs the TTL
+    // wrappers and their incremental cleanup on every access: most of the function's time.
     public void eval(
             Context ctx,
-            @StateHint KeyState state,
-            @StateHint MapView<Integer, KeyModelState> modelState,
+            @StateHint(ttl = "0 ms") KeyState state,
+            @StateHint(ttl = "0 ms") MapView<Integer, KeyModelState> modelState,
+            @StateHint(ttl = "0 ms") MapView<Integer, String> callState,
             @ArgumentHint(
                             value = {SET_SEMANTIC_TABLE, REQUIRE_ON_TIME},
                             name = INPUT)
@@ -208,7 +216,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         if (w == null) {
             w = KeyWindow.empty(this.mode == ForecastOptions.Mode.WINDOW ? window.size() : 0);
             state.window = w;
-            state.call = callText;
+            callState.put(CALL, callText);
             state.heldTimes = new long[4];
             state.heldValues = new double[4];
         }
@@ -227,14 +235,18 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
 
     /** Releases the key's points whose time has come; removes a quiet key's state and timers. */
     public void onTimer(
-            OnTimerContext ctx, KeyState state, MapView<Integer, KeyModelState> modelState)
+            OnTimerContext ctx,
+            KeyState state,
+            MapView<Integer, KeyModelState> modelState,
+            MapView<Integer, String> callState)
             throws Exception {
         KeyWindow w = state.window;
         if (w == null) {
             return;
         }
         if (call == null) {
-            start(ForecastCall.parse(state.call)); // restored; no row reached this subtask yet
+            // restored, and no row reached this instance yet
+            start(ForecastCall.parse(callState.get(CALL)));
         }
         long now = ctx.timeContext(Long.class).time();
         int ready = 0;
