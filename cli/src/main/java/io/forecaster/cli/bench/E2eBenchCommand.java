@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 + " hashmap|rocksdb, mini|standalone, exactly-once|at-least-once, rate=N|half|P%%"
                 + " (a share of the rate measured earlier in the run), grid|grid=DURATION (the job"
                 + " on a time grid, series.interval 1s by default: the preloaded points are 1 s"
-                + " apart per key)."
+                + " apart per key), sql (throughput through the FORECAST SQL function over Kafka"
+                + " tables instead of the DataStream job; points/s counts the points it released)."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 
