@@ -10,13 +10,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
@@ -53,14 +57,29 @@ class SqlForecastITCase {
     /** Set once the injected failure happened (the test's JVM runs the MiniCluster). */
     static final AtomicBoolean FAILED = new AtomicBoolean();
 
-    static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+    /**
+     * Points covered by the newest completed checkpoint (the source and the map: parallelism 1).
+     */
+    static final AtomicLong COVERED = new AtomicLong();
+
+    /** Where the late and the duplicate point go into the stream. */
+    static final int INJECTED = 600;
 
     @ParameterizedTest
     @ValueSource(strings = {"window", "stateful"})
     void givesTheJobsForecastsAcrossARestoreFromACheckpoint(String mode) throws Exception {
         FAILED.set(false);
-        CHECKPOINTED.set(false);
-        List<SensorPoint> stream = WindData.shuffledStream(WindData.series());
+        COVERED.set(0);
+        List<SensorPoint> stream =
+                new java.util.ArrayList<>(WindData.shuffledStream(WindData.series()));
+        // A late point and a repeated time: the job dead-letters both, so equal forecasts mean
+        // that FORECAST rejected them too (999 would change every later window of its key). The
+        // failure comes after a checkpoint that covers them: watermarks restart after a restore,
+        // so a replayed late point could pass before the first one, in either pipeline.
+        SensorPoint first = stream.get(0);
+        SensorPoint middle = stream.get(INJECTED);
+        stream.add(INJECTED + 1, new SensorPoint(first.sensorId(), first.eventTime(), 999.0));
+        stream.add(INJECTED + 2, new SensorPoint(middle.sensorId(), middle.eventTime(), 999.0));
         ForecastOptions options = WindEquivalenceITCase.options("fast", mode);
 
         Configuration conf = ForecastRunner.jobConfiguration();
@@ -76,7 +95,7 @@ class SqlForecastITCase {
 
         DataStream<SensorPoint> points =
                 env.fromData(stream, TypeInformation.of(SensorPoint.class))
-                        .map(new FailOnceAfterACheckpoint(stream.size() / 2))
+                        .map(new FailOnceAfterACheckpoint(INJECTED + 3))
                         .returns(TypeInformation.of(SensorPoint.class))
                         .setParallelism(1);
 
@@ -253,29 +272,47 @@ class SqlForecastITCase {
                                         .isPresent());
     }
 
-    /** Passes points on slowly and fails once, after the first completed checkpoint. */
+    /**
+     * Passes points on slowly and fails once, as soon as a completed checkpoint covers the first
+     * {@code after} points.
+     */
     static final class FailOnceAfterACheckpoint extends RichMapFunction<SensorPoint, SensorPoint>
-            implements CheckpointListener {
+            implements CheckpointedFunction, CheckpointListener {
 
         private final int after;
-        private int seen;
+        private transient int seen;
+        private transient Map<Long, Integer> snapshots;
 
         FailOnceAfterACheckpoint(int after) {
             this.after = after;
         }
 
         @Override
-        public SensorPoint map(SensorPoint p) throws Exception {
-            Thread.sleep(1);
-            if (++seen >= after && CHECKPOINTED.get() && !FAILED.getAndSet(true)) {
-                throw new IllegalStateException("injected failure after " + seen + " points");
-            }
-            return p;
+        public void initializeState(FunctionInitializationContext context) {
+            snapshots = new HashMap<>();
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) {
+            snapshots.put(context.getCheckpointId(), seen);
         }
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
-            CHECKPOINTED.set(true);
+            Integer covered = snapshots.remove(checkpointId);
+            if (covered != null) {
+                COVERED.accumulateAndGet(covered, Math::max);
+            }
+        }
+
+        @Override
+        public SensorPoint map(SensorPoint p) throws Exception {
+            Thread.sleep(1);
+            seen++;
+            if (COVERED.get() >= after && !FAILED.getAndSet(true)) {
+                throw new IllegalStateException("injected failure after " + seen + " points");
+            }
+            return p;
         }
     }
 }
