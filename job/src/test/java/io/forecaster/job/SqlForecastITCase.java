@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -85,27 +92,32 @@ class SqlForecastITCase {
         Configuration conf = ForecastRunner.jobConfiguration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        conf.set(
-                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-                java.time.Duration.ofMillis(50));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(PARALLELISM);
         env.enableCheckpointing(100);
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
 
+        // One watermark after every point, shared by both pipelines, so that "late" means the
+        // same in both whatever the machine's load (periodic watermarks depend on timing).
         DataStream<SensorPoint> points =
                 env.fromData(stream, TypeInformation.of(SensorPoint.class))
                         .map(new FailOnceAfterACheckpoint(INJECTED + 3))
                         .returns(TypeInformation.of(SensorPoint.class))
+                        .setParallelism(1)
+                        .assignTimestampsAndWatermarks(everyPoint(options.outOfOrderness()))
                         .setParallelism(1);
 
         DataStream<String> fromJob =
-                ForecastJob.forecasts(points, options).forecasts().map(SqlForecastITCase::line);
+                ForecastJob.topology(
+                                points.map(ParsedPoint::of)
+                                        .returns(TypeInformation.of(ParsedPoint.class)),
+                                options)
+                        .forecasts()
+                        .map(SqlForecastITCase::line);
 
         DataStream<Row> rows =
-                points.assignTimestampsAndWatermarks(
-                                ForecastJob.watermarks(options, (p, previous) -> p.eventTime()))
-                        .map(p -> Row.of(p.sensorId(), p.value()))
+                points.map(p -> Row.of(p.sensorId(), p.value()))
                         .returns(
                                 Types.ROW_NAMED(
                                         new String[] {"sensor", "value"},
@@ -145,6 +157,27 @@ class SqlForecastITCase {
                         assertThat(b[i]).as("%s step %d", key, i).isCloseTo(a[i], within(a[i]));
                     }
                 });
+    }
+
+    /** Bounded out-of-orderness watermarks, emitted after every point. */
+    static WatermarkStrategy<SensorPoint> everyPoint(Duration outOfOrderness) {
+        long bound = outOfOrderness.toMillis();
+        WatermarkGeneratorSupplier<SensorPoint> generator =
+                context ->
+                        new WatermarkGenerator<>() {
+                            private long max = Long.MIN_VALUE + bound + 1;
+
+                            @Override
+                            public void onEvent(SensorPoint p, long time, WatermarkOutput out) {
+                                max = Math.max(max, time);
+                                out.emitWatermark(new Watermark(max - bound - 1));
+                            }
+
+                            @Override
+                            public void onPeriodicEmit(WatermarkOutput out) {}
+                        };
+        return WatermarkStrategy.forGenerator(generator)
+                .withTimestampAssigner((p, previous) -> p.eventTime());
     }
 
     private static org.assertj.core.data.Offset<Double> within(double v) {
@@ -307,7 +340,8 @@ class SqlForecastITCase {
 
         @Override
         public SensorPoint map(SensorPoint p) throws Exception {
-            Thread.sleep(1);
+            // slower once past the injected points, so that checkpoints cover them in time
+            Thread.sleep(seen < after ? 1 : 3);
             seen++;
             if (COVERED.get() >= after && !FAILED.getAndSet(true)) {
                 throw new IllegalStateException("injected failure after " + seen + " points");
