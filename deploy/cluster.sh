@@ -12,9 +12,12 @@
 #   deploy/cluster.sh list                   running and scheduled jobs (CLI)
 #   deploy/cluster.sh cancel JOB_ID          stop the job with a savepoint, print its path
 #   deploy/cluster.sh resume SAVEPOINT JAR [ARGS...]   submit again from a savepoint
+#   deploy/cluster.sh sql [FILE.sql]         Flink's SQL client on this cluster, the job jar on its
+#                                            class path and FORECAST registered (FILE: run it)
 #
 # Environment: FORECASTER_CLUSTER_DIR (logs, pids, checkpoints; default /tmp/forecaster-cluster),
-# FLINK_CONF_DIR (default deploy/conf), REST (default http://127.0.0.1:8081).
+# FLINK_CONF_DIR (default deploy/conf), REST (default http://127.0.0.1:8081); for sql scripts
+# KAFKA_BOOTSTRAP_SERVERS (replaces ${bootstrap}, default 127.0.0.1:9092) and JOB_JAR.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,6 +48,14 @@ ensure_lib() {
   if [[ ! -d "$lib" ]]; then
     echo "cluster.sh: resolving Flink jars (./mvnw -pl deploy package) ..." >&2
     (cd "$root" && ./mvnw -B -q -pl deploy package)
+  fi
+}
+
+# Flink SQL needs the Table jars in lib/ (as in Flink's distribution) and the SQL client in opt/.
+ensure_sql_lib() {
+  if ! ls "$lib"/flink-table-runtime-*.jar >/dev/null 2>&1 || [[ ! -d "$here/target/flink/opt" ]]; then
+    echo "cluster.sh: resolving Flink SQL jars (./mvnw -pl deploy package) ..." >&2
+    (cd "$root" && ./mvnw -B -q -pl deploy package -DskipTests)
   fi
 }
 
@@ -115,6 +126,7 @@ cmd="${1:-}"; shift || true
 case "$cmd" in
   start)
     ensure_lib
+    ensure_sql_lib
     rm -f "$work/dl4j"
     if [[ "${1:-}" == "--dl4j" ]]; then
       # The training module (it registers the dl4j engine), DL4J, ND4J and their natives, loaded
@@ -189,6 +201,24 @@ case "$cmd" in
     [[ $# -ge 2 ]] || die "usage: resume SAVEPOINT JAR [ARGS...]"
     sp="$1"; shift
     cli run -d -s "$sp" "$@"
+    ;;
+  sql)
+    ensure_sql_lib
+    jar="${JOB_JAR:-$(ls "$root"/job/target/forecaster-job-*-flink.jar 2>/dev/null | head -1)}"
+    [[ -f "$jar" ]] || die "no job jar: ./mvnw -B package -DskipTests writes job/target/forecaster-job-*-flink.jar"
+    init="$work/sql-init.sql"
+    echo "CREATE FUNCTION IF NOT EXISTS FORECAST AS 'io.forecaster.job.sql.ForecastFunction';" >"$init"
+    args=(-i "$init" -j "$jar")
+    if [[ -n "${1:-}" ]]; then
+      [[ -f "$1" ]] || die "no such script: $1"
+      script="$work/sql-$(basename "$1")"
+      sed -e "s|\${bootstrap}|${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}|g" -e "s|\${pwd}|$root|g" \
+        "$1" >"$script"
+      args+=(-f "$script")
+    fi
+    java "${java_opens[@]}" -Dlog4j.configurationFile="file:$FLINK_CONF_DIR/log4j-cli.properties" \
+      -cp "$(classpath):$(ls "$here"/target/flink/opt/*.jar | tr '\n' ':')" \
+      org.apache.flink.table.client.SqlClient embedded "${args[@]}"
     ;;
   *)
     sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'

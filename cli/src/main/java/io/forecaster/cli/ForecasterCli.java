@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             io.forecaster.cli.model.PredictCommand.class,
             io.forecaster.cli.demo.DemoCommand.class,
             io.forecaster.cli.bench.E2eBenchCommand.class,
+            io.forecaster.cli.sql.SqlCommand.class,
         })
 public final class ForecasterCli {
 

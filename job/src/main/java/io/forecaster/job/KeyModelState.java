@@ -61,7 +61,7 @@ public class KeyModelState {
      * Records the prediction made at event time {@code time} on input {@code input}, dropping the
      * oldest once full.
      */
-    void push(long time, float input, float prediction) {
+    public void push(long time, float input, float prediction) {
         if (inputs == null || inputs.length != times.length) {
             inputs = new float[times.length];
             inputCount = 0;

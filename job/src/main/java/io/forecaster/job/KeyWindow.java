@@ -41,7 +41,7 @@ public class KeyWindow {
     }
 
     /** Appends a released point, dropping the oldest once full. */
-    void append(long time, double value) {
+    public void append(long time, double value) {
         if (times.length > 0) {
             int i = Ring.slotForNext(times, values, count);
             times[i] = time;

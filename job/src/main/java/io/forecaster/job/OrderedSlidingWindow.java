@@ -113,37 +113,24 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         long t = point.eventTime();
         long watermark = ctx.timerService().currentWatermark();
         KeyWindow w = window.value();
-        if (pending.contains(t) || (w != null && w.released > 0 && w.lastReleased == t)) {
-            duplicateLetters.inc();
+        String rejected = KeyOrdering.rejection(w, pending.contains(t), t, watermark, latenessMs);
+        if (rejected != null) {
+            if (DeadLetterReasons.LATE.equals(rejected)) {
+                latePoints.inc();
+                lateLetters.inc();
+            } else {
+                duplicateLetters.inc();
+            }
             ctx.output(
                     DEAD_LETTERS,
                     deadLetter(
                             point,
-                            DeadLetterReasons.DUPLICATE,
-                            "sensor "
-                                    + point.sensorId()
-                                    + " already has a point at event time "
-                                    + t
-                                    + "; the first one is kept"));
+                            rejected,
+                            KeyOrdering.detail(
+                                    rejected, point.sensorId(), t, watermark, latenessMs)));
             return;
         }
         long releaseAt = releaseTime(t);
-        if (releaseAt <= watermark) {
-            latePoints.inc();
-            lateLetters.inc();
-            ctx.output(
-                    DEAD_LETTERS,
-                    deadLetter(
-                            point,
-                            DeadLetterReasons.LATE,
-                            "event time "
-                                    + t
-                                    + " plus allowed lateness "
-                                    + latenessMs
-                                    + " ms is not after the watermark "
-                                    + watermark));
-            return;
-        }
         if (w == null) {
             w =
                     KeyWindow.empty(
@@ -158,7 +145,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         ctx.timerService().registerEventTimeTimer(releaseAt);
         if (t > w.newest) {
             w.newest = t;
-            long cleanupAt = saturatedAdd(t, quietTimeoutMs);
+            long cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
             if (w.cleanupAt != Long.MIN_VALUE) {
                 ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
             }
@@ -202,7 +189,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     }
 
     private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out) {
-        boolean reset = w.released == 0 || (resetGapMs > 0 && t - w.lastReleased > resetGapMs);
+        boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
         w.append(t, value);
         released.inc();
         if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
@@ -215,12 +202,11 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     }
 
     private long releaseTime(long t) {
-        return saturatedAdd(t, latenessMs);
+        return KeyOrdering.releaseTime(t, latenessMs);
     }
 
     static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+        return KeyOrdering.saturatedAdd(a, b);
     }
 
     private DeadLetter deadLetter(SensorPoint p, String reason, String detail) {

@@ -47,6 +47,7 @@ class ClusterJarContentsITCase {
         assertThat(entries)
                 .contains(
                         "io/forecaster/job/ForecastRunner.class",
+                        "io/forecaster/job/sql/ForecastFunction.class",
                         "io/forecaster/model/engine/FastPredictor.class",
                         "io/forecaster/connectors/flink/KafkaConnectors.class",
                         "org/apache/flink/connector/kafka/source/KafkaSource.class");
@@ -65,7 +66,9 @@ class ClusterJarContentsITCase {
         assertThat(entries)
                 .noneMatch(e -> e.startsWith("org/apache/flink/streaming/api/environment/"))
                 .noneMatch(e -> e.startsWith("org/apache/flink/runtime/"))
-                .noneMatch(e -> e.startsWith("org/apache/flink/connector/base/"));
+                .noneMatch(e -> e.startsWith("org/apache/flink/connector/base/"))
+                // the Table API, planner and runtime of the FORECAST function
+                .noneMatch(e -> e.startsWith("org/apache/flink/table/"));
     }
 
     private static Path clusterJar() throws IOException {

@@ -37,6 +37,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *     {@code intervals})
  * @param models models served from a models topic (option {@code models=N}); 0: the job's {@code
  *     model.path} alone
+ * @param sql whether the forecasts come from the SQL function {@code FORECAST} over Kafka tables
+ *     instead of the DataStream job (option {@code sql}; MiniCluster only)
  */
 public record BenchCase(
         Kind kind,
@@ -50,7 +52,8 @@ public record BenchCase(
         String gridInterval,
         int horizon,
         boolean intervals,
-        int models) {
+        int models,
+        boolean sql) {
 
     /** The levels of the {@code intervals} option. */
     public static final String INTERVAL_LEVELS = "0.8,0.95";
@@ -83,7 +86,8 @@ public record BenchCase(
                 + (gridInterval != null ? "-grid" + gridInterval.replace(" ", "") : "")
                 + (horizon != 1 ? "-h" + horizon : "")
                 + (intervals ? "-intervals" : "")
-                + (models > 0 ? "-models" + models : "");
+                + (models > 0 ? "-models" + models : "")
+                + (sql ? "-sql" : "");
     }
 
     /** {@code 5000}, {@code half}, {@code 25pct}. */
@@ -99,7 +103,8 @@ public record BenchCase(
                 && java.util.Objects.equals(gridInterval, other.gridInterval)
                 && horizon == other.horizon
                 && intervals == other.intervals
-                && models == other.models;
+                && models == other.models
+                && sql == other.sql;
     }
 
     /** Parses {@code kind:setting:keys[:option...]}. */
@@ -128,6 +133,7 @@ public record BenchCase(
         int horizon = 1;
         boolean intervals = false;
         int models = 0;
+        boolean sql = false;
         for (int i = 3; i < t.length; i++) {
             String o = t[i].strip().toLowerCase(Locale.ROOT);
             switch (o) {
@@ -136,6 +142,7 @@ public record BenchCase(
                 case "exactly-once", "eo" -> delivery = DeliveryGuarantee.EXACTLY_ONCE;
                 case "at-least-once", "alo" -> delivery = DeliveryGuarantee.AT_LEAST_ONCE;
                 case "intervals" -> intervals = true;
+                case "sql" -> sql = true;
                 default -> {
                     if (o.startsWith("h=")) {
                         try {
@@ -199,6 +206,18 @@ public record BenchCase(
                             + keys
                             + " keys");
         }
+        if (sql
+                && (kind != Kind.THROUGHPUT
+                        || !cluster.equals(MINI)
+                        || grid != null
+                        || intervals
+                        || models > 0)) {
+            throw new IllegalArgumentException(
+                    "case '"
+                            + spec
+                            + "': sql is a throughput case on the MiniCluster, without grid, models"
+                            + " or intervals");
+        }
         if (rateGiven && kind != Kind.LATENCY) {
             throw new IllegalArgumentException("case '" + spec + "': rate= is for latency cases");
         }
@@ -214,7 +233,8 @@ public record BenchCase(
                 grid,
                 horizon,
                 intervals,
-                models);
+                models,
+                sql);
     }
 
     private static int parsePercent(String spec, String r) {

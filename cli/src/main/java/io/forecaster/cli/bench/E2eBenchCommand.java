@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
                 + " apart per key), h=N (forecast.horizon N), intervals (interval levels 0.8,0.95),"
                 + " models=N (N models from a models topic, routed by key prefix or regex; latency"
                 + " cases publish version 2 of each halfway and report the time to its first"
-                + " forecast)."
+                + " forecast), sql (throughput through the FORECAST SQL function over Kafka tables"
+                + " instead of the DataStream job; points/s counts the points it released)."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 

@@ -32,13 +32,16 @@ final class MiniClusterTarget implements JobTarget {
     private FlinkRest rest;
 
     private final java.util.Map<String, String> flinkConf;
+    private final boolean sql;
 
     MiniClusterTarget(
             Path checkpoints,
             Duration watermarkInterval,
             int parallelism,
-            java.util.Map<String, String> flinkConf) {
+            java.util.Map<String, String> flinkConf,
+            boolean sql) {
         this.flinkConf = flinkConf;
+        this.sql = sql;
         this.checkpoints = checkpoints;
         this.watermarkInterval = watermarkInterval;
         this.parallelism = parallelism;
@@ -66,8 +69,12 @@ final class MiniClusterTarget implements JobTarget {
         env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(parallelism);
         ForecastRunner.checkModel(options);
-        ForecastRunner.build(env, options);
-        job = env.executeAsync("e2e-bench " + name);
+        if (sql) {
+            job = SqlForecasts.start(env, options, "e2e-bench " + name);
+        } else {
+            ForecastRunner.build(env, options);
+            job = env.executeAsync("e2e-bench " + name);
+        }
         rest = new FlinkRest("http://127.0.0.1:" + port);
         LOG.info("job {} ({}) on a MiniCluster, REST {}", job.getJobID(), name, rest.base());
         return job.getJobID().toString();

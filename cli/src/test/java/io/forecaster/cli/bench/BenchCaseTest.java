@@ -115,4 +115,16 @@ class BenchCaseTest {
                 .extracting(BenchCase::keys)
                 .contains(1_000, 10_000, 100_000);
     }
+
+    @Test
+    void sqlIsAThroughputCaseOnTheMiniClusterOfItsOwn() {
+        BenchCase sql = BenchCase.parse("throughput:stateful-s10:10k:sql");
+        assertThat(sql.sql()).isTrue();
+        assertThat(sql.name()).endsWith("-sql");
+        assertThat(sql.sameJob(BenchCase.parse("throughput:stateful-s10:10k"))).isFalse();
+        assertThatThrownBy(() -> BenchCase.parse("latency:stateful-s10:10k:sql"))
+                .hasMessageContaining("sql");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:10k:sql:standalone"))
+                .hasMessageContaining("sql");
+    }
 }

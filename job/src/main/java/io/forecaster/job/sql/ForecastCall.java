@@ -1,0 +1,188 @@
+package io.forecaster.job.sql;
+
+import io.forecaster.job.ForecastOptions;
+import io.forecaster.job.SlidingCount;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The scalar arguments of one {@code FORECAST} call, checked: each problem is reported with the
+ * argument's name and value ({@code mode => 'fast'}). Kept in the function's state as {@link
+ * #text()}, so a timer that fires after a restore, before any row reached the function, knows the
+ * call it belongs to.
+ *
+ * @param model the bundle's path or {@code file:} URI, readable where the function runs
+ * @param mode window or stateful
+ * @param windowSize W, or null: the bundle's window size
+ * @param slide S: points between two forecasts of a key
+ * @param valueColumn the input column with the values, or null: the column named {@code value}
+ * @param horizon H: values forecast past each window's newest point
+ * @param lateness how long a point is held after its event time before release
+ * @param resetGap stateful mode: a gap longer than this restarts the key (zero: never)
+ * @param quietTimeout a key's state is removed once the watermark passes its newest point by this
+ * @param engine the inference engine's name
+ */
+public record ForecastCall(
+        String model,
+        ForecastOptions.Mode mode,
+        Integer windowSize,
+        int slide,
+        String valueColumn,
+        int horizon,
+        Duration lateness,
+        Duration resetGap,
+        Duration quietTimeout,
+        String engine)
+        implements Serializable {
+
+    static final String MODEL = "model";
+    static final String MODE = "mode";
+    static final String WINDOW_SIZE = "window_size";
+    static final String SLIDE = "slide";
+    static final String VALUE_COLUMN = "value_column";
+    static final String HORIZON = "horizon";
+    static final String LATENESS = "lateness";
+    static final String RESET_GAP = "reset_gap";
+    static final String QUIET_TIMEOUT = "quiet_timeout";
+    static final String ENGINE = "engine";
+
+    /** The arguments as given (null: not given), checked; defaults as the job's options. */
+    public static ForecastCall of(
+            String model,
+            String mode,
+            Integer windowSize,
+            Integer slide,
+            String valueColumn,
+            Integer horizon,
+            String lateness,
+            String resetGap,
+            String quietTimeout,
+            String engine) {
+        if (model == null || model.isBlank()) {
+            throw bad(MODEL, model, "a model bundle is required");
+        }
+        if (windowSize != null && windowSize < 1) {
+            throw bad(WINDOW_SIZE, windowSize, "must be at least 1");
+        }
+        int s = slide == null ? 1 : slide;
+        if (s < 1) {
+            throw bad(SLIDE, slide, "must be at least 1");
+        }
+        int h = horizon == null ? 1 : horizon;
+        if (h < 1 || h > 1000) {
+            throw bad(HORIZON, horizon, "must be between 1 and 1000");
+        }
+        Duration quiet = duration(QUIET_TIMEOUT, quietTimeout, Duration.ofDays(7));
+        if (quiet.isZero()) {
+            throw bad(QUIET_TIMEOUT, quietTimeout, "must be positive");
+        }
+        return new ForecastCall(
+                model,
+                mode(mode),
+                windowSize,
+                s,
+                valueColumn,
+                h,
+                duration(LATENESS, lateness, Duration.ZERO),
+                duration(RESET_GAP, resetGap, Duration.ZERO),
+                quiet,
+                engine == null ? "fast" : engine);
+    }
+
+    private static ForecastOptions.Mode mode(String mode) {
+        if (mode == null) {
+            return ForecastOptions.Mode.WINDOW;
+        }
+        for (ForecastOptions.Mode m : ForecastOptions.Mode.values()) {
+            if (m.label().equals(mode.trim().toLowerCase(Locale.ROOT))) {
+                return m;
+            }
+        }
+        throw bad(MODE, mode, "unknown mode; expected 'window' or 'stateful'");
+    }
+
+    private static Duration duration(String argument, String text, Duration fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        Duration d;
+        try {
+            d = TimeUtils.parseDuration(text);
+        } catch (RuntimeException e) {
+            throw bad(argument, text, "not a duration (e.g. '0 ms', '2 min', '7 d')");
+        }
+        if (d.isNegative()) {
+            throw bad(argument, text, "must not be negative");
+        }
+        return d;
+    }
+
+    /** The sliding count window, once W is known. */
+    SlidingCount window(int w) {
+        return new SlidingCount(w, slide);
+    }
+
+    /** The model file: a {@code file:} URI or a plain path; other schemes are refused. */
+    Path modelPath() {
+        Path path;
+        if (model.startsWith("file:")) {
+            try {
+                path = Path.of(URI.create(model));
+            } catch (RuntimeException e) {
+                throw bad(MODEL, model, "not a file URI: " + e.getMessage());
+            }
+        } else if (model.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*")) {
+            throw bad(MODEL, model, "only local files (a path or file:///...) can be read");
+        } else {
+            path = Path.of(model);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw bad(MODEL, model, "no such file: " + path.toAbsolutePath());
+        }
+        return path;
+    }
+
+    /** A one-line form of these arguments that {@link #parse} reads back. */
+    String text() {
+        return String.join(
+                "\u001f",
+                model,
+                mode.label(),
+                windowSize == null ? "" : windowSize.toString(),
+                Integer.toString(slide),
+                valueColumn == null ? "" : valueColumn,
+                Integer.toString(horizon),
+                lateness.toMillis() + " ms",
+                resetGap.toMillis() + " ms",
+                quietTimeout.toMillis() + " ms",
+                engine);
+    }
+
+    /** Reads {@link #text()} back. */
+    static ForecastCall parse(String text) {
+        String[] f = text.split("\u001f", -1);
+        return of(
+                f[0],
+                f[1],
+                f[2].isEmpty() ? null : Integer.valueOf(f[2]),
+                Integer.valueOf(f[3]),
+                f[4].isEmpty() ? null : f[4],
+                Integer.valueOf(f[5]),
+                f[6],
+                f[7],
+                f[8],
+                f[9]);
+    }
+
+    /** An argument error that names the argument and its value. */
+    static IllegalArgumentException bad(String argument, Object value, String why) {
+        String shown = value instanceof String ? "'" + value + "'" : String.valueOf(value);
+        return new IllegalArgumentException(
+                "FORECAST argument " + argument + " => " + shown + ": " + why);
+    }
+}

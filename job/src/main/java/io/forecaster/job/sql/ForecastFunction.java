@@ -1,0 +1,444 @@
+package io.forecaster.job.sql;
+
+import static org.apache.flink.table.annotation.ArgumentTrait.REQUIRE_ON_TIME;
+import static org.apache.flink.table.annotation.ArgumentTrait.SET_SEMANTIC_TABLE;
+
+import io.forecaster.connectors.DeadLetterReasons;
+import io.forecaster.job.ForecastOptions;
+import io.forecaster.job.KeyModelState;
+import io.forecaster.job.KeyOrdering;
+import io.forecaster.job.KeyWindow;
+import io.forecaster.job.SlidingCount;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
+import io.forecaster.model.engine.StatefulRollout;
+import io.forecaster.model.engine.StepState;
+import io.forecaster.model.engine.Stepper;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.table.annotation.ArgumentHint;
+import org.apache.flink.table.annotation.DataTypeHint;
+import org.apache.flink.table.annotation.FunctionHint;
+import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.api.dataview.MapView;
+import org.apache.flink.table.catalog.DataTypeFactory;
+import org.apache.flink.table.functions.FunctionContext;
+import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.inference.TypeInference;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code FORECAST}: the forecaster as a SQL process table function over any table partitioned by a
+ * key, with the DataStream job's semantics. Per key it holds each point until the watermark passes
+ * its time plus the lateness, releases points in event-time order ({@link KeyOrdering}, the rules
+ * of the job's windowing operator), keeps the sliding count window ({@link SlidingCount}) or the
+ * stateful model state, and forecasts every S points once W are present. Late and duplicate points
+ * are counted in metrics and never change a window; a key quiet for the quiet timeout loses its
+ * state and timers.
+ *
+ * <pre>{@code
+ * CREATE FUNCTION FORECAST AS 'io.forecaster.job.sql.ForecastFunction';
+ * SELECT * FROM FORECAST(input => TABLE points PARTITION BY sensor, on_time => DESCRIPTOR(ts),
+ *     model => 'file:///models/wind.zip', mode => 'stateful');
+ * }</pre>
+ *
+ * <p>The function sees one row (or one timer) at a time, so each forecast runs the model for one
+ * key: batch 1, where the job batches across keys.
+ */
+@FunctionHint(
+        output =
+                @DataTypeHint(
+                        "ROW<window_start TIMESTAMP_LTZ(3), window_end TIMESTAMP_LTZ(3),"
+                                + " points INT, `next` DOUBLE, predictions ARRAY<DOUBLE>,"
+                                + " ahead ARRAY<DOUBLE>, model STRING, mode STRING>"))
+public class ForecastFunction extends ProcessTableFunction<Row> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
+
+    /** The name of the table argument. */
+    public static final String INPUT = "input";
+
+    /** The name of the quiet-key timer. */
+    static final String QUIET_TIMER = "quiet";
+
+    /** The key of the model state in its map view (the view holds one entry). */
+    private static final Integer MODEL = 0;
+
+    /**
+     * The key of the call's arguments ({@link ForecastCall#text()}) in their map view, kept per key
+     * so that a timer that fires after a restore, before any row, knows its call; a view, so that
+     * it is read only then.
+     */
+    private static final Integer CALL = 0;
+
+    /**
+     * One key's ordering and windowing state: the window and the held points. Stateful mode keeps
+     * the model state apart (a {@link MapView} entry), so that a row, which only holds a point,
+     * does not read and write it.
+     */
+    public static class KeyState {
+
+        /** The key's released points (window mode) and counters; null for a key without state. */
+        public KeyWindow window;
+
+        /** Points held until their release, in event-time order; the first {@link #held} used. */
+        public long[] heldTimes;
+
+        public double[] heldValues;
+
+        public int held;
+
+        public KeyState() {}
+    }
+
+    private transient ForecastCall call;
+    private transient String callText;
+    private transient int valueIndex;
+    private transient ForecastOptions.Mode mode;
+    private transient SlidingCount window;
+    private transient long latenessMs;
+    private transient long resetGapMs;
+    private transient long quietTimeoutMs;
+    private transient int horizon;
+    private transient String modelId;
+    private transient Predictor predictor;
+    private transient Stepper stepper;
+    private transient StatefulRollout rollout;
+    private transient StepState[] one;
+    private transient float[] inputs;
+    private transient float[] outputs;
+    private transient float[] ahead;
+
+    private transient Counter latePoints;
+    private transient Counter lateLetters;
+    private transient Counter duplicateLetters;
+    private transient Counter badValues;
+    private transient Counter released;
+    private transient Counter forecastsEmitted;
+
+    @Override
+    public void open(FunctionContext context) throws Exception {
+        valueIndex = -1; // transient: no initializer runs on the deserialized function
+        MetricGroup metrics = context.getMetricGroup();
+        latePoints = metrics.counter("latePoints");
+        lateLetters = metrics.addGroup("reason", DeadLetterReasons.LATE).counter("deadLetters");
+        duplicateLetters =
+                metrics.addGroup("reason", DeadLetterReasons.DUPLICATE).counter("deadLetters");
+        badValues = metrics.addGroup("reason", DeadLetterReasons.BAD_VALUE).counter("deadLetters");
+        released = metrics.counter("pointsReleased");
+        forecastsEmitted = metrics.counter("forecastsEmitted");
+    }
+
+    @Override
+    public TypeInference getTypeInference(DataTypeFactory typeFactory) {
+        return ForecastPlanning.checked(super.getTypeInference(typeFactory));
+    }
+
+    // ttl = "0 ms": no state TTL. quiet_timeout removes a quiet key's state (as in the job), and
+    // Flink's default for a PTF (TTL Long.MAX_VALUE, so that one can be set later) runs the TTL
+    // wrappers and their incremental cleanup on every access: most of the function's time.
+    public void eval(
+            Context ctx,
+            @StateHint(ttl = "0 ms") KeyState state,
+            @StateHint(ttl = "0 ms") MapView<Integer, KeyModelState> modelState,
+            @StateHint(ttl = "0 ms") MapView<Integer, String> callState,
+            @ArgumentHint(
+                            value = {SET_SEMANTIC_TABLE, REQUIRE_ON_TIME},
+                            name = INPUT)
+                    Row input,
+            @ArgumentHint(name = ForecastCall.MODEL) String bundle,
+            @ArgumentHint(name = ForecastCall.MODE, isOptional = true) String mode,
+            @ArgumentHint(name = ForecastCall.WINDOW_SIZE, isOptional = true) Integer windowSize,
+            @ArgumentHint(name = ForecastCall.SLIDE, isOptional = true) Integer slide,
+            @ArgumentHint(name = ForecastCall.VALUE_COLUMN, isOptional = true) String valueColumn,
+            @ArgumentHint(name = ForecastCall.HORIZON, isOptional = true) Integer horizon,
+            @ArgumentHint(name = ForecastCall.LATENESS, isOptional = true) String lateness,
+            @ArgumentHint(name = ForecastCall.RESET_GAP, isOptional = true) String resetGap,
+            @ArgumentHint(name = ForecastCall.QUIET_TIMEOUT, isOptional = true) String quietTimeout,
+            @ArgumentHint(name = ForecastCall.ENGINE, isOptional = true) String engine)
+            throws Exception {
+        if (call == null) {
+            start(
+                    ForecastCall.of(
+                            bundle,
+                            mode,
+                            windowSize,
+                            slide,
+                            valueColumn,
+                            horizon,
+                            lateness,
+                            resetGap,
+                            quietTimeout,
+                            engine));
+        }
+        if (valueIndex < 0) {
+            valueIndex = valueIndex(ctx.tableSemanticsFor(INPUT).dataType(), call.valueColumn());
+        }
+        Object raw = input.getField(valueIndex);
+        if (!(raw instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+            badValues.inc();
+            return;
+        }
+        TimeContext<Long> time = ctx.timeContext(Long.class);
+        long t = time.time();
+        Long mark = time.currentWatermark();
+        long watermark = mark == null ? Long.MIN_VALUE : mark;
+        KeyWindow w = state.window;
+        boolean held = w != null && Arrays.binarySearch(state.heldTimes, 0, state.held, t) >= 0;
+        String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
+        if (rejected != null) {
+            if (DeadLetterReasons.LATE.equals(rejected)) {
+                latePoints.inc();
+                lateLetters.inc();
+            } else {
+                duplicateLetters.inc();
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "{} point dropped: {}",
+                        rejected,
+                        KeyOrdering.detail(rejected, "", t, watermark, latenessMs));
+            }
+            return;
+        }
+        if (w == null) {
+            w = KeyWindow.empty(this.mode == ForecastOptions.Mode.WINDOW ? window.size() : 0);
+            state.window = w;
+            callState.put(CALL, callText);
+            state.heldTimes = new long[4];
+            state.heldValues = new double[4];
+        }
+        hold(state, t, number.doubleValue());
+        time.registerOnTime(KeyOrdering.releaseTime(t, latenessMs));
+        if (t > w.newest) {
+            w.newest = t;
+            if (w.cleanupAt == Long.MIN_VALUE) {
+                // later points move it when it fires (see onTimer): one timer per key, not per
+                // point
+                w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
+                time.registerOnTime(QUIET_TIMER, w.cleanupAt);
+            }
+        }
+    }
+
+    /** Releases the key's points whose time has come; removes a quiet key's state and timers. */
+    public void onTimer(
+            OnTimerContext ctx,
+            KeyState state,
+            MapView<Integer, KeyModelState> modelState,
+            MapView<Integer, String> callState)
+            throws Exception {
+        KeyWindow w = state.window;
+        if (w == null) {
+            return;
+        }
+        if (call == null) {
+            // restored, and no row reached this instance yet
+            start(ForecastCall.parse(callState.get(CALL)));
+        }
+        long now = ctx.timeContext(Long.class).time();
+        int ready = 0;
+        while (ready < state.held
+                && KeyOrdering.releaseTime(state.heldTimes[ready], latenessMs) <= now) {
+            ready++;
+        }
+        if (ready > 0) {
+            KeyModelState s = mode == ForecastOptions.Mode.STATEFUL ? modelState.get(MODEL) : null;
+            for (int i = 0; i < ready; i++) {
+                s = release(state, s, state.heldTimes[i], state.heldValues[i]);
+            }
+            if (s != null) {
+                modelState.put(MODEL, s);
+            }
+        }
+        if (ready > 0) {
+            int left = state.held - ready;
+            System.arraycopy(state.heldTimes, ready, state.heldTimes, 0, left);
+            System.arraycopy(state.heldValues, ready, state.heldValues, 0, left);
+            state.held = left;
+        }
+        if (QUIET_TIMER.equals(ctx.currentTimer())) {
+            long quietAt = KeyOrdering.quietTime(w.newest, quietTimeoutMs);
+            if (quietAt > now) {
+                w.cleanupAt = quietAt; // points came since it was set
+                ctx.timeContext(Long.class).registerOnTime(QUIET_TIMER, quietAt);
+            } else if (state.held == 0) {
+                ctx.clearAll();
+            }
+        }
+    }
+
+    private static void hold(KeyState state, long t, double value) {
+        int n = state.held;
+        if (n == state.heldTimes.length) {
+            state.heldTimes = Arrays.copyOf(state.heldTimes, 2 * n);
+            state.heldValues = Arrays.copyOf(state.heldValues, 2 * n);
+        }
+        int i = n;
+        while (i > 0 && state.heldTimes[i - 1] > t) {
+            i--;
+        }
+        System.arraycopy(state.heldTimes, i, state.heldTimes, i + 1, n - i);
+        System.arraycopy(state.heldValues, i, state.heldValues, i + 1, n - i);
+        state.heldTimes[i] = t;
+        state.heldValues[i] = value;
+        state.held = n + 1;
+    }
+
+    /** Releases one point; returns the key's model state (stateful mode), else null. */
+    private KeyModelState release(KeyState state, KeyModelState s, long t, double value) {
+        KeyWindow w = state.window;
+        boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
+        w.append(t, value);
+        released.inc();
+        int size = window.size();
+        if (mode == ForecastOptions.Mode.STATEFUL) {
+            if (s == null || reset) {
+                s = KeyModelState.start(stepper.newState(), size);
+            }
+            one[0] = s.model;
+            inputs[0] = (float) value;
+            stepper.step(one, inputs, 1, outputs);
+            s.model = one[0];
+            s.push(t, inputs[0], outputs[0]);
+            s.steps++;
+            if (window.emitsAt(s.count, s.steps)) {
+                rollout.rollout(one, outputs, 1, horizon, ahead);
+                emit(s.times[0], t, s.predictions);
+            }
+            one[0] = null;
+            return s;
+        }
+        if (window.emitsAt(w.count, w.released)) {
+            for (int i = 0; i < size; i++) {
+                inputs[i] = (float) w.values[i];
+            }
+            predictor.forecast(inputs, 1, size, horizon, outputs, ahead);
+            emit(w.times[0], t, outputs);
+        }
+        return null;
+    }
+
+    private void emit(long start, long end, float[] predictions) {
+        int size = window.size();
+        Double[] values = new Double[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = (double) predictions[i];
+        }
+        Double[] steps = null;
+        if (horizon > 1) {
+            steps = new Double[horizon];
+            for (int h = 0; h < horizon; h++) {
+                steps[h] = (double) ahead[h];
+            }
+        }
+        collect(
+                Row.of(
+                        Instant.ofEpochMilli(start),
+                        Instant.ofEpochMilli(end),
+                        size,
+                        values[size - 1],
+                        values,
+                        steps,
+                        modelId,
+                        mode.label()));
+        forecastsEmitted.inc();
+    }
+
+    /** Checks the call against the model and opens it: once per subtask. */
+    private void start(ForecastCall c) throws IOException {
+        ModelBundle bundle = ModelBundle.load(c.modelPath());
+        int trained = bundle.metadata().windowSize();
+        if (c.windowSize() != null && c.windowSize() != trained) {
+            throw ForecastCall.bad(
+                    ForecastCall.WINDOW_SIZE,
+                    c.windowSize(),
+                    "the model "
+                            + bundle.metadata().modelId()
+                            + " was trained on windows of "
+                            + trained
+                            + " points");
+        }
+        if (!Engines.names().contains(c.engine())) {
+            throw ForecastCall.bad(
+                    ForecastCall.ENGINE, c.engine(), "unknown engine; known: " + Engines.names());
+        }
+        mode = c.mode();
+        window = c.window(trained);
+        latenessMs = c.lateness().toMillis();
+        resetGapMs = c.resetGap().toMillis();
+        quietTimeoutMs = c.quietTimeout().toMillis();
+        horizon = c.horizon();
+        modelId = bundle.metadata().modelId();
+        if (mode == ForecastOptions.Mode.STATEFUL) {
+            stepper = Engines.openStepper(c.engine(), bundle);
+            rollout = new StatefulRollout(stepper, 1);
+            inputs = new float[1];
+            outputs = new float[1];
+        } else {
+            predictor = Engines.open(c.engine(), bundle);
+            inputs = new float[trained];
+            outputs = new float[trained];
+        }
+        one = new StepState[1];
+        ahead = new float[horizon];
+        call = c;
+        callText = c.text();
+        LOG.info(
+                "FORECAST opened model {} ({} engine, {} mode)", modelId, c.engine(), mode.label());
+    }
+
+    /** The position of the value column in the input rows; it must be numeric. */
+    static int valueIndex(DataType inputType, String valueColumn) {
+        LogicalType type = inputType.getLogicalType();
+        if (!(type instanceof RowType row)) {
+            throw ForecastCall.bad(INPUT, type.asSummaryString(), "the input must be a table");
+        }
+        List<String> names = row.getFieldNames();
+        String name = valueColumn == null ? "value" : valueColumn;
+        int i = names.indexOf(name);
+        if (i < 0) {
+            throw valueColumn == null
+                    ? ForecastCall.bad(
+                            ForecastCall.VALUE_COLUMN,
+                            null,
+                            "the input has no column named value; name one of " + names)
+                    : ForecastCall.bad(
+                            ForecastCall.VALUE_COLUMN,
+                            valueColumn,
+                            "the input has no such column; its columns: " + names);
+        }
+        LogicalType fieldType = row.getTypeAt(i);
+        if (!fieldType.is(LogicalTypeFamily.NUMERIC)) {
+            throw ForecastCall.bad(
+                    ForecastCall.VALUE_COLUMN,
+                    name,
+                    "column " + name + " is " + fieldType.asSummaryString() + ", not numeric");
+        }
+        return i;
+    }
+
+    @Override
+    public void close() {
+        if (predictor != null) {
+            predictor.close();
+            predictor = null;
+        }
+        if (stepper != null) {
+            stepper.close();
+            stepper = null;
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package io.forecaster.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.ParsedPoint;
+import io.forecaster.connectors.SensorPoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The SQL function {@code FORECAST} against the DataStream job: the same wind points, slightly out
+ * of order, go through both in one Flink job at parallelism 2 that fails once after a checkpoint
+ * and restores from it; both give the same forecasts, each exactly once.
+ */
+class SqlForecastITCase {
+
+    static final int PARALLELISM = 2;
+    static final String FUNCTION = "io.forecaster.job.sql.ForecastFunction";
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(PARALLELISM)
+                            .build());
+
+    /** Set once the injected failure happened (the test's JVM runs the MiniCluster). */
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+
+    /**
+     * Points covered by the newest completed checkpoint (the source and the map: parallelism 1).
+     */
+    static final AtomicLong COVERED = new AtomicLong();
+
+    /** Where the late and the duplicate point go into the stream. */
+    static final int INJECTED = 600;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"window", "stateful"})
+    void givesTheJobsForecastsAcrossARestoreFromACheckpoint(String mode) throws Exception {
+        FAILED.set(false);
+        COVERED.set(0);
+        List<SensorPoint> stream =
+                new java.util.ArrayList<>(WindData.shuffledStream(WindData.series()));
+        // A late point and a repeated time: the job dead-letters both, so equal forecasts mean
+        // that FORECAST rejected them too (999 would change every later window of its key). The
+        // failure comes after a checkpoint that covers them: watermarks restart after a restore,
+        // so a replayed late point could pass before the first one, in either pipeline.
+        SensorPoint first = stream.get(0);
+        SensorPoint middle = stream.get(INJECTED);
+        stream.add(INJECTED + 1, new SensorPoint(first.sensorId(), first.eventTime(), 999.0));
+        stream.add(INJECTED + 2, new SensorPoint(middle.sensorId(), middle.eventTime(), 999.0));
+        ForecastOptions options = WindEquivalenceITCase.options("fast", mode);
+
+        Configuration conf = ForecastRunner.jobConfiguration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(50));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(PARALLELISM);
+        env.enableCheckpointing(100);
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+
+        // One watermark after every point, shared by both pipelines, so that "late" means the
+        // same in both whatever the machine's load (periodic watermarks depend on timing).
+        DataStream<SensorPoint> points =
+                env.fromData(stream, TypeInformation.of(SensorPoint.class))
+                        .map(new FailOnceAfterACheckpoint(INJECTED + 3))
+                        .returns(TypeInformation.of(SensorPoint.class))
+                        .setParallelism(1)
+                        .assignTimestampsAndWatermarks(everyPoint(options.outOfOrderness()))
+                        .setParallelism(1);
+
+        DataStream<String> fromJob =
+                ForecastJob.topology(
+                                points.map(ParsedPoint::of)
+                                        .returns(TypeInformation.of(ParsedPoint.class)),
+                                options)
+                        .forecasts()
+                        .map(SqlForecastITCase::line);
+
+        DataStream<Row> rows =
+                points.map(p -> Row.of(p.sensorId(), p.value()))
+                        .returns(
+                                Types.ROW_NAMED(
+                                        new String[] {"sensor", "value"},
+                                        Types.STRING,
+                                        Types.DOUBLE));
+        tEnv.createTemporaryView("points", pointsTable(tEnv, rows));
+        tEnv.executeSql("CREATE TEMPORARY FUNCTION FORECAST AS '" + FUNCTION + "'");
+        Table forecasts =
+                tEnv.sqlQuery(
+                        "SELECT sensor, window_start, window_end, predictions, rowtime FROM"
+                                + " FORECAST(input => TABLE points PARTITION BY sensor,"
+                                + " on_time => DESCRIPTOR(ts), model => '"
+                                + TestModels.file().toUri()
+                                + "', mode => '"
+                                + mode
+                                + "', window_size => 60, slide => 1, quiet_timeout => '30 d')");
+        DataStream<String> fromSql = tEnv.toDataStream(forecasts).map(SqlForecastITCase::line);
+
+        Map<String, String> job = new HashMap<>();
+        Map<String, String> sql = new HashMap<>();
+        try (CloseableIterator<String> it = fromJob.union(fromSql).executeAndCollect()) {
+            while (it.hasNext()) {
+                String[] f = it.next().split("\\|", 3);
+                Map<String, String> side = f[0].equals("job") ? job : sql;
+                assertThat(side.put(f[1], f[2])).as("%s forecast %s twice", f[0], f[1]).isNull();
+            }
+        }
+        assertThat(FAILED).as("the injected failure happened").isTrue();
+        assertThat(job).hasSize(12 * (120 - 60 + 1));
+        assertThat(sql.keySet()).isEqualTo(job.keySet());
+        job.forEach(
+                (key, predictions) -> {
+                    double[] a = parse(predictions);
+                    double[] b = parse(sql.get(key));
+                    assertThat(b).as(key).hasSameSizeAs(a);
+                    for (int i = 0; i < a.length; i++) {
+                        assertThat(b[i]).as("%s step %d", key, i).isCloseTo(a[i], within(a[i]));
+                    }
+                });
+    }
+
+    /** Bounded out-of-orderness watermarks, emitted after every point. */
+    static WatermarkStrategy<SensorPoint> everyPoint(Duration outOfOrderness) {
+        long bound = outOfOrderness.toMillis();
+        WatermarkGeneratorSupplier<SensorPoint> generator =
+                context ->
+                        new WatermarkGenerator<>() {
+                            private long max = Long.MIN_VALUE + bound + 1;
+
+                            @Override
+                            public void onEvent(SensorPoint p, long time, WatermarkOutput out) {
+                                max = Math.max(max, time);
+                                out.emitWatermark(new Watermark(max - bound - 1));
+                            }
+
+                            @Override
+                            public void onPeriodicEmit(WatermarkOutput out) {}
+                        };
+        return WatermarkStrategy.forGenerator(generator)
+                .withTimestampAssigner((p, previous) -> p.eventTime());
+    }
+
+    private static org.assertj.core.data.Offset<Double> within(double v) {
+        return org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(v)));
+    }
+
+    static Table pointsTable(StreamTableEnvironment tEnv, DataStream<Row> rows) {
+        return tEnv.fromDataStream(
+                rows,
+                Schema.newBuilder()
+                        .column("sensor", DataTypes.STRING())
+                        .column("value", DataTypes.DOUBLE())
+                        .columnByMetadata("ts", DataTypes.TIMESTAMP_LTZ(3), "rowtime")
+                        .watermark("ts", "SOURCE_WATERMARK()")
+                        .build());
+    }
+
+    /** "job|sensor@windowEnd|windowStart predictions...". */
+    static String line(Forecast f) {
+        StringBuilder b = new StringBuilder("job|");
+        b.append(f.sensorId()).append('@').append(f.windowEnd()).append('|');
+        b.append(f.windowStart());
+        for (double p : f.predictions()) {
+            b.append(' ').append(p);
+        }
+        return b.toString();
+    }
+
+    /** The same line for a row of the SQL function; its rowtime must be the window's end. */
+    static String line(Row r) {
+        Instant start = r.getFieldAs("window_start");
+        Instant end = r.getFieldAs("window_end");
+        Object rowtime = r.getField("rowtime");
+        StringBuilder b = new StringBuilder("sql|");
+        b.append((String) r.getFieldAs("sensor")).append('@').append(end.toEpochMilli());
+        b.append('|').append(start.toEpochMilli());
+        if (!end.equals(rowtime)) {
+            b.append(" rowtime ").append(rowtime); // fails the comparison
+        }
+        for (Double p : (Double[]) r.getFieldAs("predictions")) {
+            b.append(' ').append(p);
+        }
+        return b.toString();
+    }
+
+    private static double[] parse(String line) {
+        String[] f = line.split(" ");
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = Double.parseDouble(f[i]);
+        }
+        return out;
+    }
+
+    @Test
+    void badArgumentsFailNamingTheArgumentAndTheValue() {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        env.setParallelism(1);
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        List<SensorPoint> few = WindData.series().get("VAL").subList(0, 3);
+        DataStream<Row> rows =
+                env.fromData(few, TypeInformation.of(SensorPoint.class))
+                        .assignTimestampsAndWatermarks(
+                                ForecastJob.watermarks(
+                                        WindEquivalenceITCase.options("fast", "window"),
+                                        (p, previous) -> p.eventTime()))
+                        .map(p -> Row.of(p.sensorId(), p.value()))
+                        .returns(
+                                Types.ROW_NAMED(
+                                        new String[] {"sensor", "value"},
+                                        Types.STRING,
+                                        Types.DOUBLE));
+        tEnv.createTemporaryView("points", pointsTable(tEnv, rows));
+        tEnv.executeSql(
+                "CREATE TEMPORARY VIEW named AS SELECT sensor, CAST(`value` AS STRING) AS `value`,"
+                        + " ts FROM points");
+        tEnv.executeSql("CREATE TEMPORARY FUNCTION FORECAST AS '" + FUNCTION + "'");
+        String model = TestModels.file().toUri().toString();
+
+        // checked while planning
+        assertFails(tEnv, "points", "model => '" + model + "', mode => 'fast'", "mode => 'fast'");
+        assertFails(tEnv, "points", "model => '" + model + "', slide => 0", "slide => 0");
+        assertFails(tEnv, "points", "model => '" + model + "', lateness => 'soon'", "lateness");
+        assertFails(
+                tEnv,
+                "named",
+                "model => '" + model + "'",
+                "value_column => 'value': column value is STRING");
+        assertFails(
+                tEnv,
+                "points",
+                "model => '" + model + "', value_column => 'speed'",
+                "value_column => 'speed'");
+        // checked when the function opens the model
+        assertFails(tEnv, "points", "model => 'file:///no/such/model.zip'", "model => 'file:///no");
+        assertFails(
+                tEnv, "points", "model => '" + model + "', window_size => 30", "window_size => 30");
+    }
+
+    private static void assertFails(
+            StreamTableEnvironment tEnv, String table, String arguments, String message) {
+        assertThatThrownBy(
+                        () -> {
+                            try (var it =
+                                    tEnv.executeSql(
+                                                    "SELECT * FROM FORECAST(input => TABLE "
+                                                            + table
+                                                            + " PARTITION BY sensor, on_time =>"
+                                                            + " DESCRIPTOR(ts), "
+                                                            + arguments
+                                                            + ")")
+                                            .collect()) {
+                                it.forEachRemaining(r -> {});
+                            }
+                        })
+                .as(arguments)
+                .satisfies(
+                        e ->
+                                assertThat(ExceptionUtils.findThrowableWithMessage(e, message))
+                                        .as(
+                                                "%s in %s",
+                                                message, ExceptionUtils.stringifyException(e))
+                                        .isPresent());
+    }
+
+    /**
+     * Passes points on slowly and fails once, as soon as a completed checkpoint covers the first
+     * {@code after} points.
+     */
+    static final class FailOnceAfterACheckpoint extends RichMapFunction<SensorPoint, SensorPoint>
+            implements CheckpointedFunction, CheckpointListener {
+
+        private final int after;
+        private transient int seen;
+        private transient Map<Long, Integer> snapshots;
+
+        FailOnceAfterACheckpoint(int after) {
+            this.after = after;
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) {
+            snapshots = new HashMap<>();
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) {
+            snapshots.put(context.getCheckpointId(), seen);
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            Integer covered = snapshots.remove(checkpointId);
+            if (covered != null) {
+                COVERED.accumulateAndGet(covered, Math::max);
+            }
+        }
+
+        @Override
+        public SensorPoint map(SensorPoint p) throws Exception {
+            // slower once past the injected points, so that checkpoints cover them in time
+            Thread.sleep(seen < after ? 1 : 3);
+            seen++;
+            if (COVERED.get() >= after && !FAILED.getAndSet(true)) {
+                throw new IllegalStateException("injected failure after " + seen + " points");
+            }
+            return p;
+        }
+    }
+}
