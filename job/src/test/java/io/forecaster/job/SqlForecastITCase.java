@@ -46,7 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The SQL function {@code FORECAST} against the DataStream job: the same wind points, slightly out
  * of order, go through both in one Flink job at parallelism 2 that fails once after a checkpoint
- * and restores from it; both give the same forecasts, each exactly once.
+ * and restores from it; both give the same forecasts, each exactly once, with the same H values
+ * ahead and the same prediction intervals, calibrated online from the same scored errors.
  */
 class SqlForecastITCase {
 
@@ -87,7 +88,17 @@ class SqlForecastITCase {
         SensorPoint middle = stream.get(INJECTED);
         stream.add(INJECTED + 1, new SensorPoint(first.sensorId(), first.eventTime(), 999.0));
         stream.add(INJECTED + 2, new SensorPoint(middle.sensorId(), middle.eventTime(), 999.0));
-        ForecastOptions options = WindEquivalenceITCase.options("fast", mode);
+        // H = 5 with two interval levels: the bounds are the job's, calibrated by the same
+        // scoring from the same actual values (a short warm-up, so that most are online)
+        Map<String, String> settings = new HashMap<>(WindEquivalenceITCase.settings("fast", mode));
+        settings.put("forecast.horizon", "5");
+        settings.put("forecast.interval-levels", "0.8,0.95");
+        settings.put("forecast.interval-warmup", "10");
+        settings.put("forecast.interval-gain", "0.2");
+        // the function runs each key alone: batch 1 in the job too, so that the model's float
+        // arithmetic, and with it every scored error, is the same on both sides
+        settings.put("inference.batch-size", "1");
+        ForecastOptions options = ForecastOptions.fromMap(settings);
 
         Configuration conf = ForecastRunner.jobConfiguration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -127,36 +138,78 @@ class SqlForecastITCase {
         tEnv.executeSql("CREATE TEMPORARY FUNCTION FORECAST AS '" + FUNCTION + "'");
         Table forecasts =
                 tEnv.sqlQuery(
-                        "SELECT sensor, window_start, window_end, predictions, rowtime FROM"
-                                + " FORECAST(input => TABLE points PARTITION BY sensor,"
-                                + " on_time => DESCRIPTOR(ts), model => '"
+                        "SELECT sensor, window_start, window_end, predictions, ahead, lower_bounds,"
+                            + " upper_bounds, intervals, scored, mae, baseline_mae, coverage,"
+                            + " rowtime FROM FORECAST(input => TABLE points PARTITION BY sensor,"
+                            + " on_time => DESCRIPTOR(ts), model => '"
                                 + TestModels.file().toUri()
                                 + "', mode => '"
                                 + mode
-                                + "', window_size => 60, slide => 1, quiet_timeout => '30 d')");
+                                + "', window_size => 60, slide => 1, quiet_timeout => '30 d',"
+                                + " horizon => 5, interval_levels => '0.95, 0.8',"
+                                + " interval_warmup => 10, interval_gain => '0.2')");
         DataStream<String> fromSql = tEnv.toDataStream(forecasts).map(SqlForecastITCase::line);
 
         Map<String, String> job = new HashMap<>();
         Map<String, String> sql = new HashMap<>();
+        Map<String, String> scores = new HashMap<>();
         try (CloseableIterator<String> it = fromJob.union(fromSql).executeAndCollect()) {
             while (it.hasNext()) {
-                String[] f = it.next().split("\\|", 3);
+                String[] f = it.next().split("\\|", 4);
                 Map<String, String> side = f[0].equals("job") ? job : sql;
+                if (f.length > 3) {
+                    scores.put(f[1], f[3]);
+                }
                 assertThat(side.put(f[1], f[2])).as("%s forecast %s twice", f[0], f[1]).isNull();
             }
         }
         assertThat(FAILED).as("the injected failure happened").isTrue();
         assertThat(job).hasSize(12 * (120 - 60 + 1));
         assertThat(sql.keySet()).isEqualTo(job.keySet());
+        Map<String, Integer> sources = new HashMap<>();
         job.forEach(
-                (key, predictions) -> {
-                    double[] a = parse(predictions);
-                    double[] b = parse(sql.get(key));
+                (key, line) -> {
+                    String[] byJob = line.split(" ", 3);
+                    String[] fromFunction = sql.get(key).split(" ", 3);
+                    // window start and where the intervals came from
+                    assertThat(fromFunction[0] + " " + fromFunction[1])
+                            .as(key)
+                            .isEqualTo(byJob[0] + " " + byJob[1]);
+                    sources.merge(byJob[1], 1, Integer::sum);
+                    // predictions, the H values ahead, lower and upper bounds per level
+                    double[] a = parse(byJob[2]);
+                    double[] b = parse(fromFunction[2]);
                     assertThat(b).as(key).hasSameSizeAs(a);
                     for (int i = 0; i < a.length; i++) {
-                        assertThat(b[i]).as("%s step %d", key, i).isCloseTo(a[i], within(a[i]));
+                        if (Double.isNaN(a[i])) {
+                            assertThat(b[i]).as("%s value %d", key, i).isNaN();
+                        } else {
+                            assertThat(b[i])
+                                    .as("%s value %d", key, i)
+                                    .isCloseTo(a[i], within(a[i]));
+                        }
                     }
                 });
+        // the trackers took over from the calibration (or from none) on most forecasts
+        assertThat(sources.getOrDefault("online", 0)).as("%s", sources).isGreaterThan(300);
+        // live accuracy on every row: after the last forecast of a key, its H - 1 older
+        // forecasts' steps and the ones before them were scored
+        scores.forEach(
+                (key, figures) -> {
+                    String[] f = figures.split(" ");
+                    assertThat(Long.parseLong(f[0])).as(key).isGreaterThanOrEqualTo(0);
+                    if (!f[1].equals("null")) {
+                        assertThat(Double.parseDouble(f[1])).as(key).isPositive();
+                        assertThat(Double.parseDouble(f[2])).as(key).isPositive();
+                    }
+                });
+        assertThat(scores).hasSameSizeAs(sql);
+        String last = scores.get(lastKey(job.keySet()));
+        String[] f = last.split(" ");
+        assertThat(Long.parseLong(f[0])).as(last).isGreaterThan(250);
+        for (int l = 0; l < 2; l++) {
+            assertThat(Double.parseDouble(f[3 + l])).as(last).isBetween(0.0, 1.0);
+        }
     }
 
     /** Bounded out-of-orderness watermarks, emitted after every point. */
@@ -195,13 +248,38 @@ class SqlForecastITCase {
                         .build());
     }
 
-    /** "job|sensor@windowEnd|windowStart predictions...". */
+    /** A key's newest forecast: its sensor's, at its newest window end. */
+    private static String lastKey(java.util.Set<String> keys) {
+        return keys.stream()
+                .max(
+                        java.util.Comparator.comparingLong(
+                                k -> Long.parseLong(k.substring(k.indexOf('@') + 1))))
+                .orElseThrow();
+    }
+
+    /**
+     * "job|sensor@windowEnd|windowStart source predictions... ahead... lower... upper...", the
+     * bounds per level (ascending), then per step.
+     */
     static String line(Forecast f) {
         StringBuilder b = new StringBuilder("job|");
         b.append(f.sensorId()).append('@').append(f.windowEnd()).append('|');
-        b.append(f.windowStart());
+        b.append(f.windowStart()).append(' ').append(f.ahead().source());
         for (double p : f.predictions()) {
             b.append(' ').append(p);
+        }
+        for (double p : f.ahead().values()) {
+            b.append(' ').append(p);
+        }
+        for (double[] level : f.ahead().lower()) {
+            for (double p : level) {
+                b.append(' ').append(p);
+            }
+        }
+        for (double[] level : f.ahead().upper()) {
+            for (double p : level) {
+                b.append(' ').append(p);
+            }
         }
         return b.toString();
     }
@@ -217,8 +295,26 @@ class SqlForecastITCase {
         if (!end.equals(rowtime)) {
             b.append(" rowtime ").append(rowtime); // fails the comparison
         }
+        b.append(' ').append((String) r.getFieldAs("intervals"));
         for (Double p : (Double[]) r.getFieldAs("predictions")) {
             b.append(' ').append(p);
+        }
+        for (Double p : (Double[]) r.getFieldAs("ahead")) {
+            b.append(' ').append(p);
+        }
+        for (String bound : new String[] {"lower_bounds", "upper_bounds"}) {
+            for (Double[] level : (Double[][]) r.getFieldAs(bound)) {
+                for (Double p : level) {
+                    b.append(' ').append(p == null ? Double.NaN : p);
+                }
+            }
+        }
+        // its live accuracy: "scored mae baseline_mae coverage..."
+        b.append('|').append((Long) r.getFieldAs("scored"));
+        b.append(' ').append((Double) r.getFieldAs("mae"));
+        b.append(' ').append((Double) r.getFieldAs("baseline_mae"));
+        for (Double c : (Double[]) r.getFieldAs("coverage")) {
+            b.append(' ').append(c);
         }
         return b.toString();
     }
@@ -263,6 +359,26 @@ class SqlForecastITCase {
         assertFails(tEnv, "points", "model => '" + model + "', mode => 'fast'", "mode => 'fast'");
         assertFails(tEnv, "points", "model => '" + model + "', slide => 0", "slide => 0");
         assertFails(tEnv, "points", "model => '" + model + "', lateness => 'soon'", "lateness");
+        assertFails(
+                tEnv,
+                "points",
+                "model => '" + model + "', interval_levels => '0.8,high'",
+                "interval_levels => '0.8,high': 'high' is not a number");
+        assertFails(
+                tEnv,
+                "points",
+                "model => '" + model + "', interval_levels => '0.8,1.5'",
+                "interval_levels => '0.8,1.5': each level must be between 0 and 1");
+        assertFails(
+                tEnv,
+                "points",
+                "model => '" + model + "', interval_gain => '0'",
+                "interval_gain => '0': must be a positive number");
+        assertFails(
+                tEnv,
+                "points",
+                "model => '" + model + "', interval_gain => 'fast'",
+                "interval_gain => 'fast'");
         assertFails(
                 tEnv,
                 "named",

@@ -51,6 +51,11 @@ class WindEquivalenceITCase {
     }
 
     static ForecastOptions options(String engine, String mode) {
+        return ForecastOptions.fromMap(settings(engine, mode));
+    }
+
+    /** The settings of {@link #options}, to add to. */
+    static Map<String, String> settings(String engine, String mode) {
         Map<String, String> m = new HashMap<>();
         m.put("model.path", TestModels.file().toString());
         m.put("engine", engine);
@@ -61,7 +66,7 @@ class WindEquivalenceITCase {
         m.put("watermark.out-of-orderness", "2 d");
         m.put("watermark.idleness", "0 s");
         m.put("state.quiet-timeout", "30 d");
-        return ForecastOptions.fromMap(m);
+        return m;
     }
 
     static List<Forecast> runJob(ForecastOptions options) throws Exception {

@@ -26,6 +26,9 @@ import org.apache.flink.util.TimeUtils;
  * @param resetGap stateful mode: a gap longer than this restarts the key (zero: never)
  * @param quietTimeout a key's state is removed once the watermark passes its newest point by this
  * @param engine the inference engine's name
+ * @param levels prediction-interval levels, sorted, each in (0, 1); empty: no intervals
+ * @param intervalWarmup scored errors a key's horizon step needs before its own intervals
+ * @param intervalGain the interval trackers' step size relative to the key's running MAE
  */
 public record ForecastCall(
         String model,
@@ -37,7 +40,10 @@ public record ForecastCall(
         Duration lateness,
         Duration resetGap,
         Duration quietTimeout,
-        String engine)
+        String engine,
+        double[] levels,
+        int intervalWarmup,
+        double intervalGain)
         implements Serializable {
 
     static final String MODEL = "model";
@@ -50,6 +56,9 @@ public record ForecastCall(
     static final String RESET_GAP = "reset_gap";
     static final String QUIET_TIMEOUT = "quiet_timeout";
     static final String ENGINE = "engine";
+    static final String INTERVAL_LEVELS = "interval_levels";
+    static final String INTERVAL_WARMUP = "interval_warmup";
+    static final String INTERVAL_GAIN = "interval_gain";
 
     /** The arguments as given (null: not given), checked; defaults as the job's options. */
     public static ForecastCall of(
@@ -62,7 +71,10 @@ public record ForecastCall(
             String lateness,
             String resetGap,
             String quietTimeout,
-            String engine) {
+            String engine,
+            String intervalLevels,
+            Integer intervalWarmup,
+            String intervalGain) {
         if (model == null || model.isBlank()) {
             throw bad(MODEL, model, "a model bundle is required");
         }
@@ -91,7 +103,63 @@ public record ForecastCall(
                 duration(LATENESS, lateness, Duration.ZERO),
                 duration(RESET_GAP, resetGap, Duration.ZERO),
                 quiet,
-                engine == null ? "fast" : engine);
+                engine == null ? "fast" : engine,
+                levels(intervalLevels),
+                warmup(intervalWarmup),
+                gain(intervalGain));
+    }
+
+    private static double[] levels(String text) {
+        double[] levels;
+        try {
+            levels = ForecastOptions.parseLevels(text);
+        } catch (IllegalArgumentException e) {
+            throw bad(INTERVAL_LEVELS, text, e.getMessage() + "; expected levels like '0.8,0.95'");
+        }
+        for (double level : levels) {
+            if (!(level > 0 && level < 1)) {
+                throw bad(INTERVAL_LEVELS, text, "each level must be between 0 and 1");
+            }
+        }
+        return levels;
+    }
+
+    private static int warmup(Integer warmup) {
+        if (warmup == null) {
+            return 50;
+        }
+        if (warmup < 0) {
+            throw bad(INTERVAL_WARMUP, warmup, "must not be negative");
+        }
+        return warmup;
+    }
+
+    private static double gain(String text) {
+        if (text == null) {
+            return 0.1;
+        }
+        double gain;
+        try {
+            gain = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw bad(INTERVAL_GAIN, text, "not a number (e.g. '0.1')");
+        }
+        if (!(gain > 0) || Double.isInfinite(gain)) {
+            throw bad(INTERVAL_GAIN, text, "must be a positive number");
+        }
+        return gain;
+    }
+
+    /** The levels as the {@code interval_levels} argument gives them ("0.8,0.95"). */
+    String levelsText() {
+        StringBuilder b = new StringBuilder();
+        for (double level : levels) {
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(level);
+        }
+        return b.toString();
     }
 
     private static ForecastOptions.Mode mode(String mode) {
@@ -160,7 +228,10 @@ public record ForecastCall(
                 lateness.toMillis() + " ms",
                 resetGap.toMillis() + " ms",
                 quietTimeout.toMillis() + " ms",
-                engine);
+                engine,
+                levelsText(),
+                Integer.toString(intervalWarmup),
+                Double.toString(intervalGain));
     }
 
     /** Reads {@link #text()} back. */
@@ -176,7 +247,11 @@ public record ForecastCall(
                 f[6],
                 f[7],
                 f[8],
-                f[9]);
+                f[9],
+                // calls stored before intervals were arguments have ten fields
+                f.length > 10 ? f[10] : null,
+                f.length > 11 ? Integer.valueOf(f[11]) : null,
+                f.length > 12 ? f[12] : null);
     }
 
     /** An argument error that names the argument and its value. */

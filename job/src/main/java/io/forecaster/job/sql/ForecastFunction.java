@@ -15,6 +15,8 @@ import io.forecaster.model.engine.Predictor;
 import io.forecaster.model.engine.StatefulRollout;
 import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
+import io.forecaster.model.forecast.ForecastScoring;
+import io.forecaster.model.forecast.KeyScore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -45,7 +47,11 @@ import org.slf4j.LoggerFactory;
  * of the job's windowing operator), keeps the sliding count window ({@link SlidingCount}) or the
  * stateful model state, and forecasts every S points once W are present. Late and duplicate points
  * are counted in metrics and never change a window; a key quiet for the quiet timeout loses its
- * state and timers.
+ * state and timers. Each key's forecasts are scored as the job scores them ({@link
+ * ForecastScoring}, a {@link KeyScore} per key): every released point is first the actual value of
+ * the pending forecast steps (window mode: the points a window adds since the key's previous one),
+ * then a new forecast takes its interval half-widths and waits for its own actual values. Each row
+ * carries the bounds per level and step and the key's running accuracy.
  *
  * <pre>{@code
  * CREATE FUNCTION FORECAST AS 'io.forecaster.job.sql.ForecastFunction';
@@ -59,9 +65,11 @@ import org.slf4j.LoggerFactory;
 @FunctionHint(
         output =
                 @DataTypeHint(
-                        "ROW<window_start TIMESTAMP_LTZ(3), window_end TIMESTAMP_LTZ(3),"
-                                + " points INT, `next` DOUBLE, predictions ARRAY<DOUBLE>,"
-                                + " ahead ARRAY<DOUBLE>, model STRING, mode STRING>"))
+                        "ROW<window_start TIMESTAMP_LTZ(3), window_end TIMESTAMP_LTZ(3), points"
+                            + " INT, `next` DOUBLE, predictions ARRAY<DOUBLE>, ahead ARRAY<DOUBLE>,"
+                            + " model STRING, mode STRING, lower_bounds ARRAY<ARRAY<DOUBLE>>,"
+                            + " upper_bounds ARRAY<ARRAY<DOUBLE>>, intervals STRING, scored BIGINT,"
+                            + " mae DOUBLE, baseline_mae DOUBLE, coverage ARRAY<DOUBLE>>"))
 public class ForecastFunction extends ProcessTableFunction<Row> {
 
     private static final long serialVersionUID = 1L;
@@ -75,6 +83,9 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
 
     /** The key of the model state in its map view (the view holds one entry). */
     private static final Integer MODEL = 0;
+
+    /** The key of window mode's scoring state in its map view (stateful mode: in the model's). */
+    private static final Integer SCORE = 0;
 
     /**
      * The key of the call's arguments ({@link ForecastCall#text()}) in their map view, kept per key
@@ -120,6 +131,9 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
     private transient float[] inputs;
     private transient float[] outputs;
     private transient float[] ahead;
+    private transient ForecastScoring scoring;
+    private transient double[] levels;
+    private transient float[] widths;
 
     private transient Counter latePoints;
     private transient Counter lateLetters;
@@ -154,6 +168,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             @StateHint(ttl = "0 ms") KeyState state,
             @StateHint(ttl = "0 ms") MapView<Integer, KeyModelState> modelState,
             @StateHint(ttl = "0 ms") MapView<Integer, String> callState,
+            @StateHint(ttl = "0 ms") MapView<Integer, KeyScore> scoreState,
             @ArgumentHint(
                             value = {SET_SEMANTIC_TABLE, REQUIRE_ON_TIME},
                             name = INPUT)
@@ -167,7 +182,14 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             @ArgumentHint(name = ForecastCall.LATENESS, isOptional = true) String lateness,
             @ArgumentHint(name = ForecastCall.RESET_GAP, isOptional = true) String resetGap,
             @ArgumentHint(name = ForecastCall.QUIET_TIMEOUT, isOptional = true) String quietTimeout,
-            @ArgumentHint(name = ForecastCall.ENGINE, isOptional = true) String engine)
+            @ArgumentHint(name = ForecastCall.ENGINE, isOptional = true) String engine,
+            @ArgumentHint(name = ForecastCall.INTERVAL_LEVELS, isOptional = true)
+                    String intervalLevels,
+            @ArgumentHint(name = ForecastCall.INTERVAL_WARMUP, isOptional = true)
+                    Integer intervalWarmup,
+            // a string: SQL gives 0.2 as DECIMAL, 1 as INT, and a table function's DOUBLE
+            // argument takes neither
+            @ArgumentHint(name = ForecastCall.INTERVAL_GAIN, isOptional = true) String intervalGain)
             throws Exception {
         if (call == null) {
             start(
@@ -181,7 +203,10 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                             lateness,
                             resetGap,
                             quietTimeout,
-                            engine));
+                            engine,
+                            intervalLevels,
+                            intervalWarmup,
+                            intervalGain));
         }
         if (valueIndex < 0) {
             valueIndex = valueIndex(ctx.tableSemanticsFor(INPUT).dataType(), call.valueColumn());
@@ -238,7 +263,8 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             OnTimerContext ctx,
             KeyState state,
             MapView<Integer, KeyModelState> modelState,
-            MapView<Integer, String> callState)
+            MapView<Integer, String> callState,
+            MapView<Integer, KeyScore> scoreState)
             throws Exception {
         KeyWindow w = state.window;
         if (w == null) {
@@ -257,7 +283,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         if (ready > 0) {
             KeyModelState s = mode == ForecastOptions.Mode.STATEFUL ? modelState.get(MODEL) : null;
             for (int i = 0; i < ready; i++) {
-                s = release(state, s, state.heldTimes[i], state.heldValues[i]);
+                s = release(state, s, scoreState, state.heldTimes[i], state.heldValues[i]);
             }
             if (s != null) {
                 modelState.put(MODEL, s);
@@ -298,16 +324,29 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
     }
 
     /** Releases one point; returns the key's model state (stateful mode), else null. */
-    private KeyModelState release(KeyState state, KeyModelState s, long t, double value) {
+    private KeyModelState release(
+            KeyState state,
+            KeyModelState s,
+            MapView<Integer, KeyScore> scoreState,
+            long t,
+            double value)
+            throws Exception {
         KeyWindow w = state.window;
         boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
         w.append(t, value);
         released.inc();
         int size = window.size();
         if (mode == ForecastOptions.Mode.STATEFUL) {
+            // scored as the job scores it: the step's actual first, a restart drops what is pending
             if (s == null || reset) {
+                KeyScore score = s == null || s.score == null ? scoring.newScore() : s.score;
                 s = KeyModelState.start(stepper.newState(), size);
+                s.score = score;
+                scoring.dropPending(score);
+            } else if (s.score == null) {
+                s.score = scoring.newScore();
             }
+            scoring.observe(s.score, (float) value);
             one[0] = s.model;
             inputs[0] = (float) value;
             stepper.step(one, inputs, 1, outputs);
@@ -316,7 +355,9 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             s.steps++;
             if (window.emitsAt(s.count, s.steps)) {
                 rollout.rollout(one, outputs, 1, horizon, ahead);
-                emit(s.times[0], t, s.predictions);
+                ForecastScoring.Source source = scoring.intervals(s.score, widths);
+                scoring.issue(s.score, ahead, 0, widths, inputs[0]);
+                emit(s.times[0], t, s.predictions, source, s.score);
             }
             one[0] = null;
             return s;
@@ -325,13 +366,37 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             for (int i = 0; i < size; i++) {
                 inputs[i] = (float) w.values[i];
             }
+            // the job's scoring: the values this window adds since the key's previous one are the
+            // actual values of the pending forecast steps, then this forecast waits for its own
+            KeyScore score = scoreState.get(SCORE);
+            if (score == null) {
+                score = scoring.newScore();
+            }
+            long seq = w.released;
+            long fresh = score.expectNext == 0 ? 0 : seq - score.expectNext;
+            if (score.expectNext != 0 && (fresh <= 0 || fresh > size)) {
+                scoring.dropPending(score);
+                fresh = 0;
+            }
+            for (int i = size - (int) fresh; i < size; i++) {
+                scoring.observe(score, (float) w.values[i]);
+            }
+            score.expectNext = seq;
             predictor.forecast(inputs, 1, size, horizon, outputs, ahead);
-            emit(w.times[0], t, outputs);
+            ForecastScoring.Source source = scoring.intervals(score, widths);
+            scoring.issue(score, ahead, 0, widths, inputs[size - 1]);
+            scoreState.put(SCORE, score);
+            emit(w.times[0], t, outputs, source, score);
         }
         return null;
     }
 
-    private void emit(long start, long end, float[] predictions) {
+    private void emit(
+            long start,
+            long end,
+            float[] predictions,
+            ForecastScoring.Source source,
+            KeyScore score) {
         int size = window.size();
         Double[] values = new Double[size];
         for (int i = 0; i < size; i++) {
@@ -344,6 +409,27 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                 steps[h] = (double) ahead[h];
             }
         }
+        Double[][] lower = null;
+        Double[][] upper = null;
+        if (levels.length > 0) {
+            lower = new Double[levels.length][horizon];
+            upper = new Double[levels.length][horizon];
+            for (int l = 0; l < levels.length; l++) {
+                for (int h = 0; h < horizon; h++) {
+                    float width = widths[h * levels.length + l];
+                    if (!Float.isNaN(width)) {
+                        // the job's bounds, rounded as it rounds them
+                        lower[l][h] = (double) (float) ((double) ahead[h] - width);
+                        upper[l][h] = (double) (float) ((double) ahead[h] + width);
+                    }
+                }
+            }
+        }
+        ForecastScoring.Accuracy accuracy = scoring.accuracy(score);
+        Double[] coverage = new Double[levels.length];
+        for (int l = 0; l < levels.length; l++) {
+            coverage[l] = orNull(accuracy.coverage()[l]);
+        }
         collect(
                 Row.of(
                         Instant.ofEpochMilli(start),
@@ -353,8 +439,19 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                         values,
                         steps,
                         modelId,
-                        mode.label()));
+                        mode.label(),
+                        lower,
+                        upper,
+                        levels.length == 0 ? null : source.label(),
+                        accuracy.scored(),
+                        orNull(accuracy.mae()),
+                        orNull(accuracy.baselineMae()),
+                        coverage));
         forecastsEmitted.inc();
+    }
+
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     /** Checks the call against the model and opens it: once per subtask. */
@@ -394,6 +491,15 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         }
         one = new StepState[1];
         ahead = new float[horizon];
+        levels = c.levels();
+        scoring =
+                new ForecastScoring(
+                        horizon,
+                        levels,
+                        bundle.metadata().calibration(),
+                        c.intervalWarmup(),
+                        c.intervalGain());
+        widths = new float[horizon * levels.length];
         call = c;
         callText = c.text();
         LOG.info(

@@ -65,7 +65,10 @@ final class ForecastPlanning {
                                 string(call, ForecastCall.LATENESS, null),
                                 string(call, ForecastCall.RESET_GAP, null),
                                 string(call, ForecastCall.QUIET_TIMEOUT, null),
-                                string(call, ForecastCall.ENGINE, null));
+                                string(call, ForecastCall.ENGINE, null),
+                                string(call, ForecastCall.INTERVAL_LEVELS, null),
+                                integer(call, ForecastCall.INTERVAL_WARMUP),
+                                string(call, ForecastCall.INTERVAL_GAIN, null));
                 int input = names.indexOf(ForecastFunction.INPUT);
                 if (input >= 0 && input < call.getArgumentDataTypes().size()) {
                     ForecastFunction.valueIndex(
