@@ -42,7 +42,7 @@ public class GridWindow {
     public GridWindow() {}
 
     /** An empty window of up to {@code capacity} slots. */
-    static GridWindow empty(int capacity) {
+    public static GridWindow empty(int capacity) {
         GridWindow w = new GridWindow();
         w.times = new long[capacity];
         w.values = new double[capacity];
@@ -53,13 +53,13 @@ public class GridWindow {
     }
 
     /** Empties the window: the key starts again. */
-    void restart() {
+    public void restart() {
         count = 0;
         steps = 0;
     }
 
     /** Appends a slot, dropping the oldest once full. */
-    void append(long time, double value, boolean isFilled) {
+    public void append(long time, double value, boolean isFilled) {
         int capacity = times.length;
         if (count == capacity) {
             System.arraycopy(times, 1, times, 0, capacity - 1);
@@ -75,7 +75,7 @@ public class GridWindow {
     }
 
     /** Filled slots in the window. */
-    int filledCount() {
+    public int filledCount() {
         int n = 0;
         for (int i = 0; i < count; i++) {
             if (filled[i]) {

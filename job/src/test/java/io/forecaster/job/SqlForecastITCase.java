@@ -389,6 +389,16 @@ class SqlForecastITCase {
                 "points",
                 "model => '" + model + "', value_column => 'speed'",
                 "value_column => 'speed'");
+        assertFails(
+                tEnv,
+                "points",
+                "model => '" + model + "', gap_fill => 'hold'",
+                "gap_fill => 'hold': needs series_interval");
+        assertFails(
+                tEnv,
+                "points",
+                "model => '" + model + "', series_interval => '1 d', gap_fill => 'spline'",
+                "gap_fill => 'spline'");
         // checked when the function opens the model
         assertFails(tEnv, "points", "model => 'file:///no/such/model.zip'", "model => 'file:///no");
         assertFails(

@@ -1,7 +1,11 @@
 package io.forecaster.job.sql;
 
+import io.forecaster.connectors.wire.WireFormat;
 import io.forecaster.job.ForecastOptions;
 import io.forecaster.job.SlidingCount;
+import io.forecaster.model.grid.Aggregate;
+import io.forecaster.model.grid.GapFill;
+import io.forecaster.model.grid.TimeGrid;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Files;
@@ -29,6 +33,11 @@ import org.apache.flink.util.TimeUtils;
  * @param levels prediction-interval levels, sorted, each in (0, 1); empty: no intervals
  * @param intervalWarmup scored errors a key's horizon step needs before its own intervals
  * @param intervalGain the interval trackers' step size relative to the key's running MAE
+ * @param seriesInterval the time grid's slot length, or null: no grid
+ * @param seriesOrigin the grid's origin (an ISO-8601 time)
+ * @param seriesAggregate how the points of one slot are combined
+ * @param gapFill how missing slots are filled
+ * @param gapMaxFill the longest gap (in slots) that is filled; longer ones restart the key
  */
 public record ForecastCall(
         String model,
@@ -43,7 +52,12 @@ public record ForecastCall(
         String engine,
         double[] levels,
         int intervalWarmup,
-        double intervalGain)
+        double intervalGain,
+        Duration seriesInterval,
+        String seriesOrigin,
+        Aggregate seriesAggregate,
+        GapFill gapFill,
+        int gapMaxFill)
         implements Serializable {
 
     static final String MODEL = "model";
@@ -59,6 +73,11 @@ public record ForecastCall(
     static final String INTERVAL_LEVELS = "interval_levels";
     static final String INTERVAL_WARMUP = "interval_warmup";
     static final String INTERVAL_GAIN = "interval_gain";
+    static final String SERIES_INTERVAL = "series_interval";
+    static final String SERIES_ORIGIN = "series_origin";
+    static final String SERIES_AGGREGATE = "series_aggregate";
+    static final String GAP_FILL = "gap_fill";
+    static final String GAP_MAX_FILL = "gap_max_fill";
 
     /** The arguments as given (null: not given), checked; defaults as the job's options. */
     public static ForecastCall of(
@@ -74,7 +93,12 @@ public record ForecastCall(
             String engine,
             String intervalLevels,
             Integer intervalWarmup,
-            String intervalGain) {
+            String intervalGain,
+            String seriesInterval,
+            String seriesOrigin,
+            String seriesAggregate,
+            String gapFill,
+            Integer gapMaxFill) {
         if (model == null || model.isBlank()) {
             throw bad(MODEL, model, "a model bundle is required");
         }
@@ -93,6 +117,69 @@ public record ForecastCall(
         if (quiet.isZero()) {
             throw bad(QUIET_TIMEOUT, quietTimeout, "must be positive");
         }
+        Duration interval = null;
+        if (seriesInterval != null) {
+            interval = duration(SERIES_INTERVAL, seriesInterval, null);
+            if (interval.toMillis() < 1) {
+                throw bad(SERIES_INTERVAL, seriesInterval, "must be at least 1 ms");
+            }
+        } else {
+            String[] names = {SERIES_ORIGIN, SERIES_AGGREGATE, GAP_FILL, GAP_MAX_FILL};
+            Object[] values = {seriesOrigin, seriesAggregate, gapFill, gapMaxFill};
+            for (int i = 0; i < names.length; i++) {
+                if (values[i] != null) {
+                    throw bad(
+                            names[i],
+                            values[i],
+                            "needs " + SERIES_INTERVAL + ": without a time grid it has no effect");
+                }
+            }
+        }
+        String origin = seriesOrigin == null ? "1970-01-01T00:00:00Z" : seriesOrigin;
+        try {
+            WireFormat.parseTime(origin);
+        } catch (RuntimeException e) {
+            throw bad(SERIES_ORIGIN, seriesOrigin, "not a time (e.g. '2024-01-01T00:00:00Z')");
+        }
+        Aggregate aggregate;
+        try {
+            aggregate = seriesAggregate == null ? Aggregate.MEAN : Aggregate.parse(seriesAggregate);
+        } catch (IllegalArgumentException e) {
+            throw bad(SERIES_AGGREGATE, seriesAggregate, e.getMessage());
+        }
+        GapFill fill;
+        try {
+            fill = gapFill == null ? GapFill.LINEAR : GapFill.parse(gapFill);
+        } catch (IllegalArgumentException e) {
+            throw bad(GAP_FILL, gapFill, e.getMessage());
+        }
+        int maxFill = gapMaxFill == null ? 3 : gapMaxFill;
+        if (maxFill < 0) {
+            throw bad(GAP_MAX_FILL, gapMaxFill, "must not be negative");
+        }
+        Duration late = duration(LATENESS, lateness, Duration.ZERO);
+        if (interval != null) {
+            if (interval.plus(late).compareTo(quiet) >= 0) {
+                throw bad(
+                        SERIES_INTERVAL,
+                        seriesInterval,
+                        "plus lateness ("
+                                + late
+                                + ") must be shorter than quiet_timeout ("
+                                + quiet
+                                + "): a key's state must outlive its open slot");
+            }
+            if (resetGap != null && !duration(RESET_GAP, resetGap, Duration.ZERO).isZero()) {
+                throw bad(
+                        RESET_GAP,
+                        resetGap,
+                        "cannot be combined with "
+                                + SERIES_INTERVAL
+                                + ": on a time grid, gaps longer than "
+                                + GAP_MAX_FILL
+                                + " slots restart the key");
+            }
+        }
         return new ForecastCall(
                 model,
                 mode(mode),
@@ -106,7 +193,12 @@ public record ForecastCall(
                 engine == null ? "fast" : engine,
                 levels(intervalLevels),
                 warmup(intervalWarmup),
-                gain(intervalGain));
+                gain(intervalGain),
+                interval,
+                origin,
+                aggregate,
+                fill,
+                maxFill);
     }
 
     private static double[] levels(String text) {
@@ -190,6 +282,18 @@ public record ForecastCall(
         return d;
     }
 
+    /** The time grid, or null without {@code series_interval}. */
+    TimeGrid grid() {
+        return seriesInterval == null
+                ? null
+                : TimeGrid.of(
+                        seriesInterval,
+                        WireFormat.parseTime(seriesOrigin),
+                        seriesAggregate,
+                        gapFill,
+                        gapMaxFill);
+    }
+
     /** The sliding count window, once W is known. */
     SlidingCount window(int w) {
         return new SlidingCount(w, slide);
@@ -231,7 +335,12 @@ public record ForecastCall(
                 engine,
                 levelsText(),
                 Integer.toString(intervalWarmup),
-                Double.toString(intervalGain));
+                Double.toString(intervalGain),
+                seriesInterval == null ? "" : seriesInterval.toMillis() + " ms",
+                seriesOrigin,
+                seriesAggregate.name(),
+                gapFill.name(),
+                Integer.toString(gapMaxFill));
     }
 
     /** Reads {@link #text()} back. */
@@ -251,7 +360,12 @@ public record ForecastCall(
                 // calls stored before intervals were arguments have ten fields
                 f.length > 10 ? f[10] : null,
                 f.length > 11 ? Integer.valueOf(f[11]) : null,
-                f.length > 12 ? f[12] : null);
+                f.length > 12 ? f[12] : null,
+                f.length > 13 && !f[13].isEmpty() ? f[13] : null,
+                f.length > 13 && !f[13].isEmpty() ? f[14] : null,
+                f.length > 13 && !f[13].isEmpty() ? f[15] : null,
+                f.length > 13 && !f[13].isEmpty() ? f[16] : null,
+                f.length > 13 && !f[13].isEmpty() ? Integer.valueOf(f[17]) : null);
     }
 
     /** An argument error that names the argument and its value. */

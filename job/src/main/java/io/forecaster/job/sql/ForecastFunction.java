@@ -5,6 +5,7 @@ import static org.apache.flink.table.annotation.ArgumentTrait.SET_SEMANTIC_TABLE
 
 import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.job.ForecastOptions;
+import io.forecaster.job.GridWindow;
 import io.forecaster.job.KeyModelState;
 import io.forecaster.job.KeyOrdering;
 import io.forecaster.job.KeyWindow;
@@ -17,6 +18,7 @@ import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
 import io.forecaster.model.forecast.ForecastScoring;
 import io.forecaster.model.forecast.KeyScore;
+import io.forecaster.model.grid.TimeGrid;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -69,7 +71,8 @@ import org.slf4j.LoggerFactory;
                             + " INT, `next` DOUBLE, predictions ARRAY<DOUBLE>, ahead ARRAY<DOUBLE>,"
                             + " model STRING, mode STRING, lower_bounds ARRAY<ARRAY<DOUBLE>>,"
                             + " upper_bounds ARRAY<ARRAY<DOUBLE>>, intervals STRING, scored BIGINT,"
-                            + " mae DOUBLE, baseline_mae DOUBLE, coverage ARRAY<DOUBLE>>"))
+                            + " mae DOUBLE, baseline_mae DOUBLE, coverage ARRAY<DOUBLE>, next_time"
+                            + " TIMESTAMP_LTZ(3), filled INT>"))
 public class ForecastFunction extends ProcessTableFunction<Row> {
 
     private static final long serialVersionUID = 1L;
@@ -111,6 +114,9 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
 
         public int held;
 
+        /** On a time grid: the key's released slots and counters, instead of {@link #window}. */
+        public GridWindow grid;
+
         public KeyState() {}
     }
 
@@ -134,6 +140,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
     private transient ForecastScoring scoring;
     private transient double[] levels;
     private transient float[] widths;
+    private transient TimeGrid grid;
 
     private transient Counter latePoints;
     private transient Counter lateLetters;
@@ -189,7 +196,14 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                     Integer intervalWarmup,
             // a string: SQL gives 0.2 as DECIMAL, 1 as INT, and a table function's DOUBLE
             // argument takes neither
-            @ArgumentHint(name = ForecastCall.INTERVAL_GAIN, isOptional = true) String intervalGain)
+            @ArgumentHint(name = ForecastCall.INTERVAL_GAIN, isOptional = true) String intervalGain,
+            @ArgumentHint(name = ForecastCall.SERIES_INTERVAL, isOptional = true)
+                    String seriesInterval,
+            @ArgumentHint(name = ForecastCall.SERIES_ORIGIN, isOptional = true) String seriesOrigin,
+            @ArgumentHint(name = ForecastCall.SERIES_AGGREGATE, isOptional = true)
+                    String seriesAggregate,
+            @ArgumentHint(name = ForecastCall.GAP_FILL, isOptional = true) String gapFill,
+            @ArgumentHint(name = ForecastCall.GAP_MAX_FILL, isOptional = true) Integer gapMaxFill)
             throws Exception {
         if (call == null) {
             start(
@@ -206,7 +220,12 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                             engine,
                             intervalLevels,
                             intervalWarmup,
-                            intervalGain));
+                            intervalGain,
+                            seriesInterval,
+                            seriesOrigin,
+                            seriesAggregate,
+                            gapFill,
+                            gapMaxFill));
         }
         if (valueIndex < 0) {
             valueIndex = valueIndex(ctx.tableSemanticsFor(INPUT).dataType(), call.valueColumn());
@@ -220,6 +239,10 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         long t = time.time();
         Long mark = time.currentWatermark();
         long watermark = mark == null ? Long.MIN_VALUE : mark;
+        if (grid != null) {
+            holdOnGrid(state, callState, time, t, number.doubleValue(), watermark);
+            return;
+        }
         KeyWindow w = state.window;
         boolean held = w != null && Arrays.binarySearch(state.heldTimes, 0, state.held, t) >= 0;
         String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
@@ -267,7 +290,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             MapView<Integer, KeyScore> scoreState)
             throws Exception {
         KeyWindow w = state.window;
-        if (w == null) {
+        if (w == null && state.grid == null) {
             return;
         }
         if (call == null) {
@@ -275,6 +298,10 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             start(ForecastCall.parse(callState.get(CALL)));
         }
         long now = ctx.timeContext(Long.class).time();
+        if (state.grid != null) {
+            releaseSlots(ctx, state, modelState, scoreState, now);
+            return;
+        }
         int ready = 0;
         while (ready < state.held
                 && KeyOrdering.releaseTime(state.heldTimes[ready], latenessMs) <= now) {
@@ -335,60 +362,235 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
         w.append(t, value);
         released.inc();
-        int size = window.size();
         if (mode == ForecastOptions.Mode.STATEFUL) {
-            // scored as the job scores it: the step's actual first, a restart drops what is pending
-            if (s == null || reset) {
-                KeyScore score = s == null || s.score == null ? scoring.newScore() : s.score;
-                s = KeyModelState.start(stepper.newState(), size);
-                s.score = score;
-                scoring.dropPending(score);
-            } else if (s.score == null) {
-                s.score = scoring.newScore();
-            }
-            scoring.observe(s.score, (float) value);
-            one[0] = s.model;
-            inputs[0] = (float) value;
-            stepper.step(one, inputs, 1, outputs);
-            s.model = one[0];
-            s.push(t, inputs[0], outputs[0]);
-            s.steps++;
-            if (window.emitsAt(s.count, s.steps)) {
-                rollout.rollout(one, outputs, 1, horizon, ahead);
-                ForecastScoring.Source source = scoring.intervals(s.score, widths);
-                scoring.issue(s.score, ahead, 0, widths, inputs[0]);
-                emit(s.times[0], t, s.predictions, source, s.score);
-            }
-            one[0] = null;
-            return s;
+            return step(s, t, value, reset, null, null);
         }
         if (window.emitsAt(w.count, w.released)) {
-            for (int i = 0; i < size; i++) {
-                inputs[i] = (float) w.values[i];
-            }
-            // the job's scoring: the values this window adds since the key's previous one are the
-            // actual values of the pending forecast steps, then this forecast waits for its own
-            KeyScore score = scoreState.get(SCORE);
-            if (score == null) {
-                score = scoring.newScore();
-            }
-            long seq = w.released;
-            long fresh = score.expectNext == 0 ? 0 : seq - score.expectNext;
-            if (score.expectNext != 0 && (fresh <= 0 || fresh > size)) {
-                scoring.dropPending(score);
-                fresh = 0;
-            }
-            for (int i = size - (int) fresh; i < size; i++) {
-                scoring.observe(score, (float) w.values[i]);
-            }
-            score.expectNext = seq;
-            predictor.forecast(inputs, 1, size, horizon, outputs, ahead);
-            ForecastScoring.Source source = scoring.intervals(score, widths);
-            scoring.issue(score, ahead, 0, widths, inputs[size - 1]);
-            scoreState.put(SCORE, score);
-            emit(w.times[0], t, outputs, source, score);
+            forecastWindow(w.times[0], w.values, t, w.released, scoreState, null, null);
         }
         return null;
+    }
+
+    /**
+     * Stateful mode: advances the key's model state by one point at {@code t} (from the zero state
+     * after a {@code reset}) and forecasts when the sliding count says so; returns the state.
+     */
+    private KeyModelState step(
+            KeyModelState s, long t, double value, boolean reset, Long nextTime, Integer filled) {
+        int size = window.size();
+        // scored as the job scores it: the step's actual first, a restart drops what is pending
+        if (s == null || reset) {
+            KeyScore score = s == null || s.score == null ? scoring.newScore() : s.score;
+            s = KeyModelState.start(stepper.newState(), size);
+            s.score = score;
+            scoring.dropPending(score);
+        } else if (s.score == null) {
+            s.score = scoring.newScore();
+        }
+        scoring.observe(s.score, (float) value);
+        one[0] = s.model;
+        inputs[0] = (float) value;
+        stepper.step(one, inputs, 1, outputs);
+        s.model = one[0];
+        s.push(t, inputs[0], outputs[0]);
+        s.steps++;
+        if (window.emitsAt(s.count, s.steps)) {
+            rollout.rollout(one, outputs, 1, horizon, ahead);
+            ForecastScoring.Source source = scoring.intervals(s.score, widths);
+            scoring.issue(s.score, ahead, 0, widths, inputs[0]);
+            emit(s.times[0], t, s.predictions, source, s.score, nextTime, filled);
+        }
+        one[0] = null;
+        return s;
+    }
+
+    /**
+     * Window mode: forecasts the window of the W {@code values} from {@code start} to {@code end},
+     * whose newest value is number {@code seq} of the key's run.
+     */
+    private void forecastWindow(
+            long start,
+            double[] values,
+            long end,
+            long seq,
+            MapView<Integer, KeyScore> scoreState,
+            Long nextTime,
+            Integer filled)
+            throws Exception {
+        int size = window.size();
+        for (int i = 0; i < size; i++) {
+            inputs[i] = (float) values[i];
+        }
+        // the job's scoring: the values this window adds since the key's previous one are the
+        // actual values of the pending forecast steps, then this forecast waits for its own
+        KeyScore score = scoreState.get(SCORE);
+        if (score == null) {
+            score = scoring.newScore();
+        }
+        long fresh = score.expectNext == 0 ? 0 : seq - score.expectNext;
+        if (score.expectNext != 0 && (fresh <= 0 || fresh > size)) {
+            // a restart on the grid, or more new points than one window holds
+            scoring.dropPending(score);
+            fresh = 0;
+        }
+        for (int i = size - (int) fresh; i < size; i++) {
+            scoring.observe(score, (float) values[i]);
+        }
+        score.expectNext = seq;
+        predictor.forecast(inputs, 1, size, horizon, outputs, ahead);
+        ForecastScoring.Source source = scoring.intervals(score, widths);
+        scoring.issue(score, ahead, 0, widths, inputs[size - 1]);
+        scoreState.put(SCORE, score);
+        emit(start, end, outputs, source, score, nextTime, filled);
+    }
+
+    /**
+     * On a time grid: holds a point until the watermark passes its slot's end plus the lateness
+     * (the rules of the job's grid windowing: a point of a released slot is late, a second point at
+     * a held point's time a duplicate).
+     */
+    private void holdOnGrid(
+            KeyState state,
+            MapView<Integer, String> callState,
+            TimeContext<Long> time,
+            long t,
+            double value,
+            long watermark)
+            throws Exception {
+        GridWindow g = state.grid;
+        if (g != null && Arrays.binarySearch(state.heldTimes, 0, state.held, t) >= 0) {
+            duplicateLetters.inc();
+            LOG.debug("duplicate point dropped: a point at event time {} is held", t);
+            return;
+        }
+        long slot = grid.slotOf(t);
+        long releaseAt = KeyOrdering.releaseTime(grid.slotLastTime(slot), latenessMs);
+        if (releaseAt <= watermark || (g != null && g.started && slot <= g.lastSlot)) {
+            latePoints.inc();
+            lateLetters.inc();
+            LOG.debug("late point dropped: event time {}, watermark {}", t, watermark);
+            return;
+        }
+        if (g == null) {
+            g = GridWindow.empty(window.size());
+            state.grid = g;
+            callState.put(CALL, callText);
+            state.heldTimes = new long[4];
+            state.heldValues = new double[4];
+        }
+        hold(state, t, value);
+        time.registerOnTime(releaseAt);
+        if (t > g.newest) {
+            g.newest = t;
+            if (g.cleanupAt == Long.MIN_VALUE) {
+                g.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
+                time.registerOnTime(QUIET_TIMER, g.cleanupAt);
+            }
+        }
+    }
+
+    /**
+     * On a time grid: releases the slots whose time has come, each with its points combined by the
+     * grid's aggregate, the missing slots before it filled or the key restarted ({@link
+     * TimeGrid#advance}); removes a quiet key's state and timers.
+     */
+    private void releaseSlots(
+            OnTimerContext ctx,
+            KeyState state,
+            MapView<Integer, KeyModelState> modelState,
+            MapView<Integer, KeyScore> scoreState,
+            long now)
+            throws Exception {
+        GridWindow g = state.grid;
+        int ready = 0;
+        while (ready < state.held
+                && KeyOrdering.releaseTime(
+                                grid.slotLastTime(grid.slotOf(state.heldTimes[ready])), latenessMs)
+                        <= now) {
+            ready++;
+        }
+        if (ready > 0) {
+            KeyModelState[] s = {
+                mode == ForecastOptions.Mode.STATEFUL ? modelState.get(MODEL) : null
+            };
+            double[] inSlot = new double[ready];
+            int n = 0;
+            long slot = 0;
+            for (int i = 0; i < ready; i++) {
+                long at = grid.slotOf(state.heldTimes[i]);
+                if (n > 0 && at != slot) {
+                    releaseSlot(g, slot, grid.aggregate().of(inSlot, n), s, scoreState);
+                    n = 0;
+                }
+                slot = at;
+                inSlot[n++] = state.heldValues[i];
+                released.inc();
+            }
+            releaseSlot(g, slot, grid.aggregate().of(inSlot, n), s, scoreState);
+            if (s[0] != null) {
+                modelState.put(MODEL, s[0]);
+            }
+            int left = state.held - ready;
+            System.arraycopy(state.heldTimes, ready, state.heldTimes, 0, left);
+            System.arraycopy(state.heldValues, ready, state.heldValues, 0, left);
+            state.held = left;
+        }
+        if (QUIET_TIMER.equals(ctx.currentTimer())) {
+            long quietAt = KeyOrdering.quietTime(g.newest, quietTimeoutMs);
+            if (quietAt > now) {
+                g.cleanupAt = quietAt;
+                ctx.timeContext(Long.class).registerOnTime(QUIET_TIMER, quietAt);
+            } else if (state.held == 0) {
+                ctx.clearAll();
+            }
+        }
+    }
+
+    /** Releases one slot (and the filled ones before it) into the window or the model state. */
+    private void releaseSlot(
+            GridWindow g,
+            long slot,
+            double value,
+            KeyModelState[] s,
+            MapView<Integer, KeyScore> scoreState)
+            throws Exception {
+        Exception[] failed = {null};
+        grid.advance(
+                g.started,
+                g.lastSlot,
+                g.lastValue,
+                slot,
+                value,
+                (at, v, filled, restart) -> {
+                    if (restart) {
+                        g.restart();
+                    }
+                    long time = grid.slotStart(at);
+                    g.append(time, v, filled);
+                    long next = grid.slotStart(at + 1);
+                    if (mode == ForecastOptions.Mode.STATEFUL) {
+                        s[0] = step(s[0], time, v, restart, next, g.filledCount());
+                    } else if (window.emitsAt(g.count, g.steps)) {
+                        try {
+                            forecastWindow(
+                                    g.times[0],
+                                    g.values,
+                                    time,
+                                    g.steps,
+                                    scoreState,
+                                    next,
+                                    g.filledCount());
+                        } catch (Exception e) {
+                            failed[0] = e;
+                        }
+                    }
+                });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        g.started = true;
+        g.lastSlot = slot;
+        g.lastValue = value;
     }
 
     private void emit(
@@ -396,7 +598,9 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             long end,
             float[] predictions,
             ForecastScoring.Source source,
-            KeyScore score) {
+            KeyScore score,
+            Long nextTime,
+            Integer filled) {
         int size = window.size();
         Double[] values = new Double[size];
         for (int i = 0; i < size; i++) {
@@ -446,7 +650,9 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                         accuracy.scored(),
                         orNull(accuracy.mae()),
                         orNull(accuracy.baselineMae()),
-                        coverage));
+                        coverage,
+                        nextTime == null ? null : Instant.ofEpochMilli(nextTime),
+                        filled));
         forecastsEmitted.inc();
     }
 
@@ -500,6 +706,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                         c.intervalWarmup(),
                         c.intervalGain());
         widths = new float[horizon * levels.length];
+        grid = c.grid();
         call = c;
         callText = c.text();
         LOG.info(

@@ -68,7 +68,12 @@ final class ForecastPlanning {
                                 string(call, ForecastCall.ENGINE, null),
                                 string(call, ForecastCall.INTERVAL_LEVELS, null),
                                 integer(call, ForecastCall.INTERVAL_WARMUP),
-                                string(call, ForecastCall.INTERVAL_GAIN, null));
+                                string(call, ForecastCall.INTERVAL_GAIN, null),
+                                string(call, ForecastCall.SERIES_INTERVAL, null),
+                                string(call, ForecastCall.SERIES_ORIGIN, null),
+                                string(call, ForecastCall.SERIES_AGGREGATE, null),
+                                string(call, ForecastCall.GAP_FILL, null),
+                                integer(call, ForecastCall.GAP_MAX_FILL));
                 int input = names.indexOf(ForecastFunction.INPUT);
                 if (input >= 0 && input < call.getArgumentDataTypes().size()) {
                     ForecastFunction.valueIndex(
