@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
  * ForecastScoring}, a {@link KeyScore} per key): every released point is first the actual value of
  * the pending forecast steps (window mode: the points a window adds since the key's previous one),
  * then a new forecast takes its interval half-widths and waits for its own actual values. Each row
- * carries the bounds per level and step and the key's running accuracy.
+ * carries the bounds per level and step and the key's running accuracy. With {@code
+ * series_interval} the points go to the slots of a {@link TimeGrid} first, with the rules of the
+ * job's {@code GridSlidingWindow}: a slot is released once the watermark passes its end plus the
+ * lateness, its points combined by the grid's aggregate, missing slots filled or the key restarted.
  *
  * <pre>{@code
  * CREATE FUNCTION FORECAST AS 'io.forecaster.job.sql.ForecastFunction';
