@@ -257,6 +257,13 @@ class BadInputITCase {
                 byte[] whole = PointCodec.json(new SensorPoint(s0, day(d), 7.5));
                 bad("truncated", MALFORMED_JSON, k, Arrays.copyOf(whole, whole.length - 7));
                 bad("truncated to one byte", MALFORMED_JSON, k, Arrays.copyOf(whole, 1));
+                // beyond the JSON parser's limits: the detail names the limit
+                bad(
+                        "3,000-digit number",
+                        MALFORMED_JSON,
+                        k,
+                        "{\"time\":" + t + ",\"value\":" + "1".repeat(3000) + "}");
+                bad("1,500 nested arrays", MALFORMED_JSON, k, "[".repeat(1500) + "]".repeat(1500));
             }
             case 6 -> {
                 bad("empty value", EMPTY, k, new byte[0]);
@@ -470,6 +477,10 @@ class BadInputITCase {
                 }
                 if (seen.merge(id, 1, Integer::sum) == 2) {
                     p.add("duplicate dead letter " + id + " (" + kindOf.get(id) + ")");
+                }
+                if (String.valueOf(d.detail()).contains("Exception")) {
+                    // a bug's class name instead of what is wrong with the record
+                    p.add("dead letter " + id + " names an exception: " + d.detail());
                 }
             }
             letters.keySet().stream()
