@@ -165,6 +165,11 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     transient long[] withInterval;
     transient long[] covered;
 
+    /** A key's per-level counts before an observation (scratch, so scoring allocates nothing). */
+    private transient long[] withBefore;
+
+    private transient long[] coveredBefore;
+
     private static final class Route {
         ServedModel model;
         long generation;
@@ -277,6 +282,8 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         }
         withInterval = new long[levels];
         covered = new long[levels];
+        withBefore = new long[levels];
+        coveredBefore = new long[levels];
 
         forecastsEmitted = metrics.counter("forecastsEmitted");
         unroutedInputs = metrics.counter("unroutedInputs");
@@ -708,8 +715,9 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         long scoredBefore = s.scored;
         double absBefore = s.absError;
         double baseBefore = s.baselineAbsError;
-        long[] withBefore = withInterval.length == 0 ? null : s.withInterval.clone();
-        long[] coveredBefore = withInterval.length == 0 ? null : s.covered.clone();
+        int levels = withInterval.length;
+        System.arraycopy(s.withInterval, 0, withBefore, 0, levels);
+        System.arraycopy(s.covered, 0, coveredBefore, 0, levels);
         scoring.observe(s, actual);
         if (s.scored == scoredBefore) {
             return;
