@@ -24,6 +24,9 @@ import java.util.Map;
  *     null, since the graph is the architecture)
  * @param calibration absolute forecast errors per horizon step on points no model selection saw,
  *     the start of prediction intervals (null if not measured)
+ * @param target what the network's output stands for: the next value ({@link Target#LEVEL}, also
+ *     when absent, as in bundles written before the field existed) or its change from the last
+ *     input ({@link Target#CHANGE})
  */
 public record BundleMetadata(
         int formatVersion,
@@ -37,13 +40,44 @@ public record BundleMetadata(
         Map<String, Double> evaluation,
         String createdAt,
         String format,
-        @JsonInclude(JsonInclude.Include.NON_NULL) IntervalCalibration calibration) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) IntervalCalibration calibration,
+        Target target) {
 
     /** {@link #format} of a bundle whose network is the seed family's weights. */
     public static final String PARAMS = "params";
 
     /** {@link #format} of a bundle whose network is ONNX graphs. */
     public static final String ONNX = "onnx";
+
+    /** Metadata of a network whose output is the next value ({@link Target#LEVEL}). */
+    public BundleMetadata(
+            int formatVersion,
+            String modelId,
+            HyperParams hyperParams,
+            int windowSize,
+            String mode,
+            Scaling scaling,
+            String trainingDataSha256,
+            String source,
+            Map<String, Double> evaluation,
+            String createdAt,
+            String format,
+            IntervalCalibration calibration) {
+        this(
+                formatVersion,
+                modelId,
+                hyperParams,
+                windowSize,
+                mode,
+                scaling,
+                trainingDataSha256,
+                source,
+                evaluation,
+                createdAt,
+                format,
+                calibration,
+                Target.LEVEL);
+    }
 
     /** Metadata without calibration errors. */
     public BundleMetadata(
@@ -117,6 +151,7 @@ public record BundleMetadata(
         scaling = scaling == null ? Scaling.IDENTITY : scaling;
         mode = mode == null ? "window" : mode;
         evaluation = evaluation == null ? Map.of() : Map.copyOf(evaluation);
+        target = target == null ? Target.LEVEL : target;
     }
 
     /** This metadata with {@code calibration} as its calibration errors. */
@@ -133,7 +168,26 @@ public record BundleMetadata(
                 evaluation,
                 createdAt,
                 format,
-                calibration);
+                calibration,
+                target);
+    }
+
+    /** This metadata with {@code target} as what the network's output stands for. */
+    public BundleMetadata withTarget(Target target) {
+        return new BundleMetadata(
+                formatVersion,
+                modelId,
+                hyperParams,
+                windowSize,
+                mode,
+                scaling,
+                trainingDataSha256,
+                source,
+                evaluation,
+                createdAt,
+                format,
+                calibration,
+                target);
     }
 
     /** Whether the network is ONNX graphs rather than the seed family's weights. */

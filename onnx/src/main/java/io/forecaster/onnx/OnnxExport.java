@@ -45,7 +45,9 @@ public final class OnnxExport {
                         m.source(),
                         m.evaluation(),
                         m.createdAt(),
-                        BundleMetadata.ONNX);
+                        BundleMetadata.ONNX,
+                        null,
+                        m.target());
         return ModelBundle.onnx(onnx, windowModel(bundle), stepModel(bundle));
     }
 

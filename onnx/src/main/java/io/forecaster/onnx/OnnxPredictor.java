@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.Target;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
 import java.nio.FloatBuffer;
@@ -21,6 +22,7 @@ final class OnnxPredictor implements Predictor {
     private final OrtSession session;
     private final OnnxContract.Window io;
     private final Scaling scaling;
+    private final Target target;
     private FloatBuffer in = OnnxSessions.direct(0);
     private FloatBuffer out = OnnxSessions.direct(0);
     private int batch = -1;
@@ -32,6 +34,7 @@ final class OnnxPredictor implements Predictor {
 
     OnnxPredictor(ModelBundle bundle) {
         this.scaling = bundle.metadata().scaling();
+        this.target = bundle.metadata().target();
         this.session = OnnxSessions.open(ModelBundle.WINDOW_ONNX, bundle.windowGraph());
         try {
             this.io = OnnxContract.window(session);
@@ -54,7 +57,7 @@ final class OnnxPredictor implements Predictor {
             }
             session.run(inputs, outputs).close();
             for (int i = 0; i < n; i++) {
-                result[i] = (float) scaling.fromModel(out.get(i));
+                result[i] = (float) target.toRaw(scaling, out.get(i), windows[i]);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.Target;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
@@ -25,6 +26,7 @@ final class OnnxStepper implements Stepper {
     private final OrtSession session;
     private final OnnxContract.Step sizes;
     private final Scaling scaling;
+    private final Target target;
     private int capacity = 0;
     private FloatBuffer x;
     private FloatBuffer y;
@@ -36,6 +38,7 @@ final class OnnxStepper implements Stepper {
 
     OnnxStepper(ModelBundle bundle) {
         this.scaling = bundle.metadata().scaling();
+        this.target = bundle.metadata().target();
         this.session = OnnxSessions.open(ModelBundle.STEP_ONNX, bundle.stepGraph());
         try {
             this.sizes = OnnxContract.step(session);
@@ -79,7 +82,7 @@ final class OnnxStepper implements Stepper {
                 stateOut[3].get(i * sizes.width(3), s.h2, 0, sizes.width(3));
                 stateOut[4].get(i * sizes.width(4), s.c2, 0, sizes.width(4));
                 s.steps++;
-                out[i] = (float) scaling.fromModel(y.get(i));
+                out[i] = (float) target.toRaw(scaling, y.get(i), points[i]);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);

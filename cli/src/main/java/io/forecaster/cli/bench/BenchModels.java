@@ -94,7 +94,8 @@ final class BenchModels {
                                     m.evaluation(),
                                     m.createdAt(),
                                     m.format(),
-                                    m.calibration()),
+                                    m.calibration(),
+                                    m.target()),
                             bundle.params(),
                             bundle.graphs())
                     .save(file);

@@ -5,6 +5,7 @@ import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.Target;
 import io.forecaster.model.grid.TimeGrid;
 import io.forecaster.training.Dl4jBundles;
 import io.forecaster.training.data.Split;
@@ -170,6 +171,18 @@ public final class TrainCommand extends Cli {
     Double outputScale;
 
     @Option(
+            names = "--target",
+            paramLabel = "level|change",
+            description =
+                    "What the network learns: level, the next value; change, its change from the"
+                        + " last input (the output is added to the last input value at every step;"
+                        + " stored in the bundle, every engine applies it) (default: level).")
+    String target;
+
+    /** {@code --target}, parsed. */
+    private Target targetMode = Target.LEVEL;
+
+    @Option(
             names = "--seed",
             defaultValue = "42",
             description = "Seed of weights and shuffle (default: ${DEFAULT-VALUE}).")
@@ -231,6 +244,14 @@ public final class TrainCommand extends Cli {
         Optimizer opt = option("--optimizer", () -> Optimizer.parse(optimizer));
         ScalingMode scalingMode = option("--scaling", () -> ScalingMode.parse(scaling));
         Split at = option("--split", () -> Split.parse(split));
+        targetMode = option("--target", () -> Target.parse(target));
+        if (stateful && targetMode != Target.LEVEL) {
+            throw usage(
+                    "--target",
+                    "'"
+                            + target
+                            + "' is not supported with --stateful (its trainer learns levels)");
+        }
         ValSlice valSlice = option("--val", () -> ValSlice.parse(val));
         Duration limit =
                 timeLimit == null || timeLimit.equalsIgnoreCase("none")
@@ -361,7 +382,8 @@ public final class TrainCommand extends Cli {
                         huberDelta,
                         seed,
                         limit,
-                        stride);
+                        stride,
+                        targetMode);
         TrainingData trainingData =
                 gridded != null
                         ? gridded
@@ -371,14 +393,17 @@ public final class TrainCommand extends Cli {
         out().printf(
                         Locale.ROOT,
                         "training %s on %s column '%s' (%d series, test from split %s, validation"
-                                + " slice %s of the training points), scaling %s%n",
+                                + " slice %s of the training points), scaling %s%s%n",
                         id,
                         data.file,
                         data.column(),
                         series.size(),
                         at,
                         valSlice.none() ? "none" : valSlice,
-                        fitted);
+                        fitted,
+                        targetMode == Target.CHANGE
+                                ? ", target: the change from the last input"
+                                : "");
         out().println(ranges(trainingData));
         out().flush();
         TrainingListener progress =
@@ -393,7 +418,9 @@ public final class TrainCommand extends Cli {
                 };
         TrainingResult result =
                 new Trainer(options, progress).train(hp, fitted, trainingData, season);
-        BundleMetadata meta = metadata(id, hp, fitted, sha, source, at, valSlice, season, result);
+        BundleMetadata meta =
+                metadata(id, hp, fitted, sha, source, at, valSlice, season, result)
+                        .withTarget(targetMode);
         Dl4jBundles.fromNetwork(result.net(), meta).save(out);
         ValidationScore overall = result.overall();
         ValidationScore test = result.testOverall();
@@ -561,6 +588,9 @@ public final class TrainCommand extends Cli {
         if (scaling == null) {
             scaling = course || stateful ? "none" : "standard";
         }
+        if (target == null) {
+            target = "level";
+        }
         if (outputScale == null) {
             outputScale = course || stateful ? 400.0 : 1.0;
         }
@@ -598,16 +628,17 @@ public final class TrainCommand extends Cli {
             Dl4jBundles.fromNetwork(
                             net,
                             new BundleMetadata(
-                                    ModelBundle.FORMAT_VERSION,
-                                    id,
-                                    hp,
-                                    window,
-                                    "window",
-                                    fitted,
-                                    sha,
-                                    source + " (checkpoint)",
-                                    eval,
-                                    Instant.now().toString()))
+                                            ModelBundle.FORMAT_VERSION,
+                                            id,
+                                            hp,
+                                            window,
+                                            "window",
+                                            fitted,
+                                            sha,
+                                            source + " (checkpoint)",
+                                            eval,
+                                            Instant.now().toString())
+                                    .withTarget(targetMode))
                     .save(out);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write checkpoint " + out, e);

@@ -2,6 +2,7 @@ package io.forecaster.model.engine;
 
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.Target;
 
 /**
  * The fast engine's predictor: windows in tiles of {@link FastNetwork#TILE}, each tile stepped
@@ -12,11 +13,13 @@ final class FastPredictor implements Predictor {
 
     private final FastNetwork net;
     private final Scaling scaling;
+    private final Target target;
     private float[] scaled = new float[0]; // [TILE][length] model-scale inputs
 
     FastPredictor(ModelBundle bundle, Kernel kernel) {
         this.net = new FastNetwork(bundle, kernel);
         this.scaling = bundle.metadata().scaling();
+        this.target = bundle.metadata().target();
     }
 
     /** The kernel's name ("vector512", "scalar", ...). */
@@ -62,7 +65,8 @@ final class FastPredictor implements Predictor {
                 }
                 net.step(rows);
                 for (int r = 0; r < rows; r++) {
-                    out[(b0 + r) * length + t] = (float) scaling.fromModel(y[r]);
+                    int at = (b0 + r) * length + t;
+                    out[at] = (float) target.toRaw(scaling, y[r], windows[at]);
                 }
             }
             if (ahead == null) {
@@ -80,7 +84,9 @@ final class FastPredictor implements Predictor {
                 }
                 net.step(rows);
                 for (int r = 0; r < rows; r++) {
-                    ahead[(b0 + r) * horizon + h] = (float) scaling.fromModel(y[r]);
+                    int at = (b0 + r) * horizon + h;
+                    // the input of this step is the forecast of the one before
+                    ahead[at] = (float) target.toRaw(scaling, y[r], ahead[at - 1]);
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.forecaster.model.engine;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.Target;
 
 /**
  * The fast engine's stepper: keys in tiles of {@link FastNetwork#TILE}; each key's state is copied
@@ -14,11 +15,13 @@ final class FastStepper implements Stepper {
     private final FastNetwork net;
     private final HyperParams hp;
     private final Scaling scaling;
+    private final Target target;
 
     FastStepper(ModelBundle bundle, Kernel kernel) {
         this.net = new FastNetwork(bundle, kernel);
         this.hp = bundle.metadata().hyperParams();
         this.scaling = bundle.metadata().scaling();
+        this.target = bundle.metadata().target();
     }
 
     /** The kernel's name ("vector512", "scalar", ...). */
@@ -59,7 +62,7 @@ final class FastStepper implements Stepper {
                 System.arraycopy(net.h2, r * w.units2, s.h2, 0, u2);
                 System.arraycopy(net.c2, r * w.units2, s.c2, 0, u2);
                 s.steps++;
-                out[i0 + r] = (float) scaling.fromModel(net.y[r]);
+                out[i0 + r] = (float) target.toRaw(scaling, net.y[r], points[i0 + r]);
             }
         }
     }

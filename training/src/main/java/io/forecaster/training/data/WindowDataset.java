@@ -1,5 +1,6 @@
 package io.forecaster.training.data;
 
+import io.forecaster.model.Target;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -13,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The training set as the course feeds it: windows of {@code W + 1} points, reshuffled each epoch
  * through a seeded {@link ShuffleBuffer}, batched into DL4J {@link DataSet}s with features and
  * labels NWC {@code [batch, W, 1]} (input = first W points, target = last W), or NCW {@code [batch,
- * 1, W]} on request (the same values: with one feature both layouts share their memory order).
+ * 1, W]} on request (the same values: with one feature both layouts share their memory order). With
+ * {@link Target#CHANGE} the labels are the changes instead: label t = point t+1 - point t.
  */
 public final class WindowDataset {
 
@@ -23,6 +25,7 @@ public final class WindowDataset {
     private final int shuffleBuffer;
     private final Random random;
     private final RNNFormat format;
+    private final Target target;
 
     /**
      * @param windows windows of {@code W + 1} points each (see {@link Windows#of})
@@ -37,6 +40,17 @@ public final class WindowDataset {
     /** As above, with batches in layout {@code format}. */
     public WindowDataset(
             List<float[]> windows, int batchSize, int shuffleBuffer, long seed, RNNFormat format) {
+        this(windows, batchSize, shuffleBuffer, seed, format, Target.LEVEL);
+    }
+
+    /** As above, with labels for {@code target}: the next values, or their changes. */
+    public WindowDataset(
+            List<float[]> windows,
+            int batchSize,
+            int shuffleBuffer,
+            long seed,
+            RNNFormat format,
+            Target target) {
         if (windows.isEmpty()) {
             throw new IllegalArgumentException(
                     "no windows to train on: the training split is too short");
@@ -56,6 +70,7 @@ public final class WindowDataset {
         this.shuffleBuffer = shuffleBuffer;
         this.random = new Random(seed);
         this.format = format;
+        this.target = target == null ? Target.LEVEL : target;
     }
 
     /** Number of windows per epoch. */
@@ -93,18 +108,28 @@ public final class WindowDataset {
                 while (n < batchSize && shuffled.hasNext()) {
                     batch[n++] = shuffled.next();
                 }
-                return toDataSet(batch, n, window, format);
+                return toDataSet(batch, n, window, format, target);
             }
         };
     }
 
     /** Features {@code [n, W, 1]} = first W points, labels {@code [n, W, 1]} = last W (NWC). */
     static DataSet toDataSet(float[][] batch, int n, int window, RNNFormat format) {
+        return toDataSet(batch, n, window, format, Target.LEVEL);
+    }
+
+    /** As above; with {@link Target#CHANGE} label t is point t+1 minus point t. */
+    static DataSet toDataSet(float[][] batch, int n, int window, RNNFormat format, Target target) {
         float[] features = new float[n * window];
         float[] labels = new float[n * window];
         for (int b = 0; b < n; b++) {
             System.arraycopy(batch[b], 0, features, b * window, window);
             System.arraycopy(batch[b], 1, labels, b * window, window);
+            if (target == Target.CHANGE) {
+                for (int t = 0; t < window; t++) {
+                    labels[b * window + t] -= batch[b][t];
+                }
+            }
         }
         long[] shape =
                 format == RNNFormat.NCW ? new long[] {n, 1, window} : new long[] {n, window, 1};

@@ -2,6 +2,7 @@ package io.forecaster.training.engine;
 
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.Target;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
 import io.forecaster.training.Dl4jBundles;
@@ -18,10 +19,12 @@ final class Dl4jPredictor implements Predictor {
 
     private final MultiLayerNetwork net;
     private final Scaling scaling;
+    private final Target target;
 
     Dl4jPredictor(ModelBundle bundle) {
         this.net = Dl4jBundles.toNetwork(bundle);
         this.scaling = bundle.metadata().scaling();
+        this.target = bundle.metadata().target();
     }
 
     @Override
@@ -35,7 +38,7 @@ final class Dl4jPredictor implements Predictor {
         INDArray in = Nd4j.create(scaled, new long[] {batch, length, 1}, 'c');
         float[] y = net.output(in).castTo(DataType.FLOAT).dup('c').data().asFloat();
         for (int i = 0; i < n; i++) {
-            out[i] = (float) scaling.fromModel(y[i]);
+            out[i] = (float) target.toRaw(scaling, y[i], windows[i]);
         }
     }
 

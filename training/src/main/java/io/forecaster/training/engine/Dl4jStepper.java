@@ -3,6 +3,7 @@ package io.forecaster.training.engine;
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.Target;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
@@ -25,12 +26,14 @@ final class Dl4jStepper implements Stepper {
 
     private final HyperParams hp;
     private final Scaling scaling;
+    private final Target target;
     private final MultiLayerNetwork conv;
     private final MultiLayerNetwork tail;
 
     Dl4jStepper(ModelBundle bundle) {
         this.hp = bundle.metadata().hyperParams();
         this.scaling = bundle.metadata().scaling();
+        this.target = bundle.metadata().target();
         this.conv = Dl4jNetworks.conv(bundle);
         this.tail = Dl4jNetworks.tail(bundle);
     }
@@ -74,7 +77,7 @@ final class Dl4jStepper implements Stepper {
             s.h2 = h2[i];
             s.c2 = c2[i];
             s.steps++;
-            out[i] = (float) scaling.fromModel(y[i]);
+            out[i] = (float) target.toRaw(scaling, y[i], points[i]);
         }
     }
 

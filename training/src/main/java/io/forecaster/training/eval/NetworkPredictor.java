@@ -1,6 +1,7 @@
 package io.forecaster.training.eval;
 
 import io.forecaster.model.Scaling;
+import io.forecaster.model.Target;
 import io.forecaster.model.engine.Predictor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -11,13 +12,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A {@link Predictor} over a DL4J network held in memory (during training and evaluation): scales
  * the raw windows, runs {@code net.output} on NWC {@code [batch, length, 1]} and maps the outputs
- * back to raw values.
+ * back to raw values (as {@link Target} says: the outputs are the next values, or their changes
+ * from the inputs).
  */
 public final class NetworkPredictor implements Predictor {
 
     private final MultiLayerNetwork net;
     private final Scaling scaling;
     private final RNNFormat format;
+    private final Target target;
 
     /** A predictor over an NWC network (as {@code NetworkFactory.build(hp, seed)} makes). */
     public NetworkPredictor(MultiLayerNetwork net, Scaling scaling) {
@@ -26,9 +29,18 @@ public final class NetworkPredictor implements Predictor {
 
     /** A predictor over a network in layout {@code format} (the trainer's is NCW). */
     public NetworkPredictor(MultiLayerNetwork net, Scaling scaling, RNNFormat format) {
+        this(net, scaling, format, Target.LEVEL);
+    }
+
+    /**
+     * A predictor over a network in layout {@code format} whose outputs stand for {@code target}.
+     */
+    public NetworkPredictor(
+            MultiLayerNetwork net, Scaling scaling, RNNFormat format, Target target) {
         this.net = net;
         this.scaling = scaling == null ? Scaling.IDENTITY : scaling;
         this.format = format;
+        this.target = target == null ? Target.LEVEL : target;
     }
 
     @Override
@@ -46,7 +58,7 @@ public final class NetworkPredictor implements Predictor {
         INDArray y = net.output(in, false).castTo(DataType.FLOAT).dup('c');
         float[] model = y.data().asFloat();
         for (int i = 0; i < n; i++) {
-            out[i] = (float) scaling.fromModel(model[i]);
+            out[i] = (float) target.toRaw(scaling, model[i], windows[i]);
         }
     }
 

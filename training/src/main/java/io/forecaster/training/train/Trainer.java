@@ -116,8 +116,11 @@ public final class Trainer {
                         options.batchSize(),
                         options.shuffleBuffer(),
                         options.seed(),
-                        RNNFormat.NCW);
-        Evaluator evaluator = new Evaluator(new NetworkPredictor(net, scaling, RNNFormat.NCW), w);
+                        RNNFormat.NCW,
+                        options.target());
+        Evaluator evaluator =
+                new Evaluator(
+                        new NetworkPredictor(net, scaling, RNNFormat.NCW, options.target()), w);
         LOG.info(
                 "training on {} windows of {} steps ({} batches/epoch), validating {} series,"
                         + " testing {}",
@@ -200,7 +203,11 @@ public final class Trainer {
         Map<String, ValidationScore> test =
                 tested.isEmpty()
                         ? Map.of()
-                        : new Evaluator(new NetworkPredictor(trained, scaling), w, season)
+                        : new Evaluator(
+                                        new NetworkPredictor(
+                                                trained, scaling, RNNFormat.NWC, options.target()),
+                                        w,
+                                        season)
                                 .scoreAll(tested, splits);
         return new TrainingResult(
                 trained,

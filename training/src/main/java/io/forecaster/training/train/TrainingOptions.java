@@ -1,5 +1,6 @@
 package io.forecaster.training.train;
 
+import io.forecaster.model.Target;
 import java.time.Duration;
 
 /**
@@ -20,6 +21,9 @@ import java.time.Duration;
  * @param timeLimit stop after the epoch that crosses this much training time (null = none)
  * @param stride distance between the starts of consecutive training windows (1 = every window, as
  *     the course; larger values thin out the heavily overlapping windows to save time)
+ * @param target what the network learns: the next value ({@link Target#LEVEL}, the course's) or its
+ *     change from the last input ({@link Target#CHANGE}: targets and loss are on the change, in the
+ *     units the network sees)
  */
 public record TrainingOptions(
         int window,
@@ -34,13 +38,47 @@ public record TrainingOptions(
         double huberDelta,
         long seed,
         Duration timeLimit,
-        int stride) {
+        int stride,
+        Target target) {
 
     public static final TrainingOptions COURSE =
             new TrainingOptions(
                     60, 100, 1000, Optimizer.SGD, 1e-5, 0.9, 1.0, 500, 0, 1.0, 42L, null, 1);
 
+    /** Options whose network learns the next value ({@link Target#LEVEL}). */
+    public TrainingOptions(
+            int window,
+            int batchSize,
+            int shuffleBuffer,
+            Optimizer optimizer,
+            double learningRate,
+            double momentum,
+            double lrDecay,
+            int epochs,
+            int patience,
+            double huberDelta,
+            long seed,
+            Duration timeLimit,
+            int stride) {
+        this(
+                window,
+                batchSize,
+                shuffleBuffer,
+                optimizer,
+                learningRate,
+                momentum,
+                lrDecay,
+                epochs,
+                patience,
+                huberDelta,
+                seed,
+                timeLimit,
+                stride,
+                Target.LEVEL);
+    }
+
     public TrainingOptions {
+        target = target == null ? Target.LEVEL : target;
         positive("window", window);
         positive("batch size", batchSize);
         positive("shuffle buffer", shuffleBuffer);
