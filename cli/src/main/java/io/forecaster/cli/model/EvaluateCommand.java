@@ -121,7 +121,10 @@ public final class EvaluateCommand extends Cli {
                         "model %s (window %d, %s) on %s column '%s', split %s%n",
                         meta.modelId(),
                         window,
-                        meta.scaling(),
+                        meta.scaling()
+                                + (meta.target() == io.forecaster.model.Target.CHANGE
+                                        ? ", target change"
+                                        : ""),
                         data.file,
                         data.column(),
                         at);
@@ -276,7 +279,10 @@ public final class EvaluateCommand extends Cli {
                         "model %s (window %d, %s) on %s column '%s', split %s, on the time grid%n",
                         meta.modelId(),
                         window,
-                        meta.scaling(),
+                        meta.scaling()
+                                + (meta.target() == io.forecaster.model.Target.CHANGE
+                                        ? ", target change"
+                                        : ""),
                         data.file,
                         data.column(),
                         at);
