@@ -40,6 +40,8 @@ class KerasH5ImportTest {
                 .contains("lstm_cell");
         assertThat(h5.bundle().metadata().hyperParams()).isEqualTo(HyperParams.SEED);
         assertThat(h5.bundle().metadata().source()).contains("keras-h5").contains("x * 400");
+        // a Keras model's output is the next value: the import keeps it plain
+        assertThat(h5.bundle().metadata().target()).isEqualTo(io.forecaster.model.Target.LEVEL);
     }
 
     @Test
