@@ -62,7 +62,7 @@ public final class DataOptions {
             description =
                     "With --topic: value format of the points, as the job's kafka.points.format:"
                             + " JSON or CSV (default: JSON).")
-    PointFormat pointsFormat;
+    String pointsFormat;
 
     @Option(
             names = "--connect-timeout",
@@ -349,6 +349,24 @@ public final class DataOptions {
         csvOnly(spec, "--time-column", timeColumn);
         servers(spec);
         timeout(spec);
+        pointFormat(spec);
+    }
+
+    private PointFormat pointFormat(CommandSpec spec) {
+        if (pointsFormat == null) {
+            return PointFormat.JSON;
+        }
+        try {
+            return PointFormat.valueOf(pointsFormat.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw CliErrors.usage(
+                    spec,
+                    "--points-format",
+                    "'"
+                            + pointsFormat
+                            + "' is not a points format; choose one of "
+                            + java.util.Arrays.toString(PointFormat.values()));
+        }
     }
 
     private String servers(CommandSpec spec) {
@@ -399,8 +417,7 @@ public final class DataOptions {
         }
         String servers = servers(spec);
         Duration timeout = timeout(spec);
-        PointParser parser =
-                new PointParser(pointsFormat != null ? pointsFormat : PointFormat.JSON);
+        PointParser parser = new PointParser(pointFormat(spec));
         Topics.awaitReachable(servers, timeout);
         TopicHistory.Result r =
                 CliErrors.option(

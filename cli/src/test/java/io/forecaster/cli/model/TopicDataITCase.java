@@ -316,7 +316,7 @@ class TopicDataITCase {
                         "--bootstrap-servers",
                         KAFKA.bootstrapServers(),
                         "--points-format",
-                        "CSV",
+                        "csv",
                         "--model",
                         csvBundle.toString(),
                         "--out",
@@ -384,6 +384,14 @@ class TopicDataITCase {
                         model);
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("--topic: topic 'no-such-topic-", "' does not exist");
+
+        CommandsTest.Run format =
+                run(
+                        new EvaluateCommand(),
+                        args(topicArgs(), "--points-format", "avro", "--model", model));
+        assertThat(format.code()).isEqualTo(2);
+        assertThat(format.err())
+                .contains("--points-format: 'avro' is not a points format; choose one of [JSON,");
 
         CommandsTest.Run key =
                 run(new EvaluateCommand(), args(topicArgs(), "--key", "KIL", "--model", model));
