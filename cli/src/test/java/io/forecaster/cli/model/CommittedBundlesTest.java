@@ -49,7 +49,11 @@ class CommittedBundlesTest {
                         "Monthly Mean Total Sunspot Number",
                         "--engine",
                         "fast");
-        assertRow(r, "all", 235, 14.1840, 16.1362);
+        assertRow(r, "all", 235, 15.0715, 16.1362);
+        var evaluation =
+                ModelBundle.load(committed("sunspots-stateful.zip")).metadata().evaluation();
+        assertThat(evaluation.get("val_points")).isEqualTo(300.0);
+        assertThat(evaluation.get("test_mae")).isCloseTo(15.0715, within(0.0001));
     }
 
     @Test
