@@ -3,6 +3,7 @@ package io.forecaster.deploy;
 import io.forecaster.broker.Topics;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.wire.DeadLetterCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.model.BundleMetadata;
@@ -98,6 +99,16 @@ final class ReliabilityFixtures {
      * says) on windows of {@code windowSize} points, saved as a bundle.
      */
     static ModelBundle writeBundle(Path file, long seed, int windowSize) throws IOException {
+        return writeBundle(file, seed, windowSize, new Scaling(10.0, 5.0));
+    }
+
+    /**
+     * As {@link #writeBundle(Path, long, int)} with the input scaling {@code scaling}: a small
+     * scale (a model fitted on data of small spread) makes extreme float32 inputs overflow inside
+     * the network.
+     */
+    static ModelBundle writeBundle(Path file, long seed, int windowSize, Scaling scaling)
+            throws IOException {
         HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
         BundleMetadata metadata =
                 new BundleMetadata(
@@ -106,7 +117,7 @@ final class ReliabilityFixtures {
                         hp,
                         windowSize,
                         "window",
-                        new Scaling(10.0, 5.0),
+                        scaling,
                         null,
                         "reliability tests: NetworkFactory.build(SEED, " + seed + ")",
                         Map.of(),
@@ -175,6 +186,83 @@ final class ReliabilityFixtures {
                     });
         }
         return out;
+    }
+
+    /**
+     * What the job must give for each key's accepted points: the forecasts (by {@link #id}) of
+     * every window ending at or before {@code lastEnd} whose values are finite, and the points that
+     * must be dead-lettered as {@code non-finite-output} instead.
+     */
+    record Expectation(Map<String, double[]> forecasts, List<SensorPoint> nonFinite) {}
+
+    /**
+     * {@link #expected}, with the job's rule for output that is not finite: window mode drops such
+     * a forecast for a dead letter of the window's newest point; stateful mode dead-letters the
+     * point whose step left the key's state or output non-finite and starts the key again from the
+     * zero state (it forecasts again after W more points).
+     */
+    static Expectation expectedFinite(
+            ModelBundle bundle,
+            Map<String, long[]> times,
+            Map<String, double[]> values,
+            long lastEnd,
+            boolean stateful) {
+        Map<String, double[]> forecasts = new HashMap<>();
+        List<SensorPoint> nonFinite = new ArrayList<>();
+        if (!stateful) {
+            expected(bundle, times, values, lastEnd, false)
+                    .forEach(
+                            (id, predictions) -> {
+                                if (Arrays.stream(predictions).allMatch(Double::isFinite)) {
+                                    forecasts.put(id, predictions);
+                                } else {
+                                    String key = id.substring(0, id.lastIndexOf('@'));
+                                    long end =
+                                            Long.parseLong(id.substring(id.lastIndexOf('@') + 1));
+                                    int i = Arrays.binarySearch(times.get(key), end);
+                                    nonFinite.add(new SensorPoint(key, end, values.get(key)[i]));
+                                }
+                            });
+            return new Expectation(forecasts, nonFinite);
+        }
+        try (Stepper stepper = Engines.openStepper("fast", bundle)) {
+            values.forEach(
+                    (k, v) -> {
+                        long[] t = times.get(k);
+                        StepState[] state = {stepper.newState()};
+                        float[] out = new float[1];
+                        List<Float> history = new ArrayList<>();
+                        for (int i = 0; i < v.length && t[i] <= lastEnd; i++) {
+                            stepper.step(state, new float[] {(float) v[i]}, 1, out);
+                            if (!Float.isFinite(out[0]) || !finite(state[0])) {
+                                nonFinite.add(new SensorPoint(k, t[i], v[i]));
+                                state[0] = stepper.newState();
+                                history.clear();
+                                continue;
+                            }
+                            history.add(out[0]);
+                            if (history.size() >= W) {
+                                double[] d = new double[W];
+                                for (int j = 0; j < W; j++) {
+                                    d[j] = history.get(history.size() - W + j);
+                                }
+                                forecasts.put(id(k, t[i]), d);
+                            }
+                        }
+                    });
+        }
+        return new Expectation(forecasts, nonFinite);
+    }
+
+    private static boolean finite(StepState s) {
+        for (float[] a : new float[][] {s.conv, s.h1, s.c1, s.h2, s.c2}) {
+            for (float x : a) {
+                if (!Float.isFinite(x)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The stateful job's horizon and interval options in the fault-injection test. */

@@ -181,6 +181,38 @@ final class StandaloneCluster implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The sum over all subtasks of the operator metric {@code name} (e.g. a gauge registered as
+     * {@code name} in some operator), over every vertex of the job; the REST metric cache may lag a
+     * second ({@code metrics.fetcher.update-interval}). Fails when no operator has it.
+     */
+    long operatorMetricSum(String jobId, String name) throws IOException, InterruptedException {
+        long sum = 0;
+        boolean found = false;
+        for (JsonNode v : rest("/jobs/" + jobId).path("vertices")) {
+            String base =
+                    "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+            List<String> ids = new ArrayList<>();
+            for (JsonNode m : rest(base)) {
+                String id = m.path("id").asText();
+                if (id.equals(name) || id.endsWith("." + name)) {
+                    ids.add(id);
+                }
+            }
+            if (ids.isEmpty()) {
+                continue;
+            }
+            for (JsonNode m : rest(base + "?agg=sum&get=" + String.join(",", ids))) {
+                sum += (long) m.path("sum").asDouble();
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new IOException("no operator metric " + name + " in job " + jobId);
+        }
+        return sum;
+    }
+
     /** Completed checkpoints of the job. */
     long completedCheckpoints(String jobId) throws IOException, InterruptedException {
         return rest("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
