@@ -294,27 +294,70 @@ final class ReliabilityFixtures {
             Map<String, long[]> times,
             Map<String, double[]> values,
             long lastEnd) {
-        Map<String, double[]> out = new HashMap<>();
+        return expectedStateful(bundle, bundle, Map.of(), times, values, lastEnd).ahead();
+    }
+
+    /** A stateful job's forecasts per id: the W predictions, and the H values ahead and bounds. */
+    record Stateful(Map<String, double[]> predictions, Map<String, double[]> ahead) {}
+
+    /**
+     * What the stateful job (with {@link #AHEAD_ARGS}) must give when each key is served by {@code
+     * first} until the point at index {@code switchAt.get(key)} (no entry: never) and by {@code
+     * then} from that point on, as the job swaps models: the new model's state is warmed up on the
+     * key's last W points (its predictions for them replace the old model's), then steps on; the
+     * key's interval trackers carry on across the swap. Uninterrupted, in order, like the job.
+     */
+    static Stateful expectedStateful(
+            ModelBundle first,
+            ModelBundle then,
+            Map<String, Integer> switchAt,
+            Map<String, long[]> times,
+            Map<String, double[]> values,
+            long lastEnd) {
+        Map<String, double[]> predictions = new HashMap<>();
+        Map<String, double[]> aheadRows = new HashMap<>();
         ForecastScoring scoring =
-                new ForecastScoring(HORIZON, LEVELS, bundle.metadata().calibration(), WARMUP, GAIN);
+                new ForecastScoring(HORIZON, LEVELS, first.metadata().calibration(), WARMUP, GAIN);
         int nl = LEVELS.length;
-        try (Stepper stepper = Engines.openStepper("fast", bundle)) {
-            StatefulRollout rollout = new StatefulRollout(stepper, 1);
+        try (Stepper s1 = Engines.openStepper("fast", first);
+                Stepper s2 = Engines.openStepper("fast", then)) {
+            StatefulRollout r1 = new StatefulRollout(s1, 1);
+            StatefulRollout r2 = new StatefulRollout(s2, 1);
             values.forEach(
                     (k, v) -> {
                         long[] t = times.get(k);
+                        int swap = switchAt.getOrDefault(k, Integer.MAX_VALUE);
+                        Stepper stepper = s1;
+                        StatefulRollout rollout = r1;
                         StepState[] state = {stepper.newState()};
                         KeyScore score = scoring.newScore();
-                        float[] first = new float[1];
+                        float[] out = new float[1];
                         float[] ahead = new float[HORIZON];
                         float[] widths = new float[HORIZON * nl];
+                        List<Float> history = new ArrayList<>();
                         for (int i = 0; i < v.length && t[i] <= lastEnd; i++) {
                             scoring.observe(score, (float) v[i]);
-                            stepper.step(state, new float[] {(float) v[i]}, 1, first);
+                            if (i == swap) {
+                                stepper = s2;
+                                rollout = r2;
+                                state[0] = stepper.newState();
+                                int kept = Math.min(W, i);
+                                for (int j = i - kept; j < i; j++) {
+                                    stepper.step(state, new float[] {(float) v[j]}, 1, out);
+                                    history.set(j, out[0]);
+                                }
+                            }
+                            stepper.step(state, new float[] {(float) v[i]}, 1, out);
+                            history.add(out[0]);
                             if (i < W - 1) {
                                 continue;
                             }
-                            rollout.rollout(state, first, 1, HORIZON, ahead);
+                            double[] p = new double[W];
+                            for (int j = 0; j < W; j++) {
+                                p[j] = history.get(i - W + 1 + j);
+                            }
+                            predictions.put(id(k, t[i]), p);
+                            rollout.rollout(state, new float[] {out[0]}, 1, HORIZON, ahead);
                             scoring.intervals(score, widths);
                             scoring.issue(score, ahead, 0, widths, (float) v[i]);
                             double[] row = new double[HORIZON * (1 + 2 * nl)];
@@ -326,11 +369,11 @@ final class ReliabilityFixtures {
                                     row[HORIZON * (1 + nl + l) + h] = ahead[h] + w;
                                 }
                             }
-                            out.put(id(k, t[i]), row);
+                            aheadRows.put(id(k, t[i]), row);
                         }
                     });
         }
-        return out;
+        return new Stateful(predictions, aheadRows);
     }
 
     /** The differences between the forecasts' {@code ahead} and {@link #expectedAhead}. */
