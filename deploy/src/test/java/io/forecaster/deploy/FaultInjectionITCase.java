@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * once with the values the model gives offline, and the dead-letter topics every bad record once.
  *
  * <p>The jobs serve their model from the models topic: version 1 before the stream, version 2
- * published when half of it was sent, whatever the kills do. Every forecast must name a version and
+ * published once half of it was sent and each job committed a forecast (the last quarter of the
+ * stream waits for the publish), whatever the kills do. Every forecast must name a version and
  * equal that version's offline forecast; per station, once version 2 appears version 1 never does
  * again, and every station ends on version 2. In stateful mode the offline forecasts after a
  * station's swap are version 2's warmed up on the station's last W points, as the job does.
@@ -186,17 +187,30 @@ class FaultInjectionITCase {
                             PARTITIONS)) {
                 List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
                 CountDownLatch half = new CountDownLatch(1);
+                CountDownLatch published = new CountDownLatch(1);
                 long streamStart = System.currentTimeMillis();
                 CompletableFuture<Void> producer =
                         CompletableFuture.runAsync(
-                                () -> produce(bootstrap, points, wind, days, sent, half));
-                // Version 2 when half the stream was sent, while the kills go on.
+                                () ->
+                                        produce(
+                                                bootstrap, points, wind, days, sent, half,
+                                                published));
+                // Version 2 when half the stream was sent and each job committed a forecast (of
+                // version 1), while the kills go on; the stream's last quarter waits for it.
                 CompletableFuture<Long> swap =
                         CompletableFuture.supplyAsync(
                                 () -> {
                                     try {
                                         if (!half.await(STREAM_SECONDS + 600, TimeUnit.SECONDS)) {
                                             throw new IllegalStateException("never half-way");
+                                        }
+                                        for (Job job : jobs) {
+                                            await(
+                                                    "a committed forecast of " + job.mode(),
+                                                    RECOVERY_TIMEOUT,
+                                                    () ->
+                                                            !reader.forecasts(job.forecasts())
+                                                                    .isEmpty());
                                         }
                                         long at = System.currentTimeMillis();
                                         ModelTopicFixtures.publish(
@@ -208,6 +222,7 @@ class FaultInjectionITCase {
                                                 ModelTopicFixtures.sha256(v2));
                                         LOG.info(
                                                 "v2 published at +{} s", (at - streamStart) / 1000);
+                                        published.countDown();
                                         return at;
                                     } catch (Exception e) {
                                         throw new IllegalStateException(e);
@@ -266,14 +281,24 @@ class FaultInjectionITCase {
             Map<String, double[]> wind,
             int days,
             List<Sent> sent,
-            CountDownLatch half) {
+            CountDownLatch half,
+            CountDownLatch published) {
         List<String> stations = new ArrayList<>(wind.keySet());
         long start = System.nanoTime();
+        long paused = 0;
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(ReliabilityFixtures.producerProperties(bootstrap))) {
             for (int d = 0; d < days; d++) {
                 if (d == days / 2) {
                     half.countDown();
+                }
+                if (d == days * 3 / 4) {
+                    // the last quarter goes after version 2 was published
+                    long before = System.nanoTime();
+                    if (!published.await(RECOVERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("version 2 not published");
+                    }
+                    paused += System.nanoTime() - before;
                 }
                 for (String s : stations) {
                     SensorPoint p = new SensorPoint(s, day(d), wind.get(s)[d]);
@@ -307,7 +332,7 @@ class FaultInjectionITCase {
                                                         PointCodec.json(again)))));
                     }
                 }
-                long due = start + (long) ((d + 1) / DAYS_PER_SECOND * 1e9);
+                long due = start + paused + (long) ((d + 1) / DAYS_PER_SECOND * 1e9);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
@@ -524,6 +549,9 @@ class FaultInjectionITCase {
                 if (last == null || last != 2L) {
                     p.add(station + " ends on v" + last + ", not v2");
                 }
+            }
+            if (versions.firstOf(1L).isEmpty()) {
+                p.add("no forecast of v1, though one was committed before v2 was published");
             }
             Map<String, double[]> expected;
             if (job.mode().equals("stateful")) {
