@@ -1108,7 +1108,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     }
 
     /** Whether every number of the recurrent state {@code s} is finite. */
-    static boolean isFinite(StepState s) {
+    public static boolean isFinite(StepState s) {
         return allFinite(s.conv)
                 && allFinite(s.h1)
                 && allFinite(s.c1)

@@ -62,6 +62,22 @@ public final class TestModels {
         return Dl4jBundles.fromNetwork(NetworkFactory.build(hp, 42L), metadata);
     }
 
+    private static Path narrowFile;
+
+    /** {@link #narrowBundle()} saved once per JVM in a temporary file. */
+    public static synchronized Path narrowFile() {
+        if (narrowFile == null) {
+            try {
+                narrowFile = Files.createTempFile("job-test-narrow-model", ".zip");
+                narrowFile.toFile().deleteOnExit();
+                narrowBundle().save(narrowFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return narrowFile;
+    }
+
     /** {@link #bundle()} saved once per JVM in a temporary file. */
     public static synchronized Path file() {
         if (file == null) {
