@@ -560,9 +560,7 @@ class FaultInjectionITCase {
                 versions.firstOf(2L)
                         .forEach(
                                 (k, end) ->
-                                        switchAt.put(
-                                                k,
-                                                java.util.Arrays.binarySearch(times.get(k), end)));
+                                        switchAt.put(k, Arrays.binarySearch(times.get(k), end)));
                 ReliabilityFixtures.Stateful s =
                         ReliabilityFixtures.expectedStateful(
                                 bundles.get(1L), bundles.get(2L), switchAt, times, wind, lastEnd);

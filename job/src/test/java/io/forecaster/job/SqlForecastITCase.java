@@ -6,11 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.StepState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -338,7 +345,7 @@ class SqlForecastITCase {
     void givesNoForecastThatIsNotFiniteAndAKeyRecoversFromAnOverflow(String mode) throws Exception {
         int w = 60;
         List<SensorPoint> val = WindData.series().get("VAL");
-        List<SensorPoint> stream = new java.util.ArrayList<>();
+        List<SensorPoint> stream = new ArrayList<>();
         // VAL's 120 points with two extreme ones at 40 and 41
         float[] values = new float[2 * w];
         for (int i = 0; i < values.length; i++) {
@@ -347,17 +354,16 @@ class SqlForecastITCase {
             stream.add(new SensorPoint("EXT", val.get(i).eventTime(), v));
         }
         // the forecasts the job's rule gives, by window end index
-        java.util.Set<Integer> expected = new java.util.TreeSet<>();
-        java.util.Set<Integer> overflowed = new java.util.TreeSet<>();
-        io.forecaster.model.ModelBundle bundle = TestModels.narrowBundle();
+        Set<Integer> expected = new TreeSet<>();
+        Set<Integer> overflowed = new TreeSet<>();
+        ModelBundle bundle = TestModels.narrowBundle();
         if (mode.equals("window")) {
-            try (var p = io.forecaster.model.engine.Engines.open("fast", bundle)) {
+            try (var p = Engines.open("fast", bundle)) {
                 for (int end = w - 1; end < values.length; end++) {
                     float[] out =
                             p.predict(
                                             new float[][] {
-                                                java.util.Arrays.copyOfRange(
-                                                        values, end - w + 1, end + 1)
+                                                Arrays.copyOfRange(values, end - w + 1, end + 1)
                                             })[0];
                     boolean finite = true;
                     for (float o : out) {
@@ -367,8 +373,8 @@ class SqlForecastITCase {
                 }
             }
         } else {
-            try (var st = io.forecaster.model.engine.Engines.openStepper("fast", bundle)) {
-                var state = new io.forecaster.model.engine.StepState[] {st.newState()};
+            try (var st = Engines.openStepper("fast", bundle)) {
+                var state = new StepState[] {st.newState()};
                 float[] out = new float[1];
                 int count = 0;
                 for (int i = 0; i < values.length; i++) {
@@ -407,7 +413,7 @@ class SqlForecastITCase {
                                         Types.DOUBLE));
         tEnv.createTemporaryView("points", pointsTable(tEnv, rows));
         tEnv.executeSql("CREATE TEMPORARY FUNCTION FORECAST AS '" + FUNCTION + "'");
-        List<Row> got = new java.util.ArrayList<>();
+        List<Row> got = new ArrayList<>();
         try (CloseableIterator<Row> it =
                 tEnv.executeSql(
                                 "SELECT window_end, `next`, predictions FROM FORECAST(input =>"
@@ -420,7 +426,7 @@ class SqlForecastITCase {
                         .collect()) {
             it.forEachRemaining(got::add);
         }
-        java.util.Set<Integer> ends = new java.util.TreeSet<>();
+        Set<Integer> ends = new TreeSet<>();
         for (Row r : got) {
             Instant end = (Instant) r.getField("window_end");
             int i = -1;
