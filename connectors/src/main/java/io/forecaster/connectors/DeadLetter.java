@@ -9,7 +9,7 @@ package io.forecaster.connectors;
  * @param key the raw Kafka key as text (null if none)
  * @param raw the record's value bytes, unchanged
  * @param reason a short machine-readable class, e.g. "malformed-json", "missing-field",
- *     "bad-value", "bad-time", "bad-key", "late", "duplicate"
+ *     "bad-value", "bad-time", "bad-key", "late", "duplicate", "non-finite-output"
  * @param detail a human-readable message naming the field and the bad value
  * @param time wall-clock time the record was dead-lettered, epoch ms
  */

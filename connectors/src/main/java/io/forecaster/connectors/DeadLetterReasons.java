@@ -39,5 +39,11 @@ public final class DeadLetterReasons {
     /** Used by the job: a second point with the same key and event time. */
     public static final String DUPLICATE = "duplicate";
 
+    /**
+     * Used by the job: the model's output for the point is not finite (an extreme but representable
+     * input overflowed inside the network); in stateful mode the key's state was reset.
+     */
+    public static final String NON_FINITE_OUTPUT = "non-finite-output";
+
     private DeadLetterReasons() {}
 }

@@ -9,6 +9,7 @@ import static io.forecaster.connectors.DeadLetterReasons.EMPTY;
 import static io.forecaster.connectors.DeadLetterReasons.LATE;
 import static io.forecaster.connectors.DeadLetterReasons.MALFORMED_JSON;
 import static io.forecaster.connectors.DeadLetterReasons.MISSING_FIELD;
+import static io.forecaster.connectors.DeadLetterReasons.NON_FINITE_OUTPUT;
 import static io.forecaster.connectors.DeadLetterReasons.TOO_LARGE;
 import static io.forecaster.deploy.ReliabilityFixtures.await;
 import static io.forecaster.deploy.ReliabilityFixtures.day;
@@ -27,6 +28,7 @@ import io.forecaster.deploy.ReliabilityFixtures.Job;
 import io.forecaster.deploy.ReliabilityFixtures.OutputReader;
 import io.forecaster.deploy.ReliabilityFixtures.Received;
 import io.forecaster.model.ModelBundle;
+import io.forecaster.model.Scaling;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +58,14 @@ import org.slf4j.LoggerFactory;
  * broker. For each class the outcome is asserted: accepted, reordered, or dead-lettered with its
  * reason, exactly once; the good points around the bad ones are all forecast with the values the
  * model gives offline; and the jobs never restart.
+ *
+ * <p>The model's input scale is small (0.5), as a model fitted on data of small spread has, so the
+ * extreme but representable values of sensor EXTREME overflow inside the network: no forecast may
+ * carry a non-finite value, and each point whose forecast (window mode) or step (stateful mode)
+ * overflowed must be dead-lettered as {@value
+ * io.forecaster.connectors.DeadLetterReasons#NON_FINITE_OUTPUT}, as the offline model says. A flood
+ * of new keys that go quiet (one or two points each) must leave the good keys' forecasts exact and
+ * be removed from the state once the watermark passes them by {@code state.quiet-timeout}.
  */
 class BadInputITCase {
 
@@ -71,6 +81,13 @@ class BadInputITCase {
     private static final long OUT_OF_ORDERNESS_MS = 5_000;
     private static final int BURST_KEYS = 100_000;
     private static final int BURST_DAY = 60;
+
+    /** Keys with two points each (days {@link #BURST_DAY} + 1 and + 2), then nothing. */
+    private static final int QUIET_KEYS = 5_000;
+
+    /** The keys that must hold state at the end: the stations and EXTREME. */
+    private static final int LIVE_KEYS = 13;
+
     private static final String ACCEPTED = "accepted";
     private static final Duration TIMEOUT = Duration.ofMinutes(4);
     private static final double[] EXTREMES = {
@@ -101,7 +118,9 @@ class BadInputITCase {
         Map<String, double[]> wind = ReliabilityFixtures.wind(DAYS);
         List<String> stations = new ArrayList<>(wind.keySet());
         Path model = work.resolve("model.zip");
-        ModelBundle bundle = ReliabilityFixtures.writeBundle(model);
+        ModelBundle bundle =
+                ReliabilityFixtures.writeBundle(
+                        model, 42L, ReliabilityFixtures.W, new Scaling(10.0, 0.5));
         Path jar = StandaloneCluster.jobJar();
 
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(work.resolve("kafka"));
@@ -340,6 +359,17 @@ class BadInputITCase {
                     point("burst of new keys", ACCEPTED, String.format("burst-%06d", i), d, i % 40);
                 }
             }
+            case BURST_DAY + 1, BURST_DAY + 2 -> {
+                // Thousands of new keys with two points each, then never again.
+                for (int i = 0; i < QUIET_KEYS; i++) {
+                    point(
+                            "quiet key, two points",
+                            ACCEPTED,
+                            String.format("quiet-%05d", i),
+                            d,
+                            i % 30);
+                }
+            }
             default -> {}
         }
     }
@@ -389,7 +419,7 @@ class BadInputITCase {
             throws Exception {
         // The accepted points per sensor (in event-time order) and the expected dead letters.
         Map<String, TreeMap<Long, Double>> accepted = new LinkedHashMap<>();
-        Map<String, String> letters = new HashMap<>();
+        Map<String, String> allLetters = new HashMap<>();
         Map<String, String> kindOf = new HashMap<>();
         Map<Integer, Long> newest = new TreeMap<>();
         for (Sent s : sent) {
@@ -407,7 +437,7 @@ class BadInputITCase {
                         s.point == null
                                 ? "offset " + m.partition() + "/" + m.offset()
                                 : "point " + s.point;
-                letters.put(id, s.expect);
+                allLetters.put(id, s.expect);
                 kindOf.put(id, s.kind);
             }
         }
@@ -433,9 +463,22 @@ class BadInputITCase {
         sentByKind.forEach((k, n) -> figures.append(String.format("  %6d  %s%n", n, k)));
         List<String> problems = new ArrayList<>();
         for (Job job : jobs) {
-            Map<String, double[]> expected =
-                    ReliabilityFixtures.expected(
+            ReliabilityFixtures.Expectation expectation =
+                    ReliabilityFixtures.expectedFinite(
                             bundle, times, values, lastEnd, job.mode().equals("stateful"));
+            Map<String, double[]> expected = expectation.forecasts();
+            Map<String, String> letters = new HashMap<>(allLetters);
+            for (SensorPoint np : expectation.nonFinite()) {
+                String id = "point " + np;
+                assertThat(letters.put(id, NON_FINITE_OUTPUT))
+                        .as("test data: one expected dead letter per point " + np)
+                        .isNull();
+                kindOf.put(id, "non-finite output");
+            }
+            assertThat(expectation.nonFinite())
+                    .as(job.mode() + ": test data: the model overflows on some EXTREME points")
+                    .isNotEmpty()
+                    .allMatch(np -> np.sensorId().equals("EXTREME"));
             await(
                     expected.size()
                             + " forecasts and "
@@ -501,29 +544,48 @@ class BadInputITCase {
             if (restarts != 0 || !failures.isEmpty()) {
                 p.add(restarts + " restart(s): " + failures);
             }
-            long nonFinite =
+            List<String> nonFinite =
                     got.stream()
-                            .filter(
-                                    r ->
-                                            Arrays.stream(r.value().predictions())
-                                                    .anyMatch(v -> !Double.isFinite(v)))
-                            .count();
+                            .map(Received::value)
+                            .filter(f -> !finite(f))
+                            .map(f -> ReliabilityFixtures.id(f.sensorId(), f.windowEnd()))
+                            .toList();
+            nonFinite.forEach(id -> p.add("forecast " + id + " carries a non-finite value"));
+            // The flood of quiet keys is removed from the state once the watermark passes them
+            // by state.quiet-timeout: only the live keys keep state.
+            String keysWithState = "keysWithState";
+            String keysWithModelState = "keysWithModelState";
+            boolean stateful = job.mode().equals("stateful");
+            try {
+                await(
+                        job.mode() + ": state of the " + LIVE_KEYS + " live keys only",
+                        TIMEOUT,
+                        () ->
+                                cluster.operatorMetricSum(job.id(), keysWithState) == LIVE_KEYS
+                                        && (!stateful
+                                                || cluster.operatorMetricSum(
+                                                                job.id(), keysWithModelState)
+                                                        == LIVE_KEYS));
+            } catch (AssertionError e) {
+                p.add(e.getMessage());
+            }
+            long windowKeys = cluster.operatorMetricSum(job.id(), keysWithState);
+            long modelKeys =
+                    stateful ? cluster.operatorMetricSum(job.id(), keysWithModelState) : -1;
             figures.append(
                     String.format(
-                            "%s: forecasts expected %d, received %d (%d with non-finite"
-                                    + " predictions, all of sensor EXTREME: %s); dead letters %s;"
-                                    + " restarts %d; state %s%n",
+                            "%s: forecasts expected %d, received %d (%d with a non-finite value);"
+                                    + " non-finite-output dead letters expected %d; dead letters"
+                                    + " %s; keys with state at the end: window operator %d,"
+                                    + " model state %d; restarts %d; state %s%n",
                             job.mode(),
                             expected.size(),
                             got.size(),
-                            nonFinite,
-                            got.stream()
-                                    .filter(
-                                            r ->
-                                                    Arrays.stream(r.value().predictions())
-                                                            .anyMatch(v -> !Double.isFinite(v)))
-                                    .allMatch(r -> r.value().sensorId().equals("EXTREME")),
+                            nonFinite.size(),
+                            expectation.nonFinite().size(),
                             byReason,
+                            windowKeys,
+                            modelKeys,
                             restarts,
                             cluster.jobState(job.id())));
             p.forEach(x -> problems.add(job.mode() + ": " + x));
@@ -538,6 +600,33 @@ class BadInputITCase {
         assertThat(problems.subList(0, Math.min(problems.size(), 50)))
                 .as(problems.size() + " problems")
                 .isEmpty();
+    }
+
+    /**
+     * Whether every value a forecast carries (predictions, next, values and bounds ahead) is
+     * finite.
+     */
+    private static boolean finite(Forecast f) {
+        if (!Arrays.stream(f.predictions()).allMatch(Double::isFinite)
+                || !Double.isFinite(f.next())) {
+            return false;
+        }
+        Forecast.Ahead a = f.ahead();
+        if (a == null) {
+            return true;
+        }
+        if (!Arrays.stream(a.values()).allMatch(Double::isFinite)) {
+            return false;
+        }
+        // NaN bounds are "no interval yet"; an infinite bound is never written
+        for (double[][] bounds : new double[][][] {a.lower(), a.upper()}) {
+            for (double[] level : bounds) {
+                if (Arrays.stream(level).anyMatch(Double::isInfinite)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static SensorPoint pointOf(PointParser parser, DeadLetter d) {

@@ -8,6 +8,7 @@ import io.forecaster.broker.Topics;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.ModelEvent;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.wire.PointCodec;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,9 +52,18 @@ import org.slf4j.LoggerFactory;
  * forecasts topics, read read_committed, must hold every expected (station, window end) exactly
  * once with the values the model gives offline, and the dead-letter topics every bad record once.
  *
+ * <p>The jobs serve their model from the models topic: version 1 before the stream, version 2
+ * published once half of it was sent and each job committed a forecast (the last quarter of the
+ * stream waits for the publish), whatever the kills do. Every forecast must name a version and
+ * equal that version's offline forecast; per station, once version 2 appears version 1 never does
+ * again, and every station ends on version 2. In stateful mode the offline forecasts after a
+ * station's swap are version 2's warmed up on the station's last W points, as the job does.
+ *
  * <p>CI runs the short variant (one TaskManager kill). {@code -Preliability} sets the system
  * properties for the long one: {@code reliability.stream-seconds}, {@code reliability.kills},
- * {@code reliability.broker-kill}, {@code reliability.days-per-second}, {@code reliability.seed}.
+ * {@code reliability.broker-kill}, {@code reliability.days-per-second}, {@code reliability.seed};
+ * {@code reliability.state-backend} ({@code hashmap}, the default, or {@code rocksdb}) sets the
+ * cluster's state backend.
  */
 class FaultInjectionITCase {
 
@@ -64,7 +75,13 @@ class FaultInjectionITCase {
     private static final double DAYS_PER_SECOND =
             Double.parseDouble(System.getProperty("reliability.days-per-second", "3"));
     private static final long SEED = Long.getLong("reliability.seed", System.nanoTime());
+    private static final String STATE_BACKEND =
+            System.getProperty("reliability.state-backend", "hashmap");
+    private static final String MODEL = "wind";
     private static final int PARTITIONS = 2;
+
+    /** The cluster's {@code parallelism.default}. */
+    private static final int PARALLELISM = 2;
 
     /** Every BAD_EVERY-th day one station gets a truncated record and a repeated point. */
     private static final int BAD_EVERY = 25;
@@ -93,47 +110,73 @@ class FaultInjectionITCase {
         int days = (int) (STREAM_SECONDS * DAYS_PER_SECOND);
         LOG.info(
                 "fault injection: seed {}, {} s of streaming, {} days x 12 stations, {} TaskManager"
-                        + " kill(s), broker kill {}",
+                        + " kill(s), broker kill {}, state backend {}",
                 SEED,
                 STREAM_SECONDS,
                 days,
                 KILLS,
-                BROKER_KILL);
+                BROKER_KILL,
+                STATE_BACKEND);
         Map<String, double[]> wind = ReliabilityFixtures.wind(days);
         assertThat(wind).hasSize(12);
-        Path model = work.resolve("model.zip");
-        ModelBundle bundle = ReliabilityFixtures.writeBundle(model);
+        Path v1 = work.resolve("wind-1.zip");
+        Path v2 = work.resolve("wind-2.zip");
+        Map<Long, ModelBundle> bundles =
+                Map.of(
+                        1L, ReliabilityFixtures.writeBundle(v1, 42L, ReliabilityFixtures.W),
+                        2L, ReliabilityFixtures.writeBundle(v2, 7L, ReliabilityFixtures.W));
         Path jar = StandaloneCluster.jobJar();
 
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(work.resolve("kafka"));
                 StandaloneCluster cluster =
                         StandaloneCluster.start(
-                                work, 4, Map.of("metrics.fetcher.update-interval", "1 s"))) {
+                                work,
+                                4,
+                                Map.of(
+                                        "metrics.fetcher.update-interval",
+                                        "1 s",
+                                        "state.backend.type",
+                                        STATE_BACKEND));
+                KafkaProducer<byte[], byte[]> modelProducer =
+                        new KafkaProducer<>(
+                                ReliabilityFixtures.producerProperties(
+                                        broker.bootstrapServers()))) {
             String bootstrap = broker.bootstrapServers();
             String points = "points";
+            String models = "models";
             Topics.create(bootstrap, points, PARTITIONS, Map.of());
+            Topics.create(bootstrap, models, 1, Map.of("cleanup.policy", "compact"));
+            ModelTopicFixtures.publish(
+                    modelProducer, models, MODEL, 1, v1, ModelTopicFixtures.sha256(v1));
             List<Job> jobs = new ArrayList<>();
+            List<ModelTopicFixtures.EventReader> events = new ArrayList<>();
             for (String mode : List.of("window", "stateful")) {
-                jobs.add(
-                        Job.submit(
-                                cluster,
-                                jar,
-                                model,
-                                bootstrap,
-                                points,
-                                PARTITIONS,
-                                mode,
-                                // stateful: also H steps ahead with intervals, whose state must
-                                // survive the kills as the model state does
-                                mode.equals("stateful")
-                                        ? ReliabilityFixtures.AHEAD_ARGS
-                                        : List.of()));
+                String eventTopic = "model-events-" + mode;
+                Topics.create(bootstrap, eventTopic, 1, Map.of());
+                events.add(new ModelTopicFixtures.EventReader(bootstrap, eventTopic));
+                List<String> args =
+                        new ArrayList<>(
+                                List.of(
+                                        "--kafka.models.topic",
+                                        models,
+                                        "--kafka.model-events.topic",
+                                        eventTopic));
+                if (mode.equals("stateful")) {
+                    // also H steps ahead with intervals, whose state must survive the kills as
+                    // the model state does
+                    args.addAll(ReliabilityFixtures.AHEAD_ARGS);
+                }
+                jobs.add(Job.submit(cluster, jar, null, bootstrap, points, PARTITIONS, mode, args));
             }
-            for (Job job : jobs) {
+            for (int j = 0; j < jobs.size(); j++) {
+                Job job = jobs.get(j);
+                ModelTopicFixtures.EventReader e = events.get(j);
                 await(
-                        "job " + job.mode() + " running",
+                        "job " + job.mode() + " running and serving v1 on every subtask",
                         RECOVERY_TIMEOUT,
-                        () -> cluster.allTasksRunning(job.id()));
+                        () ->
+                                cluster.allTasksRunning(job.id())
+                                        && e.subtasks(ModelEvent.SERVING, 1) == PARALLELISM);
             }
 
             try (OutputReader reader =
@@ -143,33 +186,120 @@ class FaultInjectionITCase {
                             jobs.stream().map(Job::deadLetters).toList(),
                             PARTITIONS)) {
                 List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
+                CountDownLatch half = new CountDownLatch(1);
+                CountDownLatch published = new CountDownLatch(1);
                 long streamStart = System.currentTimeMillis();
                 CompletableFuture<Void> producer =
                         CompletableFuture.runAsync(
-                                () -> produce(bootstrap, points, wind, days, sent));
+                                () ->
+                                        produce(
+                                                bootstrap, points, wind, days, sent, half,
+                                                published));
+                // Version 2 when half the stream was sent and each job committed a forecast (of
+                // version 1), while the kills go on; the stream's last quarter waits for it.
+                CompletableFuture<Long> swap =
+                        CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        if (!half.await(STREAM_SECONDS + 600, TimeUnit.SECONDS)) {
+                                            throw new IllegalStateException("never half-way");
+                                        }
+                                        for (Job job : jobs) {
+                                            await(
+                                                    "a committed forecast of " + job.mode(),
+                                                    RECOVERY_TIMEOUT,
+                                                    () ->
+                                                            !reader.forecasts(job.forecasts())
+                                                                    .isEmpty());
+                                        }
+                                        long at = System.currentTimeMillis();
+                                        ModelTopicFixtures.publish(
+                                                modelProducer,
+                                                models,
+                                                MODEL,
+                                                2,
+                                                v2,
+                                                ModelTopicFixtures.sha256(v2));
+                                        LOG.info(
+                                                "v2 published at +{} s", (at - streamStart) / 1000);
+                                        published.countDown();
+                                        return at;
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                });
 
                 List<Recovery> recoveries =
                         injectFailures(
                                 cluster, broker, reader, jobs, random, streamStart, producer);
                 producer.get(STREAM_SECONDS + 600, TimeUnit.SECONDS);
+                long publishedAt = swap.get(RECOVERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 LOG.info(
                         "produced {} records in {} s",
                         sent.size(),
                         (System.currentTimeMillis() - streamStart) / 1000);
+                List<String> swaps = new ArrayList<>();
+                for (int j = 0; j < jobs.size(); j++) {
+                    Job job = jobs.get(j);
+                    ModelTopicFixtures.EventReader e = events.get(j);
+                    await(
+                            job.mode() + " serves v2 on every subtask",
+                            RECOVERY_TIMEOUT,
+                            () -> e.subtasks(ModelEvent.SERVING, 2) == PARALLELISM);
+                    swaps.add(
+                            String.format(
+                                    "%s: v2 published at +%d s; model events %s",
+                                    job.mode(),
+                                    (publishedAt - streamStart) / 1000,
+                                    e.events().stream()
+                                            .map(
+                                                    x ->
+                                                            x.event()
+                                                                    + " v"
+                                                                    + x.version()
+                                                                    + "/"
+                                                                    + x.subtask()
+                                                                    + " +"
+                                                                    + (x.time() - streamStart)
+                                                                            / 1000
+                                                                    + " s")
+                                            .toList()));
+                }
+                for (ModelTopicFixtures.EventReader e : events) {
+                    e.close();
+                }
 
-                check(cluster, reader, jobs, bundle, wind, sent, recoveries);
+                check(cluster, reader, jobs, bundles, wind, sent, recoveries, swaps);
             }
         }
     }
 
     /** Streams the stations day by day, paced; every BAD_EVERY-th day adds two bad records. */
     private static void produce(
-            String bootstrap, String topic, Map<String, double[]> wind, int days, List<Sent> sent) {
+            String bootstrap,
+            String topic,
+            Map<String, double[]> wind,
+            int days,
+            List<Sent> sent,
+            CountDownLatch half,
+            CountDownLatch published) {
         List<String> stations = new ArrayList<>(wind.keySet());
         long start = System.nanoTime();
+        long paused = 0;
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(ReliabilityFixtures.producerProperties(bootstrap))) {
             for (int d = 0; d < days; d++) {
+                if (d == days / 2) {
+                    half.countDown();
+                }
+                if (d == days * 3 / 4) {
+                    // the last quarter goes after version 2 was published
+                    long before = System.nanoTime();
+                    if (!published.await(RECOVERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("version 2 not published");
+                    }
+                    paused += System.nanoTime() - before;
+                }
                 for (String s : stations) {
                     SensorPoint p = new SensorPoint(s, day(d), wind.get(s)[d]);
                     byte[] json = PointCodec.json(p);
@@ -202,7 +332,7 @@ class FaultInjectionITCase {
                                                         PointCodec.json(again)))));
                     }
                 }
-                long due = start + (long) ((d + 1) / DAYS_PER_SECOND * 1e9);
+                long due = start + paused + (long) ((d + 1) / DAYS_PER_SECOND * 1e9);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
@@ -343,10 +473,11 @@ class FaultInjectionITCase {
             StandaloneCluster cluster,
             OutputReader reader,
             List<Job> jobs,
-            ModelBundle bundle,
+            Map<Long, ModelBundle> bundles,
             Map<String, double[]> wind,
             List<Sent> sent,
-            List<Recovery> recoveries)
+            List<Recovery> recoveries,
+            List<String> swaps)
             throws Exception {
         // The points the jobs must accept, per station, and the bad records with their reasons.
         Map<Integer, Long> newest = new TreeMap<>();
@@ -375,15 +506,10 @@ class FaultInjectionITCase {
                     }
                     times.put(k, t);
                 });
-        Map<String, Map<String, double[]>> expected = new HashMap<>();
+        // The windows (forecast ids) are the same for either version.
+        int want =
+                ReliabilityFixtures.expected(bundles.get(1L), times, wind, lastEnd, false).size();
         for (Job job : jobs) {
-            expected.put(
-                    job.mode(),
-                    ReliabilityFixtures.expected(
-                            bundle, times, wind, lastEnd, job.mode().equals("stateful")));
-        }
-        for (Job job : jobs) {
-            int want = expected.get(job.mode()).size();
             await(
                     want + " forecasts of " + job.mode(),
                     RECOVERY_TIMEOUT,
@@ -400,7 +526,8 @@ class FaultInjectionITCase {
         figures.append(
                 String.format(
                         "seed %d, %d s streaming, %d days x %d stations, %d records sent "
-                                + "(%d bad), TaskManager kills %d, broker kill %s%n",
+                                + "(%d bad), TaskManager kills %d, broker kill %s, state backend"
+                                + " %s%n",
                         SEED,
                         STREAM_SECONDS,
                         wind.values().iterator().next().length,
@@ -408,17 +535,52 @@ class FaultInjectionITCase {
                         sent.size(),
                         expectedLetters.size(),
                         KILLS,
-                        BROKER_KILL));
+                        BROKER_KILL,
+                        STATE_BACKEND));
+        swaps.forEach(x -> figures.append(x).append('\n'));
         Map<String, List<String>> problems = new LinkedHashMap<>();
         for (Job job : jobs) {
             List<Received<Forecast>> got = reader.forecasts(job.forecasts());
-            List<String> p =
-                    new ArrayList<>(ReliabilityFixtures.compare(got, expected.get(job.mode())));
+            List<String> p = new ArrayList<>();
+            ModelTopicFixtures.Versions versions =
+                    ModelTopicFixtures.versions(got, MODEL, bundles.keySet(), p);
+            for (String station : wind.keySet()) {
+                Long last = versions.last().get(station);
+                if (last == null || last != 2L) {
+                    p.add(station + " ends on v" + last + ", not v2");
+                }
+            }
+            if (versions.firstOf(1L).isEmpty()) {
+                p.add("no forecast of v1, though one was committed before v2 was published");
+            }
+            Map<String, double[]> expected;
             if (job.mode().equals("stateful")) {
-                p.addAll(
-                        ReliabilityFixtures.compareAhead(
+                // each station swaps at its first forecast of v2: v2 warmed up from there
+                Map<String, Integer> switchAt = new HashMap<>();
+                versions.firstOf(2L)
+                        .forEach(
+                                (k, end) ->
+                                        switchAt.put(k, Arrays.binarySearch(times.get(k), end)));
+                ReliabilityFixtures.Stateful s =
+                        ReliabilityFixtures.expectedStateful(
+                                bundles.get(1L), bundles.get(2L), switchAt, times, wind, lastEnd);
+                expected = s.predictions();
+                p.addAll(ReliabilityFixtures.compare(got, expected));
+                p.addAll(ReliabilityFixtures.compareAhead(got, s.ahead()));
+            } else {
+                // each forecast equals the offline forecast of the version it names
+                expected =
+                        ModelTopicFixtures.expectedByVersion(
                                 got,
-                                ReliabilityFixtures.expectedAhead(bundle, times, wind, lastEnd)));
+                                Map.of(
+                                        1L,
+                                        ReliabilityFixtures.expected(
+                                                bundles.get(1L), times, wind, lastEnd, false),
+                                        2L,
+                                        ReliabilityFixtures.expected(
+                                                bundles.get(2L), times, wind, lastEnd, false)),
+                                1L);
+                p.addAll(ReliabilityFixtures.compare(got, expected));
             }
             long duplicates = p.stream().filter(s -> s.startsWith("duplicate")).count();
             long missing = p.stream().filter(s -> s.startsWith("missing")).count();
@@ -445,11 +607,13 @@ class FaultInjectionITCase {
             long restarts = cluster.numRestarts(job.id());
             figures.append(
                     String.format(
-                            "%s: forecasts expected %d, received %d, duplicates %d, "
-                                    + "missing %d; dead letters %s; restarts %d; checkpoints %d%n",
+                            "%s: forecasts expected %d, received %d (per version %s), duplicates"
+                                    + " %d, missing %d; dead letters %s; restarts %d; checkpoints"
+                                    + " %d%n",
                             job.mode(),
-                            expected.get(job.mode()).size(),
+                            expected.size(),
                             got.size(),
+                            versions.perVersion(),
                             duplicates,
                             missing,
                             byReason,

@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.forecaster.broker.Topics;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ModelEvent;
-import io.forecaster.connectors.ModelRecord;
 import io.forecaster.connectors.SensorPoint;
-import io.forecaster.connectors.wire.ModelEventCodec;
-import io.forecaster.connectors.wire.ModelRecordCodec;
 import io.forecaster.connectors.wire.PointCodec;
 import io.forecaster.deploy.ReliabilityFixtures.Job;
 import io.forecaster.deploy.ReliabilityFixtures.OutputReader;
@@ -27,22 +24,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -105,7 +94,8 @@ class ModelSwapClusterITCase {
             Topics.create(bootstrap, events, 1, Map.of());
             try (KafkaProducer<byte[], byte[]> modelProducer =
                     new KafkaProducer<>(ReliabilityFixtures.producerProperties(bootstrap))) {
-                publish(modelProducer, models, 1, v1, sha256(v1));
+                ModelTopicFixtures.publish(
+                        modelProducer, models, NAME, 1, v1, ModelTopicFixtures.sha256(v1));
                 Job job =
                         Job.submit(
                                 cluster,
@@ -126,7 +116,8 @@ class ModelSwapClusterITCase {
                                         List.of(job.forecasts()),
                                         List.of(job.deadLetters()),
                                         PARTITIONS);
-                        EventReader eventReader = new EventReader(bootstrap, events)) {
+                        ModelTopicFixtures.EventReader eventReader =
+                                new ModelTopicFixtures.EventReader(bootstrap, events)) {
                     await(
                             "every inference subtask serves v1",
                             TIMEOUT,
@@ -147,7 +138,8 @@ class ModelSwapClusterITCase {
 
                     assertThat(half.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
                     long swapAt = System.currentTimeMillis();
-                    publish(modelProducer, models, 2, v2, sha256(v2));
+                    ModelTopicFixtures.publish(
+                            modelProducer, models, NAME, 2, v2, ModelTopicFixtures.sha256(v2));
                     await(
                             "every inference subtask serves v2",
                             TIMEOUT,
@@ -186,8 +178,15 @@ class ModelSwapClusterITCase {
 
                     // v3: v1's file with v2's sha256 (corrupt); v4: a bundle of another window
                     // size (incompatible).
-                    publish(modelProducer, models, 3, v1, sha256(v2));
-                    publish(modelProducer, models, 4, other, sha256(other));
+                    ModelTopicFixtures.publish(
+                            modelProducer, models, NAME, 3, v1, ModelTopicFixtures.sha256(v2));
+                    ModelTopicFixtures.publish(
+                            modelProducer,
+                            models,
+                            NAME,
+                            4,
+                            other,
+                            ModelTopicFixtures.sha256(other));
                     await(
                             "every inference subtask refuses v3 and v4",
                             TIMEOUT,
@@ -263,43 +262,11 @@ class ModelSwapClusterITCase {
         }
     }
 
-    private static void publish(
-            KafkaProducer<byte[], byte[]> producer,
-            String topic,
-            long version,
-            Path bundle,
-            String sha256)
-            throws Exception {
-        ModelRecord r =
-                ModelRecord.of(
-                        NAME,
-                        version,
-                        bundle.toUri().toString(),
-                        sha256,
-                        null,
-                        null,
-                        null,
-                        0,
-                        true,
-                        System.currentTimeMillis());
-        producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                NAME.getBytes(StandardCharsets.UTF_8),
-                                ModelRecordCodec.toJson(r)))
-                .get();
-        LOG.info("published {} ({})", r.label(), bundle.getFileName());
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return ModelBundle.sha256(Files.readAllBytes(file));
-    }
-
     private static void check(
             StandaloneCluster cluster,
             Job job,
             OutputReader reader,
-            EventReader eventReader,
+            ModelTopicFixtures.EventReader eventReader,
             Map<Long, ModelBundle> bundles,
             Map<String, double[]> wind,
             List<Sent> sent,
@@ -331,45 +298,27 @@ class ModelSwapClusterITCase {
         Thread.sleep(6_000);
 
         List<Received<Forecast>> got = reader.forecasts(job.forecasts());
-        // What each forecast must be: the offline forecast of the version it names.
-        Map<String, double[]> expected = new HashMap<>();
+        // What each forecast must be: the offline forecast of the version it names; per station
+        // never back to an older version. Every window of the stream is expected (the same
+        // windows for either version); one the job never sent is reported missing.
         List<String> problems = new ArrayList<>();
-        Map<String, Long> lastVersion = new HashMap<>();
-        Map<String, Map<Long, Integer>> perStation = new TreeMap<>();
+        Map<String, Map<Long, Integer>> perStation =
+                ModelTopicFixtures.versions(got, NAME, offline.keySet(), problems).perVersion();
         int afterRefusals = 0;
         for (Received<Forecast> r : got) {
             Forecast f = r.value();
-            String id = ReliabilityFixtures.id(f.sensorId(), f.windowEnd());
-            if (!NAME.equals(f.modelName()) || f.modelVersion() == null) {
-                problems.add(id + ": made by " + f.modelName() + " v" + f.modelVersion());
-                continue;
-            }
-            long v = f.modelVersion();
-            if (!offline.containsKey(v)) {
-                problems.add(id + ": made by version " + v);
-                continue;
-            }
-            Long before = lastVersion.put(f.sensorId(), v);
-            if (before != null && before > v) {
-                problems.add(id + ": v" + v + " after v" + before);
-            }
-            perStation
-                    .computeIfAbsent(f.sensorId(), k -> new TreeMap<>())
-                    .merge(v, 1, Integer::sum);
             if (f.createdAt() > refusedAt) {
                 afterRefusals++;
-                if (v != 2) {
-                    problems.add(id + ": v" + v + " made after the refusals");
+                if (!Long.valueOf(2).equals(f.modelVersion())) {
+                    problems.add(
+                            ReliabilityFixtures.id(f.sensorId(), f.windowEnd())
+                                    + ": v"
+                                    + f.modelVersion()
+                                    + " made after the refusals");
                 }
             }
-            double[] e = offline.get(v).get(id);
-            if (e != null) {
-                expected.putIfAbsent(id, e);
-            }
         }
-        // Every window of the stream is expected (the same windows for either version); one the
-        // job never sent is reported missing.
-        offline.get(1L).forEach((id, e) -> expected.putIfAbsent(id, e));
+        Map<String, double[]> expected = ModelTopicFixtures.expectedByVersion(got, offline, 1L);
         problems.addAll(ReliabilityFixtures.compare(got, expected));
         // Every station ends on v2; v1 made the forecasts before the swap (each station's windows
         // from day 60 to about day 100, unless the job lagged the stream by more than that).
@@ -437,67 +386,5 @@ class ModelSwapClusterITCase {
                 .filteredOn(e -> e.version() == 4)
                 .allSatisfy(e -> assertThat(e.reason()).contains("windows of 30 points"));
         assertThat(problems).as("forecasts").isEmpty();
-    }
-
-    /** Reads the model-events topic read_committed from the beginning in a thread of its own. */
-    private static final class EventReader implements AutoCloseable {
-        private final List<ModelEvent> events = new CopyOnWriteArrayList<>();
-        private final Thread thread;
-        private volatile boolean running = true;
-        private final AtomicInteger errors = new AtomicInteger();
-
-        EventReader(String bootstrap, String topic) {
-            Properties p = new Properties();
-            p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.setProperty(
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                    ByteArrayDeserializer.class.getName());
-            p.setProperty(
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                    ByteArrayDeserializer.class.getName());
-            p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            thread =
-                    new Thread(
-                            () -> {
-                                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-                                    List<TopicPartition> tp = List.of(new TopicPartition(topic, 0));
-                                    c.assign(tp);
-                                    c.seekToBeginning(tp);
-                                    while (running) {
-                                        for (ConsumerRecord<byte[], byte[]> r :
-                                                c.poll(Duration.ofMillis(200))) {
-                                            events.add(ModelEventCodec.fromJson(r.value()));
-                                        }
-                                    }
-                                } catch (Throwable t) {
-                                    errors.incrementAndGet();
-                                    LOG.error("model-events reader failed", t);
-                                }
-                            },
-                            "model-events-reader");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        List<ModelEvent> events() {
-            assertThat(errors.get()).as("model-events reader errors").isZero();
-            return List.copyOf(events);
-        }
-
-        /** How many distinct subtasks reported {@code event} for {@code version}. */
-        long subtasks(String event, long version) {
-            return events().stream()
-                    .filter(e -> e.event().equals(event) && e.version() == version)
-                    .map(ModelEvent::subtask)
-                    .distinct()
-                    .count();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.join(10_000);
-        }
     }
 }

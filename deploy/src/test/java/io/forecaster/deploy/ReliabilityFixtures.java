@@ -3,6 +3,7 @@ package io.forecaster.deploy;
 import io.forecaster.broker.Topics;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.wire.DeadLetterCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.model.BundleMetadata;
@@ -98,6 +99,16 @@ final class ReliabilityFixtures {
      * says) on windows of {@code windowSize} points, saved as a bundle.
      */
     static ModelBundle writeBundle(Path file, long seed, int windowSize) throws IOException {
+        return writeBundle(file, seed, windowSize, new Scaling(10.0, 5.0));
+    }
+
+    /**
+     * As {@link #writeBundle(Path, long, int)} with the input scaling {@code scaling}: a small
+     * scale (a model fitted on data of small spread) makes extreme float32 inputs overflow inside
+     * the network.
+     */
+    static ModelBundle writeBundle(Path file, long seed, int windowSize, Scaling scaling)
+            throws IOException {
         HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
         BundleMetadata metadata =
                 new BundleMetadata(
@@ -106,7 +117,7 @@ final class ReliabilityFixtures {
                         hp,
                         windowSize,
                         "window",
-                        new Scaling(10.0, 5.0),
+                        scaling,
                         null,
                         "reliability tests: NetworkFactory.build(SEED, " + seed + ")",
                         Map.of(),
@@ -177,6 +188,83 @@ final class ReliabilityFixtures {
         return out;
     }
 
+    /**
+     * What the job must give for each key's accepted points: the forecasts (by {@link #id}) of
+     * every window ending at or before {@code lastEnd} whose values are finite, and the points that
+     * must be dead-lettered as {@code non-finite-output} instead.
+     */
+    record Expectation(Map<String, double[]> forecasts, List<SensorPoint> nonFinite) {}
+
+    /**
+     * {@link #expected}, with the job's rule for output that is not finite: window mode drops such
+     * a forecast for a dead letter of the window's newest point; stateful mode dead-letters the
+     * point whose step left the key's state or output non-finite and starts the key again from the
+     * zero state (it forecasts again after W more points).
+     */
+    static Expectation expectedFinite(
+            ModelBundle bundle,
+            Map<String, long[]> times,
+            Map<String, double[]> values,
+            long lastEnd,
+            boolean stateful) {
+        Map<String, double[]> forecasts = new HashMap<>();
+        List<SensorPoint> nonFinite = new ArrayList<>();
+        if (!stateful) {
+            expected(bundle, times, values, lastEnd, false)
+                    .forEach(
+                            (id, predictions) -> {
+                                if (Arrays.stream(predictions).allMatch(Double::isFinite)) {
+                                    forecasts.put(id, predictions);
+                                } else {
+                                    String key = id.substring(0, id.lastIndexOf('@'));
+                                    long end =
+                                            Long.parseLong(id.substring(id.lastIndexOf('@') + 1));
+                                    int i = Arrays.binarySearch(times.get(key), end);
+                                    nonFinite.add(new SensorPoint(key, end, values.get(key)[i]));
+                                }
+                            });
+            return new Expectation(forecasts, nonFinite);
+        }
+        try (Stepper stepper = Engines.openStepper("fast", bundle)) {
+            values.forEach(
+                    (k, v) -> {
+                        long[] t = times.get(k);
+                        StepState[] state = {stepper.newState()};
+                        float[] out = new float[1];
+                        List<Float> history = new ArrayList<>();
+                        for (int i = 0; i < v.length && t[i] <= lastEnd; i++) {
+                            stepper.step(state, new float[] {(float) v[i]}, 1, out);
+                            if (!Float.isFinite(out[0]) || !finite(state[0])) {
+                                nonFinite.add(new SensorPoint(k, t[i], v[i]));
+                                state[0] = stepper.newState();
+                                history.clear();
+                                continue;
+                            }
+                            history.add(out[0]);
+                            if (history.size() >= W) {
+                                double[] d = new double[W];
+                                for (int j = 0; j < W; j++) {
+                                    d[j] = history.get(history.size() - W + j);
+                                }
+                                forecasts.put(id(k, t[i]), d);
+                            }
+                        }
+                    });
+        }
+        return new Expectation(forecasts, nonFinite);
+    }
+
+    private static boolean finite(StepState s) {
+        for (float[] a : new float[][] {s.conv, s.h1, s.c1, s.h2, s.c2}) {
+            for (float x : a) {
+                if (!Float.isFinite(x)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The stateful job's horizon and interval options in the fault-injection test. */
     static final int HORIZON = 5;
 
@@ -206,27 +294,70 @@ final class ReliabilityFixtures {
             Map<String, long[]> times,
             Map<String, double[]> values,
             long lastEnd) {
-        Map<String, double[]> out = new HashMap<>();
+        return expectedStateful(bundle, bundle, Map.of(), times, values, lastEnd).ahead();
+    }
+
+    /** A stateful job's forecasts per id: the W predictions, and the H values ahead and bounds. */
+    record Stateful(Map<String, double[]> predictions, Map<String, double[]> ahead) {}
+
+    /**
+     * What the stateful job (with {@link #AHEAD_ARGS}) must give when each key is served by {@code
+     * first} until the point at index {@code switchAt.get(key)} (no entry: never) and by {@code
+     * then} from that point on, as the job swaps models: the new model's state is warmed up on the
+     * key's last W points (its predictions for them replace the old model's), then steps on; the
+     * key's interval trackers carry on across the swap. Uninterrupted, in order, like the job.
+     */
+    static Stateful expectedStateful(
+            ModelBundle first,
+            ModelBundle then,
+            Map<String, Integer> switchAt,
+            Map<String, long[]> times,
+            Map<String, double[]> values,
+            long lastEnd) {
+        Map<String, double[]> predictions = new HashMap<>();
+        Map<String, double[]> aheadRows = new HashMap<>();
         ForecastScoring scoring =
-                new ForecastScoring(HORIZON, LEVELS, bundle.metadata().calibration(), WARMUP, GAIN);
+                new ForecastScoring(HORIZON, LEVELS, first.metadata().calibration(), WARMUP, GAIN);
         int nl = LEVELS.length;
-        try (Stepper stepper = Engines.openStepper("fast", bundle)) {
-            StatefulRollout rollout = new StatefulRollout(stepper, 1);
+        try (Stepper s1 = Engines.openStepper("fast", first);
+                Stepper s2 = Engines.openStepper("fast", then)) {
+            StatefulRollout r1 = new StatefulRollout(s1, 1);
+            StatefulRollout r2 = new StatefulRollout(s2, 1);
             values.forEach(
                     (k, v) -> {
                         long[] t = times.get(k);
+                        int swap = switchAt.getOrDefault(k, Integer.MAX_VALUE);
+                        Stepper stepper = s1;
+                        StatefulRollout rollout = r1;
                         StepState[] state = {stepper.newState()};
                         KeyScore score = scoring.newScore();
-                        float[] first = new float[1];
+                        float[] out = new float[1];
                         float[] ahead = new float[HORIZON];
                         float[] widths = new float[HORIZON * nl];
+                        List<Float> history = new ArrayList<>();
                         for (int i = 0; i < v.length && t[i] <= lastEnd; i++) {
                             scoring.observe(score, (float) v[i]);
-                            stepper.step(state, new float[] {(float) v[i]}, 1, first);
+                            if (i == swap) {
+                                stepper = s2;
+                                rollout = r2;
+                                state[0] = stepper.newState();
+                                int kept = Math.min(W, i);
+                                for (int j = i - kept; j < i; j++) {
+                                    stepper.step(state, new float[] {(float) v[j]}, 1, out);
+                                    history.set(j, out[0]);
+                                }
+                            }
+                            stepper.step(state, new float[] {(float) v[i]}, 1, out);
+                            history.add(out[0]);
                             if (i < W - 1) {
                                 continue;
                             }
-                            rollout.rollout(state, first, 1, HORIZON, ahead);
+                            double[] p = new double[W];
+                            for (int j = 0; j < W; j++) {
+                                p[j] = history.get(i - W + 1 + j);
+                            }
+                            predictions.put(id(k, t[i]), p);
+                            rollout.rollout(state, new float[] {out[0]}, 1, HORIZON, ahead);
                             scoring.intervals(score, widths);
                             scoring.issue(score, ahead, 0, widths, (float) v[i]);
                             double[] row = new double[HORIZON * (1 + 2 * nl)];
@@ -238,11 +369,11 @@ final class ReliabilityFixtures {
                                     row[HORIZON * (1 + nl + l) + h] = ahead[h] + w;
                                 }
                             }
-                            out.put(id(k, t[i]), row);
+                            aheadRows.put(id(k, t[i]), row);
                         }
                     });
         }
-        return out;
+        return new Stateful(predictions, aheadRows);
     }
 
     /** The differences between the forecasts' {@code ahead} and {@link #expectedAhead}. */

@@ -64,7 +64,8 @@ final class StandaloneCluster implements AutoCloseable {
      *
      * @param work the test's temporary folder (config, logs, pids, checkpoints)
      * @param slots task slots per TaskManager
-     * @param extraConfig flat {@code key: value} lines appended to the config
+     * @param extraConfig flat {@code key: value} lines appended to the config; {@code
+     *     state.backend.type} (e.g. {@code rocksdb}) replaces the config's hashmap backend
      */
     static StandaloneCluster start(Path work, int slots, Map<String, String> extraConfig)
             throws Exception {
@@ -91,8 +92,24 @@ final class StandaloneCluster implements AutoCloseable {
             }
             base = base.replace(r.getKey(), r.getValue());
         }
+        // The state backend is set in the nested form; a flat key as well would be ambiguous.
+        String backend = "state:\n  backend:\n    type: hashmap\n";
+        if (!base.contains(backend)) {
+            throw new IllegalStateException(
+                    "deploy/conf/config.yaml no longer sets state.backend.type to hashmap as"
+                            + " expected; update StandaloneCluster");
+        }
+        String stateBackend = extraConfig.get("state.backend.type");
+        if (stateBackend != null) {
+            base = base.replace(backend, backend.replace("hashmap", stateBackend));
+        }
         StringBuilder config = new StringBuilder(base);
-        extraConfig.forEach((k, v) -> config.append(k).append(": ").append(v).append('\n'));
+        extraConfig.forEach(
+                (k, v) -> {
+                    if (!k.equals("state.backend.type")) {
+                        config.append(k).append(": ").append(v).append('\n');
+                    }
+                });
         Files.writeString(conf.resolve("config.yaml"), config);
         StandaloneCluster cluster =
                 new StandaloneCluster(work, conf, "http://127.0.0.1:" + restPort);
@@ -179,6 +196,38 @@ final class StandaloneCluster implements AutoCloseable {
             out.add(e.path("timestamp").asLong());
         }
         return out;
+    }
+
+    /**
+     * The sum over all subtasks of the operator metric {@code name} (e.g. a gauge registered as
+     * {@code name} in some operator), over every vertex of the job; the REST metric cache may lag a
+     * second ({@code metrics.fetcher.update-interval}). Fails when no operator has it.
+     */
+    long operatorMetricSum(String jobId, String name) throws IOException, InterruptedException {
+        long sum = 0;
+        boolean found = false;
+        for (JsonNode v : rest("/jobs/" + jobId).path("vertices")) {
+            String base =
+                    "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+            List<String> ids = new ArrayList<>();
+            for (JsonNode m : rest(base)) {
+                String id = m.path("id").asText();
+                if (id.equals(name) || id.endsWith("." + name)) {
+                    ids.add(id);
+                }
+            }
+            if (ids.isEmpty()) {
+                continue;
+            }
+            for (JsonNode m : rest(base + "?agg=sum&get=" + String.join(",", ids))) {
+                sum += (long) m.path("sum").asDouble();
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new IOException("no operator metric " + name + " in job " + jobId);
+        }
+        return sum;
     }
 
     /** Completed checkpoints of the job. */

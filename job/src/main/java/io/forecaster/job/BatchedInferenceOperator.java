@@ -1,9 +1,12 @@
 package io.forecaster.job;
 
 import io.forecaster.connectors.Accuracy;
+import io.forecaster.connectors.DeadLetter;
+import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ModelEvent;
 import io.forecaster.connectors.ModelRecord;
+import io.forecaster.connectors.SensorPoint;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
@@ -12,6 +15,7 @@ import io.forecaster.model.engine.Stepper;
 import io.forecaster.model.forecast.ForecastScoring;
 import io.forecaster.model.forecast.KeyScore;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,6 +75,16 @@ import org.slf4j.LoggerFactory;
  * reported on the {@link #MODEL_EVENTS} side output and in the log, and the previous version keeps
  * serving. In stateful mode a key whose model changed is warmed up on the new model from its last W
  * points before its next step.
+ *
+ * <p>Nothing non-finite is emitted. Inputs are finite float32 values, but extreme ones can overflow
+ * inside the network: a forecast with a non-finite value (prediction or value ahead) is not emitted
+ * but sent to the {@link #NON_FINITE} side output as a dead letter ({@value
+ * DeadLetterReasons#NON_FINITE_OUTPUT}) of the window's newest point, and is not scored. In
+ * stateful mode a step that leaves the key's recurrent state or its output non-finite resets the
+ * key to the zero state (its prediction history and pending forecast steps are dropped; it
+ * forecasts again after W more points) and dead-letters that point, so one extreme point never
+ * poisons the key for good. A prediction-interval bound that is not finite is written as no
+ * interval (NaN).
  */
 public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         implements OneInputStreamOperator<ModelInput, Forecast>,
@@ -100,6 +114,13 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     public static final OutputTag<Accuracy> ACCURACY =
             new OutputTag<>("accuracy", TypeInformation.of(Accuracy.class));
 
+    /**
+     * Dead letters of the points whose forecast (window mode) or step (stateful mode) came out
+     * non-finite.
+     */
+    public static final OutputTag<DeadLetter> NON_FINITE =
+            new OutputTag<>("non-finite-forecasts", TypeInformation.of(DeadLetter.class));
+
     /** Model events: versions served, refused, names retired. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS =
             new OutputTag<>("model-events", TypeInformation.of(ModelEvent.class));
@@ -110,6 +131,9 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     private final long maxDelayMs;
     private final ForecastSettings fs;
     private final int horizon;
+
+    /** The points topic, named in dead letters. */
+    private final String sourceTopic;
 
     /** The {@code model.path} bundle (null when only the models topic gives models). */
     private transient ServedModel fallback;
@@ -157,6 +181,12 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     transient Histogram latencyMicros;
     transient AtomicLong keysWithState;
 
+    private transient Counter nonFiniteLetters;
+    transient Counter stateResets;
+
+    /** Per stateful batch entry: its step left the key's state or output non-finite. */
+    private transient boolean[] overflowed;
+
     /** This subtask's scored forecast steps since it started: all keys together. */
     transient Counter scoredSteps;
 
@@ -185,6 +215,12 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     }
 
     public BatchedInferenceOperator(InferenceSettings settings) {
+        this(settings, "sensor-points");
+    }
+
+    /** As {@link #BatchedInferenceOperator(InferenceSettings)}; dead letters name {@code topic}. */
+    public BatchedInferenceOperator(InferenceSettings settings, String sourceTopic) {
+        this.sourceTopic = sourceTopic;
         this.settings = settings;
         // Read on every record.
         this.mode = settings.mode();
@@ -279,6 +315,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             warmIndex = new int[batchSize];
             warmStates = new StepState[batchSize];
             warmInputs = new float[batchSize];
+            overflowed = new boolean[batchSize];
         }
         withInterval = new long[levels];
         covered = new long[levels];
@@ -286,6 +323,10 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         coveredBefore = new long[levels];
 
         forecastsEmitted = metrics.counter("forecastsEmitted");
+        nonFiniteLetters =
+                OrderedSlidingWindow.deadLetterCounter(
+                        metrics, DeadLetterReasons.NON_FINITE_OUTPUT);
+        stateResets = metrics.counter("nonFiniteStateResets");
         unroutedInputs = metrics.counter("unroutedInputs");
         batchSizes =
                 metrics.histogram("inferenceBatchSize", new DescriptiveStatisticsHistogram(1000));
@@ -700,9 +741,16 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             StreamRecord<ModelInput> r = part.get(b);
             ModelInput in = r.getValue();
             KeyScore s = scores[b];
+            setCurrentKey(in.sensorId);
+            String bad = nonFinite(outputs, b * windowSize, b);
+            if (bad != null) {
+                scoreState.update(s); // its observations count; the forecast is not issued
+                nonFiniteForecast(r, in.values[windowSize - 1], windowDetail(in, bad));
+                scores[b] = null;
+                continue;
+            }
             ForecastScoring.Source source = scoring.intervals(s, widths);
             scoring.issue(s, ahead, b * horizon, widths, (float) in.values[windowSize - 1]);
-            setCurrentKey(in.sensorId);
             scoreState.update(s);
             emit(r, in.windowStart, outputs, b * windowSize, b, source, now, m);
             maybeReport(r, scoring, s, now, m.metadata.modelId());
@@ -830,6 +878,19 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         int emitting = 0;
         for (int b = 0; b < n; b++) {
             KeyModelState s = keyStates[b];
+            overflowed[b] = !Float.isFinite(outputs[b]) || !isFinite(stepStates[b]);
+            if (overflowed[b]) {
+                // one extreme point must not poison the key for good: start it afresh
+                KeyModelState fresh = KeyModelState.start(stepper.newState(), windowSize);
+                fresh.score = s.score;
+                scoring.dropPending(fresh.score);
+                fresh.modelName = s.modelName;
+                fresh.modelVersion = s.modelVersion;
+                fresh.modelId = s.modelId;
+                keyStates[b] = fresh;
+                stateResets.inc();
+                continue;
+            }
             s.model = stepStates[b];
             s.push(part.get(b).getValue().time, inputs[b], outputs[b]);
             s.steps++;
@@ -848,16 +909,45 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             ModelInput in = r.getValue();
             KeyModelState s = keyStates[b];
             boolean emits = e < emitting && emitIndex[e] == b;
+            String bad = null;
+            if (overflowed[b]) {
+                bad =
+                        String.format(
+                                "the model's state for key %s became non-finite at its point of"
+                                        + " %s (value %s, output %s): the key's state is reset"
+                                        + " and it forecasts again after %d points",
+                                in.sensorId,
+                                Instant.ofEpochMilli(in.time),
+                                Float.toString(inputs[b]),
+                                Float.toString(outputs[b]),
+                                windowSize);
+            } else if (emits) {
+                String what = nonFinite(s.predictions, 0, e);
+                if (what != null) {
+                    bad =
+                            String.format(
+                                    "the model's forecast for key %s at %s (value %s) is not"
+                                            + " finite: %s",
+                                    in.sensorId,
+                                    Instant.ofEpochMilli(in.time),
+                                    Float.toString(inputs[b]),
+                                    what);
+                }
+            }
             ForecastScoring.Source source = null;
-            if (emits) {
+            if (emits && bad == null) {
                 source = scoring.intervals(s.score, widths);
                 scoring.issue(s.score, ahead, e * horizon, widths, (float) in.values[0]);
             }
             // After the last change: a serializing backend (RocksDB) stores a copy.
             setCurrentKey(in.sensorId);
             modelState.update(s);
-            if (emits) {
+            if (bad != null) {
+                nonFiniteForecast(r, in.values[0], bad);
+            } else if (emits) {
                 emit(r, s.times[0], s.predictions, 0, e, source, now, m);
+            }
+            if (emits) {
                 e++;
             }
             maybeReport(r, scoring, s.score, now, m.metadata.modelId());
@@ -962,8 +1052,12 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         for (int l = 0; l < levels.length; l++) {
             for (int h = 0; h < horizon; h++) {
                 float w = widths[h * levels.length + l];
-                lower[l][h] = Float.isNaN(w) ? Double.NaN : (float) (values[h] - w);
-                upper[l][h] = Float.isNaN(w) ? Double.NaN : (float) (values[h] + w);
+                float lo = (float) (values[h] - w);
+                float hi = (float) (values[h] + w);
+                // a bound that is not finite (NaN: none yet, or an overflow) is no interval
+                boolean finite = Float.isFinite(lo) && Float.isFinite(hi);
+                lower[l][h] = finite ? lo : Double.NaN;
+                upper[l][h] = finite ? hi : Double.NaN;
             }
         }
         return new Forecast.Ahead(
@@ -973,6 +1067,84 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                 lower,
                 upper,
                 levels.length == 0 || source == null ? null : source.label());
+    }
+
+    /**
+     * What is not finite in the forecast of batch row {@code row}: its W predictions at {@code
+     * from} in {@code predictions} and its H values ahead; null when all are finite.
+     */
+    private String nonFinite(float[] predictions, int from, int row) {
+        for (int i = 0; i < windowSize; i++) {
+            float v = predictions[from + i];
+            if (!Float.isFinite(v)) {
+                return "prediction " + (i + 1) + " of " + windowSize + " is " + v;
+            }
+        }
+        for (int h = 0; h < horizon; h++) {
+            float v = ahead[row * horizon + h];
+            if (!Float.isFinite(v)) {
+                return "value " + (h + 1) + " ahead of " + horizon + " is " + v;
+            }
+        }
+        return null;
+    }
+
+    private String windowDetail(ModelInput in, String what) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : in.values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return String.format(
+                "the model's forecast for key %s, window %s to %s, is not finite: %s; the"
+                        + " window's values range from %s to %s",
+                in.sensorId,
+                Instant.ofEpochMilli(in.windowStart),
+                Instant.ofEpochMilli(in.time),
+                what,
+                Float.toString((float) min),
+                Float.toString((float) max));
+    }
+
+    /** Whether every number of the recurrent state {@code s} is finite. */
+    public static boolean isFinite(StepState s) {
+        return allFinite(s.conv)
+                && allFinite(s.h1)
+                && allFinite(s.c1)
+                && allFinite(s.h2)
+                && allFinite(s.c2);
+    }
+
+    private static boolean allFinite(float[] a) {
+        if (a == null) {
+            return true;
+        }
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Dead-letters the newest point of input {@code r} (value {@code value}): see {@link
+     * #NON_FINITE}.
+     */
+    private void nonFiniteForecast(StreamRecord<ModelInput> r, double value, String detail) {
+        ModelInput in = r.getValue();
+        SensorPoint p = new SensorPoint(in.sensorId, in.time, value);
+        DeadLetter d =
+                OrderedSlidingWindow.deadLetter(
+                        sourceTopic, p, DeadLetterReasons.NON_FINITE_OUTPUT, detail);
+        nonFiniteLetters.inc();
+        LOG.debug("non-finite output: {}", detail);
+        if (r.hasTimestamp()) {
+            output.collect(NON_FINITE, new StreamRecord<>(d, r.getTimestamp()));
+        } else {
+            output.collect(NON_FINITE, new StreamRecord<>(d));
+        }
     }
 
     @Override

@@ -55,7 +55,8 @@ public final class ForecastJob {
      * The whole topology, for parsed records that already carry event-time timestamps and
      * watermarks (assigned per Kafka partition at the source with {@link #watermarks}): splits the
      * unreadable records off, orders each sensor's points, windows them and runs the model. Dead
-     * letters are the unreadable, late and duplicate points.
+     * letters are the unreadable, late and duplicate points, and those whose forecast came out
+     * non-finite.
      */
     public static Outputs topology(DataStream<ParsedPoint> parsed, ForecastOptions options) {
         return topology(parsed, null, options);
@@ -119,7 +120,8 @@ public final class ForecastJob {
         KeyedStream<ModelInput, String> keyed =
                 DataStreamUtils.reinterpretAsKeyedStream(windows, byInputSensor);
         BatchedInferenceOperator inference =
-                new BatchedInferenceOperator(options.inferenceSettings());
+                new BatchedInferenceOperator(
+                        options.inferenceSettings(), options.windowSettings().sourceTopic());
         SingleOutputStreamOperator<Forecast> forecasts;
         if (models == null) {
             if (options.modelPath() == null) {
@@ -144,7 +146,8 @@ public final class ForecastJob {
         forecasts.uid(FORECAST);
         return new Outputs(
                 forecasts,
-                windows.getSideOutput(OrderedSlidingWindow.DEAD_LETTERS),
+                windows.getSideOutput(OrderedSlidingWindow.DEAD_LETTERS)
+                        .union(forecasts.getSideOutput(BatchedInferenceOperator.NON_FINITE)),
                 forecasts.getSideOutput(BatchedInferenceOperator.ACCURACY),
                 forecasts.getSideOutput(BatchedInferenceOperator.MODEL_EVENTS));
     }

@@ -39,7 +39,8 @@ import org.apache.flink.util.Collector;
  *       ModelInput.Kind#STEP}, flagged {@code reset} after a (re)start. Both carry the forecast
  *       slot's time and how many of the window's slots were filled.
  *   <li>Once the watermark passes the key's newest point by the quiet timeout, all its state and
- *       timers are removed (stateful mode also emits an {@link ModelInput.Kind#EVICT}).
+ *       timers are removed and an {@link ModelInput.Kind#EVICT} is emitted, so the inference
+ *       operator removes its state of the key too.
  * </ul>
  *
  * <p>Its state has names of its own ({@value #PENDING_STATE}, {@value #GRID_STATE}), so a job
@@ -208,9 +209,8 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             if (keysWithState != null) {
                 keysWithState.decrementAndGet();
             }
-            if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
-                out.collect(ModelInput.evict(key, timestamp));
-            }
+            // the inference operator drops its state of the key too (both modes)
+            out.collect(ModelInput.evict(key, timestamp));
             return;
         }
         window.update(w);

@@ -37,7 +37,8 @@ import org.apache.flink.util.OutputTag;
  *       {@link ModelInput.Kind#STEP}, flagged {@code reset} for the key's first point and after a
  *       gap longer than the reset gap.
  *   <li>Once the watermark passes the key's newest point by the quiet timeout, all its state and
- *       timers are removed (stateful mode also emits an {@link ModelInput.Kind#EVICT}).
+ *       timers are removed and an {@link ModelInput.Kind#EVICT} is emitted, so the inference
+ *       operator removes its state of the key too.
  * </ul>
  */
 public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
@@ -180,9 +181,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             if (keysWithState != null) {
                 keysWithState.decrementAndGet();
             }
-            if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
-                out.collect(ModelInput.evict(ctx.getCurrentKey(), timestamp));
-            }
+            // the inference operator drops its state of the key too (both modes)
+            out.collect(ModelInput.evict(ctx.getCurrentKey(), timestamp));
             return;
         }
         window.update(w);

@@ -289,6 +289,22 @@ class BatchedInferenceOperatorTest {
     }
 
     @Test
+    void evictRemovesAWindowModeKeysScoringState() throws Exception {
+        try (var h = harness(options())) {
+            h.open();
+            feed(h, window("VAL", 4, 1, 2, 3, 4), window("BEL", 4, 5, 6, 7, 8));
+            h.prepareSnapshotPreBarrier(1L);
+            assertThat(h.extractOutputValues()).hasSize(2);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+
+            feed(h, ModelInput.evict("VAL", minute(100)));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            feed(h, ModelInput.evict("BEL", minute(100)));
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
     void restoredFromASnapshotContinuesWithIdenticalOutput() throws Exception {
         assertRestoreContinuesIdentically(HashMapStateBackend::new);
     }

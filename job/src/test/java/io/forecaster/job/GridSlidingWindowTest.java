@@ -228,8 +228,9 @@ class GridSlidingWindowTest {
             feed(h, point("VAL", hour(0), 1), point("VAL", farFuture, 2));
             h.processWatermark(Long.MAX_VALUE - 1);
 
-            assertThat(outputs(h)).hasSize(2);
+            assertThat(outputs(h)).hasSize(3); // two windows, then the quiet key's eviction
             assertThat(outputs(h).get(1).windowStart).isEqualTo(farFuture - farFuture % HOUR);
+            assertThat(outputs(h).get(2).kind).isEqualTo(ModelInput.Kind.EVICT);
         }
     }
 
@@ -245,11 +246,13 @@ class GridSlidingWindowTest {
 
             feed(h, point("VAL", hour(27), 27), point("VAL", hour(28), 28));
             h.processWatermark(hour(29));
-            // no filling across the removed state: the key started again
+            // no filling across the removed state: the key started again; the inference
+            // operator was told to drop its state of the key
             assertThat(outputs(h))
                     .containsExactly(
                             ModelInput.window("VAL", hour(0), hour(1), new double[] {1, 2})
                                     .onGrid(hour(2), 0),
+                            ModelInput.evict("VAL", hour(1) + 24 * HOUR),
                             ModelInput.window("VAL", hour(27), hour(28), new double[] {27, 28})
                                     .onGrid(hour(29), 0));
         }

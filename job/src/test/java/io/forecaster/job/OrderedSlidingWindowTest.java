@@ -257,6 +257,11 @@ class OrderedSlidingWindowTest {
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numProcessingTimeTimers()).isZero();
             assertThat(((OrderedSlidingWindowOperator) h.getOperator()).keysWithState()).isZero();
+            // window mode too: the inference operator drops its state of each quiet key
+            assertThat(outputs(h).stream().filter(in -> in.kind == ModelInput.Kind.EVICT))
+                    .containsExactly(
+                            ModelInput.evict("BEL", minute(11)),
+                            ModelInput.evict("VAL", minute(30)));
         }
     }
 
@@ -275,6 +280,7 @@ class OrderedSlidingWindowTest {
 
             assertThat(outputs(h))
                     .containsExactly(
+                            ModelInput.evict("VAL", minute(12)),
                             ModelInput.window(
                                     "VAL", minute(41), minute(43), new double[] {41, 42, 43}));
         }

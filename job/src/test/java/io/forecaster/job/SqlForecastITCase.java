@@ -6,11 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.StepState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -326,6 +333,115 @@ class SqlForecastITCase {
             out[i] = Double.parseDouble(f[i]);
         }
         return out;
+    }
+
+    /**
+     * Extreme but representable values that overflow inside the (narrow) model: FORECAST gives no
+     * forecast with a value that is not finite, as the job does not, and a stateful key that
+     * overflowed starts again from the zero state and forecasts again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"window", "stateful"})
+    void givesNoForecastThatIsNotFiniteAndAKeyRecoversFromAnOverflow(String mode) throws Exception {
+        int w = 60;
+        List<SensorPoint> val = WindData.series().get("VAL");
+        List<SensorPoint> stream = new ArrayList<>();
+        // VAL's 120 points with two extreme ones at 40 and 41
+        float[] values = new float[2 * w];
+        for (int i = 0; i < values.length; i++) {
+            double v = i == 40 ? Float.MAX_VALUE : i == 41 ? -Float.MAX_VALUE : val.get(i).value();
+            values[i] = (float) v;
+            stream.add(new SensorPoint("EXT", val.get(i).eventTime(), v));
+        }
+        // the forecasts the job's rule gives, by window end index
+        Set<Integer> expected = new TreeSet<>();
+        Set<Integer> overflowed = new TreeSet<>();
+        ModelBundle bundle = TestModels.narrowBundle();
+        if (mode.equals("window")) {
+            try (var p = Engines.open("fast", bundle)) {
+                for (int end = w - 1; end < values.length; end++) {
+                    float[] out =
+                            p.predict(
+                                            new float[][] {
+                                                Arrays.copyOfRange(values, end - w + 1, end + 1)
+                                            })[0];
+                    boolean finite = true;
+                    for (float o : out) {
+                        finite &= Float.isFinite(o);
+                    }
+                    (finite ? expected : overflowed).add(end);
+                }
+            }
+        } else {
+            try (var st = Engines.openStepper("fast", bundle)) {
+                var state = new StepState[] {st.newState()};
+                float[] out = new float[1];
+                int count = 0;
+                for (int i = 0; i < values.length; i++) {
+                    st.step(state, new float[] {values[i]}, 1, out);
+                    if (!Float.isFinite(out[0]) || !BatchedInferenceOperator.isFinite(state[0])) {
+                        overflowed.add(i);
+                        state[0] = st.newState();
+                        count = 0;
+                    } else if (++count >= w) {
+                        expected.add(i);
+                    }
+                }
+            }
+        }
+        assertThat(overflowed).as("test data: the narrow model overflows").isNotEmpty();
+        assertThat(expected)
+                .as("test data: the key forecasts after the overflow")
+                .contains(2 * w - 1);
+
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        env.setParallelism(1);
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        DataStream<Row> rows =
+                env.fromData(stream, TypeInformation.of(SensorPoint.class))
+                        .assignTimestampsAndWatermarks(
+                                ForecastJob.watermarks(
+                                        WindEquivalenceITCase.options("fast", mode),
+                                        (p, previous) -> p.eventTime()))
+                        .map(p -> Row.of(p.sensorId(), p.value()))
+                        .returns(
+                                Types.ROW_NAMED(
+                                        new String[] {"sensor", "value"},
+                                        Types.STRING,
+                                        Types.DOUBLE));
+        tEnv.createTemporaryView("points", pointsTable(tEnv, rows));
+        tEnv.executeSql("CREATE TEMPORARY FUNCTION FORECAST AS '" + FUNCTION + "'");
+        List<Row> got = new ArrayList<>();
+        try (CloseableIterator<Row> it =
+                tEnv.executeSql(
+                                "SELECT window_end, `next`, predictions FROM FORECAST(input =>"
+                                        + " TABLE points PARTITION BY sensor, on_time =>"
+                                        + " DESCRIPTOR(ts), model => '"
+                                        + TestModels.narrowFile().toUri()
+                                        + "', mode => '"
+                                        + mode
+                                        + "')")
+                        .collect()) {
+            it.forEachRemaining(got::add);
+        }
+        Set<Integer> ends = new TreeSet<>();
+        for (Row r : got) {
+            Instant end = (Instant) r.getField("window_end");
+            int i = -1;
+            for (int j = 0; j < stream.size(); j++) {
+                if (stream.get(j).eventTime() == end.toEpochMilli()) {
+                    i = j;
+                }
+            }
+            ends.add(i);
+            assertThat((Double) r.getField("next")).as("next at %s", end).isFinite();
+            assertThat((Double[]) r.getField("predictions"))
+                    .as("predictions at %s", end)
+                    .allSatisfy(v -> assertThat(v).isFinite());
+        }
+        assertThat(ends).isEqualTo(expected);
     }
 
     @Test

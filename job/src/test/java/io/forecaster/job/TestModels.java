@@ -41,6 +41,43 @@ public final class TestModels {
         return bundle;
     }
 
+    /**
+     * The weights of {@link #bundle()} with a small scaling spread (offset 10, scale 0.5), as a
+     * model fitted on data of small spread has: extreme float32 inputs overflow inside it.
+     */
+    public static ModelBundle narrowBundle() {
+        HyperParams hp = HyperParams.SEED.withOutputScale(40.0);
+        BundleMetadata metadata =
+                new BundleMetadata(
+                        ModelBundle.FORMAT_VERSION,
+                        "random-seed-42-narrow",
+                        hp,
+                        60,
+                        "window",
+                        new Scaling(10.0, 0.5),
+                        null,
+                        "job tests: NetworkFactory.build(SEED, 42), scale 0.5",
+                        Map.of(),
+                        "2026-01-01T00:00:00Z");
+        return Dl4jBundles.fromNetwork(NetworkFactory.build(hp, 42L), metadata);
+    }
+
+    private static Path narrowFile;
+
+    /** {@link #narrowBundle()} saved once per JVM in a temporary file. */
+    public static synchronized Path narrowFile() {
+        if (narrowFile == null) {
+            try {
+                narrowFile = Files.createTempFile("job-test-narrow-model", ".zip");
+                narrowFile.toFile().deleteOnExit();
+                narrowBundle().save(narrowFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return narrowFile;
+    }
+
     /** {@link #bundle()} saved once per JVM in a temporary file. */
     public static synchronized Path file() {
         if (file == null) {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description =
                 "Add calibration errors for prediction intervals to a model bundle, measured on"
-                        + " the validation slice of its training data.")
+                        + " the validation slice of its training data (a CSV series or a points"
+                        + " topic).")
 public final class CalibrateCommand extends Cli {
 
     @Option(

@@ -1,11 +1,18 @@
 package io.forecaster.cli.model;
 
+import io.forecaster.broker.Topics;
 import io.forecaster.cli.CliErrors;
+import io.forecaster.cli.kafka.KafkaCli;
+import io.forecaster.cli.kafka.TopicHistory;
+import io.forecaster.connectors.wire.PointFormat;
+import io.forecaster.connectors.wire.PointParser;
 import io.forecaster.connectors.wire.WireFormat;
 import io.forecaster.model.grid.Aggregate;
 import io.forecaster.model.grid.GapFill;
 import io.forecaster.model.grid.TimeGrid;
 import io.forecaster.training.data.SeriesCsv;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,15 +24,58 @@ import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** The options naming a CSV series: file, value column, and an optional key filter. */
+/**
+ * The options naming the series: a CSV file (value column, key and time columns) or a points topic
+ * ({@link TopicHistory}), an optional key filter, and the time grid.
+ */
 public final class DataOptions {
 
     @Option(
             names = "--data",
-            required = true,
             paramLabel = "FILE",
-            description = "CSV file with a header row.")
+            description = "CSV file with a header row (or --topic).")
     Path file;
+
+    @Option(
+            names = "--topic",
+            paramLabel = "NAME",
+            description =
+                    "Instead of --data: a points topic in the job's wire format, read_committed,"
+                        + " every partition from its beginning up to its end offsets at the start"
+                        + " (never waiting for more); each record's key is a series, its time and"
+                        + " value a point, ordered by time per key (the first of equal times wins);"
+                        + " records that cannot be read are counted and reported.")
+    String topic;
+
+    @Option(
+            names = {"-b", "--bootstrap-servers"},
+            paramLabel = "HOST:PORT",
+            description =
+                    "With --topic: Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or "
+                            + DEFAULT_BOOTSTRAP
+                            + ").")
+    String bootstrapServers;
+
+    @Option(
+            names = "--points-format",
+            paramLabel = "FORMAT",
+            description =
+                    "With --topic: value format of the points, as the job's kafka.points.format:"
+                            + " JSON or CSV (default: JSON).")
+    String pointsFormat;
+
+    @Option(
+            names = "--connect-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "With --topic: give up when no broker answers, or the read makes no progress,"
+                            + " for this long (default: "
+                            + DEFAULT_TIMEOUT
+                            + ").")
+    String connectTimeout;
+
+    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+    static final String DEFAULT_TIMEOUT = "30s";
 
     @Option(
             names = "--column",
@@ -101,6 +151,7 @@ public final class DataOptions {
 
     /** The time grid of {@code --interval} and its options, or null without {@code --interval}. */
     TimeGrid grid(CommandSpec spec) {
+        checkSource(spec);
         if (interval == null) {
             return null;
         }
@@ -124,6 +175,13 @@ public final class DataOptions {
      * filled or restarted by {@link TimeGrid#grid}, exactly as the job does with the same points.
      */
     Map<String, TimeGrid.Gridded> readGrid(CommandSpec spec, TimeGrid grid) {
+        checkSource(spec);
+        if (topic != null) {
+            Map<String, TimeGrid.Gridded> out = new LinkedHashMap<>();
+            chosen(spec, history(spec).byKey())
+                    .forEach((k, p) -> out.put(k, grid.grid(p.times(), p.values())));
+            return out;
+        }
         String timeCol = timeColumn(spec);
         Map<String, List<SeriesCsv.Row>> rows = new LinkedHashMap<>();
         List<String> header = checkColumns(spec);
@@ -238,7 +296,7 @@ public final class DataOptions {
 
     /** Whether rows are read by time ({@code --time-column} or {@code --interval} given). */
     boolean timed() {
-        return timeColumn != null || interval != null;
+        return topic != null || timeColumn != null || interval != null;
     }
 
     private <V> Map<String, V> chosen(CommandSpec spec, Map<String, V> all) {
@@ -252,18 +310,174 @@ public final class DataOptions {
                 throw CliErrors.usage(
                         spec,
                         "--key",
-                        "'"
-                                + k
-                                + "' not found in column '"
-                                + keyColumn
-                                + "' of "
-                                + file
-                                + "; keys are "
-                                + all.keySet());
+                        "'" + k + "' not found in " + keysWhere() + "; keys are " + all.keySet());
             }
             chosen.put(k, s);
         }
         return chosen;
+    }
+
+    private String keysWhere() {
+        return topic != null ? "topic " + topic : "column '" + keyColumn + "' of " + file;
+    }
+
+    /**
+     * Checks that exactly one of {@code --data} and {@code --topic} is given, and only the options
+     * that go with it: a usage error naming the option otherwise.
+     */
+    private void checkSource(CommandSpec spec) {
+        if (file != null && topic != null) {
+            throw CliErrors.usage(
+                    spec,
+                    "--topic",
+                    "give --data FILE or --topic NAME, not both (--data " + file + ")");
+        }
+        if (file == null && topic == null) {
+            throw CliErrors.usage(
+                    spec,
+                    "--data",
+                    "missing: give --data FILE (a CSV file) or --topic NAME (a points topic)");
+        }
+        if (topic == null) {
+            needsTopic(spec, "--bootstrap-servers", bootstrapServers);
+            needsTopic(spec, "--points-format", pointsFormat);
+            needsTopic(spec, "--connect-timeout", connectTimeout);
+            return;
+        }
+        csvOnly(spec, "--column", column);
+        csvOnly(spec, "--key-column", keyColumn);
+        csvOnly(spec, "--time-column", timeColumn);
+        servers(spec);
+        timeout(spec);
+        pointFormat(spec);
+    }
+
+    private PointFormat pointFormat(CommandSpec spec) {
+        if (pointsFormat == null) {
+            return PointFormat.JSON;
+        }
+        try {
+            return PointFormat.valueOf(pointsFormat.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw CliErrors.usage(
+                    spec,
+                    "--points-format",
+                    "'"
+                            + pointsFormat
+                            + "' is not a points format; choose one of "
+                            + java.util.Arrays.toString(PointFormat.values()));
+        }
+    }
+
+    private String servers(CommandSpec spec) {
+        return KafkaCli.checkBootstrap(
+                spec,
+                "--bootstrap-servers",
+                bootstrapServers != null ? bootstrapServers : defaultBootstrap());
+    }
+
+    private Duration timeout(CommandSpec spec) {
+        Duration timeout =
+                CliErrors.duration(
+                        spec,
+                        "--connect-timeout",
+                        connectTimeout != null ? connectTimeout : DEFAULT_TIMEOUT);
+        if (timeout.isZero()) {
+            throw CliErrors.usage(spec, "--connect-timeout", "must be above 0");
+        }
+        return timeout;
+    }
+
+    private static void needsTopic(CommandSpec spec, String option, Object value) {
+        if (value != null) {
+            throw CliErrors.usage(spec, option, "goes with --topic, not with --data");
+        }
+    }
+
+    private static void csvOnly(CommandSpec spec, String option, Object value) {
+        if (value != null) {
+            throw CliErrors.usage(
+                    spec,
+                    option,
+                    "names a CSV column; with --topic each record gives the key, time and value");
+        }
+    }
+
+    /** The topic's history, read once on first use (null with {@code --data}). */
+    private TopicHistory.Result history;
+
+    /**
+     * Reads {@code --topic} once and prints what was read: the offsets, records, points and keys,
+     * and a line on the records that could not be read. A missing topic, or one without a readable
+     * point, is a usage error; no broker answering is a failure.
+     */
+    private TopicHistory.Result history(CommandSpec spec) {
+        if (history != null) {
+            return history;
+        }
+        String servers = servers(spec);
+        Duration timeout = timeout(spec);
+        PointParser parser = new PointParser(pointFormat(spec));
+        Topics.awaitReachable(servers, timeout);
+        TopicHistory.Result r =
+                CliErrors.option(
+                        spec,
+                        "--topic",
+                        () ->
+                                TopicHistory.read(
+                                        new TopicHistory.Options(servers, topic, parser, timeout)));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(r.summary());
+        if (r.unreadableLine() != null) {
+            out.println(r.unreadableLine());
+        }
+        out.flush();
+        if (r.byKey().isEmpty()) {
+            throw CliErrors.usage(
+                    spec,
+                    "--topic",
+                    "topic "
+                            + topic
+                            + " has no readable point up to its end offsets "
+                            + r.endOffsetsText());
+        }
+        history = r;
+        return r;
+    }
+
+    private static String defaultBootstrap() {
+        String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return env != null && !env.isBlank() ? env : DEFAULT_BOOTSTRAP;
+    }
+
+    /** Where the series come from, for the commands' lines: the file, or "topic NAME". */
+    String name() {
+        return topic != null ? "topic " + topic : String.valueOf(file);
+    }
+
+    /**
+     * The bundle's data digest: the file's sha256, or with {@code --topic} the sha256 of the points
+     * read ({@link TopicHistory.Result#sha256()}); read the series first.
+     */
+    String sha256() throws IOException {
+        if (topic != null) {
+            if (history == null) {
+                throw new IllegalStateException("the topic is read by read or readGrid first");
+            }
+            return history.sha256();
+        }
+        return Cli.sha256(file);
+    }
+
+    /**
+     * What the bundle's source adds to the command line: with {@code --topic}, the end offsets the
+     * read stopped at, so the same points can be read again; nothing for a file (its sha256 names
+     * it).
+     */
+    String sourceNote() {
+        return history == null
+                ? ""
+                : " (topic " + topic + " end offsets " + history.endOffsetsText() + ")";
     }
 
     private List<String> checkColumns(CommandSpec spec) {
@@ -292,6 +506,9 @@ public final class DataOptions {
 
     /** The value column: the one given, else the file's last column. */
     String column() {
+        if (topic != null) {
+            return "value";
+        }
         if (column != null) {
             return column;
         }
@@ -306,6 +523,10 @@ public final class DataOptions {
     Map<String, double[]> read(CommandSpec spec) {
         if (interval != null) {
             throw new IllegalStateException("a grid is read with readGrid");
+        }
+        checkSource(spec);
+        if (topic != null) {
+            return readOrdered(spec, notes::add);
         }
         if (timeColumn != null) {
             checkColumns(spec);

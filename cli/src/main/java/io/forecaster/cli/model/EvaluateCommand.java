@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description =
-                "Score a model bundle on the test points of a CSV series, beside the naive"
-                        + " baselines.")
+                "Score a model bundle on the test points of a CSV series or of the history in a"
+                        + " points topic, beside the naive baselines.")
 public final class EvaluateCommand extends Cli {
 
     @Option(
@@ -125,7 +125,7 @@ public final class EvaluateCommand extends Cli {
                                 + (meta.target() == io.forecaster.model.Target.CHANGE
                                         ? ", target change"
                                         : ""),
-                        data.file,
+                        data.name(),
                         data.column(),
                         at);
         header(season);
@@ -193,7 +193,7 @@ public final class EvaluateCommand extends Cli {
                         window,
                         stepped ? "stateful" : "window",
                         engine,
-                        data.file,
+                        data.name(),
                         data.column(),
                         whole
                                 ? "a replay of the whole file"
@@ -283,7 +283,7 @@ public final class EvaluateCommand extends Cli {
                                 + (meta.target() == io.forecaster.model.Target.CHANGE
                                         ? ", target change"
                                         : ""),
-                        data.file,
+                        data.name(),
                         data.column(),
                         at);
         header(season);

@@ -179,7 +179,7 @@ public final class PredictCommand extends Cli {
         }
         TimeGrid.Gridded g = grids.values().iterator().next();
         if (g.segments().isEmpty()) {
-            throw usage("--data", "no values for the series in " + s.data.file);
+            throw usage("--data", "no values for the series in " + s.data.name());
         }
         long firstSlot = g.segments().get(0).firstSlot() + s.from;
         TimeGrid.Segment seg = null;
@@ -359,7 +359,7 @@ public final class PredictCommand extends Cli {
                             + ") lies outside the "
                             + values.length
                             + " points of "
-                            + s.data.file);
+                            + s.data.name());
         }
         float[] w = new float[length];
         for (int i = 0; i < length; i++) {

@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Train the forecaster on a CSV series and save a model bundle.")
+        description =
+                "Train the forecaster on a CSV series or the history in a points topic and save a"
+                        + " model bundle.")
 public final class TrainCommand extends Cli {
 
     private static final TrainingOptions COURSE = TrainingOptions.COURSE;
@@ -308,8 +310,8 @@ public final class TrainCommand extends Cli {
                 modelId != null
                         ? modelId
                         : out.getFileName().toString().replaceFirst("\\.zip$", "");
-        String sha = sha256(data.file);
-        String source = commandLine();
+        String sha = data.sha256();
+        String source = commandLine() + data.sourceNote();
         if (stateful && gs != null) {
             // every slot, real or filled, is one step; each run of slots between two restarts is
             // a sequence of its own from the zero state, as the job steps it
@@ -397,7 +399,7 @@ public final class TrainCommand extends Cli {
                         "training %s on %s column '%s' (%d series, test from split %s, validation"
                                 + " slice %s of the training points), scaling %s%s%n",
                         id,
-                        data.file,
+                        data.name(),
                         data.column(),
                         series.size(),
                         at,

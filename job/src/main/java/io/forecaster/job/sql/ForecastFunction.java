@@ -4,6 +4,7 @@ import static org.apache.flink.table.annotation.ArgumentTrait.REQUIRE_ON_TIME;
 import static org.apache.flink.table.annotation.ArgumentTrait.SET_SEMANTIC_TABLE;
 
 import io.forecaster.connectors.DeadLetterReasons;
+import io.forecaster.job.BatchedInferenceOperator;
 import io.forecaster.job.ForecastOptions;
 import io.forecaster.job.GridWindow;
 import io.forecaster.job.KeyModelState;
@@ -149,6 +150,8 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
     private transient Counter lateLetters;
     private transient Counter duplicateLetters;
     private transient Counter badValues;
+    private transient Counter nonFinite;
+    private transient Counter stateResets;
     private transient Counter released;
     private transient Counter forecastsEmitted;
 
@@ -161,6 +164,10 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         duplicateLetters =
                 metrics.addGroup("reason", DeadLetterReasons.DUPLICATE).counter("deadLetters");
         badValues = metrics.addGroup("reason", DeadLetterReasons.BAD_VALUE).counter("deadLetters");
+        nonFinite =
+                metrics.addGroup("reason", DeadLetterReasons.NON_FINITE_OUTPUT)
+                        .counter("deadLetters");
+        stateResets = metrics.counter("nonFiniteStateResets");
         released = metrics.counter("pointsReleased");
         forecastsEmitted = metrics.counter("forecastsEmitted");
     }
@@ -234,7 +241,10 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             valueIndex = valueIndex(ctx.tableSemanticsFor(INPUT).dataType(), call.valueColumn());
         }
         Object raw = input.getField(valueIndex);
-        if (!(raw instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+        // as the job's parser: the model computes in float32, so a value it cannot hold is bad
+        if (!(raw instanceof Number number)
+                || !Double.isFinite(number.doubleValue())
+                || Math.abs(number.doubleValue()) > Float.MAX_VALUE) {
             badValues.inc();
             return;
         }
@@ -394,11 +404,27 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         one[0] = s.model;
         inputs[0] = (float) value;
         stepper.step(one, inputs, 1, outputs);
+        if (!Float.isFinite(outputs[0]) || !BatchedInferenceOperator.isFinite(one[0])) {
+            // as the job: an overflow inside the model resets the key instead of poisoning it
+            KeyScore score = s.score;
+            s = KeyModelState.start(stepper.newState(), size);
+            s.score = score;
+            scoring.dropPending(score);
+            stateResets.inc();
+            nonFinite.inc();
+            one[0] = null;
+            return s;
+        }
         s.model = one[0];
         s.push(t, inputs[0], outputs[0]);
         s.steps++;
         if (window.emitsAt(s.count, s.steps)) {
             rollout.rollout(one, outputs, 1, horizon, ahead);
+            if (!allFinite(ahead, horizon)) {
+                nonFinite.inc();
+                one[0] = null;
+                return s;
+            }
             ForecastScoring.Source source = scoring.intervals(s.score, widths);
             scoring.issue(s.score, ahead, 0, widths, inputs[0]);
             emit(s.times[0], t, s.predictions, source, s.score, nextTime, filled);
@@ -441,6 +467,12 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         }
         score.expectNext = seq;
         predictor.forecast(inputs, 1, size, horizon, outputs, ahead);
+        if (!allFinite(outputs, size) || !allFinite(ahead, horizon)) {
+            // as the job: a forecast that overflowed inside the model is not given, nor scored
+            nonFinite.inc();
+            scoreState.put(SCORE, score);
+            return;
+        }
         ForecastScoring.Source source = scoring.intervals(score, widths);
         scoring.issue(score, ahead, 0, widths, inputs[size - 1]);
         scoreState.put(SCORE, score);
@@ -624,10 +656,12 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             for (int l = 0; l < levels.length; l++) {
                 for (int h = 0; h < horizon; h++) {
                     float width = widths[h * levels.length + l];
-                    if (!Float.isNaN(width)) {
-                        // the job's bounds, rounded as it rounds them
-                        lower[l][h] = (double) (float) ((double) ahead[h] - width);
-                        upper[l][h] = (double) (float) ((double) ahead[h] + width);
+                    // the job's bounds, rounded as it rounds them; not finite: no interval
+                    float lo = (float) ((double) ahead[h] - width);
+                    float hi = (float) ((double) ahead[h] + width);
+                    if (Float.isFinite(lo) && Float.isFinite(hi)) {
+                        lower[l][h] = (double) lo;
+                        upper[l][h] = (double) hi;
                     }
                 }
             }
@@ -657,6 +691,15 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                         nextTime == null ? null : Instant.ofEpochMilli(nextTime),
                         filled));
         forecastsEmitted.inc();
+    }
+
+    private static boolean allFinite(float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Double orNull(double v) {
