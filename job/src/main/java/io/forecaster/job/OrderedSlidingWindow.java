@@ -162,17 +162,23 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         if (w == null) {
             return;
         }
-        List<Long> ready = new ArrayList<>();
-        for (Map.Entry<Long, Double> e : pending.entries()) {
-            if (releaseTime(e.getKey()) <= timestamp) {
-                ready.add(e.getKey());
+        if (timestamp == Long.MAX_VALUE) {
+            // Release times saturate here: every point within the lateness of Long.MAX_VALUE
+            // shares this one timer.
+            releaseAllPending(ctx.getCurrentKey(), w, out);
+        } else {
+            // Every held point has a timer at its own release time, and timers fire in time
+            // order, so this timer releases at most one point: the one whose release time it is
+            // (no two held points of a key share a time). Looking it up, rather than scanning
+            // the key's held points, keeps a timer's cost independent of how many are held.
+            long t = timestamp - latenessMs;
+            if (releaseTime(t) == timestamp) {
+                Double value = pending.get(t);
+                if (value != null) {
+                    pending.remove(t);
+                    release(ctx.getCurrentKey(), w, t, value, out);
+                }
             }
-        }
-        ready.sort(null);
-        for (long t : ready) {
-            double value = pending.get(t);
-            pending.remove(t);
-            release(ctx.getCurrentKey(), w, t, value, out);
         }
         if (timestamp == w.cleanupAt && pending.isEmpty()) {
             pending.clear();
@@ -186,6 +192,20 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             return;
         }
         window.update(w);
+    }
+
+    private void releaseAllPending(String key, KeyWindow w, Collector<ModelInput> out)
+            throws Exception {
+        List<Long> ready = new ArrayList<>();
+        for (Map.Entry<Long, Double> e : pending.entries()) {
+            ready.add(e.getKey());
+        }
+        ready.sort(null);
+        for (long t : ready) {
+            double value = pending.get(t);
+            pending.remove(t);
+            release(key, w, t, value, out);
+        }
     }
 
     private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out) {

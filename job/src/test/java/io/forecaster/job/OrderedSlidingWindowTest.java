@@ -314,6 +314,75 @@ class OrderedSlidingWindowTest {
     }
 
     @Test
+    void releasesAHotKeysThousandsOfShuffledPointsInOrderAcrossWatermarks() throws Exception {
+        int n = 3000;
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(5));
+        try (var h = harness(options("mode", "stateful", "lateness.allowed", "2 ms"))) {
+            h.open();
+            int fed = 0;
+            for (int i : order) {
+                feed(h, point("HOT", BEGINNING + i, i), point("COLD", BEGINNING + 2L * i, -i));
+                if (++fed % 1000 == 0) {
+                    // every point is still held: the watermark is behind all of them
+                    h.processWatermark(BEGINNING - 3);
+                    assertThat(outputs(h)).isEmpty();
+                }
+            }
+            // a watermark partway releases exactly the points up to it, in time order
+            h.processWatermark(BEGINNING + 1000);
+            assertThat(outputs(h))
+                    .filteredOn(in -> in.sensorId.equals("HOT"))
+                    .extracting(in -> in.time)
+                    .containsExactlyElementsOf(
+                            java.util.stream.LongStream.rangeClosed(0, 998)
+                                    .map(i -> BEGINNING + i)
+                                    .boxed()
+                                    .toList());
+            h.processWatermark(BEGINNING + 3 * n);
+            List<ModelInput> out = outputs(h);
+            for (String key : List.of("HOT", "COLD")) {
+                List<ModelInput> k = out.stream().filter(in -> in.sensorId.equals(key)).toList();
+                assertThat(k).hasSize(n);
+                assertThat(k.get(0).reset).isTrue();
+                for (int i = 0; i < n; i++) {
+                    double v = key.equals("HOT") ? i : -i;
+                    assertThat(k.get(i).values).as(key + " " + i).containsExactly(v);
+                }
+            }
+            assertThat(deadLetters(h)).isEmpty();
+            // one timer per key is left: its quiet-key cleanup
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void releasesPointsWhoseReleaseTimeSaturatesInOrderAtTheEnd() throws Exception {
+        long end = Long.MAX_VALUE;
+        try (var h = harness(options("window.slide", "1", "lateness.allowed", "1 min"))) {
+            h.open();
+            feed(
+                    h,
+                    point("VAL", end - 3, 3),
+                    point("VAL", end - 5, 1),
+                    point("VAL", end - 4, 2),
+                    point("VAL", end - 3, 9));
+            h.processWatermark(end - 1);
+            assertThat(outputs(h)).isEmpty();
+            h.processWatermark(end);
+            assertThat(outputs(h))
+                    .containsExactly(
+                            ModelInput.window("VAL", end - 5, end - 3, new double[] {1, 2, 3}));
+            assertThat(deadLetters(h))
+                    .extracting(DeadLetter::reason)
+                    .containsExactly(io.forecaster.connectors.DeadLetterReasons.DUPLICATE);
+        }
+    }
+
+    @Test
     void restoredFromASnapshotContinuesWithIdenticalOutput() throws Exception {
         assertRestoreContinuesIdentically(HashMapStateBackend::new);
     }
