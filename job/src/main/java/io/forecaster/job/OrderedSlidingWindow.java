@@ -5,7 +5,6 @@ import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.wire.PointCodec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +15,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -39,6 +39,13 @@ import org.apache.flink.util.OutputTag;
  *   <li>Once the watermark passes the key's newest point by the quiet timeout, all its state and
  *       timers are removed (stateful mode also emits an {@link ModelInput.Kind#EVICT}).
  * </ul>
+ *
+ * <p>What a point costs does not grow with the key's held points or the window: each held point has
+ * an event-time timer at its release time, which looks that one point up; the key's {@link
+ * KeyWindow} holds counts and times only, and window mode keeps its last W points in a map state of
+ * W slots ({@value #WINDOW_POINTS_STATE}), one entry written per released point, all W read only
+ * when a window is emitted. (State written by versions that kept the points in the {@link
+ * KeyWindow}'s arrays is moved into the slots the first time its key is seen.)
  */
 public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
         implements OrderedSlidingWindowOperator.KeyCounting {
@@ -51,6 +58,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
 
     static final String PENDING_STATE = "pending-points";
     static final String WINDOW_STATE = "window";
+    static final String WINDOW_POINTS_STATE = "window-points";
 
     private final WindowSettings settings;
     private final long latenessMs;
@@ -59,6 +67,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
 
     private transient MapState<Long, Double> pending;
     private transient ValueState<KeyWindow> window;
+    // window mode: slot (release number modulo W) to the point's time and value
+    private transient MapState<Integer, Tuple2<Long, Double>> windowPoints;
     private transient Counter latePoints;
     private transient Counter lateLetters;
     private transient Counter duplicateLetters;
@@ -95,6 +105,13 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                         .getState(
                                 new ValueStateDescriptor<>(
                                         WINDOW_STATE, TypeInformation.of(KeyWindow.class)));
+        windowPoints =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        WINDOW_POINTS_STATE,
+                                        Types.INT,
+                                        Types.TUPLE(Types.LONG, Types.DOUBLE)));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         latePoints = metrics.counter("latePoints");
         lateLetters = deadLetterCounter(metrics, DeadLetterReasons.LATE);
@@ -112,7 +129,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             throws Exception {
         long t = point.eventTime();
         long watermark = ctx.timerService().currentWatermark();
-        KeyWindow w = window.value();
+        KeyWindow w = keyWindow();
         String rejected = KeyOrdering.rejection(w, pending.contains(t), t, watermark, latenessMs);
         if (rejected != null) {
             if (DeadLetterReasons.LATE.equals(rejected)) {
@@ -132,11 +149,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         }
         long releaseAt = releaseTime(t);
         if (w == null) {
-            w =
-                    KeyWindow.empty(
-                            settings.mode() == ForecastOptions.Mode.WINDOW
-                                    ? settings.window().size()
-                                    : 0);
+            // the window's points are in their own state: no arrays here
+            w = KeyWindow.empty(0);
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
@@ -158,7 +172,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelInput> out)
             throws Exception {
-        KeyWindow w = window.value();
+        KeyWindow w = keyWindow();
         if (w == null) {
             return;
         }
@@ -183,6 +197,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         if (timestamp == w.cleanupAt && pending.isEmpty()) {
             pending.clear();
             window.clear();
+            windowPoints.clear();
             if (keysWithState != null) {
                 keysWithState.decrementAndGet();
             }
@@ -208,17 +223,62 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         }
     }
 
-    private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out) {
+    private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out)
+            throws Exception {
         boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
         w.append(t, value);
         released.inc();
         if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
             out.collect(ModelInput.step(key, t, value, reset));
-        } else if (settings.window().emitsAt(w.count, w.released)) {
-            out.collect(
-                    ModelInput.window(key, w.times[0], t, Arrays.copyOf(w.values, w.count))
-                            .numbered(w.released));
+            return;
         }
+        int size = settings.window().size();
+        windowPoints.put(slot(w.released - 1, size), Tuple2.of(t, value));
+        w.count = (int) Math.min(w.released, size);
+        if (settings.window().emitsAt(w.count, w.released)) {
+            // oldest first: the slot after the newest point's holds the oldest
+            int oldest = slot(w.released, size);
+            double[] values = new double[size];
+            long start = t;
+            for (Map.Entry<Integer, Tuple2<Long, Double>> e : windowPoints.entries()) {
+                int i = Math.floorMod(e.getKey() - oldest, size);
+                values[i] = e.getValue().f1;
+                if (i == 0) {
+                    start = e.getValue().f0;
+                }
+            }
+            out.collect(ModelInput.window(key, start, t, values).numbered(w.released));
+        }
+    }
+
+    /** The window slot of a key's point number {@code n} (from 0, in release order). */
+    private static int slot(long n, int size) {
+        return (int) (n % size);
+    }
+
+    /**
+     * The key's window state, or null; state that still holds the window's points in its arrays
+     * (written by an earlier version) has them moved into their slots first.
+     */
+    private KeyWindow keyWindow() throws Exception {
+        KeyWindow w = window.value();
+        if (w == null
+                || w.times == null
+                || w.times.length == 0
+                || settings.mode() != ForecastOptions.Mode.WINDOW) {
+            return w;
+        }
+        int size = settings.window().size();
+        int kept = Math.min(w.count, size);
+        for (int i = w.count - kept; i < w.count; i++) {
+            long n = w.released - w.count + i;
+            windowPoints.put(slot(n, size), Tuple2.of(w.times[i], w.values[i]));
+        }
+        w.count = kept;
+        w.times = new long[0];
+        w.values = new double[0];
+        window.update(w);
+        return w;
     }
 
     private long releaseTime(long t) {

@@ -17,6 +17,7 @@ import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link OrderedSlidingWindow}. */
@@ -247,10 +248,11 @@ class OrderedSlidingWindowTest {
                     point("BEL", minute(1), 1));
             h.processWatermark(minute(2));
             feed(h, point("VAL", minute(20), 3));
-            assertThat(h.numKeyedStateEntries()).isEqualTo(3); // both windows, VAL's pending map
+            // both windows and their points' maps, VAL's pending map
+            assertThat(h.numKeyedStateEntries()).isEqualTo(5);
 
             h.processWatermark(minute(11)); // BEL quiet for 10 minutes
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
             h.processWatermark(minute(30)); // VAL quiet for 10 minutes after its newest point
 
             assertThat(h.numKeyedStateEntries()).isZero();
@@ -390,6 +392,124 @@ class OrderedSlidingWindowTest {
     @Test
     void restoredFromARocksDbSnapshotContinuesWithIdenticalOutput() throws Exception {
         assertRestoreContinuesIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    @Test
+    void continuesWindowsKeptInTheEarlierStateLayoutOnHashMap() throws Exception {
+        assertEarlierLayoutContinuesIdentically(HashMapStateBackend::new);
+    }
+
+    @Test
+    void continuesWindowsKeptInTheEarlierStateLayoutOnRocksDb() throws Exception {
+        assertEarlierLayoutContinuesIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    /**
+     * Writes a key's window the way earlier versions kept it: its last W points in the {@link
+     * KeyWindow}'s own arrays (every point released at once, in order).
+     */
+    static final class EarlierLayout
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<
+                    String, SensorPoint, ModelInput> {
+        private final int size;
+        private transient org.apache.flink.api.common.state.ValueState<KeyWindow> window;
+
+        EarlierLayout(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext c) {
+            window =
+                    getRuntimeContext()
+                            .getState(
+                                    new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                                            OrderedSlidingWindow.WINDOW_STATE,
+                                            org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                                                    KeyWindow.class)));
+        }
+
+        @Override
+        public void processElement(SensorPoint p, Context ctx, Collector<ModelInput> out)
+                throws Exception {
+            KeyWindow w = window.value();
+            if (w == null) {
+                w = KeyWindow.empty(size);
+            }
+            w.append(p.eventTime(), p.value());
+            w.newest = p.eventTime();
+            window.update(w);
+        }
+    }
+
+    static void assertEarlierLayoutContinuesIdentically(Supplier<StateBackend> backend)
+            throws Exception {
+        ForecastOptions o = options("window.slide", "1");
+        List<SensorPoint> before = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            before.add(point("VAL", minute(i), i));
+        }
+        before.add(point("BEL", minute(1), 10));
+        before.add(point("BEL", minute(2), 20));
+        SensorPoint[] after = {
+            point("VAL", minute(6), 6),
+            point("BEL", minute(6), 30),
+            point("VAL", minute(7), 7),
+            point("BEL", minute(7), 40)
+        };
+
+        List<ModelInput> expected;
+        try (var h = harness(o, backend.get())) {
+            h.open();
+            feed(h, before.toArray(SensorPoint[]::new));
+            h.processWatermark(minute(5));
+            h.getOutput().clear();
+            feed(h, after);
+            h.processWatermark(minute(9));
+            expected = outputs(h);
+            assertThat(deadLetters(h)).isEmpty();
+        }
+        OperatorSubtaskState snapshot;
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                                new EarlierLayout(3)),
+                        SensorPoint::sensorId,
+                        Types.STRING)) {
+            ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
+                    .setGenericTypes(false);
+            h.setStateBackend(backend.get());
+            h.open();
+            feed(h, before.toArray(SensorPoint[]::new));
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(o, backend.get())) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processWatermark(minute(5));
+            feed(h, after);
+            h.processWatermark(minute(9));
+            assertThat(expected)
+                    .containsExactlyInAnyOrder(
+                            ModelInput.window("VAL", minute(4), minute(6), new double[] {4, 5, 6}),
+                            ModelInput.window(
+                                    "BEL", minute(1), minute(6), new double[] {10, 20, 30}),
+                            ModelInput.window("VAL", minute(5), minute(7), new double[] {5, 6, 7}),
+                            ModelInput.window(
+                                    "BEL", minute(2), minute(7), new double[] {20, 30, 40}));
+            // each key's windows, in its order (the keys' timers were not all restored alike, so
+            // keys at the same time may come in another order)
+            List<ModelInput> restored = outputs(h);
+            for (String key : List.of("VAL", "BEL")) {
+                assertThat(restored)
+                        .filteredOn(in -> in.sensorId.equals(key))
+                        .containsExactlyElementsOf(
+                                expected.stream().filter(in -> in.sensorId.equals(key)).toList());
+            }
+            assertThat(restored).hasSameSizeAs(expected);
+            assertThat(runNumbers(h)).containsExactlyInAnyOrder(6L, 3L, 7L, 4L);
+            assertThat(deadLetters(h)).isEmpty();
+        }
     }
 
     static void assertRestoreContinuesIdentically(Supplier<StateBackend> backend) throws Exception {
