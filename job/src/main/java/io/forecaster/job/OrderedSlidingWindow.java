@@ -5,6 +5,7 @@ import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.wire.PointCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,10 +43,11 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>What a point costs does not grow with the key's held points or the window: each held point has
  * an event-time timer at its release time, which looks that one point up; the key's {@link
- * KeyWindow} holds counts and times only, and window mode keeps its last W points in a map state of
- * W slots ({@value #WINDOW_POINTS_STATE}), one entry written per released point, all W read only
- * when a window is emitted. (State written by versions that kept the points in the {@link
- * KeyWindow}'s arrays is moved into the slots the first time its key is seen.)
+ * KeyWindow} holds counts and times only, and window mode keeps its last W points in W slots in
+ * chunks of {@value #CHUNK} ({@value #WINDOW_POINTS_STATE}, a map state from chunk number to the
+ * slots' times and values): a released point rewrites one chunk, a window reads every chunk. (State
+ * written by versions that kept the points in the {@link KeyWindow}'s arrays is moved into the
+ * slots the first time its key is seen.)
  */
 public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
         implements OrderedSlidingWindowOperator.KeyCounting {
@@ -68,7 +70,14 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private transient MapState<Long, Double> pending;
     private transient ValueState<KeyWindow> window;
     // window mode: slot (release number modulo W) to the point's time and value
-    private transient MapState<Integer, Tuple2<Long, Double>> windowPoints;
+    private transient MapState<Integer, Tuple2<long[], double[]>> windowPoints;
+
+    /**
+     * Window slots per {@value #WINDOW_POINTS_STATE} entry: a released point writes 16 bytes per
+     * slot of its chunk (on RocksDB), a heap backend holds W / CHUNK entries per key.
+     */
+    static final int CHUNK = 8;
+
     private transient Counter latePoints;
     private transient Counter lateLetters;
     private transient Counter duplicateLetters;
@@ -111,7 +120,9 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                                 new MapStateDescriptor<>(
                                         WINDOW_POINTS_STATE,
                                         Types.INT,
-                                        Types.TUPLE(Types.LONG, Types.DOUBLE)));
+                                        Types.TUPLE(
+                                                Types.PRIMITIVE_ARRAY(Types.LONG),
+                                                Types.PRIMITIVE_ARRAY(Types.DOUBLE))));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         latePoints = metrics.counter("latePoints");
         lateLetters = deadLetterCounter(metrics, DeadLetterReasons.LATE);
@@ -233,22 +244,46 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             return;
         }
         int size = settings.window().size();
-        windowPoints.put(slot(w.released - 1, size), Tuple2.of(t, value));
+        writeSlot(slot(w.released - 1, size), size, t, value);
         w.count = (int) Math.min(w.released, size);
         if (settings.window().emitsAt(w.count, w.released)) {
             // oldest first: the slot after the newest point's holds the oldest
             int oldest = slot(w.released, size);
             double[] values = new double[size];
             long start = t;
-            for (Map.Entry<Integer, Tuple2<Long, Double>> e : windowPoints.entries()) {
-                int i = Math.floorMod(e.getKey() - oldest, size);
-                values[i] = e.getValue().f1;
-                if (i == 0) {
-                    start = e.getValue().f0;
+            for (Map.Entry<Integer, Tuple2<long[], double[]>> e : windowPoints.entries()) {
+                int first = e.getKey() * CHUNK;
+                long[] times = e.getValue().f0;
+                double[] chunk = e.getValue().f1;
+                for (int j = 0; j < chunk.length && first + j < size; j++) {
+                    int i = Math.floorMod(first + j - oldest, size);
+                    values[i] = chunk[j];
+                    if (i == 0) {
+                        start = times[j];
+                    }
                 }
             }
             out.collect(ModelInput.window(key, start, t, values).numbered(w.released));
         }
+    }
+
+    /** Writes a point into window slot {@code slot} (of {@code size}), rewriting its chunk. */
+    private void writeSlot(int slot, int size, long t, double value) throws Exception {
+        int c = slot / CHUNK;
+        int j = slot % CHUNK;
+        Tuple2<long[], double[]> chunk = windowPoints.get(c);
+        if (chunk == null || chunk.f0.length <= j) {
+            int length = Math.min(CHUNK, size - c * CHUNK);
+            chunk =
+                    chunk == null
+                            ? Tuple2.of(new long[length], new double[length])
+                            : Tuple2.of(
+                                    Arrays.copyOf(chunk.f0, length),
+                                    Arrays.copyOf(chunk.f1, length));
+        }
+        chunk.f0[j] = t;
+        chunk.f1[j] = value;
+        windowPoints.put(c, chunk);
     }
 
     /** The window slot of a key's point number {@code n} (from 0, in release order). */
@@ -272,7 +307,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         int kept = Math.min(w.count, size);
         for (int i = w.count - kept; i < w.count; i++) {
             long n = w.released - w.count + i;
-            windowPoints.put(slot(n, size), Tuple2.of(w.times[i], w.values[i]));
+            writeSlot(slot(n, size), size, w.times[i], w.values[i]);
         }
         w.count = kept;
         w.times = new long[0];

@@ -362,6 +362,38 @@ class OrderedSlidingWindowTest {
     }
 
     @Test
+    void windowsLongerThanAChunkOfSlotsHoldTheLastWPointsInOrder() throws Exception {
+        int size = 2 * OrderedSlidingWindow.CHUNK + 3;
+        int n = 3 * size + 1;
+        for (var backend :
+                List.<Supplier<StateBackend>>of(
+                        HashMapStateBackend::new, EmbeddedRocksDBStateBackend::new)) {
+            try (var h =
+                    harness(
+                            options("window.size", Integer.toString(size), "window.slide", "1"),
+                            backend.get())) {
+                h.open();
+                for (int i = 0; i < n; i++) {
+                    feed(h, point("VAL", minute(i), i * i));
+                }
+                h.processWatermark(minute(n));
+                List<ModelInput> out = outputs(h);
+                assertThat(out).hasSize(n - size + 1);
+                for (int k = 0; k < out.size(); k++) {
+                    double[] expected = new double[size];
+                    for (int j = 0; j < size; j++) {
+                        expected[j] = (double) (k + j) * (k + j);
+                    }
+                    assertThat(out.get(k))
+                            .isEqualTo(
+                                    ModelInput.window(
+                                            "VAL", minute(k), minute(k + size - 1), expected));
+                }
+            }
+        }
+    }
+
+    @Test
     void releasesPointsWhoseReleaseTimeSaturatesInOrderAtTheEnd() throws Exception {
         long end = Long.MAX_VALUE;
         try (var h = harness(options("window.slide", "1", "lateness.allowed", "1 min"))) {
