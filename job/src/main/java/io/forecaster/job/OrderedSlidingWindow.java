@@ -141,7 +141,9 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         long t = point.eventTime();
         long watermark = ctx.timerService().currentWatermark();
         KeyWindow w = keyWindow();
-        String rejected = KeyOrdering.rejection(w, pending.contains(t), t, watermark, latenessMs);
+        // a point newer than every point the key accepted cannot be held (in order: no lookup)
+        boolean held = w != null && t <= w.newest && pending.contains(t);
+        String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
         if (rejected != null) {
             if (DeadLetterReasons.LATE.equals(rejected)) {
                 latePoints.inc();
