@@ -173,7 +173,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         if (t > w.newest) {
             w.newest = t;
             long cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
-            if (w.cleanupAt != Long.MIN_VALUE) {
+            // (not when the old cleanup time is this point's release time: its timer is that one)
+            if (w.cleanupAt != Long.MIN_VALUE && w.cleanupAt != releaseAt) {
                 ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
             }
             ctx.timerService().registerEventTimeTimer(cleanupAt);

@@ -263,6 +263,18 @@ class OrderedSlidingWindowTest {
     }
 
     @Test
+    void aPointReleasedWhenItsKeyWouldHaveGoneQuietIsReleasedOnTime() throws Exception {
+        // the second point's release time is the first one's quiet-key cleanup time
+        try (var h = harness(options("mode", "stateful", "state.quiet-timeout", "10 min"))) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(11), 11));
+            h.processWatermark(minute(11));
+            assertThat(outputs(h)).extracting(in -> in.time).containsExactly(minute(1), minute(11));
+            assertThat(h.numEventTimeTimers()).isEqualTo(1); // the cleanup at minute 21
+        }
+    }
+
+    @Test
     void aQuietKeyStartsAgainFromAnEmptyWindow() throws Exception {
         try (var h = harness(options("state.quiet-timeout", "10 min", "window.slide", "1"))) {
             h.open();

@@ -26,10 +26,10 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  *     io.forecaster.job.OrderingCostBench hot rocksdb window 10 20
  * </pre>
  *
- * Arguments: scenario ({@code hot} or {@code spread}), backend ({@code hashmap} or {@code
- * rocksdb}), mode ({@code window} or {@code stateful}), slide, seconds to measure (after as long a
- * warm-up, on a fresh harness). Prints one line: points measured, seconds, ns per point, points/s,
- * outputs and dead letters.
+ * Arguments: scenario ({@code hot} or {@code spread}), backend ({@code hashmap}, {@code rocksdb} or
+ * {@code rocksdb-heap-timers}: RocksDB with the timers on the heap), mode ({@code window} or {@code
+ * stateful}), slide, seconds to measure (after as long a warm-up, on a fresh harness). Prints one
+ * line: points measured, seconds, ns per point, points/s, outputs and dead letters.
  */
 public final class OrderingCostBench {
 
@@ -85,10 +85,18 @@ public final class OrderingCostBench {
             double seconds,
             boolean measured)
             throws Exception {
-        StateBackend sb =
-                backend.equals("rocksdb")
-                        ? new EmbeddedRocksDBStateBackend()
-                        : new HashMapStateBackend();
+        StateBackend sb;
+        if (backend.startsWith("rocksdb")) {
+            EmbeddedRocksDBStateBackend rocksdb = new EmbeddedRocksDBStateBackend();
+            if (backend.equals("rocksdb-heap-timers")) {
+                // state.backend.rocksdb.timer-service.factory: HEAP
+                rocksdb.setPriorityQueueStateType(
+                        EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+            }
+            sb = rocksdb;
+        } else {
+            sb = new HashMapStateBackend();
+        }
         String[] sensors = new String[keys];
         for (int k = 0; k < keys; k++) {
             sensors[k] = String.format(Locale.ROOT, "s%06d", k);
