@@ -83,6 +83,13 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private transient Counter duplicateLetters;
     private transient Counter released;
 
+    /**
+     * Set by {@link OrderedSlidingWindowOperator} when the keyed state is the heap backend's own,
+     * where a map state's value is the live object (copied on access while a snapshot holds it): a
+     * chunk changed in place then needs no put.
+     */
+    transient boolean stateOnHeap;
+
     /** Set by {@link OrderedSlidingWindowOperator}; null when run by a plain process operator. */
     transient AtomicLong keysWithState;
 
@@ -275,6 +282,11 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         int c = slot / CHUNK;
         int j = slot % CHUNK;
         Tuple2<long[], double[]> chunk = windowPoints.get(c);
+        if (chunk != null && chunk.f0.length > j && stateOnHeap) {
+            chunk.f0[j] = t;
+            chunk.f1[j] = value;
+            return;
+        }
         if (chunk == null || chunk.f0.length <= j) {
             int length = Math.min(CHUNK, size - c * CHUNK);
             chunk =
