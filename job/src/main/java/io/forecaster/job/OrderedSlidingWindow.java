@@ -41,13 +41,15 @@ import org.apache.flink.util.OutputTag;
  *       timers are removed (stateful mode also emits an {@link ModelInput.Kind#EVICT}).
  * </ul>
  *
- * <p>What a point costs does not grow with the key's held points or the window: each held point has
- * an event-time timer at its release time, which looks that one point up; the key's {@link
- * KeyWindow} holds counts and times only, and window mode keeps its last W points in W slots in
- * chunks of {@value #CHUNK} ({@value #WINDOW_POINTS_STATE}, a map state from chunk number to the
- * slots' times and values): a released point rewrites one chunk, a window reads every chunk. (State
- * written by versions that kept the points in the {@link KeyWindow}'s arrays is moved into the
- * slots the first time its key is seen.)
+ * <p>What a point costs does not grow with the key's held points: each held point has an event-time
+ * timer at its release time, which looks that one point up. Window mode keeps the key's last W
+ * points where its state backend handles them best: on the heap backend in the {@link KeyWindow}'s
+ * own arrays (a live object: shifting W values in memory is cheap), elsewhere (RocksDB, where a
+ * value is serialised on every write) in W slots in chunks of {@value #CHUNK} ({@value
+ * #WINDOW_POINTS_STATE}, a map state from chunk number to the slots' times and values), so a
+ * released point rewrites one chunk and a window reads every chunk. A key whose state is in the
+ * other layout (restored from a savepoint of the other backend, or written by a version that kept
+ * the arrays on every backend) is moved to this one the first time it is seen.
  */
 public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
         implements OrderedSlidingWindowOperator.KeyCounting {
@@ -84,9 +86,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private transient Counter released;
 
     /**
-     * Set by {@link OrderedSlidingWindowOperator} when the keyed state is the heap backend's own,
-     * where a map state's value is the live object (copied on access while a snapshot holds it): a
-     * chunk changed in place then needs no put.
+     * Set by {@link OrderedSlidingWindowOperator} when the keyed state is the heap backend's own:
+     * window mode then keeps a key's points in its {@link KeyWindow}'s arrays, else in chunks.
      */
     transient boolean stateOnHeap;
 
@@ -169,8 +170,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         }
         long releaseAt = releaseTime(t);
         if (w == null) {
-            // the window's points are in their own state: no arrays here
-            w = KeyWindow.empty(0);
+            w = KeyWindow.empty(inArrays() ? settings.window().size() : 0);
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
@@ -253,6 +253,15 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             out.collect(ModelInput.step(key, t, value, reset));
             return;
         }
+        if (inArrays()) {
+            // append() put it in the ring
+            if (settings.window().emitsAt(w.count, w.released)) {
+                out.collect(
+                        ModelInput.window(key, w.times[0], t, Arrays.copyOf(w.values, w.count))
+                                .numbered(w.released));
+            }
+            return;
+        }
         int size = settings.window().size();
         writeSlot(slot(w.released - 1, size), size, t, value);
         w.count = (int) Math.min(w.released, size);
@@ -282,11 +291,6 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         int c = slot / CHUNK;
         int j = slot % CHUNK;
         Tuple2<long[], double[]> chunk = windowPoints.get(c);
-        if (chunk != null && chunk.f0.length > j && stateOnHeap) {
-            chunk.f0[j] = t;
-            chunk.f1[j] = value;
-            return;
-        }
         if (chunk == null || chunk.f0.length <= j) {
             int length = Math.min(CHUNK, size - c * CHUNK);
             chunk =
@@ -306,27 +310,58 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         return (int) (n % size);
     }
 
+    /** Whether window mode keeps the key's points in its {@link KeyWindow}'s arrays. */
+    private boolean inArrays() {
+        return stateOnHeap && settings.mode() == ForecastOptions.Mode.WINDOW;
+    }
+
     /**
-     * The key's window state, or null; state that still holds the window's points in its arrays
-     * (written by an earlier version) has them moved into their slots first.
+     * The key's window state, or null; a window in the other layout (see the class comment) is
+     * moved to this backend's first.
      */
     private KeyWindow keyWindow() throws Exception {
         KeyWindow w = window.value();
-        if (w == null
-                || w.times == null
-                || w.times.length == 0
-                || settings.mode() != ForecastOptions.Mode.WINDOW) {
+        if (w == null || settings.mode() != ForecastOptions.Mode.WINDOW) {
             return w;
         }
         int size = settings.window().size();
-        int kept = Math.min(w.count, size);
-        for (int i = w.count - kept; i < w.count; i++) {
-            long n = w.released - w.count + i;
-            writeSlot(slot(n, size), size, w.times[i], w.values[i]);
+        int arrays = w.times == null ? 0 : w.times.length;
+        if (inArrays() ? arrays == size : arrays == 0) {
+            return w;
+        }
+        // the kept points: numbers released - kept ... released - 1, oldest first
+        int kept = (int) Math.min(arrays > 0 ? w.count : w.released, size);
+        long[] times = new long[kept];
+        double[] values = new double[kept];
+        if (arrays > 0) {
+            System.arraycopy(w.times, w.count - kept, times, 0, kept);
+            System.arraycopy(w.values, w.count - kept, values, 0, kept);
+        } else {
+            long first = w.released - kept;
+            for (Map.Entry<Integer, Tuple2<long[], double[]>> e : windowPoints.entries()) {
+                for (int j = 0; j < e.getValue().f0.length; j++) {
+                    int slot = e.getKey() * CHUNK + j;
+                    // the one kept point whose number is this slot modulo W, if any
+                    int i = Math.floorMod(slot - slot(first, size), size);
+                    if (slot < size && i < kept) {
+                        times[i] = e.getValue().f0[j];
+                        values[i] = e.getValue().f1[j];
+                    }
+                }
+            }
         }
         w.count = kept;
-        w.times = new long[0];
-        w.values = new double[0];
+        if (inArrays()) {
+            windowPoints.clear();
+            w.times = Arrays.copyOf(times, size);
+            w.values = Arrays.copyOf(values, size);
+        } else {
+            w.times = new long[0];
+            w.values = new double[0];
+            for (int i = 0; i < kept; i++) {
+                writeSlot(slot(w.released - kept + i, size), size, times[i], values[i]);
+            }
+        }
         window.update(w);
         return w;
     }

@@ -248,11 +248,10 @@ class OrderedSlidingWindowTest {
                     point("BEL", minute(1), 1));
             h.processWatermark(minute(2));
             feed(h, point("VAL", minute(20), 3));
-            // both windows and their points' maps, VAL's pending map
-            assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3); // both windows, VAL's pending map
 
             h.processWatermark(minute(11)); // BEL quiet for 10 minutes
-            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
             h.processWatermark(minute(30)); // VAL quiet for 10 minutes after its newest point
 
             assertThat(h.numKeyedStateEntries()).isZero();
@@ -446,6 +445,85 @@ class OrderedSlidingWindowTest {
     @Test
     void continuesWindowsKeptInTheEarlierStateLayoutOnRocksDb() throws Exception {
         assertEarlierLayoutContinuesIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    @Test
+    void continuesWindowsRestoredFromRocksDbOnTheHeapBackend() throws Exception {
+        assertBackendSwitchContinuesIdentically(
+                EmbeddedRocksDBStateBackend::new, HashMapStateBackend::new);
+    }
+
+    @Test
+    void continuesWindowsRestoredFromTheHeapBackendOnRocksDb() throws Exception {
+        assertBackendSwitchContinuesIdentically(
+                HashMapStateBackend::new, EmbeddedRocksDBStateBackend::new);
+    }
+
+    /**
+     * A window written on one backend (whose layout: arrays on the heap, chunks on RocksDB) goes on
+     * after a restore on the other as it goes on without the switch: W longer than a chunk, one key
+     * past W points, one with fewer.
+     */
+    static void assertBackendSwitchContinuesIdentically(
+            Supplier<StateBackend> from, Supplier<StateBackend> to) throws Exception {
+        int size = OrderedSlidingWindow.CHUNK + 4;
+        ForecastOptions o = options("window.size", Integer.toString(size), "window.slide", "1");
+        List<SensorPoint> before = new ArrayList<>();
+        for (int i = 1; i <= 2 * size + 3; i++) {
+            before.add(point("VAL", minute(i), i));
+        }
+        for (int i = 1; i < size - 1; i++) {
+            before.add(point("BEL", minute(i), -i));
+        }
+        List<SensorPoint> after = new ArrayList<>();
+        for (int i = 2 * size + 4; i <= 2 * size + 8; i++) {
+            after.add(point("VAL", minute(i), i));
+            after.add(point("BEL", minute(i), -i));
+        }
+        long cut = minute(2 * size + 3);
+
+        List<ModelInput> expected;
+        try (var h = harness(o, to.get())) {
+            h.open();
+            feed(h, before.toArray(SensorPoint[]::new));
+            h.processWatermark(cut);
+            h.getOutput().clear();
+            feed(h, after.toArray(SensorPoint[]::new));
+            h.processWatermark(minute(3 * size));
+            expected = outputs(h);
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness(o, from.get())) {
+            h.open();
+            feed(h, before.toArray(SensorPoint[]::new));
+            h.processWatermark(cut);
+            // a savepoint in the canonical format: what a change of backend restores from
+            snapshot =
+                    h.snapshotWithLocalState(
+                                    1L,
+                                    1L,
+                                    org.apache.flink.runtime.checkpoint.SavepointType.savepoint(
+                                            org.apache.flink.core.execution.SavepointFormatType
+                                                    .CANONICAL))
+                            .getJobManagerOwnedState();
+        }
+        try (var h = harness(o, to.get())) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, after.toArray(SensorPoint[]::new));
+            h.processWatermark(minute(3 * size));
+            List<ModelInput> restored = outputs(h);
+            // VAL: 5 windows; BEL (W - 2 points before): from its W-th point on, 4
+            assertThat(expected).hasSize(9);
+            assertThat(restored).containsExactlyInAnyOrderElementsOf(expected);
+            for (String key : List.of("VAL", "BEL")) {
+                assertThat(restored)
+                        .filteredOn(in -> in.sensorId.equals(key))
+                        .containsExactlyElementsOf(
+                                expected.stream().filter(in -> in.sensorId.equals(key)).toList());
+            }
+            assertThat(deadLetters(h)).isEmpty();
+        }
     }
 
     /**
