@@ -71,12 +71,12 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
 
     private transient MapState<Long, Double> pending;
     private transient ValueState<KeyWindow> window;
-    // window mode: slot (release number modulo W) to the point's time and value
+    // window mode off the heap: chunk number to its slots' times and values (a point's slot is
+    // its release number modulo W)
     private transient MapState<Integer, Tuple2<long[], double[]>> windowPoints;
 
     /**
-     * Window slots per {@value #WINDOW_POINTS_STATE} entry: a released point writes 16 bytes per
-     * slot of its chunk (on RocksDB), a heap backend holds W / CHUNK entries per key.
+     * Window slots per {@value #WINDOW_POINTS_STATE} entry: a released point rewrites 128 bytes.
      */
     static final int CHUNK = 8;
 
