@@ -93,8 +93,10 @@ class E2eBenchCommandITCase {
                         "--identity",
                         "--model",
                         MODEL.toString(),
+                        // the identity twin read 60,000 points of 4 keys before the first
+                        // one-second sample
                         "--preload-points",
-                        "60000",
+                        "600000",
                         "--warmup",
                         "1s",
                         "--duration",
