@@ -166,6 +166,8 @@ class BenchCaseTest {
                 .hasMessageContaining("hot");
         assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:10k:hot"))
                 .hasMessageContaining("1000");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:1:hot"))
+                .hasMessageContaining("2 to 1000");
         assertThat(BenchCase.reducedMatrix()).contains(hot);
     }
 }
