@@ -398,7 +398,8 @@ public record BenchCase(
     /**
      * The full matrix of the issue: every setting at 1K, 10K and 100K keys on both backends, the
      * baseline at each key count, and latency for every setting at 10K keys (both guarantees at
-     * half the measured rate, at-least-once also at a quarter).
+     * half the measured rate, at-least-once also at a quarter), and 4 hot keys per setting on both
+     * backends.
      */
     public static List<BenchCase> fullMatrix() {
         List<String> specs = new ArrayList<>();
