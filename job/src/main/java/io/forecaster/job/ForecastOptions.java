@@ -76,9 +76,10 @@ public final class ForecastOptions implements Serializable {
                     .stringType()
                     .defaultValue("fast")
                     .withDescription(
-                            "Inference engine: fast (pure Java), or dl4j / onnx where the"
-                                    + " training / onnx module is on the classpath (onnx runs"
-                                    + " ONNX bundles).");
+                            "Inference engine: fast (pure Java), identity (the last value"
+                                    + " repeated: the pipeline without a model), or dl4j / onnx"
+                                    + " where the training / onnx module is on the classpath (onnx"
+                                    + " runs ONNX bundles).");
     public static final ConfigOption<String> MODEL_PATH =
             ConfigOptions.key("model.path")
                     .stringType()

@@ -3,7 +3,8 @@ package io.forecaster.job;
 /**
  * One key's windowing state: the last released points (up to W, oldest first), how many points were
  * released, the newest event time seen and the pending quiet-key cleanup time. A Flink POJO. The
- * points are a {@link Ring}.
+ * points are a {@link Ring}. (Except on the heap backend, the job's {@link OrderedSlidingWindow}
+ * keeps a window's points in chunks of their own and leaves these arrays empty.)
  */
 public class KeyWindow {
 

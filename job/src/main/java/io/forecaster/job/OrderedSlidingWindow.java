@@ -16,6 +16,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -40,6 +41,16 @@ import org.apache.flink.util.OutputTag;
  *       timers are removed and an {@link ModelInput.Kind#EVICT} is emitted, so the inference
  *       operator removes its state of the key too.
  * </ul>
+ *
+ * <p>What a point costs does not grow with the key's held points: each held point has an event-time
+ * timer at its release time, which looks that one point up. Window mode keeps the key's last W
+ * points where its state backend handles them best: on the heap backend in the {@link KeyWindow}'s
+ * own arrays (a live object: shifting W values in memory is cheap), elsewhere (RocksDB, where a
+ * value is serialised on every write) in W slots in chunks of {@value #CHUNK} ({@value
+ * #WINDOW_POINTS_STATE}, a map state from chunk number to the slots' times and values), so a
+ * released point rewrites one chunk and a window reads every chunk. A key whose state is in the
+ * other layout (restored from a savepoint of the other backend, or written by a version that kept
+ * the arrays on every backend) is moved to this one the first time it is seen.
  */
 public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
         implements OrderedSlidingWindowOperator.KeyCounting {
@@ -52,6 +63,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
 
     static final String PENDING_STATE = "pending-points";
     static final String WINDOW_STATE = "window";
+    static final String WINDOW_POINTS_STATE = "window-points";
 
     private final WindowSettings settings;
     private final long latenessMs;
@@ -60,10 +72,25 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
 
     private transient MapState<Long, Double> pending;
     private transient ValueState<KeyWindow> window;
+    // window mode off the heap: chunk number to its slots' times and values (a point's slot is
+    // its release number modulo W)
+    private transient MapState<Integer, Tuple2<long[], double[]>> windowPoints;
+
+    /**
+     * Window slots per {@value #WINDOW_POINTS_STATE} entry: a released point rewrites 128 bytes.
+     */
+    static final int CHUNK = 8;
+
     private transient Counter latePoints;
     private transient Counter lateLetters;
     private transient Counter duplicateLetters;
     private transient Counter released;
+
+    /**
+     * Set by {@link OrderedSlidingWindowOperator} when the keyed state is the heap backend's own:
+     * window mode then keeps a key's points in its {@link KeyWindow}'s arrays, else in chunks.
+     */
+    transient boolean stateOnHeap;
 
     /** Set by {@link OrderedSlidingWindowOperator}; null when run by a plain process operator. */
     transient AtomicLong keysWithState;
@@ -96,6 +123,15 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                         .getState(
                                 new ValueStateDescriptor<>(
                                         WINDOW_STATE, TypeInformation.of(KeyWindow.class)));
+        windowPoints =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        WINDOW_POINTS_STATE,
+                                        Types.INT,
+                                        Types.TUPLE(
+                                                Types.PRIMITIVE_ARRAY(Types.LONG),
+                                                Types.PRIMITIVE_ARRAY(Types.DOUBLE))));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         latePoints = metrics.counter("latePoints");
         lateLetters = deadLetterCounter(metrics, DeadLetterReasons.LATE);
@@ -113,8 +149,10 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             throws Exception {
         long t = point.eventTime();
         long watermark = ctx.timerService().currentWatermark();
-        KeyWindow w = window.value();
-        String rejected = KeyOrdering.rejection(w, pending.contains(t), t, watermark, latenessMs);
+        KeyWindow w = keyWindow();
+        // a point newer than every point the key accepted cannot be held (in order: no lookup)
+        boolean held = w != null && t <= w.newest && pending.contains(t);
+        String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
         if (rejected != null) {
             if (DeadLetterReasons.LATE.equals(rejected)) {
                 latePoints.inc();
@@ -133,11 +171,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         }
         long releaseAt = releaseTime(t);
         if (w == null) {
-            w =
-                    KeyWindow.empty(
-                            settings.mode() == ForecastOptions.Mode.WINDOW
-                                    ? settings.window().size()
-                                    : 0);
+            w = KeyWindow.empty(inArrays() ? settings.window().size() : 0);
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
@@ -147,7 +181,8 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         if (t > w.newest) {
             w.newest = t;
             long cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
-            if (w.cleanupAt != Long.MIN_VALUE) {
+            // (not when the old cleanup time is this point's release time: its timer is that one)
+            if (w.cleanupAt != Long.MIN_VALUE && w.cleanupAt != releaseAt) {
                 ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
             }
             ctx.timerService().registerEventTimeTimer(cleanupAt);
@@ -159,25 +194,32 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelInput> out)
             throws Exception {
-        KeyWindow w = window.value();
+        KeyWindow w = keyWindow();
         if (w == null) {
             return;
         }
-        List<Long> ready = new ArrayList<>();
-        for (Map.Entry<Long, Double> e : pending.entries()) {
-            if (releaseTime(e.getKey()) <= timestamp) {
-                ready.add(e.getKey());
+        if (timestamp == Long.MAX_VALUE) {
+            // Release times saturate here: every point within the lateness of Long.MAX_VALUE
+            // shares this one timer.
+            releaseAllPending(ctx.getCurrentKey(), w, out);
+        } else {
+            // Every held point has a timer at its own release time, and timers fire in time
+            // order, so this timer releases at most one point: the one whose release time it is
+            // (no two held points of a key share a time). Looking it up, rather than scanning
+            // the key's held points, keeps a timer's cost independent of how many are held.
+            long t = timestamp - latenessMs;
+            if (releaseTime(t) == timestamp) {
+                Double value = pending.get(t);
+                if (value != null) {
+                    pending.remove(t);
+                    release(ctx.getCurrentKey(), w, t, value, out);
+                }
             }
-        }
-        ready.sort(null);
-        for (long t : ready) {
-            double value = pending.get(t);
-            pending.remove(t);
-            release(ctx.getCurrentKey(), w, t, value, out);
         }
         if (timestamp == w.cleanupAt && pending.isEmpty()) {
             pending.clear();
             window.clear();
+            windowPoints.clear();
             if (keysWithState != null) {
                 keysWithState.decrementAndGet();
             }
@@ -188,17 +230,140 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         window.update(w);
     }
 
-    private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out) {
+    private void releaseAllPending(String key, KeyWindow w, Collector<ModelInput> out)
+            throws Exception {
+        List<Long> ready = new ArrayList<>();
+        for (Map.Entry<Long, Double> e : pending.entries()) {
+            ready.add(e.getKey());
+        }
+        ready.sort(null);
+        for (long t : ready) {
+            double value = pending.get(t);
+            pending.remove(t);
+            release(key, w, t, value, out);
+        }
+    }
+
+    private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out)
+            throws Exception {
         boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
         w.append(t, value);
         released.inc();
         if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
             out.collect(ModelInput.step(key, t, value, reset));
-        } else if (settings.window().emitsAt(w.count, w.released)) {
-            out.collect(
-                    ModelInput.window(key, w.times[0], t, Arrays.copyOf(w.values, w.count))
-                            .numbered(w.released));
+            return;
         }
+        if (inArrays()) {
+            // append() put it in the ring
+            if (settings.window().emitsAt(w.count, w.released)) {
+                out.collect(
+                        ModelInput.window(key, w.times[0], t, Arrays.copyOf(w.values, w.count))
+                                .numbered(w.released));
+            }
+            return;
+        }
+        int size = settings.window().size();
+        writeSlot(slot(w.released - 1, size), size, t, value);
+        w.count = (int) Math.min(w.released, size);
+        if (settings.window().emitsAt(w.count, w.released)) {
+            // oldest first: the slot after the newest point's holds the oldest
+            int oldest = slot(w.released, size);
+            double[] values = new double[size];
+            long start = t;
+            for (Map.Entry<Integer, Tuple2<long[], double[]>> e : windowPoints.entries()) {
+                int first = e.getKey() * CHUNK;
+                long[] times = e.getValue().f0;
+                double[] chunk = e.getValue().f1;
+                for (int j = 0; j < chunk.length && first + j < size; j++) {
+                    int i = Math.floorMod(first + j - oldest, size);
+                    values[i] = chunk[j];
+                    if (i == 0) {
+                        start = times[j];
+                    }
+                }
+            }
+            out.collect(ModelInput.window(key, start, t, values).numbered(w.released));
+        }
+    }
+
+    /** Writes a point into window slot {@code slot} (of {@code size}), rewriting its chunk. */
+    private void writeSlot(int slot, int size, long t, double value) throws Exception {
+        int c = slot / CHUNK;
+        int j = slot % CHUNK;
+        Tuple2<long[], double[]> chunk = windowPoints.get(c);
+        if (chunk == null || chunk.f0.length <= j) {
+            int length = Math.min(CHUNK, size - c * CHUNK);
+            chunk =
+                    chunk == null
+                            ? Tuple2.of(new long[length], new double[length])
+                            : Tuple2.of(
+                                    Arrays.copyOf(chunk.f0, length),
+                                    Arrays.copyOf(chunk.f1, length));
+        }
+        chunk.f0[j] = t;
+        chunk.f1[j] = value;
+        windowPoints.put(c, chunk);
+    }
+
+    /** The window slot of a key's point number {@code n} (from 0, in release order). */
+    private static int slot(long n, int size) {
+        return (int) (n % size);
+    }
+
+    /** Whether window mode keeps the key's points in its {@link KeyWindow}'s arrays. */
+    private boolean inArrays() {
+        return stateOnHeap && settings.mode() == ForecastOptions.Mode.WINDOW;
+    }
+
+    /**
+     * The key's window state, or null; a window in the other layout (see the class comment) is
+     * moved to this backend's first.
+     */
+    private KeyWindow keyWindow() throws Exception {
+        KeyWindow w = window.value();
+        if (w == null || settings.mode() != ForecastOptions.Mode.WINDOW) {
+            return w;
+        }
+        int size = settings.window().size();
+        int arrays = w.times == null ? 0 : w.times.length;
+        if (inArrays() ? arrays == size : arrays == 0) {
+            return w;
+        }
+        // the kept points: numbers released - kept ... released - 1, oldest first
+        int kept = (int) Math.min(arrays > 0 ? w.count : w.released, size);
+        long[] times = new long[kept];
+        double[] values = new double[kept];
+        if (arrays > 0) {
+            System.arraycopy(w.times, w.count - kept, times, 0, kept);
+            System.arraycopy(w.values, w.count - kept, values, 0, kept);
+        } else {
+            long first = w.released - kept;
+            for (Map.Entry<Integer, Tuple2<long[], double[]>> e : windowPoints.entries()) {
+                for (int j = 0; j < e.getValue().f0.length; j++) {
+                    int slot = e.getKey() * CHUNK + j;
+                    // the one kept point whose number is this slot modulo W, if any
+                    int i = Math.floorMod(slot - slot(first, size), size);
+                    if (slot < size && i < kept) {
+                        times[i] = e.getValue().f0[j];
+                        values[i] = e.getValue().f1[j];
+                    }
+                }
+            }
+        }
+        w.count = kept;
+        if (inArrays()) {
+            windowPoints.clear();
+            w.times = Arrays.copyOf(times, size);
+            w.values = Arrays.copyOf(values, size);
+        } else {
+            w.times = new long[0];
+            w.values = new double[0];
+            for (int i = 0; i < kept; i++) {
+                writeSlot(slot(w.released - kept + i, size), size, times[i], values[i]);
+            }
+        }
+        window.update(w);
+        return w;
     }
 
     private long releaseTime(long t) {

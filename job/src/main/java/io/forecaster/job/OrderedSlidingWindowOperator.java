@@ -54,6 +54,13 @@ public class OrderedSlidingWindowOperator
             keysWithState.set(keys.count());
         }
         ((KeyCounting) userFunction).countKeysWith(keysWithState);
+        if (userFunction instanceof OrderedSlidingWindow w) {
+            // exactly the heap backend (not wrapped, e.g. by the changelog backend, which must
+            // see every write)
+            w.stateOnHeap =
+                    getKeyedStateBackend()
+                            instanceof org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link OrderedSlidingWindow}. */
@@ -266,6 +267,18 @@ class OrderedSlidingWindowTest {
     }
 
     @Test
+    void aPointReleasedWhenItsKeyWouldHaveGoneQuietIsReleasedOnTime() throws Exception {
+        // the second point's release time is the first one's quiet-key cleanup time
+        try (var h = harness(options("mode", "stateful", "state.quiet-timeout", "10 min"))) {
+            h.open();
+            feed(h, point("VAL", minute(1), 1), point("VAL", minute(11), 11));
+            h.processWatermark(minute(11));
+            assertThat(outputs(h)).extracting(in -> in.time).containsExactly(minute(1), minute(11));
+            assertThat(h.numEventTimeTimers()).isEqualTo(1); // the cleanup at minute 21
+        }
+    }
+
+    @Test
     void aQuietKeyStartsAgainFromAnEmptyWindow() throws Exception {
         try (var h = harness(options("state.quiet-timeout", "10 min", "window.slide", "1"))) {
             h.open();
@@ -320,6 +333,107 @@ class OrderedSlidingWindowTest {
     }
 
     @Test
+    void releasesAHotKeysThousandsOfShuffledPointsInOrderAcrossWatermarks() throws Exception {
+        int n = 3000;
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(5));
+        try (var h = harness(options("mode", "stateful", "lateness.allowed", "2 ms"))) {
+            h.open();
+            int fed = 0;
+            for (int i : order) {
+                feed(h, point("HOT", BEGINNING + i, i), point("COLD", BEGINNING + 2L * i, -i));
+                if (++fed % 1000 == 0) {
+                    // every point is still held: the watermark is behind all of them
+                    h.processWatermark(BEGINNING - 3);
+                    assertThat(outputs(h)).isEmpty();
+                }
+            }
+            // a watermark partway releases exactly the points up to it, in time order
+            h.processWatermark(BEGINNING + 1000);
+            assertThat(outputs(h))
+                    .filteredOn(in -> in.sensorId.equals("HOT"))
+                    .extracting(in -> in.time)
+                    .containsExactlyElementsOf(
+                            java.util.stream.LongStream.rangeClosed(0, 998)
+                                    .map(i -> BEGINNING + i)
+                                    .boxed()
+                                    .toList());
+            h.processWatermark(BEGINNING + 3 * n);
+            List<ModelInput> out = outputs(h);
+            for (String key : List.of("HOT", "COLD")) {
+                List<ModelInput> k = out.stream().filter(in -> in.sensorId.equals(key)).toList();
+                assertThat(k).hasSize(n);
+                assertThat(k.get(0).reset).isTrue();
+                for (int i = 0; i < n; i++) {
+                    double v = key.equals("HOT") ? i : -i;
+                    assertThat(k.get(i).values).as(key + " " + i).containsExactly(v);
+                }
+            }
+            assertThat(deadLetters(h)).isEmpty();
+            // one timer per key is left: its quiet-key cleanup
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void windowsLongerThanAChunkOfSlotsHoldTheLastWPointsInOrder() throws Exception {
+        int size = 2 * OrderedSlidingWindow.CHUNK + 3;
+        int n = 3 * size + 1;
+        for (var backend :
+                List.<Supplier<StateBackend>>of(
+                        HashMapStateBackend::new, EmbeddedRocksDBStateBackend::new)) {
+            try (var h =
+                    harness(
+                            options("window.size", Integer.toString(size), "window.slide", "1"),
+                            backend.get())) {
+                h.open();
+                for (int i = 0; i < n; i++) {
+                    feed(h, point("VAL", minute(i), i * i));
+                }
+                h.processWatermark(minute(n));
+                List<ModelInput> out = outputs(h);
+                assertThat(out).hasSize(n - size + 1);
+                for (int k = 0; k < out.size(); k++) {
+                    double[] expected = new double[size];
+                    for (int j = 0; j < size; j++) {
+                        expected[j] = (double) (k + j) * (k + j);
+                    }
+                    assertThat(out.get(k))
+                            .isEqualTo(
+                                    ModelInput.window(
+                                            "VAL", minute(k), minute(k + size - 1), expected));
+                }
+            }
+        }
+    }
+
+    @Test
+    void releasesPointsWhoseReleaseTimeSaturatesInOrderAtTheEnd() throws Exception {
+        long end = Long.MAX_VALUE;
+        try (var h = harness(options("window.slide", "1", "lateness.allowed", "1 min"))) {
+            h.open();
+            feed(
+                    h,
+                    point("VAL", end - 3, 3),
+                    point("VAL", end - 5, 1),
+                    point("VAL", end - 4, 2),
+                    point("VAL", end - 3, 9));
+            h.processWatermark(end - 1);
+            assertThat(outputs(h)).isEmpty();
+            h.processWatermark(end);
+            assertThat(outputs(h))
+                    .containsExactly(
+                            ModelInput.window("VAL", end - 5, end - 3, new double[] {1, 2, 3}));
+            assertThat(deadLetters(h))
+                    .extracting(DeadLetter::reason)
+                    .containsExactly(io.forecaster.connectors.DeadLetterReasons.DUPLICATE);
+        }
+    }
+
+    @Test
     void restoredFromASnapshotContinuesWithIdenticalOutput() throws Exception {
         assertRestoreContinuesIdentically(HashMapStateBackend::new);
     }
@@ -327,6 +441,203 @@ class OrderedSlidingWindowTest {
     @Test
     void restoredFromARocksDbSnapshotContinuesWithIdenticalOutput() throws Exception {
         assertRestoreContinuesIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    @Test
+    void continuesWindowsKeptInTheEarlierStateLayoutOnHashMap() throws Exception {
+        assertEarlierLayoutContinuesIdentically(HashMapStateBackend::new);
+    }
+
+    @Test
+    void continuesWindowsKeptInTheEarlierStateLayoutOnRocksDb() throws Exception {
+        assertEarlierLayoutContinuesIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    @Test
+    void continuesWindowsRestoredFromRocksDbOnTheHeapBackend() throws Exception {
+        assertBackendSwitchContinuesIdentically(
+                EmbeddedRocksDBStateBackend::new, HashMapStateBackend::new);
+    }
+
+    @Test
+    void continuesWindowsRestoredFromTheHeapBackendOnRocksDb() throws Exception {
+        assertBackendSwitchContinuesIdentically(
+                HashMapStateBackend::new, EmbeddedRocksDBStateBackend::new);
+    }
+
+    /**
+     * A window written on one backend (whose layout: arrays on the heap, chunks on RocksDB) goes on
+     * after a restore on the other as it goes on without the switch: W longer than a chunk, one key
+     * past W points, one with fewer.
+     */
+    static void assertBackendSwitchContinuesIdentically(
+            Supplier<StateBackend> from, Supplier<StateBackend> to) throws Exception {
+        int size = OrderedSlidingWindow.CHUNK + 4;
+        ForecastOptions o = options("window.size", Integer.toString(size), "window.slide", "1");
+        List<SensorPoint> before = new ArrayList<>();
+        for (int i = 1; i <= 2 * size + 3; i++) {
+            before.add(point("VAL", minute(i), i));
+        }
+        for (int i = 1; i < size - 1; i++) {
+            before.add(point("BEL", minute(i), -i));
+        }
+        List<SensorPoint> after = new ArrayList<>();
+        for (int i = 2 * size + 4; i <= 2 * size + 8; i++) {
+            after.add(point("VAL", minute(i), i));
+            after.add(point("BEL", minute(i), -i));
+        }
+        long cut = minute(2 * size + 3);
+
+        List<ModelInput> expected;
+        try (var h = harness(o, to.get())) {
+            h.open();
+            feed(h, before.toArray(SensorPoint[]::new));
+            h.processWatermark(cut);
+            h.getOutput().clear();
+            feed(h, after.toArray(SensorPoint[]::new));
+            h.processWatermark(minute(3 * size));
+            expected = outputs(h);
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness(o, from.get())) {
+            h.open();
+            feed(h, before.toArray(SensorPoint[]::new));
+            h.processWatermark(cut);
+            // a savepoint in the canonical format: what a change of backend restores from
+            snapshot =
+                    h.snapshotWithLocalState(
+                                    1L,
+                                    1L,
+                                    org.apache.flink.runtime.checkpoint.SavepointType.savepoint(
+                                            org.apache.flink.core.execution.SavepointFormatType
+                                                    .CANONICAL))
+                            .getJobManagerOwnedState();
+        }
+        try (var h = harness(o, to.get())) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, after.toArray(SensorPoint[]::new));
+            h.processWatermark(minute(3 * size));
+            List<ModelInput> restored = outputs(h);
+            // VAL: 5 windows; BEL (W - 2 points before): from its W-th point on, 4
+            assertThat(expected).hasSize(9);
+            assertThat(restored).containsExactlyInAnyOrderElementsOf(expected);
+            for (String key : List.of("VAL", "BEL")) {
+                assertThat(restored)
+                        .filteredOn(in -> in.sensorId.equals(key))
+                        .containsExactlyElementsOf(
+                                expected.stream().filter(in -> in.sensorId.equals(key)).toList());
+            }
+            assertThat(deadLetters(h)).isEmpty();
+        }
+    }
+
+    /**
+     * Writes a key's window the way earlier versions kept it: its last W points in the {@link
+     * KeyWindow}'s own arrays (every point released at once, in order).
+     */
+    static final class EarlierLayout
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<
+                    String, SensorPoint, ModelInput> {
+        private final int size;
+        private transient org.apache.flink.api.common.state.ValueState<KeyWindow> window;
+
+        EarlierLayout(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext c) {
+            window =
+                    getRuntimeContext()
+                            .getState(
+                                    new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                                            OrderedSlidingWindow.WINDOW_STATE,
+                                            org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                                                    KeyWindow.class)));
+        }
+
+        @Override
+        public void processElement(SensorPoint p, Context ctx, Collector<ModelInput> out)
+                throws Exception {
+            KeyWindow w = window.value();
+            if (w == null) {
+                w = KeyWindow.empty(size);
+            }
+            w.append(p.eventTime(), p.value());
+            w.newest = p.eventTime();
+            window.update(w);
+        }
+    }
+
+    static void assertEarlierLayoutContinuesIdentically(Supplier<StateBackend> backend)
+            throws Exception {
+        ForecastOptions o = options("window.slide", "1");
+        List<SensorPoint> before = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            before.add(point("VAL", minute(i), i));
+        }
+        before.add(point("BEL", minute(1), 10));
+        before.add(point("BEL", minute(2), 20));
+        SensorPoint[] after = {
+            point("VAL", minute(6), 6),
+            point("BEL", minute(6), 30),
+            point("VAL", minute(7), 7),
+            point("BEL", minute(7), 40)
+        };
+
+        List<ModelInput> expected;
+        try (var h = harness(o, backend.get())) {
+            h.open();
+            feed(h, before.toArray(SensorPoint[]::new));
+            h.processWatermark(minute(5));
+            h.getOutput().clear();
+            feed(h, after);
+            h.processWatermark(minute(9));
+            expected = outputs(h);
+            assertThat(deadLetters(h)).isEmpty();
+        }
+        OperatorSubtaskState snapshot;
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                                new EarlierLayout(3)),
+                        SensorPoint::sensorId,
+                        Types.STRING)) {
+            ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
+                    .setGenericTypes(false);
+            h.setStateBackend(backend.get());
+            h.open();
+            feed(h, before.toArray(SensorPoint[]::new));
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(o, backend.get())) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processWatermark(minute(5));
+            feed(h, after);
+            h.processWatermark(minute(9));
+            assertThat(expected)
+                    .containsExactlyInAnyOrder(
+                            ModelInput.window("VAL", minute(4), minute(6), new double[] {4, 5, 6}),
+                            ModelInput.window(
+                                    "BEL", minute(1), minute(6), new double[] {10, 20, 30}),
+                            ModelInput.window("VAL", minute(5), minute(7), new double[] {5, 6, 7}),
+                            ModelInput.window(
+                                    "BEL", minute(2), minute(7), new double[] {20, 30, 40}));
+            // each key's windows, in its order (the keys' timers were not all restored alike, so
+            // keys at the same time may come in another order)
+            List<ModelInput> restored = outputs(h);
+            for (String key : List.of("VAL", "BEL")) {
+                assertThat(restored)
+                        .filteredOn(in -> in.sensorId.equals(key))
+                        .containsExactlyElementsOf(
+                                expected.stream().filter(in -> in.sensorId.equals(key)).toList());
+            }
+            assertThat(restored).hasSameSizeAs(expected);
+            assertThat(runNumbers(h)).containsExactlyInAnyOrder(6L, 3L, 7L, 4L);
+            assertThat(deadLetters(h)).isEmpty();
+        }
     }
 
     static void assertRestoreContinuesIdentically(Supplier<StateBackend> backend) throws Exception {

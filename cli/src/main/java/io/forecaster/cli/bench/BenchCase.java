@@ -21,7 +21,12 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * of the bench model with its own file and sha256, routed by key prefix (every other one by an
  * equivalent regular expression) over contiguous ranges of the keys; in a latency case version 2 of
  * every model is published halfway through the measured interval, and the time from that publish to
- * the first forecast of each new version is reported.
+ * the first forecast of each new version is reported; {@code identity}: the same job on the {@value
+ * io.forecaster.model.engine.IdentityEngine#NAME} engine (the last value repeated instead of the
+ * model), the pipeline's own limit; {@code hot}: hot keys (throughput only), each key's points
+ * {@value #HOT_SPACING_MS} ms apart in event time and shuffled within blocks of {@value
+ * #HOT_DISORDER_MS} ms, the job waiting {@value #HOT_OUT_OF_ORDERNESS} for out-of-order points, so
+ * each key holds thousands of pending points in the ordering step.
  *
  * @param kind throughput (preloaded points, as fast as the job goes) or latency (paced stream)
  * @param setting mode, slide and engine
@@ -39,6 +44,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *     model.path} alone
  * @param sql whether the forecasts come from the SQL function {@code FORECAST} over Kafka tables
  *     instead of the DataStream job (option {@code sql}; MiniCluster only)
+ * @param identity whether the job runs the identity engine instead of the setting's (option {@code
+ *     identity})
+ * @param hot whether the points are hot keys' (option {@code hot}): dense and out of order
  */
 public record BenchCase(
         Kind kind,
@@ -53,7 +61,23 @@ public record BenchCase(
         int horizon,
         boolean intervals,
         int models,
-        boolean sql) {
+        boolean sql,
+        boolean identity,
+        boolean hot) {
+
+    /** Event-time spacing of a hot key's points: 1,000 points per second of event time. */
+    public static final long HOT_SPACING_MS = 1;
+
+    /** Hot keys' points are shuffled within blocks of this much event time. */
+    public static final long HOT_DISORDER_MS = 4000;
+
+    /**
+     * Most keys of a hot-key case (a few hot keys are the point, and the shuffle holds a block).
+     */
+    public static final int HOT_MAX_KEYS = 1000;
+
+    /** The job's {@code watermark.out-of-orderness} in a hot-key case: more than the disorder. */
+    public static final String HOT_OUT_OF_ORDERNESS = "5 s";
 
     /** The levels of the {@code intervals} option. */
     public static final String INTERVAL_LEVELS = "0.8,0.95";
@@ -87,7 +111,9 @@ public record BenchCase(
                 + (horizon != 1 ? "-h" + horizon : "")
                 + (intervals ? "-intervals" : "")
                 + (models > 0 ? "-models" + models : "")
-                + (sql ? "-sql" : "");
+                + (sql ? "-sql" : "")
+                + (hot ? "-hot" : "")
+                + (identity ? "-identity" : "");
     }
 
     /** {@code 5000}, {@code half}, {@code 25pct}. */
@@ -104,7 +130,44 @@ public record BenchCase(
                 && horizon == other.horizon
                 && intervals == other.intervals
                 && models == other.models
-                && sql == other.sql;
+                && sql == other.sql
+                && identity == other.identity
+                && hot == other.hot;
+    }
+
+    /**
+     * True when {@code other} is this case with the identity engine instead of the setting's: the
+     * same kind, setting, job and keys (for the {@code setting / identity} ratio).
+     */
+    public boolean isIdentityOf(BenchCase other) {
+        return identity
+                && !other.identity
+                && kind == other.kind
+                && setting == other.setting
+                && delivery == other.delivery
+                && rate == other.rate
+                && ratePercent == other.ratePercent
+                && withIdentity().sameJob(other.withIdentity());
+    }
+
+    /** This case on the identity engine. */
+    public BenchCase withIdentity() {
+        return new BenchCase(
+                kind,
+                setting,
+                keys,
+                backend,
+                cluster,
+                delivery,
+                rate,
+                ratePercent,
+                gridInterval,
+                horizon,
+                intervals,
+                models,
+                sql,
+                true,
+                hot);
     }
 
     /** Parses {@code kind:setting:keys[:option...]}. */
@@ -134,6 +197,8 @@ public record BenchCase(
         boolean intervals = false;
         int models = 0;
         boolean sql = false;
+        boolean identity = false;
+        boolean hot = false;
         for (int i = 3; i < t.length; i++) {
             String o = t[i].strip().toLowerCase(Locale.ROOT);
             switch (o) {
@@ -143,6 +208,8 @@ public record BenchCase(
                 case "at-least-once", "alo" -> delivery = DeliveryGuarantee.AT_LEAST_ONCE;
                 case "intervals" -> intervals = true;
                 case "sql" -> sql = true;
+                case "identity" -> identity = true;
+                case "hot" -> hot = true;
                 default -> {
                     if (o.startsWith("h=")) {
                         try {
@@ -218,6 +285,28 @@ public record BenchCase(
                             + "': sql is a throughput case on the MiniCluster, without grid, models"
                             + " or intervals");
         }
+        if (identity && setting.isBaseline()) {
+            throw new IllegalArgumentException(
+                    "case '"
+                            + spec
+                            + "': identity replaces the engine, and a baseline is its engine");
+        }
+        // (one key would leave one of the 2 partitions empty, holding the watermark back until
+        // watermark.idleness; keys s000000-s000003 go to partitions 0, 1, 0, 1)
+        if (hot
+                && (kind != Kind.THROUGHPUT
+                        || grid != null
+                        || sql
+                        || keys < 2
+                        || keys > HOT_MAX_KEYS)) {
+            throw new IllegalArgumentException(
+                    "case '"
+                            + spec
+                            + "': hot is a throughput case of the DataStream job, without grid,"
+                            + " for 2 to "
+                            + HOT_MAX_KEYS
+                            + " keys");
+        }
         if (rateGiven && kind != Kind.LATENCY) {
             throw new IllegalArgumentException("case '" + spec + "': rate= is for latency cases");
         }
@@ -234,7 +323,9 @@ public record BenchCase(
                 horizon,
                 intervals,
                 models,
-                sql);
+                sql,
+                identity,
+                hot);
     }
 
     private static int parsePercent(String spec, String r) {
@@ -296,6 +387,8 @@ public record BenchCase(
                         "throughput:window-s10:1k",
                         "throughput:stateful-s10:1k",
                         "throughput:stateful-s10:10k:rocksdb",
+                        "throughput:stateful-s10:4:hot",
+                        "throughput:stateful-s10:4:hot:rocksdb",
                         "latency:window-s1:1k:at-least-once:rate=half",
                         "latency:window-s1:1k:at-least-once:rate=25%",
                         "throughput:stateful-s10:100k:rocksdb",
@@ -305,7 +398,8 @@ public record BenchCase(
     /**
      * The full matrix of the issue: every setting at 1K, 10K and 100K keys on both backends, the
      * baseline at each key count, and latency for every setting at 10K keys (both guarantees at
-     * half the measured rate, at-least-once also at a quarter).
+     * half the measured rate, at-least-once also at a quarter), and 4 hot keys per setting on both
+     * backends.
      */
     public static List<BenchCase> fullMatrix() {
         List<String> specs = new ArrayList<>();
@@ -327,6 +421,15 @@ public record BenchCase(
             specs.add("latency:" + s.label() + ":10k:at-least-once:rate=half");
             specs.add("latency:" + s.label() + ":10k:at-least-once:rate=25%");
             specs.add("latency:" + s.label() + ":10k:exactly-once:rate=half");
+        }
+        for (String backend : List.of(HASHMAP, ROCKSDB)) {
+            for (BenchSetting s :
+                    List.of(
+                            BenchSetting.WINDOW_S1,
+                            BenchSetting.WINDOW_S10,
+                            BenchSetting.STATEFUL_S10)) {
+                specs.add("throughput:" + s.label() + ":4:hot:" + backend);
+            }
         }
         specs.add("throughput:stateful-s10:10k:standalone");
         specs.add("throughput:window-s1:10k:standalone");

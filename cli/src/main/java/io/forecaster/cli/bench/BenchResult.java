@@ -34,6 +34,10 @@ import java.util.Map;
  * @param windowBusy window/inference vertex busy time, ms/s
  * @param speedup window-s1 rows: throughput / the one-window DL4J baseline's; baseline rows:
  *     window-s1 throughput / theirs
+ * @param vsIdentity points/s as a share of the same case's on the identity engine in the same run
+ *     (the model's share of the cost: 1 means the model costs nothing); throughput rows with an
+ *     identity row only
+ * @param p99VsIdentity latency rows with an identity row: p99 / the identity row's p99
  * @param profile where the task threads' time went (in-process only)
  * @param status ok, or what went wrong
  */
@@ -65,6 +69,8 @@ public record BenchResult(
         double sourceBackPressured,
         double windowBusy,
         double speedup,
+        double vsIdentity,
+        double p99VsIdentity,
         String profile,
         String status) {
 
@@ -103,6 +109,44 @@ public record BenchResult(
                 sourceBackPressured,
                 windowBusy,
                 s,
+                vsIdentity,
+                p99VsIdentity,
+                profile,
+                status);
+    }
+
+    /** A copy with the ratios to the identity engine's row set. */
+    public BenchResult withIdentityRatios(double throughputRatio, double p99Ratio) {
+        return new BenchResult(
+                benchCase,
+                startedAt,
+                load1Before,
+                load1After,
+                points,
+                seconds,
+                pointsPerSecond,
+                forecastsPerSecond,
+                targetRate,
+                latencySamples,
+                p50,
+                p90,
+                p99,
+                p999,
+                maxLatency,
+                p99InJob,
+                p99Delivery,
+                checkpoints,
+                checkpointAvgMs,
+                checkpointMaxMs,
+                stateBytes,
+                heapUsedMaxMb,
+                heapMaxMb,
+                sourceBusy,
+                sourceBackPressured,
+                windowBusy,
+                speedup,
+                throughputRatio,
+                p99Ratio,
                 profile,
                 status);
     }
@@ -138,6 +182,8 @@ public record BenchResult(
                 n,
                 n,
                 n,
+                n,
+                n,
                 "",
                 "failed: " + why);
     }
@@ -152,7 +198,11 @@ public record BenchResult(
         m.put("mode", c.setting().mode().label());
         m.put("window", 60);
         m.put("slide", c.setting().slide());
-        m.put("engine", c.setting().engine());
+        m.put(
+                "engine",
+                c.identity()
+                        ? io.forecaster.model.engine.IdentityEngine.NAME
+                        : c.setting().engine());
         m.put("keys", c.keys());
         m.put("backend", c.backend());
         m.put("cluster", c.cluster());
@@ -185,6 +235,8 @@ public record BenchResult(
         m.put("source_backpressured_ms_per_s", sourceBackPressured);
         m.put("window_busy_ms_per_s", windowBusy);
         m.put("speedup_vs_baseline", speedup);
+        m.put("points_per_s_vs_identity", vsIdentity);
+        m.put("p99_vs_identity", p99VsIdentity);
         m.put("profile", profile);
         m.put("status", status);
         return m;

@@ -42,7 +42,12 @@ import picocli.CommandLine.Spec;
                 + " models=N (N models from a models topic, routed by key prefix or regex; latency"
                 + " cases publish version 2 of each halfway and report the time to its first"
                 + " forecast), sql (throughput through the FORECAST SQL function over Kafka tables"
-                + " instead of the DataStream job; points/s counts the points it released)."
+                + " instead of the DataStream job; points/s counts the points it released),"
+                + " identity (the identity engine instead of the model: the last value repeated;"
+                + " the pipeline's own limit), hot (throughput on a few hot keys: points 1 ms"
+                + " apart, shuffled within 4 s, the job waiting 5 s for out-of-order points).",
+            "Every case that also ran with identity gets the ratio setting / identity (points/s;"
+                    + " p99 for latency) in results.csv, run.txt and the console."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 
@@ -63,6 +68,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
             split = ",",
             description = "Cases to run, in order, e.g. throughput:stateful-s10:10k:rocksdb.")
     List<String> cases;
+
+    @Option(
+            names = "--identity",
+            description =
+                    "Runs every case (but the DL4J baselines) a second time right after it, with"
+                            + " the identity engine, for the setting / identity ratios.")
+    boolean identity;
 
     @Option(
             names = "--model",
@@ -155,6 +167,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
         } else {
             throw CliErrors.usage(spec, "--matrix", "'" + matrix + "' must be reduced or full");
         }
+        if (identity) {
+            todo = withIdentityTwins(todo);
+        }
         CliErrors.atLeast(spec, "--preload-points", preloadPoints, 1);
         CliErrors.atLeast(spec, "--min-points-per-key", minPointsPerKey, 1);
         CliErrors.atLeast(spec, "--latency-sample-every", latencySampleEvery, 1);
@@ -227,6 +242,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
         for (BenchResult r : results) {
             run.add(r.benchCase().name() + ": " + E2eBenchmark.oneLine(r));
         }
+        List<String> ratios = E2eBenchmark.identityTable(results);
+        if (!ratios.isEmpty()) {
+            run.add("setting / identity (same run):");
+            ratios.forEach(l -> run.add("  " + l));
+            console.println("e2e-bench: setting / identity (same run):");
+            ratios.forEach(l -> console.println("  " + l));
+        }
         Files.write(dir.resolve("run.txt"), run);
         console.printf(
                 "e2e-bench: wrote %s%s%s, profiles.txt, run.txt%n",
@@ -235,6 +257,25 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 lp == null ? "" : ", " + lp.getFileName());
         console.flush();
         return results.stream().noneMatch(r -> r.status().startsWith("failed")) ? 0 : 1;
+    }
+
+    /**
+     * The cases with each one's identity twin right after it (unless the list has it already, or
+     * the case is a DL4J baseline or an identity case itself).
+     */
+    static List<BenchCase> withIdentityTwins(List<BenchCase> cases) {
+        List<BenchCase> out = new ArrayList<>();
+        for (BenchCase c : cases) {
+            out.add(c);
+            if (c.identity() || c.setting().isBaseline()) {
+                continue;
+            }
+            BenchCase twin = c.withIdentity();
+            if (!cases.contains(twin)) {
+                out.add(twin);
+            }
+        }
+        return out;
     }
 
     /** Flink's duration syntax ("10s", "20 ms", "1 min"), as the job options use. */

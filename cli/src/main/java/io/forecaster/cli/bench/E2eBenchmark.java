@@ -5,6 +5,7 @@ import io.forecaster.broker.EmbeddedKafkaBroker;
 import io.forecaster.broker.Topics;
 import io.forecaster.job.ForecastJob;
 import io.forecaster.job.ForecastOptions;
+import io.forecaster.model.engine.IdentityEngine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +66,9 @@ final class E2eBenchmark {
 
     private final Settings s;
     private final PrintWriter console;
-    private final Map<Integer, Long> preloaded = new HashMap<>();
-    private final Map<Integer, Integer> minPerKey = new HashMap<>();
+    // by points topic: the preloaded points, and the fewest points per key any case needs
+    private final Map<String, Long> preloaded = new HashMap<>();
+    private final Map<String, Integer> minPerKey = new HashMap<>();
     private static final int WINDOW = 60;
     private EmbeddedKafkaBroker broker;
     private int caseNo;
@@ -94,7 +96,7 @@ final class E2eBenchmark {
                     c.setting().mode() == ForecastOptions.Mode.WINDOW
                             ? Math.max(s.minPointsPerKey, WINDOW + 20)
                             : s.minPointsPerKey;
-            minPerKey.merge(c.keys(), min, Math::max);
+            minPerKey.merge(pointsTopic(c), min, Math::max);
         }
         try (EmbeddedKafkaBroker b = EmbeddedKafkaBroker.start()) {
             broker = b;
@@ -117,10 +119,81 @@ final class E2eBenchmark {
                 }
                 results.add(r);
                 say("  %s", oneLine(r));
-                afterEach.accept(withSpeedups(results));
+                afterEach.accept(withRatios(results));
             }
         }
-        return withSpeedups(results);
+        return withRatios(results);
+    }
+
+    /** The results with both ratios: to the baseline ({@link #withSpeedups}) and to identity. */
+    static List<BenchResult> withRatios(List<BenchResult> results) {
+        return withIdentityRatios(withSpeedups(results));
+    }
+
+    /**
+     * Fills the identity columns of every row whose case also ran on the identity engine in this
+     * run ({@link BenchCase#isIdentityOf}): throughput rows get points/s over the identity row's
+     * (the model's share of the cost is one minus that), latency rows p99 over its p99.
+     */
+    static List<BenchResult> withIdentityRatios(List<BenchResult> results) {
+        List<BenchResult> out = new ArrayList<>(results);
+        for (int i = 0; i < out.size(); i++) {
+            BenchResult r = out.get(i);
+            if (r.benchCase().identity() || r.status().startsWith("failed")) {
+                continue;
+            }
+            for (BenchResult id : results) {
+                if (!id.benchCase().isIdentityOf(r.benchCase())
+                        || id.status().startsWith("failed")) {
+                    continue;
+                }
+                boolean latency = r.benchCase().kind() == BenchCase.Kind.LATENCY;
+                out.set(
+                        i,
+                        r.withIdentityRatios(
+                                latency ? Double.NaN : r.pointsPerSecond() / id.pointsPerSecond(),
+                                latency ? r.p99() / id.p99() : Double.NaN));
+                break;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One line per row with an identity ratio: {@code setting / identity} of points/s (throughput)
+     * or of p99 (latency), both figures beside it.
+     */
+    static List<String> identityTable(List<BenchResult> results) {
+        List<String> lines = new ArrayList<>();
+        for (BenchResult r : results) {
+            BenchCase c = r.benchCase();
+            for (BenchResult id : results) {
+                if (!id.benchCase().isIdentityOf(c)) {
+                    continue;
+                }
+                if (!Double.isNaN(r.vsIdentity())) {
+                    lines.add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s / identity: %,.0f / %,.0f points/s = %.2f",
+                                    c.name(),
+                                    r.pointsPerSecond(),
+                                    id.pointsPerSecond(),
+                                    r.vsIdentity()));
+                } else if (!Double.isNaN(r.p99VsIdentity())) {
+                    lines.add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s / identity: p99 %,.0f / %,.0f ms = %.2f",
+                                    c.name(),
+                                    r.p99(),
+                                    id.p99(),
+                                    r.p99VsIdentity()));
+                }
+                break;
+            }
+        }
+        return lines;
     }
 
     /**
@@ -162,8 +235,8 @@ final class E2eBenchmark {
     // ---------------------------------------------------------------- throughput
 
     private BenchResult throughput(BenchCase c, String started, double load) throws Exception {
-        String pointsTopic = preload(c.keys());
-        long total = preloaded.get(c.keys());
+        String pointsTopic = preload(c);
+        long total = preloaded.get(pointsTopic);
         String forecasts = newTopic("forecasts");
         BenchModels models = models(c);
         if (models != null) {
@@ -268,6 +341,8 @@ final class E2eBenchmark {
                     m.busy("source-bp"),
                     m.busy("window"),
                     Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
                     profile == null ? "" : profile.summary(),
                     filled == 0
                             ? iv.note
@@ -277,27 +352,56 @@ final class E2eBenchmark {
         }
     }
 
-    private String preload(int keys) {
-        String topic = "points-" + BenchCase.keysLabel(keys);
-        if (!preloaded.containsKey(keys)) {
+    /**
+     * The preloaded points topic of a throughput case: one per key count, and per hot key count.
+     */
+    static String pointsTopic(BenchCase c) {
+        return "points-" + BenchCase.keysLabel(c.keys()) + (c.hot() ? "-hot" : "");
+    }
+
+    private String preload(BenchCase c) {
+        String topic = pointsTopic(c);
+        int keys = c.keys();
+        if (!preloaded.containsKey(topic)) {
             int perKey =
                     (int)
                             Math.max(
-                                    minPerKey.getOrDefault(keys, s.minPointsPerKey),
+                                    minPerKey.getOrDefault(topic, s.minPointsPerKey),
                                     (s.preloadPoints + keys - 1) / keys);
             Topics.create(broker.bootstrapServers(), topic, PARTITIONS, Map.of());
-            say("  preloading %,d keys x %,d points into %s ...", keys, perKey, topic);
+            say(
+                    "  preloading %,d keys x %,d points into %s%s ...",
+                    keys,
+                    perKey,
+                    topic,
+                    c.hot()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    " (%d ms apart, shuffled within %d ms)",
+                                    BenchCase.HOT_SPACING_MS,
+                                    BenchCase.HOT_DISORDER_MS)
+                            : "");
             PointProducer.Preload p =
-                    PointProducer.preload(
-                            broker.bootstrapServers(),
-                            topic,
-                            keys,
-                            perKey,
-                            PointProducer.PRELOAD_START);
+                    c.hot()
+                            ? PointProducer.preloadShuffled(
+                                    broker.bootstrapServers(),
+                                    topic,
+                                    keys,
+                                    perKey,
+                                    PointProducer.PRELOAD_START,
+                                    BenchCase.HOT_SPACING_MS,
+                                    (int) (BenchCase.HOT_DISORDER_MS / BenchCase.HOT_SPACING_MS),
+                                    42)
+                            : PointProducer.preload(
+                                    broker.bootstrapServers(),
+                                    topic,
+                                    keys,
+                                    perKey,
+                                    PointProducer.PRELOAD_START);
             say(
                     "  preloaded %,d points in %.1f s (%,.0f points/s)",
                     p.points(), p.seconds(), p.points() / p.seconds());
-            preloaded.put(keys, p.points());
+            preloaded.put(topic, p.points());
         }
         return topic;
     }
@@ -496,6 +600,8 @@ final class E2eBenchmark {
                     m.busy("source-bp"),
                     m.busy("window"),
                     Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
                     profile == null ? "" : profile.summary(),
                     note);
         }
@@ -557,10 +663,17 @@ final class E2eBenchmark {
             o.put(ForecastOptions.MODEL_PATH.key(), s.model.toAbsolutePath().toString());
         }
         o.put(ForecastOptions.WINDOW_SIZE.key(), "60");
-        // The benchmark's points are in order per key: no out-of-orderness to wait for.
+        // The benchmark's points are in order per key (hot-key cases aside, below): no
+        // out-of-orderness to wait for.
         o.put(ForecastOptions.OUT_OF_ORDERNESS.key(), "0 ms");
         o.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), s.checkpointInterval.toMillis() + " ms");
         o.putAll(c.setting().jobOptions());
+        if (c.identity()) {
+            o.put(ForecastOptions.ENGINE.key(), IdentityEngine.NAME);
+        }
+        if (c.hot()) {
+            o.put(ForecastOptions.OUT_OF_ORDERNESS.key(), BenchCase.HOT_OUT_OF_ORDERNESS);
+        }
         o.put("kafka.bootstrap.servers", broker.bootstrapServers());
         o.put("kafka.points.topic", pointsTopic);
         o.put("kafka.forecasts.topic", forecasts);

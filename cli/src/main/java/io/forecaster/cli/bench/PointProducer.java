@@ -76,6 +76,73 @@ public final class PointProducer {
     }
 
     /**
+     * Writes {@code pointsPerKey} points of each of {@code keys} keys, each key's points {@code
+     * spacingMs} apart in event time from {@code startTime}, out of order: the points of {@code
+     * block} consecutive steps of every key are sent in a random order (seeded), block after block,
+     * so no point arrives after one more than {@code block * spacingMs} newer than it. Hot keys:
+     * with a few keys and 1 ms spacing, each key has thousands of points in flight.
+     */
+    public static Preload preloadShuffled(
+            String bootstrap,
+            String topic,
+            int keys,
+            int pointsPerKey,
+            long startTime,
+            long spacingMs,
+            int block,
+            long seed) {
+        byte[][] keyBytes = keyBytes(keys);
+        java.util.Random random = new java.util.Random(seed);
+        int[] order = new int[Math.multiplyExact(keys, block)];
+        long t0 = System.nanoTime();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(bootstrap, 20))) {
+            for (int first = 0; first < pointsPerKey && failure.get() == null; first += block) {
+                int steps = Math.min(block, pointsPerKey - first);
+                int n = steps * keys;
+                for (int j = 0; j < n; j++) {
+                    order[j] = j;
+                }
+                for (int j = n - 1; j > 0; j--) { // Fisher-Yates
+                    int r = random.nextInt(j + 1);
+                    int x = order[j];
+                    order[j] = order[r];
+                    order[r] = x;
+                }
+                for (int j = 0; j < n; j++) {
+                    int k = order[j] % keys;
+                    long i = first + order[j] / keys;
+                    producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    keyBytes[k],
+                                    SyntheticPoints.json(k, startTime + i * spacingMs, i)),
+                            (md, e) -> {
+                                if (e != null) {
+                                    failure.compareAndSet(null, e);
+                                }
+                            });
+                    sent++;
+                }
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("preloading " + topic + " failed", failure.get());
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        LOG.info(
+                "preloaded {} shuffled points ({} keys x {}) into {} in {} s",
+                sent,
+                keys,
+                pointsPerKey,
+                topic,
+                String.format("%.1f", s));
+        return new Preload(sent, s);
+    }
+
+    /**
      * A paced stream: {@link #run} sends {@code rate} points/s round-robin over the keys for a
      * while; event times are the wall clock at send. For keys whose index is a multiple of {@code
      * sampleEvery}, the broker's append time (the points topic must use LogAppendTime) is kept

@@ -127,4 +127,47 @@ class BenchCaseTest {
         assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:10k:sql:standalone"))
                 .hasMessageContaining("sql");
     }
+
+    @Test
+    void identityRunsTheSameJobOnTheIdentityEngine() {
+        BenchCase model = BenchCase.parse("throughput:stateful-s10:10k:rocksdb");
+        BenchCase identity = BenchCase.parse("throughput:stateful-s10:10k:rocksdb:identity");
+        assertThat(identity.identity()).isTrue();
+        assertThat(identity.name()).isEqualTo(model.name() + "-identity");
+        assertThat(model.withIdentity()).isEqualTo(identity);
+        assertThat(identity.isIdentityOf(model)).isTrue();
+        assertThat(model.isIdentityOf(identity)).isFalse();
+        // its own job: a latency case's rate=half looks for an identity throughput case
+        assertThat(identity.sameJob(model)).isFalse();
+        assertThat(identity.isIdentityOf(BenchCase.parse("throughput:stateful-s10:10k"))).isFalse();
+        assertThat(identity.isIdentityOf(BenchCase.parse("throughput:window-s10:10k:rocksdb")))
+                .isFalse();
+        assertThat(
+                        BenchCase.parse("latency:window-s1:1k:alo:rate=half:identity")
+                                .isIdentityOf(BenchCase.parse("latency:window-s1:1k:alo:rate=25%")))
+                .isFalse();
+        assertThatThrownBy(() -> BenchCase.parse("throughput:baseline:1k:identity"))
+                .hasMessageContaining("identity");
+    }
+
+    @Test
+    void hotIsAThroughputCaseOnAFewKeys() {
+        BenchCase hot = BenchCase.parse("throughput:stateful-s10:4:hot:rocksdb");
+        assertThat(hot.hot()).isTrue();
+        assertThat(hot.keys()).isEqualTo(4);
+        assertThat(hot.name()).isEqualTo("throughput-stateful-s10-4-rocksdb-mini-eo-hot");
+        assertThat(hot.sameJob(BenchCase.parse("throughput:stateful-s10:4:rocksdb"))).isFalse();
+        assertThat(E2eBenchmark.pointsTopic(hot)).isEqualTo("points-4-hot");
+        assertThat(E2eBenchmark.pointsTopic(BenchCase.parse("throughput:window-s1:4")))
+                .isEqualTo("points-4");
+        assertThatThrownBy(() -> BenchCase.parse("latency:stateful-s10:4:hot"))
+                .hasMessageContaining("hot");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:4:hot:grid"))
+                .hasMessageContaining("hot");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:10k:hot"))
+                .hasMessageContaining("1000");
+        assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:1:hot"))
+                .hasMessageContaining("2 to 1000");
+        assertThat(BenchCase.reducedMatrix()).contains(hot);
+    }
 }

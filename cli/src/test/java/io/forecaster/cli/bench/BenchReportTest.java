@@ -46,6 +46,8 @@ class BenchReportTest {
                 r.sourceBackPressured(),
                 r.windowBusy(),
                 r.speedup(),
+                r.vsIdentity(),
+                r.p99VsIdentity(),
                 r.profile(),
                 r.status());
     }
@@ -79,6 +81,8 @@ class BenchReportTest {
                 0,
                 950,
                 Double.NaN,
+                Double.NaN,
+                Double.NaN,
                 "inference 60%",
                 "ok");
     }
@@ -108,6 +112,34 @@ class BenchReportTest {
         assertThat(rs.get(0).speedup()).isEqualTo(5.0);
         assertThat(rs.get(1).speedup()).isEqualTo(50.0);
         assertThat(rs.get(2).speedup()).isEqualTo(50.0);
+    }
+
+    @Test
+    void rowsThatAlsoRanOnIdentityGetTheirShareOfIt() {
+        List<BenchResult> rs =
+                E2eBenchmark.withRatios(
+                        List.of(
+                                throughput("throughput:stateful-s10:10k", 150_000),
+                                throughput("throughput:stateful-s10:10k:identity", 200_000),
+                                throughput("throughput:window-s1:10k", 40_000),
+                                result("latency:stateful-s10:10k:alo:rate=half", 0, 90),
+                                result("latency:stateful-s10:10k:alo:rate=half:identity", 0, 60)));
+        assertThat(rs.get(0).vsIdentity()).isEqualTo(0.75);
+        assertThat(rs.get(0).p99VsIdentity()).isNaN();
+        assertThat(rs.get(1).vsIdentity()).isNaN(); // the identity row itself
+        assertThat(rs.get(2).vsIdentity()).isNaN(); // no identity row for window-s1
+        assertThat(rs.get(3).p99VsIdentity()).isEqualTo(1.5);
+        assertThat(rs.get(3).vsIdentity()).isNaN();
+        assertThat(E2eBenchmark.identityTable(rs))
+                .containsExactly(
+                        "throughput-stateful-s10-10k-hashmap-mini-eo / identity: 150,000 / 200,000"
+                                + " points/s = 0.75",
+                        "latency-stateful-s10-10k-hashmap-mini-alo-half / identity: p99 90 / 60 ms"
+                                + " = 1.50");
+        assertThat(rs.get(1).columns()).containsEntry("engine", "identity");
+        assertThat(rs.get(0).columns())
+                .containsEntry("engine", "fast")
+                .containsEntry("points_per_s_vs_identity", 0.75);
     }
 
     @Test

@@ -80,4 +80,66 @@ class E2eBenchCommandITCase {
                 .contains("CPU seconds per thread group");
         assertThat(Files.readString(dir.resolve("run.txt"))).contains("machine: ");
     }
+
+    @Test
+    void runsAHotKeyCaseBesideItsIdentityTwinAndPrintsTheirRatio() throws Exception {
+        StringWriter console = new StringWriter();
+        CommandLine cli = new CommandLine(new E2eBenchCommand());
+        cli.setOut(new PrintWriter(console));
+        int exit =
+                cli.execute(
+                        "--case",
+                        "throughput:stateful-s10:4:hot",
+                        "--identity",
+                        "--model",
+                        MODEL.toString(),
+                        // the identity twin read 60,000 points of 4 keys before the first
+                        // one-second sample
+                        "--preload-points",
+                        "600000",
+                        "--warmup",
+                        "1s",
+                        "--duration",
+                        "3s",
+                        "--checkpoint-interval",
+                        "1s",
+                        "--out",
+                        out.toString(),
+                        "--work",
+                        out.resolve("work").toString());
+        assertThat(exit).as(console.toString()).isZero();
+        Path dir;
+        try (Stream<Path> dirs = Files.list(out)) {
+            dir =
+                    dirs.filter(p -> p.getFileName().toString().startsWith("e2e-"))
+                            .findFirst()
+                            .orElseThrow();
+        }
+        List<CSVRecord> rows;
+        try (var reader = Files.newBufferedReader(dir.resolve("results.csv"))) {
+            rows =
+                    CSVFormat.DEFAULT
+                            .builder()
+                            .setHeader()
+                            .setSkipHeaderRecord(true)
+                            .get()
+                            .parse(reader)
+                            .getRecords();
+        }
+        assertThat(rows).extracting(r -> r.get("engine")).containsExactly("fast", "identity");
+        assertThat(rows.get(1).get("case")).isEqualTo(rows.get(0).get("case") + "-identity");
+        for (CSVRecord r : rows) {
+            assertThat(Double.parseDouble(r.get("points_per_s"))).as(r.get("case")).isPositive();
+            assertThat(Double.parseDouble(r.get("forecasts_per_s"))).as(r.get("case")).isPositive();
+        }
+        double ratio = Double.parseDouble(rows.get(0).get("points_per_s_vs_identity"));
+        assertThat(ratio)
+                .isEqualTo(
+                        Double.parseDouble(rows.get(0).get("points_per_s"))
+                                / Double.parseDouble(rows.get(1).get("points_per_s")),
+                        org.assertj.core.api.Assertions.within(0.001 + 0.01 * ratio));
+        assertThat(Files.readString(dir.resolve("run.txt")))
+                .contains("setting / identity (same run):")
+                .contains("throughput-stateful-s10-4-hashmap-mini-eo-hot / identity: ");
+    }
 }

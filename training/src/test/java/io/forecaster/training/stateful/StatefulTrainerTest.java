@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.IdentityEngine;
 import io.forecaster.model.engine.Stepper;
 import io.forecaster.training.Dl4jBundles;
 import java.time.Duration;
@@ -79,6 +80,9 @@ class StatefulTrainerTest {
                 .containsEntry("test_mae", r.testMae());
         // the recorded figures are reproducible from the bundle, with either engine
         for (String engine : Engines.names()) {
+            if (engine.equals(IdentityEngine.NAME)) {
+                continue; // no network: the last value repeated
+            }
             try (Stepper s = Engines.openStepper(engine, r.bundle())) {
                 assertThat(SteppedEvaluation.mae(s, selection, 220))
                         .as(engine)
