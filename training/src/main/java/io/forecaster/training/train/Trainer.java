@@ -1,7 +1,11 @@
 package io.forecaster.training.train;
 
+import io.forecaster.model.BundleMetadata;
 import io.forecaster.model.HyperParams;
+import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.model.engine.Predictor;
 import io.forecaster.training.NetworkFactory;
 import io.forecaster.training.data.WindowDataset;
 import io.forecaster.training.data.Windows;
@@ -138,6 +142,36 @@ public final class Trainer {
                 threads);
     }
 
+    /**
+     * The validation figures of the network's weights on the fast engine (what serves the bundle),
+     * which scores the slices in a tenth of DL4J's time.
+     */
+    private Map<String, ValidationScore> fastScores(
+            HyperParams hp,
+            Scaling scaling,
+            MultiLayerNetwork net,
+            Map<String, double[]> validated,
+            Map<String, Integer> valStarts) {
+        BundleMetadata meta =
+                new BundleMetadata(
+                        ModelBundle.FORMAT_VERSION,
+                        "training",
+                        hp,
+                        options.window(),
+                        "window",
+                        scaling,
+                        "",
+                        "training",
+                        Map.of(),
+                        "");
+        try (Predictor p =
+                Engines.open(
+                        Engines.FAST,
+                        new ModelBundle(meta, io.forecaster.training.Dl4jBundles.params(net)))) {
+            return new Evaluator(p, options.window()).scoreAll(validated, valStarts);
+        }
+    }
+
     private TrainingResult train(
             HyperParams hp,
             Scaling scaling,
@@ -235,7 +269,11 @@ public final class Trainer {
             }
             net.incrementEpochCount();
             Map<String, ValidationScore> scores =
-                    validated.isEmpty() ? Map.of() : evaluator.scoreAll(validated, valStarts);
+                    validated.isEmpty()
+                            ? Map.of()
+                            : fast != null
+                                    ? fastScores(hp, scaling, net, validated, valStarts)
+                                    : evaluator.scoreAll(validated, valStarts);
             ValidationScore overall =
                     scores.isEmpty() ? null : ValidationScore.pooled(scores.values());
             boolean best = overall != null && overall.mae() < bestMae;
