@@ -4,7 +4,7 @@
 # process CPU time, /proc/loadavg on every line. Run from the project root after
 #   ./mvnw -B -q install -DskipTests -pl bench -am
 set -euo pipefail
-out=${OUT:-bench-results/train-20261130/epoch-bench.txt}
+out=${OUT:-bench-results/train-20261130/epoch-bench-2.txt}
 cp="bench/target/forecaster-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
 java=(java -Xss4m -XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0
   --add-modules jdk.incubator.vector -cp "$cp" io.forecaster.bench.TrainEpochBench)
@@ -15,6 +15,5 @@ csv=../shared/data/sunspots/Sunspots.csv
   OMP_NUM_THREADS=1 "${java[@]}" fast 8 1 "$csv" 2>&1
   OMP_NUM_THREADS=1 "${java[@]}" fast 8 2 "$csv" 2>&1
   OMP_NUM_THREADS=1 "${java[@]}" dl4j 5 1 "$csv" 2>&1
-  OMP_NUM_THREADS=2 "${java[@]}" dl4j 5 1 "$csv" 2>&1
   echo "# $(date -u +%FT%TZ) load $(cat /proc/loadavg)"
 } | grep -v '^WARNING\|^SLF4J' > "$out"

@@ -64,6 +64,11 @@ public final class Trainer {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        if (backend == Backend.FAST && !FastFitter.available()) {
+            throw new IllegalArgumentException(
+                    "the fast trainer needs the Vector API: run java with --add-modules"
+                            + " jdk.incubator.vector, or use the dl4j trainer");
+        }
         if (backend == Backend.FAST && !Backend.FAST.supports(options.optimizer())) {
             throw new IllegalArgumentException(
                     "the fast trainer has no "

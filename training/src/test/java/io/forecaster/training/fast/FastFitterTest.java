@@ -181,6 +181,19 @@ class FastFitterTest {
     }
 
     @Test
+    void gradientMatchesDl4jForWidthsThatAreNoMultipleOfTheVectorLength() {
+        // every layer padded: 6 filters of 3 taps, LSTMs of 12 and 10 units, dense 5 and 3
+        HyperParams odd = new HyperParams(6, 3, 12, 10, 5, 3, 2.0);
+        float[][] w = sunspotWindows(9, 1500);
+        for (float[] row : w) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] /= 50f;
+            }
+        }
+        compare(odd, null, w, 2);
+    }
+
+    @Test
     void gradientMatchesDl4jOnTrainedWeights() throws Exception {
         ModelBundle bundle = ModelBundle.load(Path.of("..", "models", "sunspots.zip"));
         compare(bundle.metadata().hyperParams(), bundle.params(), sunspotWindows(50, 2500), 1);
