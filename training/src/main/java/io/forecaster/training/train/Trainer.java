@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * after every epoch, and keeps the weights with the best validation MAE; stops early after {@code
  * patience} epochs without improvement, or when the time limit is reached. The test points (from
  * each split on) are scored once, with the kept weights, and never used for selection.
+ *
+ * <p>The weight updates run on a {@link Backend}: DL4J's {@code fit}, or the fast trainer ({@link
+ * FastFitter}), which computes the same loss and gradients in plain Java and starts from the same
+ * DL4J-initialised weights on the same batches.
  */
 public final class Trainer {
 
