@@ -4,7 +4,9 @@
 # process CPU time, /proc/loadavg on every line. Run from the project root after
 #   ./mvnw -B -q install -DskipTests -pl bench -am
 set -euo pipefail
-out=${OUT:-bench-results/train-20261130/epoch-bench-2.txt}
+out=${OUT:-bench-results/train-$(date -u +%Y%m%d)/epoch-bench-$(date -u +%H%M).txt}
+if [ -e "$out" ]; then echo "$out exists; pick a new OUT" >&2; exit 1; fi
+mkdir -p "$(dirname "$out")"
 cp="bench/target/forecaster-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
 java=(java -Xss4m -XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0
   --add-modules jdk.incubator.vector -cp "$cp" io.forecaster.bench.TrainEpochBench)
