@@ -13,6 +13,7 @@ import io.forecaster.training.data.ValSlice;
 import io.forecaster.training.eval.Baselines;
 import io.forecaster.training.eval.ValidationScore;
 import io.forecaster.training.stateful.StatefulTrainer;
+import io.forecaster.training.train.Backend;
 import io.forecaster.training.train.EpochStats;
 import io.forecaster.training.train.Optimizer;
 import io.forecaster.training.train.ScalingMode;
@@ -214,6 +215,21 @@ public final class TrainCommand extends Cli {
     boolean quiet;
 
     @Option(
+            names = "--trainer",
+            description =
+                    "What computes window training: fast (plain Java on the Vector API; adam and"
+                            + " sgd) or dl4j (default: fast when it supports the optimiser, else"
+                            + " dl4j; --stateful always trains on dl4j).")
+    String trainer;
+
+    @Option(
+            names = "--threads",
+            description =
+                    "Threads the fast trainer splits each batch over (default: 1; dl4j follows"
+                            + " OMP_NUM_THREADS).")
+    Integer threads;
+
+    @Option(
             names = "--stateful",
             description =
                     "Train for stateful stepping: the training split as one sequence, truncated"
@@ -246,6 +262,23 @@ public final class TrainCommand extends Cli {
         CliErrors.above(spec, "--lr-decay", lrDecay, 0);
         CliErrors.above(spec, "--huber-delta", huberDelta, 0);
         Optimizer opt = option("--optimizer", () -> Optimizer.parse(optimizer));
+        Backend backend =
+                trainer == null
+                        ? Backend.defaultFor(opt)
+                        : option("--trainer", () -> Backend.parse(trainer));
+        if (threads != null) {
+            atLeast("--threads", threads, 1);
+        }
+        if (stateful && trainer != null && backend != Backend.DL4J) {
+            throw usage("--trainer", "--stateful trains on dl4j only; drop --trainer " + trainer);
+        }
+        if (!backend.supports(opt)) {
+            throw usage(
+                    "--trainer",
+                    "the fast trainer has no "
+                            + optimizer
+                            + " optimiser; use --optimizer adam or sgd, or --trainer dl4j");
+        }
         ScalingMode scalingMode = option("--scaling", () -> ScalingMode.parse(scaling));
         Split at = option("--split", () -> Split.parse(split));
         targetMode = option("--target", () -> Target.parse(target));
@@ -409,6 +442,10 @@ public final class TrainCommand extends Cli {
                                 ? ", target: the change from the last input"
                                 : "");
         out().println(ranges(trainingData));
+        out().println(
+                        backend == Backend.FAST
+                                ? "trainer fast (" + (threads == null ? 1 : threads) + " thread(s))"
+                                : "trainer dl4j");
         out().flush();
         TrainingListener progress =
                 (stats, net) -> {
@@ -421,7 +458,8 @@ public final class TrainCommand extends Cli {
                     }
                 };
         TrainingResult result =
-                new Trainer(options, progress).train(hp, fitted, trainingData, season);
+                new Trainer(options, progress, backend, threads == null ? 1 : threads)
+                        .train(hp, fitted, trainingData, season);
         BundleMetadata meta =
                 metadata(id, hp, fitted, sha, source, at, valSlice, season, result)
                         .withTarget(targetMode);

@@ -153,6 +153,34 @@ class CommandsTest {
     }
 
     @Test
+    void theTrainerIsChosenByOptionAndItsLimitsAreNamed() {
+        Path never = dir.resolve("trainer-choice.zip");
+        List<String> base = List.of("--data", slice.toString(), "--split", "240", "--window", "20");
+        java.util.function.Function<List<String>, Run> train =
+                extra -> {
+                    List<String> args = new java.util.ArrayList<>(base);
+                    args.addAll(extra);
+                    args.addAll(List.of("--out", never.toString()));
+                    return run(new TrainCommand(), args.toArray(new String[0]));
+                };
+        assertError(train.apply(List.of("--trainer", "gpu")), "'gpu'");
+        Run nadam = train.apply(List.of("--trainer", "fast", "--optimizer", "nadam"));
+        assertError(nadam, "--trainer");
+        assertThat(nadam.err()).contains("nadam");
+        assertError(train.apply(List.of("--stateful", "--trainer", "fast")), "--stateful");
+        assertError(train.apply(List.of("--threads", "0")), "--threads");
+        assertThat(never).doesNotExist();
+        Run dl4j = train.apply(List.of("--trainer", "dl4j", "--epochs", "1", "--batch", "32"));
+        assertThat(dl4j.code()).as(dl4j.err()).isZero();
+        assertThat(dl4j.out()).contains("trainer dl4j");
+        // without --trainer, adam trains on the fast trainer, here over two threads
+        Run fast = train.apply(List.of("--epochs", "1", "--batch", "32", "--threads", "2"));
+        assertThat(fast.code()).as(fast.err()).isZero();
+        assertThat(fast.out()).contains("trainer fast (2 thread(s))");
+        assertThat(never).exists();
+    }
+
+    @Test
     void aValidationSliceThatLeavesTooLittleIsAUsageErrorNamingIt() {
         for (String val : List.of("0.95", "230", "x")) {
             Run r =

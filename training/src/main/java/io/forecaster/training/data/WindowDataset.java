@@ -90,6 +90,27 @@ public final class WindowDataset {
 
     /** One epoch's batches, freshly shuffled. */
     public Iterator<DataSet> epoch() {
+        Iterator<float[][]> batches = epochWindows();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return batches.hasNext();
+            }
+
+            @Override
+            public DataSet next() {
+                float[][] batch = batches.next();
+                return toDataSet(batch, batch.length, window, format, target);
+            }
+        };
+    }
+
+    /**
+     * One epoch's batches as the windows themselves (each batch an array of its windows, the last
+     * one possibly shorter), freshly shuffled: the same order {@link #epoch()} gives, drawing from
+     * the same random stream.
+     */
+    public Iterator<float[][]> epochWindows() {
         Iterator<float[]> shuffled =
                 ShuffleBuffer.shuffle(windows.iterator(), shuffleBuffer, random);
         return new Iterator<>() {
@@ -99,7 +120,7 @@ public final class WindowDataset {
             }
 
             @Override
-            public DataSet next() {
+            public float[][] next() {
                 if (!shuffled.hasNext()) {
                     throw new NoSuchElementException();
                 }
@@ -108,7 +129,7 @@ public final class WindowDataset {
                 while (n < batchSize && shuffled.hasNext()) {
                     batch[n++] = shuffled.next();
                 }
-                return toDataSet(batch, n, window, format, target);
+                return n == batchSize ? batch : java.util.Arrays.copyOf(batch, n);
             }
         };
     }

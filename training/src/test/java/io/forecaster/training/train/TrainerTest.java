@@ -99,6 +99,70 @@ class TrainerTest {
                 .isCloseTo(Baselines.seasonalNaiveMae(slice, 320, 400, 12), within(1e-9));
     }
 
+    /**
+     * Both backends from the same initial weights on the same batches: the fast trainer's loss
+     * curve and validation figures follow DL4J's (float rounding makes them drift apart slowly; its
+     * gradients are checked to 1e-4 in FastFitterTest).
+     */
+    @Test
+    void theFastBackendFollowsDl4jsLossCurveFromTheSameWeights() {
+        TrainingOptions nesterovs =
+                new TrainingOptions(
+                        WINDOW, 32, 1000, Optimizer.SGD, 3e-3, 0.9, 0.9, 3, 0, 1.0, 2L, null, 1);
+        // and the change target: labels are the change from each step's input on both backends
+        TrainingOptions adam = options(3, 0);
+        TrainingOptions change =
+                new TrainingOptions(
+                        adam.window(),
+                        adam.batchSize(),
+                        adam.shuffleBuffer(),
+                        adam.optimizer(),
+                        adam.learningRate(),
+                        adam.momentum(),
+                        adam.lrDecay(),
+                        adam.epochs(),
+                        adam.patience(),
+                        adam.huberDelta(),
+                        adam.seed(),
+                        adam.timeLimit(),
+                        adam.stride(),
+                        io.forecaster.model.Target.CHANGE);
+        for (TrainingOptions o : List.of(adam, nesterovs, change)) {
+            TrainingData data =
+                    TrainingData.of(
+                            Map.of("s", slice), Split.atIndex(320), ValSlice.parse("40"), WINDOW);
+            Scaling scaling = new Scaling(0, 100);
+            TrainingResult dl4j =
+                    new Trainer(o, TrainingListener.NONE, Backend.DL4J, 1)
+                            .train(HyperParams.SEED, scaling, data);
+            TrainingResult fast =
+                    new Trainer(o, TrainingListener.NONE, Backend.FAST, 2)
+                            .train(HyperParams.SEED, scaling, data);
+            assertThat(fast.history()).hasSameSizeAs(dl4j.history());
+            for (int e = 0; e < dl4j.history().size(); e++) {
+                EpochStats d = dl4j.history().get(e);
+                EpochStats f = fast.history().get(e);
+                assertThat(f.learningRate()).isCloseTo(d.learningRate(), within(1e-12));
+                assertThat(f.loss()).isCloseTo(d.loss(), within(d.loss() * 1e-3));
+                assertThat(f.validation().mae())
+                        .isCloseTo(d.validation().mae(), within(d.validation().mae() * 1e-2));
+            }
+            assertThat(fast.history().get(2).loss()).isLessThan(fast.history().get(0).loss());
+        }
+    }
+
+    @Test
+    void theFastBackendNamesTheOptimiserItLacks() {
+        TrainingOptions nadam =
+                new TrainingOptions(
+                        WINDOW, 32, 1000, Optimizer.NADAM, 1e-3, 0.9, 1, 1, 0, 1.0, 1L, null, 1);
+        assertThatThrownBy(() -> new Trainer(nadam, TrainingListener.NONE, Backend.FAST, 1))
+                .hasMessageContaining("nadam");
+        assertThat(Backend.defaultFor(Optimizer.NADAM)).isEqualTo(Backend.DL4J);
+        assertThat(Backend.defaultFor(Optimizer.ADAM)).isEqualTo(Backend.FAST);
+        assertThatThrownBy(() -> Backend.parse("gpu")).hasMessageContaining("'gpu'");
+    }
+
     @Test
     void withoutAValidationSliceTheLastEpochIsKeptAndTested() {
         TrainingResult r =
