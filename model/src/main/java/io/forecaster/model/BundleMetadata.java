@@ -152,6 +152,16 @@ public record BundleMetadata(
         mode = mode == null ? "window" : mode;
         evaluation = evaluation == null ? Map.of() : Map.copyOf(evaluation);
         target = target == null ? Target.LEVEL : target;
+        if (target == Target.CHANGE) {
+            // builds from before the change target read such a bundle as a level model and would
+            // forecast wrong values without a word: the higher version makes them refuse it
+            formatVersion =
+                    Math.max(
+                            formatVersion,
+                            ONNX.equals(format)
+                                    ? ModelBundle.ONNX_CHANGE_FORMAT_VERSION
+                                    : ModelBundle.CHANGE_FORMAT_VERSION);
+        }
     }
 
     /** This metadata with {@code calibration} as its calibration errors. */

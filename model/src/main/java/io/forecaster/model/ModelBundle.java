@@ -41,6 +41,16 @@ public record ModelBundle(BundleMetadata metadata, float[] params, Map<String, b
     /** Format version of {@value BundleMetadata#ONNX} bundles (older builds refuse them). */
     public static final int ONNX_FORMAT_VERSION = 2;
 
+    /**
+     * Format version of a params bundle whose network learns the change from the last input ({@link
+     * Target#CHANGE}): higher than what earlier builds read, so they refuse it rather than serve it
+     * as a level model.
+     */
+    public static final int CHANGE_FORMAT_VERSION = 2;
+
+    /** Format version of an ONNX bundle with {@link Target#CHANGE}, for the same reason. */
+    public static final int ONNX_CHANGE_FORMAT_VERSION = 3;
+
     /** The ONNX window model of an ONNX bundle: {@code x [b, t, 1] -> y [b, t, 1]}. */
     public static final String WINDOW_ONNX = "window.onnx";
 
@@ -198,14 +208,14 @@ public record ModelBundle(BundleMetadata metadata, float[] params, Map<String, b
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot read model bundle " + file + ": " + e.getMessage(), e);
         }
-        if (metadata != null && metadata.formatVersion() > ONNX_FORMAT_VERSION) {
+        if (metadata != null && metadata.formatVersion() > ONNX_CHANGE_FORMAT_VERSION) {
             throw new IOException(
                     "model bundle "
                             + file
                             + " has format version "
                             + metadata.formatVersion()
                             + ", this build reads up to "
-                            + ONNX_FORMAT_VERSION);
+                            + ONNX_CHANGE_FORMAT_VERSION);
         }
         if (metadata != null && metadata.isOnnx()) {
             try {
@@ -224,14 +234,14 @@ public record ModelBundle(BundleMetadata metadata, float[] params, Map<String, b
                             + PARAMS_ENTRY
                             + ")");
         }
-        if (metadata.formatVersion() > FORMAT_VERSION) {
+        if (metadata.formatVersion() > CHANGE_FORMAT_VERSION) {
             throw new IOException(
                     "model bundle "
                             + file
                             + " has format version "
                             + metadata.formatVersion()
                             + ", this build reads up to "
-                            + FORMAT_VERSION);
+                            + CHANGE_FORMAT_VERSION);
         }
         if (paramBytes.length % 4 != 0) {
             throw new IOException(

@@ -61,6 +61,51 @@ class TargetTest {
     }
 
     @Test
+    void aChangeBundleHasAFormatVersionEarlierBuildsRefuse() throws IOException {
+        // earlier builds read params bundles up to version 1 and ONNX bundles up to 2
+        assertThat(bundle(Target.LEVEL).metadata().formatVersion()).isEqualTo(1);
+        assertThat(bundle(Target.CHANGE).metadata().formatVersion()).isEqualTo(2);
+        BundleMetadata onnx =
+                new BundleMetadata(
+                        ModelBundle.ONNX_FORMAT_VERSION,
+                        "o",
+                        null,
+                        60,
+                        "window",
+                        null,
+                        null,
+                        "test",
+                        Map.of(),
+                        "2026-11-30T00:00:00Z",
+                        BundleMetadata.ONNX,
+                        null,
+                        Target.CHANGE);
+        assertThat(onnx.formatVersion()).isEqualTo(3);
+        Path file = dir.resolve("change.zip");
+        bundle(Target.CHANGE).save(file);
+        assertThat(json(file)).contains("\"formatVersion\" : 2");
+        assertThat(ModelBundle.load(file).metadata().formatVersion()).isEqualTo(2);
+        // and this build refuses a params bundle from a later one, naming the version
+        Path later = dir.resolve("later.zip");
+        new ModelBundle(
+                        new BundleMetadata(
+                                3,
+                                "t",
+                                HyperParams.SEED,
+                                60,
+                                "window",
+                                null,
+                                null,
+                                "test",
+                                Map.of(),
+                                "2026-11-30T00:00:00Z"),
+                        bundle(Target.LEVEL).params())
+                .save(later);
+        assertThatThrownBy(() -> ModelBundle.load(later))
+                .hasMessageContaining("format version 3, this build reads up to 2");
+    }
+
+    @Test
     void metadataWithoutATargetIsLevel() {
         assertThat(bundle(null).metadata().target()).isEqualTo(Target.LEVEL);
     }
