@@ -81,6 +81,15 @@ public record BenchResult(
 
     /** A copy with the speed-up set. */
     public BenchResult withSpeedup(double s) {
+        return withRatios(s, vsIdentity, p99VsIdentity);
+    }
+
+    /** A copy with the ratios to the identity engine's row set. */
+    public BenchResult withIdentityRatios(double throughputRatio, double p99Ratio) {
+        return withRatios(speedup, throughputRatio, p99Ratio);
+    }
+
+    private BenchResult withRatios(double s, double throughputRatio, double p99Ratio) {
         return new BenchResult(
                 benchCase,
                 startedAt,
@@ -109,42 +118,6 @@ public record BenchResult(
                 sourceBackPressured,
                 windowBusy,
                 s,
-                vsIdentity,
-                p99VsIdentity,
-                profile,
-                status);
-    }
-
-    /** A copy with the ratios to the identity engine's row set. */
-    public BenchResult withIdentityRatios(double throughputRatio, double p99Ratio) {
-        return new BenchResult(
-                benchCase,
-                startedAt,
-                load1Before,
-                load1After,
-                points,
-                seconds,
-                pointsPerSecond,
-                forecastsPerSecond,
-                targetRate,
-                latencySamples,
-                p50,
-                p90,
-                p99,
-                p999,
-                maxLatency,
-                p99InJob,
-                p99Delivery,
-                checkpoints,
-                checkpointAvgMs,
-                checkpointMaxMs,
-                stateBytes,
-                heapUsedMaxMb,
-                heapMaxMb,
-                sourceBusy,
-                sourceBackPressured,
-                windowBusy,
-                speedup,
                 throughputRatio,
                 p99Ratio,
                 profile,
