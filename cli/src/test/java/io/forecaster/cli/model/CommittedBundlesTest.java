@@ -71,12 +71,16 @@ class CommittedBundlesTest {
                         "--engine",
                         "fast");
         // daily, no gaps: the grid changes nothing but guesses the season, 7 days
-        assertRow(r, "overall", 23676, 3.1588, 3.5667);
-        assertRow(r, "VAL", 1973, 3.5124, 3.8891);
+        assertRow(r, "overall", 23676, 3.1620, 3.5667);
+        assertRow(r, "VAL", 1973, 3.5123, 3.8891);
         assertThat(r.out())
                 .contains("seasonal-naive (7) MAE 5.0137")
-                .contains("model beats last-value (MAE 3.159 vs 3.567)")
-                .contains("model beats seasonal-naive (7) (MAE 3.159 vs 5.014)");
+                .contains("model beats last-value (MAE 3.162 vs 3.567)")
+                .contains("model beats seasonal-naive (7) (MAE 3.162 vs 5.014)");
+        // selected on the validation slice (the last 10% of each station's training days)
+        var evaluation = ModelBundle.load(committed("wind.zip")).metadata().evaluation();
+        assertThat(evaluation.get("val_points")).isEqualTo(5520.0);
+        assertThat(evaluation.get("test_mae")).isCloseTo(3.1620, within(0.0001));
     }
 
     /** Runs evaluate on a committed bundle after checking the data is the file it was made on. */
