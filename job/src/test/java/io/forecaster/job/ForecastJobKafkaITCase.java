@@ -414,7 +414,10 @@ class ForecastJobKafkaITCase {
 
         @Override
         public ParsedPoint map(ParsedPoint p) throws Exception {
-            Thread.sleep(CHECKPOINTED.get() ? 5 : 20);
+            // slow until a checkpoint completes, slower still once past the failure point, so
+            // that a checkpoint lands before the stream ends even when checkpoints take seconds
+            // (a loaded machine): without one the failure is never injected
+            Thread.sleep(CHECKPOINTED.get() ? 5 : SEEN.get() >= after ? 100 : 20);
             if (SEEN.incrementAndGet() > after
                     && CHECKPOINTED.get()
                     && FAILURES.compareAndSet(0, 1)) {
