@@ -593,8 +593,10 @@ class SqlForecastITCase {
 
         @Override
         public SensorPoint map(SensorPoint p) throws Exception {
-            // slower once past the injected points, so that checkpoints cover them in time
-            Thread.sleep(seen < after ? 1 : 3);
+            // slower once past the injected points until the failure, so that a checkpoint covers
+            // them before the stream ends even when checkpoints take seconds (a loaded machine);
+            // after the restore, at the first pace again
+            Thread.sleep(seen < after || FAILED.get() ? 1 : 10);
             seen++;
             if (COVERED.get() >= after && !FAILED.getAndSet(true)) {
                 throw new IllegalStateException("injected failure after " + seen + " points");
