@@ -36,6 +36,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
@@ -125,17 +126,27 @@ class SqlForecastITCase {
                         .setParallelism(1)
                         .assignTimestampsAndWatermarks(everyPoint(options.outOfOrderness()))
                         .setParallelism(1);
+        // Each sensor's points take one path to both pipelines, so they reach the keyed
+        // operators in stream order, each after the watermark of the point before it or an
+        // older one. Spread round-robin over two subtasks instead, a key's points would travel
+        // two channels, and one channel lagging (more likely on a loaded machine) would let the
+        // late point with RPT's first time (999) reach a pipeline before RPT's own point of that
+        // time, under a watermark not yet past it: that pipeline would keep 999 and drop the
+        // real point as the duplicate, first one wins, and its first windows of RPT, and every
+        // interval calibrated from them, would differ from the other's.
+        KeyedStream<SensorPoint, String> bySensor =
+                points.keyBy(SensorPoint::sensorId, Types.STRING);
 
         DataStream<String> fromJob =
                 ForecastJob.topology(
-                                points.map(ParsedPoint::of)
+                                bySensor.map(ParsedPoint::of)
                                         .returns(TypeInformation.of(ParsedPoint.class)),
                                 options)
                         .forecasts()
                         .map(SqlForecastITCase::line);
 
         DataStream<Row> rows =
-                points.map(p -> Row.of(p.sensorId(), p.value()))
+                bySensor.map(p -> Row.of(p.sensorId(), p.value()))
                         .returns(
                                 Types.ROW_NAMED(
                                         new String[] {"sensor", "value"},
@@ -582,8 +593,10 @@ class SqlForecastITCase {
 
         @Override
         public SensorPoint map(SensorPoint p) throws Exception {
-            // slower once past the injected points, so that checkpoints cover them in time
-            Thread.sleep(seen < after ? 1 : 3);
+            // slower once past the injected points until the failure, so that a checkpoint covers
+            // them before the stream ends even when checkpoints take seconds (a loaded machine);
+            // after the restore, at the first pace again
+            Thread.sleep(seen < after || FAILED.get() ? 1 : 10);
             seen++;
             if (COVERED.get() >= after && !FAILED.getAndSet(true)) {
                 throw new IllegalStateException("injected failure after " + seen + " points");
