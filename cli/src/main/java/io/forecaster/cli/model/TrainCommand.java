@@ -176,12 +176,13 @@ public final class TrainCommand extends Cli {
 
     @Option(
             names = "--target",
-            paramLabel = "level|change",
+            paramLabel = "level|change|differences",
             description =
                     "What the network learns: level, the next value; change, its change from the"
                         + " last input (the output is added to the last input value at every step;"
-                        + " stored in the bundle, every engine applies it) (default: change; course"
-                        + " and --stateful: level).")
+                        + " stored in the bundle, every engine applies it); differences, the same"
+                        + " change with the changes between points as inputs, so nothing depends on"
+                        + " the series' level (default: change; course and --stateful: level).")
     String target;
 
     /** {@code --target}, parsed. */
@@ -425,7 +426,7 @@ public final class TrainCommand extends Cli {
                 gridded != null
                         ? gridded
                         : option("--val", () -> TrainingData.of(series, at, valSlice, window));
-        Scaling fitted = scalingMode.fit(trainingData.trainingParts());
+        Scaling fitted = scalingMode.fit(trainingData.trainingParts(), targetMode);
 
         out().printf(
                         Locale.ROOT,
@@ -440,7 +441,10 @@ public final class TrainCommand extends Cli {
                         fitted,
                         targetMode == Target.CHANGE
                                 ? ", target: the change from the last input"
-                                : "");
+                                : targetMode == Target.DIFFERENCES
+                                        ? ", target: the change from the last input, inputs:"
+                                                + " the changes between points"
+                                        : "");
         out().println(ranges(trainingData));
         out().println(
                         backend == Backend.FAST
