@@ -65,6 +65,16 @@ public final class DataOptions {
     String pointsFormat;
 
     @Option(
+            names = "--points-max-bytes",
+            paramLabel = "BYTES",
+            description =
+                    "With --topic: longest point value read, as the job's kafka.points.max-bytes;"
+                            + " longer ones are counted as too-large (default: "
+                            + WireFormat.DEFAULT_MAX_VALUE_BYTES
+                            + ").")
+    Integer pointsMaxBytes;
+
+    @Option(
             names = "--connect-timeout",
             paramLabel = "DURATION",
             description =
@@ -342,6 +352,7 @@ public final class DataOptions {
             needsTopic(spec, "--bootstrap-servers", bootstrapServers);
             needsTopic(spec, "--points-format", pointsFormat);
             needsTopic(spec, "--connect-timeout", connectTimeout);
+            needsTopic(spec, "--points-max-bytes", pointsMaxBytes);
             return;
         }
         csvOnly(spec, "--column", column);
@@ -417,7 +428,15 @@ public final class DataOptions {
         }
         String servers = servers(spec);
         Duration timeout = timeout(spec);
-        PointParser parser = new PointParser(pointFormat(spec));
+        int maxBytes = pointsMaxBytes == null ? WireFormat.DEFAULT_MAX_VALUE_BYTES : pointsMaxBytes;
+        if (maxBytes <= 0) {
+            throw CliErrors.usage(
+                    spec,
+                    "--points-max-bytes",
+                    "must be a positive number of bytes, got " + maxBytes);
+        }
+        PointParser parser =
+                new PointParser(pointFormat(spec), maxBytes, java.time.Clock.systemUTC());
         Topics.awaitReachable(servers, timeout);
         TopicHistory.Result r =
                 CliErrors.option(

@@ -341,6 +341,112 @@ class TopicDataITCase {
     }
 
     @Test
+    void predictFromTheTopicPrintsWhatTheCsvGives() {
+        String[] window = {"--key", "VAL", "--from", "150", "--model", csvBundle.toString()};
+        CommandsTest.Run fromCsv = run(new PredictCommand(), args(csvArgs(), window));
+        CommandsTest.Run fromTopic = run(new PredictCommand(), args(topicArgs(), window));
+        assertThat(fromCsv.code()).as(fromCsv.err()).isZero();
+        assertThat(fromTopic.code()).as(fromTopic.err()).isZero();
+        // ten predictions (window 10), the same from either source
+        assertThat(predictions(fromTopic.out())).hasSize(10);
+        assertThat(predictions(fromTopic.out())).isEqualTo(predictions(fromCsv.out()));
+    }
+
+    @Test
+    void valuesLongerThanTheLimitAreCountedUnlessTheLimitIsRaised() {
+        // twelve days of one key; the sixth value padded past the default 4,096 bytes (JSON
+        // allows the trailing blanks)
+        String big = KAFKA.createTopic("big-values", 1);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KAFKA.producerProperties())) {
+            for (int d = 0; d < 12; d++) {
+                SensorPoint s = val.get(d);
+                byte[] v = PointCodec.json(s);
+                if (d == 5) {
+                    v =
+                            (new String(v, StandardCharsets.UTF_8) + " ".repeat(5000))
+                                    .getBytes(StandardCharsets.UTF_8);
+                }
+                p.send(new ProducerRecord<>(big, PointCodec.key(s), v));
+            }
+        }
+        String[] source = {"--topic", big, "--bootstrap-servers", KAFKA.bootstrapServers()};
+        String[] window = {"--from", "0", "--model", csvBundle.toString()};
+        CommandsTest.Run limited = run(new PredictCommand(), args(source, window));
+        assertThat(limited.out() + limited.err()).contains("too-large");
+        CommandsTest.Run raised =
+                run(new PredictCommand(), args(source, args(window, "--points-max-bytes", "8192")));
+        assertThat(raised.code()).as(raised.err()).isZero();
+        assertThat(raised.out()).doesNotContain("too-large");
+        // the window of the first ten days, every one read, as the CSV gives it
+        CommandsTest.Run fromCsv =
+                run(
+                        new PredictCommand(),
+                        args(
+                                csvArgs(),
+                                "--key",
+                                "VAL",
+                                "--from",
+                                "0",
+                                "--model",
+                                csvBundle.toString()));
+        assertThat(predictions(raised.out())).isEqualTo(predictions(fromCsv.out()));
+        // a limit that is no number of bytes, or one without a topic, is named
+        CommandsTest.Run zero =
+                run(new PredictCommand(), args(source, args(window, "--points-max-bytes", "0")));
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err()).contains("--points-max-bytes").contains("0");
+        CommandsTest.Run noTopic =
+                run(
+                        new PredictCommand(),
+                        args(
+                                csvArgs(),
+                                "--key",
+                                "VAL",
+                                "--from",
+                                "0",
+                                "--model",
+                                csvBundle.toString(),
+                                "--points-max-bytes",
+                                "8192"));
+        assertThat(noTopic.code()).isEqualTo(2);
+        assertThat(noTopic.err()).contains("--points-max-bytes");
+    }
+
+    /** The inputs and predictions of {@code predict}'s output: each step line without its step. */
+    private static List<String> predictions(String out) {
+        return out.lines()
+                .filter(l -> l.matches("[0-9]+,.*"))
+                .map(l -> l.substring(l.indexOf(',') + 1))
+                .toList();
+    }
+
+    @Test
+    void statefulTrainingFromTheTopicGivesTheModelOfTheCsv() throws Exception {
+        String[] stateful = {"--stateful", "--streams", "2", "--key", "VAL"};
+        Path topicBundle = dir.resolve("stateful-topic.zip");
+        Path csvStateful = dir.resolve("stateful-csv.zip");
+        CommandsTest.Run fromTopic =
+                run(new TrainCommand(), args(trainArgs(topicBundle, topicArgs()), stateful));
+        CommandsTest.Run fromCsv =
+                run(new TrainCommand(), args(trainArgs(csvStateful, csvArgs()), stateful));
+        assertThat(fromTopic.code()).as(fromTopic.err()).isZero();
+        assertThat(fromCsv.code()).as(fromCsv.err()).isZero();
+        String topicRanges = line(fromTopic.out(), "stateful training of ");
+        String csvRanges = line(fromCsv.out(), "stateful training of ");
+        // the same sequence, named after each bundle
+        assertThat(topicRanges.substring(topicRanges.indexOf(": ")))
+                .isEqualTo(csvRanges.substring(csvRanges.indexOf(": ")))
+                .contains("252 training points as one sequence");
+        assertThat(from(fromTopic.out(), "validation (selection)"))
+                .isEqualTo(from(fromCsv.out(), "validation (selection)"))
+                .contains("test stepped MAE");
+        ModelBundle a = ModelBundle.load(topicBundle);
+        ModelBundle b = ModelBundle.load(csvStateful);
+        assertThat(a.metadata().mode()).isEqualTo("stateful");
+        assertThat(a.params()).isEqualTo(b.params());
+    }
+
+    @Test
     void aSourceIsAFileOrATopicAndTheOptionsMustFitIt() {
         String model = csvBundle.toString();
         CommandsTest.Run both =
