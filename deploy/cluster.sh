@@ -3,7 +3,8 @@
 # one JobManager and one TaskManager as separate processes, bound to 127.0.0.1, memory flags
 # computed by Flink's own BashJavaUtils from deploy/conf/config.yaml.
 #
-#   deploy/cluster.sh start [--dl4j]        start JobManager + TaskManager (--dl4j: DL4J on lib)
+#   deploy/cluster.sh start [--dl4j] [--onnx]  start JobManager + TaskManager (--dl4j: DL4J on the
+#                                            class path; --onnx: the onnx engine and ONNX Runtime)
 #   deploy/cluster.sh start-taskmanager      start one more TaskManager (e.g. after a kill)
 #   deploy/cluster.sh stop                   stop every process this script started
 #   deploy/cluster.sh status                 processes and the REST overview
@@ -27,6 +28,7 @@ work="${FORECASTER_CLUSTER_DIR:-/tmp/forecaster-cluster}"
 rest="${REST:-http://127.0.0.1:8081}"
 lib="$here/target/flink/lib"
 dl4j_lib="$here/target/flink/lib-dl4j"
+onnx_lib="$here/target/flink/lib-onnx"
 mkdir -p "$work/log" "$work/pid"
 
 # The module opens Flink needs on Java 17 (as in Flink's own config.yaml).
@@ -64,6 +66,9 @@ classpath() {
   cp="$(ls "$lib"/*.jar | tr '\n' ':')"
   if [[ -f "$work/dl4j" && -d "$dl4j_lib" ]]; then
     cp="$cp$(ls "$dl4j_lib"/*.jar | tr '\n' ':')"
+  fi
+  if [[ -f "$work/onnx" && -d "$onnx_lib" ]]; then
+    cp="$cp$(ls "$onnx_lib"/*.jar | tr '\n' ':')"
   fi
   echo "${cp%:}"
 }
@@ -127,18 +132,32 @@ case "$cmd" in
   start)
     ensure_lib
     ensure_sql_lib
-    rm -f "$work/dl4j"
-    if [[ "${1:-}" == "--dl4j" ]]; then
-      # The training module (it registers the dl4j engine), DL4J, ND4J and their natives, loaded
-      # parent-first (config.yaml).
-      [[ -d "$dl4j_lib" ]] || (cd "$root" && ./mvnw -B -q -pl training -am install -DskipTests \
-        && ./mvnw -B -q -pl training dependency:copy-dependencies \
-          -DincludeScope=runtime -DexcludeGroupIds=org.slf4j,org.apache.logging.log4j \
-          -DoutputDirectory="$dl4j_lib" \
-        && cp training/target/forecaster-training-*[0-9T].jar "$dl4j_lib"/) \
-        || die "cannot resolve the dl4j engine's jars into $dl4j_lib"
-      touch "$work/dl4j"
-    fi
+    rm -f "$work/dl4j" "$work/onnx"
+    for flag in "$@"; do
+      case "$flag" in
+        --dl4j)
+          # The training module (it registers the dl4j engine), DL4J, ND4J and their natives,
+          # loaded parent-first (config.yaml).
+          [[ -d "$dl4j_lib" ]] || (cd "$root" && ./mvnw -B -q -pl training -am install -DskipTests \
+            && ./mvnw -B -q -pl training dependency:copy-dependencies \
+              -DincludeScope=runtime -DexcludeGroupIds=org.slf4j,org.apache.logging.log4j \
+              -DoutputDirectory="$dl4j_lib" \
+            && cp training/target/forecaster-training-*[0-9T].jar "$dl4j_lib"/) \
+            || die "cannot resolve the dl4j engine's jars into $dl4j_lib"
+          touch "$work/dl4j"
+          ;;
+        --onnx)
+          # The onnx module (it registers the onnx engine), the runtime model and ONNX Runtime with
+          # its natives, loaded parent-first (config.yaml); ./mvnw -pl deploy package puts them in
+          # lib-onnx.
+          ls "$onnx_lib"/onnxruntime-*.jar "$onnx_lib"/forecaster-onnx-*.jar >/dev/null 2>&1 \
+            || (cd "$root" && ./mvnw -B -q -pl deploy -am package -DskipTests) \
+            || die "cannot resolve the onnx engine's jars into $onnx_lib"
+          touch "$work/onnx"
+          ;;
+        *) die "start: unknown option '$flag' (expected --dl4j or --onnx)" ;;
+      esac
+    done
     curl -sf "$rest/overview" >/dev/null 2>&1 && die "something already answers on $rest"
     start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
       --executionMode cluster
@@ -221,7 +240,7 @@ case "$cmd" in
       org.apache.flink.table.client.SqlClient embedded "${args[@]}"
     ;;
   *)
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
     [[ -z "$cmd" ]] || exit 2
     ;;
 esac

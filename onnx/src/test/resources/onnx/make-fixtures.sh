@@ -18,3 +18,11 @@ done
     --out-dir "$tmp/models" --bundle-out models/sunspots-onnx.zip --check 2>&1 | grep -v -i warn
 # tiny graphs that break the contract, for the refusal tests
 /usr/bin/python3 "$here/make-bad-models.py" "$here/bad"
+# the sunspots GRU, an architecture the fast engine does not have: trained (seeded, about 20 s),
+# exported (gru/window.onnx, its .sha256 and PyTorch's reference forecasts) and imported
+/usr/bin/python3 tools/onnx/train_gru.py --data ../shared/data/sunspots/Sunspots.csv \
+    --out "$here/gru/window.onnx" >"$tmp/gru.args" 2>"$tmp/gru.log" || { cat "$tmp/gru.log"; exit 1; }
+grep -v -i warn "$tmp/gru.log" | tail -2
+# shellcheck disable=SC2046
+./forecaster import "$here/gru/window.onnx" $(cat "$tmp/gru.args") --model-id sunspots-gru \
+    --out "$here/sunspots-gru-onnx.zip"

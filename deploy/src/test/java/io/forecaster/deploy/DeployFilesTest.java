@@ -140,7 +140,7 @@ class DeployFilesTest {
     }
 
     @Test
-    void standaloneConfigBindsToLoopbackAndLoadsDl4jParentFirst() throws IOException {
+    void standaloneConfigBindsToLoopbackAndLoadsDl4jAndOnnxRuntimeParentFirst() throws IOException {
         JsonNode conf = yaml("conf/config.yaml");
         assertThat(conf.at("/jobmanager/bind-host").asText()).isEqualTo("127.0.0.1");
         assertThat(conf.at("/jobmanager/rpc/address").asText()).isEqualTo("127.0.0.1");
@@ -156,8 +156,10 @@ class DeployFilesTest {
                         "org.nd4j.",
                         "org.bytedeco.",
                         "org.deeplearning4j.",
+                        "ai.onnxruntime.",
                         "io.forecaster.model.",
-                        "io.forecaster.training.");
+                        "io.forecaster.training.",
+                        "io.forecaster.onnx.");
         assertThat(conf.at("/env/java/opts/all").asText())
                 .contains("--add-modules=jdk.incubator.vector");
     }

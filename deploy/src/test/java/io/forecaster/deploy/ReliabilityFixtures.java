@@ -144,8 +144,19 @@ final class ReliabilityFixtures {
             Map<String, double[]> values,
             long lastEnd,
             boolean stateful) {
+        return expected(Engines.FAST, bundle, times, values, lastEnd, stateful);
+    }
+
+    /** As {@link #expected(ModelBundle, Map, Map, long, boolean)}, computed by {@code engine}. */
+    static Map<String, double[]> expected(
+            String engine,
+            ModelBundle bundle,
+            Map<String, long[]> times,
+            Map<String, double[]> values,
+            long lastEnd,
+            boolean stateful) {
         Map<String, double[]> out = new HashMap<>();
-        try (Predictor p = Engines.open("fast", bundle)) {
+        try (Predictor p = Engines.open(engine, bundle)) {
             values.forEach(
                     (k, v) -> {
                         long[] t = times.get(k);
@@ -623,7 +634,7 @@ final class ReliabilityFixtures {
             if (model != null) {
                 args.addAll(List.of("--model.path", model.toString()));
             }
-            args.addAll(
+            List<String> defaults =
                     List.of(
                             "--mode",
                             mode,
@@ -644,7 +655,12 @@ final class ReliabilityFixtures {
                             "--kafka.group.id",
                             points + "-" + mode,
                             "--kafka.sink.transactional-id-prefix",
-                            points + "-" + mode));
+                            points + "-" + mode);
+            for (int i = 0; i < defaults.size(); i += 2) {
+                if (!extraArgs.contains(defaults.get(i))) {
+                    args.addAll(defaults.subList(i, i + 2));
+                }
+            }
             args.addAll(extraArgs);
             return new Job(mode, forecasts, deadLetters, cluster.submit(jar, args));
         }

@@ -69,6 +69,16 @@ final class StandaloneCluster implements AutoCloseable {
      */
     static StandaloneCluster start(Path work, int slots, Map<String, String> extraConfig)
             throws Exception {
+        return start(work, slots, extraConfig, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, Map)} with options of {@code cluster.sh start} (e.g. {@code
+     * --onnx}: the onnx engine and ONNX Runtime on the cluster's class path).
+     */
+    static StandaloneCluster start(
+            Path work, int slots, Map<String, String> extraConfig, List<String> startOptions)
+            throws Exception {
         Path conf = work.resolve("conf");
         Files.createDirectories(conf);
         for (String f : List.of("log4j.properties", "log4j-cli.properties")) {
@@ -115,7 +125,9 @@ final class StandaloneCluster implements AutoCloseable {
                 new StandaloneCluster(work, conf, "http://127.0.0.1:" + restPort);
         cluster.started = true;
         try {
-            cluster.run(Duration.ofMinutes(3), "start");
+            List<String> command = new ArrayList<>(List.of("start"));
+            command.addAll(startOptions);
+            cluster.run(Duration.ofMinutes(3), command);
         } catch (Exception | AssertionError e) {
             cluster.close();
             throw e;
@@ -253,6 +265,48 @@ final class StandaloneCluster implements AutoCloseable {
         assertThat(killed).as("live TaskManagers to kill").isNotEmpty();
         LOG.info("killed TaskManager(s) {} with SIGKILL", killed);
         return killed;
+    }
+
+    /** The pids of the live TaskManager processes. */
+    List<Long> taskManagerPids() throws IOException {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> pids = Files.list(work.resolve("cluster/pid"))) {
+            for (Path f :
+                    pids.filter(p -> p.getFileName().toString().startsWith("taskmanager-"))
+                            .toList()) {
+                long pid = Long.parseLong(Files.readString(f).strip());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    out.add(pid);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The folder of the cluster processes' logs. */
+    Path logDir() {
+        return work.resolve("cluster/log");
+    }
+
+    /** Cancels the job through the REST API (no savepoint) and waits until it is CANCELED. */
+    void cancel(String jobId) throws Exception {
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "?mode=cancel"))
+                                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            throw new IOException("cancel " + jobId + " -> " + r.statusCode() + ": " + r.body());
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!"CANCELED".equals(jobState(jobId))) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("job " + jobId + " not CANCELED after 1 minute");
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** Starts one more TaskManager ({@code cluster.sh start-taskmanager}). */

@@ -21,8 +21,46 @@ public final class OnnxSessions {
 
     private OnnxSessions() {}
 
+    private static volatile OrtEnvironment environment;
+
+    /** ONNX Runtime's environment, the first time made by {@link #createEnvironment()}. */
     static OrtEnvironment env() {
-        return OrtEnvironment.getEnvironment();
+        OrtEnvironment e = environment;
+        if (e == null) {
+            synchronized (OnnxSessions.class) {
+                e = environment;
+                if (e == null) {
+                    environment = e = createEnvironment();
+                }
+            }
+        }
+        return e;
+    }
+
+    /**
+     * ONNX Runtime's process-wide environment, created so that it holds on to nothing of the
+     * caller. Its constructor registers a JVM shutdown hook, a {@link Thread} created in the
+     * calling thread, and a new thread keeps the caller's context classloader and the protection
+     * domains of the classes on the caller's stack until the JVM exits. On a Flink cluster, where
+     * ONNX Runtime is loaded parent-first, the caller is a task of some job, and the hook would
+     * keep that job's user-code classloader (every class of its jar) for the life of the
+     * TaskManager. So the environment is made with ONNX Runtime's own classloader as the context
+     * classloader, in a privileged block (the hook's thread then inherits the domain of this class
+     * only).
+     */
+    @SuppressWarnings(
+            "removal") // AccessController: still how a new Thread's inherited context is cut
+    private static OrtEnvironment createEnvironment() {
+        Thread current = Thread.currentThread();
+        ClassLoader context = current.getContextClassLoader();
+        current.setContextClassLoader(OrtEnvironment.class.getClassLoader());
+        try {
+            return java.security.AccessController.doPrivileged(
+                    (java.security.PrivilegedAction<OrtEnvironment>)
+                            OrtEnvironment::getEnvironment);
+        } finally {
+            current.setContextClassLoader(context);
+        }
     }
 
     /** The intra-op thread count sessions get ({@value #THREADS_PROPERTY}, default 1). */

@@ -3,6 +3,7 @@ package io.forecaster.cli.model;
 import io.forecaster.cli.CliErrors;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.engine.Engines;
+import io.forecaster.onnx.OnnxGraphs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -90,11 +91,25 @@ abstract class Cli implements Callable<Integer> {
                                     + engine
                                     + "' cannot run "
                                     + file
-                                    + ", an ONNX bundle: use --engine onnx"
+                                    + ", an ONNX bundle ("
+                                    + graphOps(bundle)
+                                    + "; the "
+                                    + engine
+                                    + " engine runs the Conv1D-LSTM weights of params bundles"
+                                    + " only): use --engine onnx"
                             : "'onnx' runs ONNX bundles and "
                                     + file
                                     + " is a params bundle: use --engine fast, or export it with"
                                     + " forecaster export --onnx");
+        }
+    }
+
+    /** What an ONNX bundle's window graph is made of, e.g. "window graph ops: GRU, MatMul". */
+    private static String graphOps(ModelBundle bundle) {
+        try {
+            return "window graph ops: " + String.join(", ", OnnxGraphs.ops(bundle.windowGraph()));
+        } catch (IllegalArgumentException e) {
+            return "window graph unreadable: " + e.getMessage();
         }
     }
 

@@ -6,6 +6,7 @@ import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
 import io.forecaster.onnx.OnnxContract;
+import io.forecaster.onnx.OnnxGraphs;
 import io.forecaster.onnx.OnnxImport;
 import io.forecaster.training.keras.KerasImporter;
 import io.forecaster.training.keras.KerasLayer;
@@ -158,10 +159,11 @@ public final class ImportCommand extends Cli {
         PrintWriter o = out();
         o.printf(
                 Locale.ROOT,
-                "read %s: window model, input '%s' [batch, time, 1], output '%s'%n",
+                "read %s: window model, input '%s' [batch, time, 1], output '%s', ops %s%n",
                 input,
                 io.input(),
-                io.output());
+                io.output(),
+                String.join(", ", OnnxGraphs.ops(window)));
         if (sizes != null) {
             o.printf(
                     Locale.ROOT,

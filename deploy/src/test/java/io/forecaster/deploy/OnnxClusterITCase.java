@@ -1,0 +1,358 @@
+package io.forecaster.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.forecaster.connectors.Forecast;
+import io.forecaster.connectors.SensorPoint;
+import io.forecaster.connectors.wire.PointCodec;
+import io.forecaster.deploy.ReliabilityFixtures.OutputReader;
+import io.forecaster.deploy.ReliabilityFixtures.Received;
+import io.forecaster.model.ModelBundle;
+import io.forecaster.model.engine.Engines;
+import io.forecaster.testing.KafkaExtension;
+import io.forecaster.training.data.SeriesCsv;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The onnx engine on a real standalone cluster started with {@code cluster.sh start --onnx}: ONNX
+ * Runtime (natives inside its jar) on the cluster's class path, loaded parent-first, and not in the
+ * job jar. The same job serving {@code models/sunspots-onnx.zip} is submitted, run to its expected
+ * forecasts and cancelled {@value #RUNS} times on one TaskManager. Each run's forecasts equal the
+ * offline onnx predictor's; the TaskManager maps ONNX Runtime's library from one file (a library
+ * loaded again by a job's classloader would be extracted to, and mapped from, another temporary
+ * file, or refused with "already loaded in another classloader"); no log has an {@code
+ * UnsatisfiedLinkError}; no cancelled job's classloader is alive after its run; and the
+ * TaskManager's heap after a full GC, metaspace and resident set grow from the second resubmission
+ * to the last by less than the bounds below. The figures go to {@code
+ * target/onnx-cluster/resubmissions-ENGINE.csv}.
+ */
+class OnnxClusterITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxClusterITCase.class);
+
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+
+    private static final Path ROOT = StandaloneCluster.ROOT;
+    private static final Path SUNSPOTS =
+            ROOT.getParent().resolve("shared/data/sunspots/Sunspots.csv");
+
+    /**
+     * {@code -Donnx.cluster.engine=fast} runs the same resubmissions with the fast engine and the
+     * params bundle on a cluster started without {@code --onnx}: the figures of the job alone, to
+     * hold the onnx run's beside (CI runs the onnx engine).
+     */
+    private static final String ENGINE = System.getProperty("onnx.cluster.engine", Engines.ONNX);
+
+    private static final boolean ONNX = Engines.ONNX.equals(ENGINE);
+    private static final Path MODEL =
+            ROOT.resolve(ONNX ? "models/sunspots-onnx.zip" : "models/sunspots.zip");
+    private static final String KEY = "sunspots";
+    private static final int W = ReliabilityFixtures.W;
+    private static final int POINTS = 160;
+    static final int RUNS = 5;
+
+    /**
+     * Growth allowed from the second resubmission's figures to the last's (three resubmissions).
+     * Each job that kept its classloader would add its ~2,400 classes (about 17 MB of metaspace);
+     * one that loaded ONNX Runtime again would map another ~20 MB library and its arenas.
+     */
+    static final long RSS_GROWTH_BOUND_KB = 64 * 1024;
+
+    static final long HEAP_GROWTH_BOUND_KB = 16 * 1024;
+
+    static final long METASPACE_GROWTH_BOUND_KB = 8 * 1024;
+
+    /** Longest wait for a cancelled job's classloader to be collected. */
+    static final int RELEASE_WAIT_S = 5;
+
+    @TempDir static Path work;
+    private static StandaloneCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster =
+                StandaloneCluster.start(
+                        work,
+                        2,
+                        Map.of("metrics.fetcher.update-interval", "500 ms"),
+                        ONNX ? List.of("--onnx") : List.of());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** One line of figures: the TaskManager after a resubmission's job was cancelled. */
+    record Figures(
+            int run,
+            long rssKb,
+            long heapUsedKb,
+            long metaspaceUsedKb,
+            long directUsed,
+            long classesLoaded,
+            long classesUnloaded,
+            int jobClassLoaders,
+            String jobClassLoaderIds,
+            int ortLibraryFiles) {
+
+        static final String HEADER =
+                "run,rss_kb,heap_used_after_gc_kb,metaspace_used_kb,direct_used_bytes,"
+                    + "classes_loaded,classes_unloaded,job_classloaders_alive,job_classloader_ids,"
+                    + "ort_library_files";
+
+        String csv() {
+            return run
+                    + ","
+                    + rssKb
+                    + ","
+                    + heapUsedKb
+                    + ","
+                    + metaspaceUsedKb
+                    + ","
+                    + directUsed
+                    + ","
+                    + classesLoaded
+                    + ","
+                    + classesUnloaded
+                    + ","
+                    + jobClassLoaders
+                    + ","
+                    + jobClassLoaderIds
+                    + ","
+                    + ortLibraryFiles;
+        }
+    }
+
+    @Test
+    void resubmissionsReuseTheOneOnnxRuntimeOfTheTaskManager() throws Exception {
+        ModelBundle bundle = ModelBundle.load(MODEL);
+        double[] values =
+                Arrays.copyOf(
+                        SeriesCsv.read(SUNSPOTS, "Monthly Mean Total Sunspot Number"), POINTS);
+        long[] times = new long[POINTS];
+        for (int i = 0; i < POINTS; i++) {
+            times[i] = ReliabilityFixtures.day(i);
+        }
+        // every window but the last, which waits for a later point to pass the watermark
+        Map<String, double[]> expected =
+                ReliabilityFixtures.expected(
+                        ENGINE,
+                        bundle,
+                        Map.of(KEY, times),
+                        Map.of(KEY, values),
+                        times[POINTS - 2],
+                        false);
+        assertThat(expected).hasSize(POINTS - W);
+
+        List<Long> tms = cluster.taskManagerPids();
+        assertThat(tms).as("TaskManager processes").hasSize(1);
+        long tm = tms.get(0);
+        String tmId = cluster.rest("/taskmanagers").path("taskmanagers").get(0).path("id").asText();
+
+        List<Figures> figures = new ArrayList<>();
+        for (int run = 1; run <= RUNS; run++) {
+            String points = KAFKA.createTopic("onnx-points-" + run, 1);
+            produce(points, times, values);
+            ReliabilityFixtures.Job job =
+                    ReliabilityFixtures.Job.submit(
+                            cluster,
+                            StandaloneCluster.jobJar(),
+                            MODEL,
+                            KAFKA.bootstrapServers(),
+                            points,
+                            1,
+                            "window",
+                            List.of("--engine", ENGINE, "--watermark.idleness", "1 s"));
+            try (OutputReader reader =
+                    new OutputReader(
+                            KAFKA.bootstrapServers(),
+                            List.of(job.forecasts()),
+                            List.of(job.deadLetters()),
+                            1)) {
+                ReliabilityFixtures.await(
+                        "run " + run + ": " + expected.size() + " forecasts",
+                        Duration.ofMinutes(2),
+                        () -> reader.forecasts(job.forecasts()).size() >= expected.size());
+                List<Received<Forecast>> got = reader.forecasts(job.forecasts());
+                assertThat(ReliabilityFixtures.compare(got, expected))
+                        .as("run %d: forecasts against the offline onnx predictor", run)
+                        .isEmpty();
+                assertThat(got).allSatisfy(f -> assertThat(f.value().modelId()).isEqualTo(KEY));
+                assertThat(reader.deadLetters(job.deadLetters())).as("dead letters").isEmpty();
+            }
+            cluster.cancel(job.id());
+            figures.add(measure(run, tm, tmId));
+            LOG.info("after run {}: {}", run, figures.get(figures.size() - 1));
+        }
+        write(figures);
+
+        assertThat(logProblems()).as("linkage problems in the cluster's logs").isEmpty();
+        for (Figures f : figures) {
+            // a job classloader of its own would extract and map the library once more per run
+            assertThat(f.ortLibraryFiles())
+                    .as("run %d: files ONNX Runtime's library is mapped from", f.run())
+                    .isEqualTo(ONNX ? 1 : 0);
+            // Nothing loaded parent-first (ONNX Runtime, the engine, the runtime model) keeps a
+            // cancelled job's classloader: ONNX Runtime's shutdown hook, made in a job's task,
+            // would keep the first job's for the life of the TaskManager (OnnxSessions.env).
+            assertThat(f.jobClassLoaders())
+                    .as("run %d: job classloaders alive after the cancel", f.run())
+                    .isZero();
+        }
+        // from the second run on (the first loads what stays: ONNX Runtime, arenas, JIT code)
+        Figures second = figures.get(1);
+        Figures last = figures.get(figures.size() - 1);
+        assertThat(last.rssKb() - second.rssKb())
+                .as("TaskManager resident set growth from run 2 to run %d (KB)", RUNS)
+                .isLessThan(RSS_GROWTH_BOUND_KB);
+        assertThat(last.heapUsedKb() - second.heapUsedKb())
+                .as("TaskManager heap after a full GC, growth from run 2 to run %d (KB)", RUNS)
+                .isLessThan(HEAP_GROWTH_BOUND_KB);
+        assertThat(last.metaspaceUsedKb() - second.metaspaceUsedKb())
+                .as("TaskManager metaspace growth from run 2 to run %d (KB)", RUNS)
+                .isLessThan(METASPACE_GROWTH_BOUND_KB);
+    }
+
+    private static void produce(String topic, long[] times, double[] values) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(KAFKA.producerProperties())) {
+            for (int i = 0; i < values.length; i++) {
+                SensorPoint p = new SensorPoint(KEY, times[i], values[i]);
+                producer.send(new ProducerRecord<>(topic, PointCodec.key(p), PointCodec.json(p)));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * The TaskManager once the cancelled job's classloader is gone (full GCs with {@code jcmd
+     * GC.run} until no {@code ChildFirstClassLoader} is left, at most {@value #RELEASE_WAIT_S} s):
+     * resident set from {@code /proc/PID/status}; heap and metaspace used from {@code jcmd
+     * GC.heap_info}; live job classloaders from {@code jcmd VM.classloader_stats}; direct memory
+     * and class counts from the metrics REST API; and how many files ONNX Runtime's native library
+     * is mapped from ({@code /proc/PID/maps}).
+     */
+    private static Figures measure(int run, long pid, String tmId) throws Exception {
+        List<String> loaders;
+        long deadline = System.nanoTime() + Duration.ofSeconds(RELEASE_WAIT_S).toNanos();
+        while (true) {
+            jcmd(pid, "GC.run");
+            // the address of each live job classloader (the first column)
+            loaders =
+                    jcmd(pid, "VM.classloader_stats")
+                            .lines()
+                            .filter(l -> l.endsWith(".ChildFirstClassLoader"))
+                            .map(l -> l.split("\\s+")[0])
+                            .toList();
+            if (loaders.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        String heapInfo = jcmd(pid, "GC.heap_info");
+        long heapKb = kb(heapInfo, "heap\\s+total \\d+K, used (\\d+)K");
+        long metaspaceKb = kb(heapInfo, "Metaspace\\s+used (\\d+)K");
+        Map<String, Long> m = new TreeMap<>();
+        for (int i = 0; i < 2; i++) { // the first read may answer from the cache, then refresh it
+            Thread.sleep(600);
+            for (JsonNode n :
+                    cluster.rest(
+                            "/taskmanagers/"
+                                    + tmId
+                                    + "/metrics?get=Status.JVM.Memory.Direct.MemoryUsed,"
+                                    + "Status.JVM.ClassLoader.ClassesLoaded,"
+                                    + "Status.JVM.ClassLoader.ClassesUnloaded")) {
+                m.put(n.path("id").asText(), (long) Double.parseDouble(n.path("value").asText()));
+            }
+        }
+        long rss = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        Set<String> ortFiles = new TreeSet<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/maps"))) {
+            int slash = line.indexOf('/');
+            if (slash >= 0 && line.substring(slash).contains("libonnxruntime.so")) {
+                ortFiles.add(line.substring(slash));
+            }
+        }
+        return new Figures(
+                run,
+                rss,
+                heapKb,
+                metaspaceKb,
+                m.getOrDefault("Status.JVM.Memory.Direct.MemoryUsed", -1L),
+                m.getOrDefault("Status.JVM.ClassLoader.ClassesLoaded", -1L),
+                m.getOrDefault("Status.JVM.ClassLoader.ClassesUnloaded", -1L),
+                loaders.size(),
+                String.join(";", loaders),
+                ortFiles.size());
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("jcmd %d %s", pid, command).isZero();
+        return out;
+    }
+
+    private static long kb(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as("/%s/ in:%n%s", regex, text).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Lines of the cluster's logs that tell of a native library loaded twice or not at all. */
+    private static List<String> logProblems() throws IOException {
+        List<String> problems = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(cluster.logDir())) {
+            for (Path f : logs.toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (line.contains("UnsatisfiedLinkError")
+                            || line.contains("already loaded in another classloader")) {
+                        problems.add(f.getFileName() + ": " + line);
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void write(List<Figures> figures) throws IOException {
+        Path dir = StandaloneCluster.DEPLOY.resolve("target/onnx-cluster");
+        Files.createDirectories(dir);
+        List<String> lines = new ArrayList<>(List.of(Figures.HEADER));
+        figures.forEach(f -> lines.add(f.csv()));
+        Files.write(dir.resolve("resubmissions-" + ENGINE + ".csv"), lines);
+        LOG.info("figures in {}:\n{}", dir, String.join("\n", lines));
+    }
+}
