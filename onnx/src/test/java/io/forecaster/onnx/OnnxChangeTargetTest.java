@@ -62,6 +62,14 @@ class OnnxChangeTargetTest {
     }
 
     @Test
+    void rolloutWithAndWithoutTheStepModelEqualsTheFastEngine() {
+        OnnxRolloutTest.compare(PARAMS, ONNX, 5, 60, 10, true);
+        OnnxRolloutTest.compare(PARAMS, ONNX, 40, 3, 7, true);
+        ModelBundle windowOnly = ModelBundle.onnx(ONNX.metadata(), ONNX.windowGraph(), null);
+        OnnxRolloutTest.compare(PARAMS, windowOnly, 5, 60, 10, false);
+    }
+
+    @Test
     void steppingEqualsTheWindowOutput() {
         int keys = 3;
         int length = 30;
