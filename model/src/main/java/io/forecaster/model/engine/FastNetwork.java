@@ -38,7 +38,7 @@ final class FastNetwork {
         this.hp = bundle.metadata().hyperParams();
         this.scaling = bundle.metadata().scaling();
         this.kernel = kernel;
-        this.w = new FastWeights(hp, bundle.params(), kernel.lanes());
+        this.w = new FastWeights(hp, bundle.params(), kernel.lanes(), kernel.chunkMajor());
         convIn = new float[TILE * w.kernel];
         xh1 = new float[TILE * w.k1];
         c1 = new float[TILE * w.units1];

@@ -17,6 +17,11 @@ final class ScalarKernel implements Kernel {
     }
 
     @Override
+    public boolean chunkMajor() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

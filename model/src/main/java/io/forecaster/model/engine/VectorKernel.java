@@ -46,6 +46,11 @@ final class VectorKernel implements Kernel {
     }
 
     @Override
+    public boolean chunkMajor() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "vector" + S.vectorBitSize();
     }
@@ -77,7 +82,8 @@ final class VectorKernel implements Kernel {
     /** Pre-activation gates of chunk {@code ch} for rows r..r+3 into {@link #gates}. */
     private void gates4(
             float[] xh, int r, int k, float[] w, int wOff, float[] b, int units, int ch) {
-        int stride = 4 * units;
+        // chunk-major weights: this chunk's k rows of 4 gates x L lanes are contiguous
+        int stride = 4 * L;
         int wb = ch * 4 * L;
         FloatVector i0 = FloatVector.fromArray(S, b, wb);
         FloatVector f0 = FloatVector.fromArray(S, b, wb + L);
@@ -90,7 +96,7 @@ final class VectorKernel implements Kernel {
         int x1 = x0 + k;
         int x2 = x1 + k;
         int x3 = x2 + k;
-        for (int kk = 0, wo = wOff + wb; kk < k; kk++, wo += stride) {
+        for (int kk = 0, wo = wOff + ch * k * stride; kk < k; kk++, wo += stride) {
             FloatVector wi = FloatVector.fromArray(S, w, wo);
             FloatVector wf = FloatVector.fromArray(S, w, wo + L);
             FloatVector wg = FloatVector.fromArray(S, w, wo + 2 * L);
@@ -139,7 +145,7 @@ final class VectorKernel implements Kernel {
     /** One row's gates; two accumulators per gate (even, odd k) hide the FMA latency. */
     private void gates1(
             float[] xh, int r, int k, float[] w, int wOff, float[] b, int units, int ch) {
-        int stride = 4 * units;
+        int stride = 4 * L;
         int wb = ch * 4 * L;
         FloatVector i0 = FloatVector.fromArray(S, b, wb);
         FloatVector f0 = FloatVector.fromArray(S, b, wb + L);
@@ -148,7 +154,7 @@ final class VectorKernel implements Kernel {
         FloatVector i1 = FloatVector.zero(S), f1 = i1, g1 = i1, o1 = i1;
         int x0 = r * k;
         int kk = 0;
-        int wo = wOff + wb;
+        int wo = wOff + ch * k * stride;
         for (; kk + 2 <= k; kk += 2, wo += 2 * stride) {
             FloatVector a = FloatVector.broadcast(S, xh[x0 + kk]);
             i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
