@@ -24,11 +24,11 @@ final class FastWeights {
     final float[] convB;
     final int units1;
     final int k1; // filters + units1
-    final CacheLineAligned w1; // [k1][4 * units1], packed below
+    final float[] w1; // [k1][4 * units1], packed below
     final float[] b1;
     final int units2;
     final int k2; // units1 + units2
-    final CacheLineAligned w2;
+    final float[] w2;
     final float[] b2;
     final int n1;
     final float[] d1W; // [units2][n1]
@@ -67,7 +67,7 @@ final class FastWeights {
         float[] packed1 = new float[k1 * 4 * units1];
         b1 = new float[4 * units1];
         at = lstm(p, at, filters, 0, hp.lstm1Units(), units1, lanes, chunkMajor, packed1, b1);
-        w1 = new CacheLineAligned(packed1);
+        w1 = packed1;
 
         units2 = pad(hp.lstm2Units(), lanes);
         k2 = units1 + units2;
@@ -85,7 +85,7 @@ final class FastWeights {
                         chunkMajor,
                         packed2,
                         b2);
-        w2 = new CacheLineAligned(packed2);
+        w2 = packed2;
 
         n1 = pad(hp.dense1Units(), lanes);
         d1W = new float[units2 * n1];

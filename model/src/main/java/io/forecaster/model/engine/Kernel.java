@@ -26,23 +26,13 @@ interface Kernel {
      * @param xh {@code [rows][k]}: each row's input followed by its previous h
      * @param k input width plus padded units
      * @param w {@code [k][units/lanes][4 gates i,f,g,o][lanes]} (or chunk-major, see {@link
-     *     #chunkMajor()}), starting at {@code wOff}
-     * @param wOff where the weights start in {@code w} (see {@link CacheLineAligned})
+     *     #chunkMajor()})
      * @param b {@code [units/lanes][4][lanes]}
      * @param units padded units (multiple of {@link #lanes()})
      * @param c {@code [rows][units]} cell state, updated in place
      * @param h {@code [rows][units]} receives the new hidden state
      */
-    void lstm(
-            float[] xh,
-            int rows,
-            int k,
-            float[] w,
-            int wOff,
-            float[] b,
-            int units,
-            float[] c,
-            float[] h);
+    void lstm(float[] xh, int rows, int k, float[] w, float[] b, int units, float[] c, float[] h);
 
     /**
      * A dense layer: out = act(b + in W).
