@@ -17,10 +17,10 @@ import java.util.Map;
  * copies nothing besides the scaling; the tensors are rebuilt only when the batch or length
  * changes. One instance per thread.
  *
- * <p>{@link #forecast} with a horizon above 1 runs the bundle's step model when it has one ({@link
- * OnnxRollout}: T + H - 1 step calls, the step session opened at the first such call); without a
- * step model it takes the {@link Predictor} default, which reruns the window model once per extra
- * step.
+ * <p>{@link #forecast} with a horizon above 1 runs the bundle's step model when it has one and that
+ * is expected to be cheaper ({@link OnnxRollout}: T + H - 1 step calls, the step session opened at
+ * the first such call); otherwise it takes the {@link Predictor} default, which reruns the window
+ * model once per extra step.
  */
 final class OnnxPredictor implements Predictor {
 
@@ -75,7 +75,7 @@ final class OnnxPredictor implements Predictor {
     @Override
     public void forecast(
             float[] windows, int batch, int length, int horizon, float[] out, float[] ahead) {
-        if (horizon == 1 || stepGraph == null) {
+        if (stepGraph == null || !OnnxRollout.cheaperThanRerun(batch, length, horizon)) {
             Predictor.super.forecast(windows, batch, length, horizon, out, ahead);
             return;
         }

@@ -27,6 +27,33 @@ final class OnnxRollout implements AutoCloseable {
     /** Windows per session call at most (bounds the state buffers: ~2 KB per row for sunspots). */
     static final int CHUNK = 1024;
 
+    /** A step-model call's fixed cost, in units of one window-step of one row's work. */
+    static final double STEP_CALL = 10;
+
+    /** A window-model call's fixed cost, in the same units. */
+    static final double WINDOW_CALL = 20;
+
+    /**
+     * Whether this path is expected to be cheaper than rerunning the window model: T + H - 1 step
+     * calls of {@code batch} rows against H window calls over T, ..., T + H - 1 steps. Both cost
+     * about the same per row and step; what differs is the fixed cost per call (ONNX Runtime's
+     * per-run overhead, about 10 and 20 row-steps for the sunspots export, JMH 2026-11-30), which
+     * the T + H - 1 calls pay many times: at batch 1 the rerun is cheaper up to H = 8 (60-point
+     * windows), from batch 16 on the step model is cheaper for every H above 1. Both paths give the
+     * same forecasts, so this only decides the speed.
+     */
+    static boolean cheaperThanRerun(int batch, int length, int horizon) {
+        if (horizon < 2) {
+            return false;
+        }
+        double b = Math.min(batch, CHUNK);
+        double step = (length + horizon - 1.0) * (STEP_CALL + b);
+        double rerun =
+                horizon * WINDOW_CALL
+                        + b * (horizon * (double) length + horizon * (horizon - 1.0) / 2.0);
+        return step < rerun;
+    }
+
     private static final int STATES = OnnxContract.STATE.size();
 
     private final OrtSession session;

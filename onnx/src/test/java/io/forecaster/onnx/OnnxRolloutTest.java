@@ -21,24 +21,48 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OnnxRolloutTest {
 
     static Stream<Arguments> shapes() {
-        // batch, length, horizon; a window shorter than the convolution; more rows than a chunk
-        int[][] shapes = {{1, 60, 10}, {5, 60, 10}, {40, 30, 4}, {3, 2, 6}, {1, 60, 1}};
+        // batch, length, horizon, 1 if the step model is the cheaper path; a window shorter than
+        // the convolution; more rows than a chunk; small batches and horizons rerun the window
+        int[][] shapes = {
+            {1, 60, 10, 1},
+            {5, 60, 10, 1},
+            {40, 30, 4, 1},
+            {3, 2, 6, 1},
+            {16, 60, 2, 1},
+            {1, 60, 1, 0},
+            {1, 60, 2, 0},
+            {4, 60, 3, 0}
+        };
         Stream.Builder<Arguments> b = Stream.builder();
         for (String name : OnnxFixtures.NAMES) {
             for (int[] s : shapes) {
-                b.add(Arguments.of(name, s[0], s[1], s[2]));
+                b.add(Arguments.of(name, s[0], s[1], s[2], s[3] == 1));
             }
         }
-        b.add(Arguments.of("random-scaled", OnnxRollout.CHUNK + 3, 8, 3));
+        b.add(Arguments.of("random-scaled", OnnxRollout.CHUNK + 3, 8, 3, true));
         return b.build();
     }
 
-    @ParameterizedTest(name = "{0} batch {1} length {2} horizon {3}")
+    @ParameterizedTest(name = "{0} batch {1} length {2} horizon {3} step model {4}")
     @MethodSource("shapes")
-    void theStepModelRolloutEqualsTheFastEngine(String name, int batch, int length, int horizon) {
+    void aBundleWithAStepModelRollsOutAsTheFastEngine(
+            String name, int batch, int length, int horizon, boolean throughStepModel) {
         ModelBundle onnx = OnnxFixtures.onnx(name);
         assertThat(onnx.stepGraph()).isNotNull();
-        compare(OnnxFixtures.params(name), onnx, batch, length, horizon, horizon > 1);
+        assertThat(OnnxRollout.cheaperThanRerun(batch, length, horizon))
+                .isEqualTo(throughStepModel);
+        compare(OnnxFixtures.params(name), onnx, batch, length, horizon, throughStepModel);
+    }
+
+    @Test
+    void theStepModelIsChosenWhereItsCallsCostLessThanTheReruns() {
+        // batch 1, 60-point windows: 59 + H step calls against H window calls
+        assertThat(OnnxRollout.cheaperThanRerun(1, 60, 8)).isFalse();
+        assertThat(OnnxRollout.cheaperThanRerun(1, 60, 9)).isTrue();
+        // batched: every horizon above 1
+        assertThat(OnnxRollout.cheaperThanRerun(16, 60, 2)).isTrue();
+        assertThat(OnnxRollout.cheaperThanRerun(100_000, 60, 2)).isTrue();
+        assertThat(OnnxRollout.cheaperThanRerun(100_000, 60, 1)).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,7 +96,7 @@ class OnnxRolloutTest {
                 ModelBundle.onnx(sunspots.metadata(), sunspots.windowGraph(), null);
         int batch = 3;
         int length = 60;
-        int horizon = 5;
+        int horizon = 10;
         float[] w = OnnxEngineTest.windows(batch, length, 5);
         float[] mixedAhead = new float[batch * horizon];
         float[] rerunAhead = new float[batch * horizon];
