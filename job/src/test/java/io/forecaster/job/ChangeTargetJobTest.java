@@ -21,43 +21,55 @@ import io.forecaster.model.engine.Stepper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The job serves a bundle whose target is {@link Target#CHANGE} as the offline engines compute it
- * (the reference here is the dl4j engine, the job runs the fast one): window mode with a rollout,
- * and stateful mode with a rollout.
+ * The job serves bundles whose target is {@link Target#CHANGE} or {@link Target#DIFFERENCES} as the
+ * offline engines compute them (the reference here is the dl4j engine, the job runs the fast one):
+ * window mode with a rollout, and stateful mode with a rollout.
  */
 class ChangeTargetJobTest {
 
     private static final int H = 4;
-    private static ModelBundle change;
-    private static Path file;
+    private static final Map<Target, ModelBundle> bundles = new EnumMap<>(Target.class);
+    private static final Map<Target, Path> files = new EnumMap<>(Target.class);
 
     @BeforeAll
-    static void aChangeBundle() throws IOException {
+    static void changeBundles() throws IOException {
         ModelBundle b = TestModels.bundle();
-        change = new ModelBundle(b.metadata().withTarget(Target.CHANGE), b.params(), b.graphs());
-        file = Files.createTempFile("job-test-change-model", ".zip");
-        file.toFile().deleteOnExit();
-        change.save(file);
+        for (Target t : List.of(Target.CHANGE, Target.DIFFERENCES)) {
+            ModelBundle bundle =
+                    new ModelBundle(b.metadata().withTarget(t), b.params(), b.graphs());
+            Path file = Files.createTempFile("job-test-" + t.id() + "-model", ".zip");
+            file.toFile().deleteOnExit();
+            bundle.save(file);
+            bundles.put(t, bundle);
+            files.put(t, file);
+        }
     }
 
     private static void assertClose(double actual, double expected, String what) {
         assertThat(actual).as(what).isCloseTo(expected, within(1e-4 * (1 + Math.abs(expected))));
     }
 
-    @Test
-    void windowModeForecastsAndRollsOutTheChangeModel() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
+    void windowModeForecastsAndRollsOutTheChangeModel(Target target) throws Exception {
+        ModelBundle change = bundles.get(target);
         double[] val = HorizonAndIntervalsTest.series(1, 12);
         List<Forecast> out;
         try (var h =
                 harness(
                         options(
                                 "model.path",
-                                file.toString(),
+                                files.get(target).toString(),
                                 "forecast.horizon",
                                 String.valueOf(H),
                                 "inference.batch-size",
@@ -84,12 +96,14 @@ class ChangeTargetJobTest {
                 level.predict(window, 1, W, levels);
                 for (int i = 0; i < W; i++) {
                     assertClose(f.predictions()[i], seq[i], "window " + end + " step " + i);
-                    // the last input plus the network's output: the level model's output minus
-                    // its offset (the same weights)
-                    assertClose(
-                            f.predictions()[i],
-                            window[i] + levels[i] - offset,
-                            "window " + end + " step " + i + " against the level model");
+                    if (target == Target.CHANGE) {
+                        // the last input plus the network's output: the level model's output
+                        // minus its offset (the same weights)
+                        assertClose(
+                                f.predictions()[i],
+                                window[i] + levels[i] - offset,
+                                "window " + end + " step " + i + " against the level model");
+                    }
                 }
                 for (int s = 0; s < H; s++) {
                     assertClose(f.ahead().values()[s], ahead[s], "window " + end + " ahead " + s);
@@ -98,15 +112,19 @@ class ChangeTargetJobTest {
         }
     }
 
-    @Test
-    void statefulModeStepsAndRollsOutTheChangeModel() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
+    void statefulModeStepsAndRollsOutTheChangeModel(Target target) throws Exception {
+        ModelBundle change = bundles.get(target);
         double[] val = {3, 5, 4, 6, 8, 7, 9, 12, 10};
         List<Forecast> out;
         try (var h =
                 harness(
                         options(
                                 "model.path",
-                                file.toString(),
+                                files.get(target).toString(),
                                 "mode",
                                 "stateful",
                                 "window.slide",

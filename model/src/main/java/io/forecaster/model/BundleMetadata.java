@@ -26,7 +26,8 @@ import java.util.Map;
  *     the start of prediction intervals (null if not measured)
  * @param target what the network's output stands for: the next value ({@link Target#LEVEL}, also
  *     when absent, as in bundles written before the field existed) or its change from the last
- *     input ({@link Target#CHANGE})
+ *     input ({@link Target#CHANGE}), or the change with changes as inputs ({@link
+ *     Target#DIFFERENCES})
  */
 public record BundleMetadata(
         int formatVersion,
@@ -152,15 +153,19 @@ public record BundleMetadata(
         mode = mode == null ? "window" : mode;
         evaluation = evaluation == null ? Map.of() : Map.copyOf(evaluation);
         target = target == null ? Target.LEVEL : target;
-        if (target == Target.CHANGE) {
-            // builds from before the change target read such a bundle as a level model and would
-            // forecast wrong values without a word: the higher version makes them refuse it
-            formatVersion =
-                    Math.max(
-                            formatVersion,
-                            ONNX.equals(format)
+        if (target != Target.LEVEL) {
+            // builds from before the target read such a bundle as a level model and would forecast
+            // wrong values without a word: the higher version makes them refuse it
+            boolean onnx = ONNX.equals(format);
+            int needed =
+                    target == Target.CHANGE
+                            ? onnx
                                     ? ModelBundle.ONNX_CHANGE_FORMAT_VERSION
-                                    : ModelBundle.CHANGE_FORMAT_VERSION);
+                                    : ModelBundle.CHANGE_FORMAT_VERSION
+                            : onnx
+                                    ? ModelBundle.ONNX_DIFFERENCES_FORMAT_VERSION
+                                    : ModelBundle.DIFFERENCES_FORMAT_VERSION;
+            formatVersion = Math.max(formatVersion, needed);
         }
     }
 

@@ -51,6 +51,15 @@ public record ModelBundle(BundleMetadata metadata, float[] params, Map<String, b
     /** Format version of an ONNX bundle with {@link Target#CHANGE}, for the same reason. */
     public static final int ONNX_CHANGE_FORMAT_VERSION = 3;
 
+    /**
+     * Format version of a params bundle whose network sees changes ({@link Target#DIFFERENCES}):
+     * builds that know only the change target refuse it by its version.
+     */
+    public static final int DIFFERENCES_FORMAT_VERSION = 3;
+
+    /** Format version of an ONNX bundle with {@link Target#DIFFERENCES}, for the same reason. */
+    public static final int ONNX_DIFFERENCES_FORMAT_VERSION = 4;
+
     /** The ONNX window model of an ONNX bundle: {@code x [b, t, 1] -> y [b, t, 1]}. */
     public static final String WINDOW_ONNX = "window.onnx";
 
@@ -208,14 +217,14 @@ public record ModelBundle(BundleMetadata metadata, float[] params, Map<String, b
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot read model bundle " + file + ": " + e.getMessage(), e);
         }
-        if (metadata != null && metadata.formatVersion() > ONNX_CHANGE_FORMAT_VERSION) {
+        if (metadata != null && metadata.formatVersion() > ONNX_DIFFERENCES_FORMAT_VERSION) {
             throw new IOException(
                     "model bundle "
                             + file
                             + " has format version "
                             + metadata.formatVersion()
                             + ", this build reads up to "
-                            + ONNX_CHANGE_FORMAT_VERSION);
+                            + ONNX_DIFFERENCES_FORMAT_VERSION);
         }
         if (metadata != null && metadata.isOnnx()) {
             try {
@@ -234,14 +243,14 @@ public record ModelBundle(BundleMetadata metadata, float[] params, Map<String, b
                             + PARAMS_ENTRY
                             + ")");
         }
-        if (metadata.formatVersion() > CHANGE_FORMAT_VERSION) {
+        if (metadata.formatVersion() > DIFFERENCES_FORMAT_VERSION) {
             throw new IOException(
                     "model bundle "
                             + file
                             + " has format version "
                             + metadata.formatVersion()
                             + ", this build reads up to "
-                            + CHANGE_FORMAT_VERSION);
+                            + DIFFERENCES_FORMAT_VERSION);
         }
         if (paramBytes.length % 4 != 0) {
             throw new IOException(

@@ -81,6 +81,9 @@ class TargetTest {
                         null,
                         Target.CHANGE);
         assertThat(onnx.formatVersion()).isEqualTo(3);
+        // a network that sees changes: later still (builds that know only change refuse it)
+        assertThat(bundle(Target.DIFFERENCES).metadata().formatVersion()).isEqualTo(3);
+        assertThat(onnx.withTarget(Target.DIFFERENCES).formatVersion()).isEqualTo(4);
         Path file = dir.resolve("change.zip");
         bundle(Target.CHANGE).save(file);
         assertThat(json(file)).contains("\"formatVersion\" : 2");
@@ -89,7 +92,7 @@ class TargetTest {
         Path later = dir.resolve("later.zip");
         new ModelBundle(
                         new BundleMetadata(
-                                3,
+                                4,
                                 "t",
                                 HyperParams.SEED,
                                 60,
@@ -102,7 +105,7 @@ class TargetTest {
                         bundle(Target.LEVEL).params())
                 .save(later);
         assertThatThrownBy(() -> ModelBundle.load(later))
-                .hasMessageContaining("format version 3, this build reads up to 2");
+                .hasMessageContaining("format version 4, this build reads up to 3");
     }
 
     @Test
@@ -131,11 +134,37 @@ class TargetTest {
         assertThat(Target.LEVEL.toRaw(s, 0.5, 100)).isEqualTo(11.0);
         assertThat(Target.CHANGE.toRaw(s, 0.5, 100)).isEqualTo(101.0);
         assertThat(Target.CHANGE.toRaw(s, -0.25, 7)).isEqualTo(6.5);
+        assertThat(Target.DIFFERENCES.toRaw(s, -0.25, 7)).isEqualTo(6.5);
+    }
+
+    @Test
+    void encodesInputs() {
+        Scaling s = new Scaling(10, 2);
+        float[] raw = {11, 15, 14, 20};
+        float[] level = new float[4];
+        float[] diff = new float[4];
+        Target.CHANGE.encode(s, raw, 0, 4, level, 0);
+        Target.DIFFERENCES.encode(s, raw, 0, 4, diff, 0);
+        assertThat(level).containsExactly(0.5f, 2.5f, 2f, 5f);
+        // the changes over the scale; nothing before the window's first point: 0
+        assertThat(diff).containsExactly(0f, 2f, -0.5f, 3f);
+        // a window inside a longer array starts from 0 again
+        float[] part = new float[3];
+        Target.DIFFERENCES.encode(s, raw, 1, 2, part, 1);
+        assertThat(part).containsExactly(0f, 0f, -0.5f);
+        assertThat(Target.DIFFERENCES.input(s, 20, 14, true)).isEqualTo(3f);
+        assertThat(Target.DIFFERENCES.input(s, 20, 14, false)).isEqualTo(0f);
+        assertThat(Target.LEVEL.input(s, 20, 14, true)).isEqualTo(5f);
+        // on values already scaled (training): the same inputs
+        float[] scaled = new float[4];
+        Target.DIFFERENCES.encodeScaled(level, 0, 4, scaled, 0);
+        assertThat(scaled).containsExactly(diff);
     }
 
     @Test
     void parsesItsNamesAndNamesABadOne() {
         assertThat(Target.parse("change")).isEqualTo(Target.CHANGE);
+        assertThat(Target.parse("differences")).isEqualTo(Target.DIFFERENCES);
         assertThat(Target.parse("LEVEL")).isEqualTo(Target.LEVEL);
         assertThat(Target.parse(null)).isEqualTo(Target.LEVEL);
         assertThatThrownBy(() -> Target.parse("delta"))

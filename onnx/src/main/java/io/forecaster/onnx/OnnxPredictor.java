@@ -61,7 +61,8 @@ final class OnnxPredictor implements Predictor {
         try {
             shape(batch, length);
             for (int i = 0; i < n; i++) {
-                in.put(i, (float) scaling.toModel(windows[i]));
+                boolean first = i % length == 0;
+                in.put(i, target.input(scaling, windows[i], first ? 0 : windows[i - 1], !first));
             }
             session.run(inputs, outputs).close();
             for (int i = 0; i < n; i++) {

@@ -100,7 +100,11 @@ final class OnnxRollout implements AutoCloseable {
             int p = 0;
             for (int t = 0; t < length; t++) {
                 for (int r = 0; r < n; r++) {
-                    x.put(r, (float) scaling.toModel(windows[(b0 + r) * length + t]));
+                    int at = (b0 + r) * length + t;
+                    // the differences target sees the change from the point before (0 at t = 0)
+                    x.put(
+                            r,
+                            target.input(scaling, windows[at], t > 0 ? windows[at - 1] : 0, t > 0));
                 }
                 session.run(inputs[p], outputs[p]).close();
                 p ^= 1;
@@ -115,7 +119,9 @@ final class OnnxRollout implements AutoCloseable {
             for (int h = 1; h < horizon; h++) {
                 for (int r = 0; r < n; r++) {
                     // the last forecast (raw, as a caller would feed it) is the next input
-                    x.put(r, (float) scaling.toModel(ahead[(b0 + r) * horizon + h - 1]));
+                    int at = (b0 + r) * horizon + h - 1;
+                    float before = h > 1 ? ahead[at - 1] : windows[(b0 + r) * length + length - 1];
+                    x.put(r, target.input(scaling, ahead[at], before, true));
                 }
                 session.run(inputs[p], outputs[p]).close();
                 p ^= 1;

@@ -66,7 +66,7 @@ final class OnnxStepper implements Stepper {
             for (int i = 0; i < n; i++) {
                 StepState s = states[i];
                 checkState(s, i);
-                x.put(i, (float) scaling.toModel(points[i]));
+                x.put(i, target.input(scaling, points[i], s.last, s.steps > 0));
                 stateIn[0].put(i * sizes.width(0), s.conv, 0, sizes.width(0));
                 stateIn[1].put(i * sizes.width(1), s.h1, 0, sizes.width(1));
                 stateIn[2].put(i * sizes.width(2), s.c1, 0, sizes.width(2));
@@ -82,6 +82,7 @@ final class OnnxStepper implements Stepper {
                 stateOut[3].get(i * sizes.width(3), s.h2, 0, sizes.width(3));
                 stateOut[4].get(i * sizes.width(4), s.c2, 0, sizes.width(4));
                 s.steps++;
+                s.last = points[i];
                 out[i] = (float) target.toRaw(scaling, y.get(i), points[i]);
             }
         } catch (OrtException e) {

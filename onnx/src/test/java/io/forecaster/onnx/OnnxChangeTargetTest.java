@@ -8,29 +8,37 @@ import io.forecaster.model.engine.Engines;
 import io.forecaster.model.engine.Predictor;
 import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A {@link Target#CHANGE} bundle exported to ONNX keeps its target, and the ONNX engine adds the
- * network's output to the last input as the fast engine does: windows, stepping and rollout.
+ * A {@link Target#CHANGE} or {@link Target#DIFFERENCES} bundle exported to ONNX keeps its target,
+ * and the ONNX engine encodes the inputs and adds the network's output to the last input as the
+ * fast engine does: windows, stepping and rollout.
  */
 class OnnxChangeTargetTest {
 
-    private static final ModelBundle PARAMS = change(OnnxFixtures.params("random-scaled"));
-    private static final ModelBundle ONNX = OnnxExport.bundle(PARAMS);
-
-    private static ModelBundle change(ModelBundle b) {
-        return new ModelBundle(b.metadata().withTarget(Target.CHANGE), b.params(), b.graphs());
+    private static ModelBundle params(Target t) {
+        ModelBundle b = OnnxFixtures.params("random-scaled");
+        return new ModelBundle(b.metadata().withTarget(t), b.params(), b.graphs());
     }
 
-    @Test
-    void theExportKeepsTheTarget() {
-        assertThat(ONNX.metadata().isOnnx()).isTrue();
-        assertThat(ONNX.metadata().target()).isEqualTo(Target.CHANGE);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
+    void theExportKeepsTheTarget(Target target) {
+        ModelBundle onnx = OnnxExport.bundle(params(target));
+        assertThat(onnx.metadata().isOnnx()).isTrue();
+        assertThat(onnx.metadata().target()).isEqualTo(target);
     }
 
-    @Test
-    void windowsAndRolloutEqualTheFastEngine() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
+    void windowsAndRolloutEqualTheFastEngine(Target target) {
+        ModelBundle params = params(target);
         int batch = 5;
         int length = 60;
         int horizon = 4;
@@ -40,8 +48,8 @@ class OnnxChangeTargetTest {
         float[] level = new float[batch * length];
         float[] fastAhead = new float[batch * horizon];
         float[] onnxAhead = new float[batch * horizon];
-        try (Predictor f = Engines.open(Engines.FAST, PARAMS);
-                Predictor o = Engines.open(OnnxEngine.NAME, ONNX);
+        try (Predictor f = Engines.open(Engines.FAST, params);
+                Predictor o = Engines.open(OnnxEngine.NAME, OnnxExport.bundle(params));
                 Predictor l = Engines.open(OnnxEngine.NAME, OnnxFixtures.onnx("random-scaled"))) {
             f.forecast(w, batch, length, horizon, fast, fastAhead);
             o.forecast(w, batch, length, horizon, onnx, onnxAhead);
@@ -49,7 +57,10 @@ class OnnxChangeTargetTest {
         }
         OnnxEngineTest.assertClose(onnx, fast);
         OnnxEngineTest.assertClose(onnxAhead, fastAhead);
-        double offset = PARAMS.metadata().scaling().offset();
+        if (target != Target.CHANGE) {
+            return;
+        }
+        double offset = params.metadata().scaling().offset();
         double apart = 0;
         for (int i = 0; i < w.length; i++) {
             // the level export of the same weights holds the same network output
@@ -61,24 +72,34 @@ class OnnxChangeTargetTest {
         assertThat(apart).isGreaterThan(1.0);
     }
 
-    @Test
-    void rolloutWithAndWithoutTheStepModelEqualsTheFastEngine() {
-        OnnxRolloutTest.compare(PARAMS, ONNX, 5, 60, 10, true);
-        OnnxRolloutTest.compare(PARAMS, ONNX, 40, 3, 7, true);
-        ModelBundle windowOnly = ModelBundle.onnx(ONNX.metadata(), ONNX.windowGraph(), null);
-        OnnxRolloutTest.compare(PARAMS, windowOnly, 5, 60, 10, false);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
+    void rolloutWithAndWithoutTheStepModelEqualsTheFastEngine(Target target) {
+        ModelBundle params = params(target);
+        ModelBundle onnx = OnnxExport.bundle(params);
+        OnnxRolloutTest.compare(params, onnx, 5, 60, 10, true);
+        OnnxRolloutTest.compare(params, onnx, 40, 3, 7, true);
+        OnnxRolloutTest.compare(params, onnx, 1, 60, 3, false);
+        ModelBundle windowOnly = ModelBundle.onnx(onnx.metadata(), onnx.windowGraph(), null);
+        OnnxRolloutTest.compare(params, windowOnly, 5, 60, 10, false);
     }
 
-    @Test
-    void steppingEqualsTheWindowOutput() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
+    void steppingEqualsTheWindowOutput(Target target) {
+        ModelBundle params = params(target);
         int keys = 3;
         int length = 30;
         float[] w = OnnxEngineTest.windows(keys, length, 23);
         float[] full = new float[keys * length];
-        try (Predictor f = Engines.open(Engines.FAST, PARAMS)) {
+        try (Predictor f = Engines.open(Engines.FAST, params)) {
             f.predict(w, keys, length, full);
         }
-        try (Stepper s = Engines.openStepper(OnnxEngine.NAME, ONNX)) {
+        try (Stepper s = Engines.openStepper(OnnxEngine.NAME, OnnxExport.bundle(params))) {
             StepState[] states = new StepState[keys];
             for (int k = 0; k < keys; k++) {
                 states[k] = s.newState();

@@ -122,8 +122,8 @@ public final class EvaluateCommand extends Cli {
                         meta.modelId(),
                         window,
                         meta.scaling()
-                                + (meta.target() == io.forecaster.model.Target.CHANGE
-                                        ? ", target change"
+                                + (meta.target() != io.forecaster.model.Target.LEVEL
+                                        ? ", target " + meta.target().id()
                                         : ""),
                         data.name(),
                         data.column(),
@@ -280,8 +280,8 @@ public final class EvaluateCommand extends Cli {
                         meta.modelId(),
                         window,
                         meta.scaling()
-                                + (meta.target() == io.forecaster.model.Target.CHANGE
-                                        ? ", target change"
+                                + (meta.target() != io.forecaster.model.Target.LEVEL
+                                        ? ", target " + meta.target().id()
                                         : ""),
                         data.name(),
                         data.column(),

@@ -110,13 +110,13 @@ public final class TrainCommand extends Cli {
             paramLabel = "NAME",
             defaultValue = "default",
             description =
-                    "default: standardized inputs and targets (fitted on the training range), the"
-                        + " change from the last input as the target, output scale 1, Adam 1e-3"
-                        + " decaying x0.95 per epoch, early stopping (patience 10), a 10-minute"
-                        + " limit; course: the course's exact recipe, raw values, x400, SGD 1e-5"
-                        + " momentum 0.9, no early stopping, no limit. Both: Huber, batch 100,"
-                        + " window 60, up to 500 epochs; every option below overrides its part"
-                        + " (default: ${DEFAULT-VALUE}).")
+                    "default: the changes between points as inputs and the change from the last"
+                        + " input as the target, standardized on the training range's changes,"
+                        + " output scale 1, Adam 1e-3 decaying x0.95 per epoch, early stopping"
+                        + " (patience 10), a 10-minute limit; course: the course's exact recipe,"
+                        + " raw values, x400, SGD 1e-5 momentum 0.9, no early stopping, no limit."
+                        + " Both: Huber, batch 100, window 60, up to 500 epochs; every option below"
+                        + " overrides its part (default: ${DEFAULT-VALUE}).")
     String recipe;
 
     @Option(
@@ -176,12 +176,13 @@ public final class TrainCommand extends Cli {
 
     @Option(
             names = "--target",
-            paramLabel = "level|change",
+            paramLabel = "level|change|differences",
             description =
                     "What the network learns: level, the next value; change, its change from the"
                         + " last input (the output is added to the last input value at every step;"
-                        + " stored in the bundle, every engine applies it) (default: change; course"
-                        + " and --stateful: level).")
+                        + " stored in the bundle, every engine applies it); differences, the same"
+                        + " change with the changes between points as inputs, so nothing depends on"
+                        + " the series' level (default: change; course and --stateful: level).")
     String target;
 
     /** {@code --target}, parsed. */
@@ -425,7 +426,7 @@ public final class TrainCommand extends Cli {
                 gridded != null
                         ? gridded
                         : option("--val", () -> TrainingData.of(series, at, valSlice, window));
-        Scaling fitted = scalingMode.fit(trainingData.trainingParts());
+        Scaling fitted = scalingMode.fit(trainingData.trainingParts(), targetMode);
 
         out().printf(
                         Locale.ROOT,
@@ -440,7 +441,10 @@ public final class TrainCommand extends Cli {
                         fitted,
                         targetMode == Target.CHANGE
                                 ? ", target: the change from the last input"
-                                : "");
+                                : targetMode == Target.DIFFERENCES
+                                        ? ", target: the change from the last input, inputs:"
+                                                + " the changes between points"
+                                        : "");
         out().println(ranges(trainingData));
         out().println(
                         backend == Backend.FAST
@@ -592,9 +596,10 @@ public final class TrainCommand extends Cli {
 
     /**
      * Fills every option not given from {@code --recipe}: {@code default} (standardized values, the
-     * change from the last input as the target, output scale 1, Adam with decay, early stopping, a
-     * time limit) or {@code course} (the course's exact recipe). The stateful trainer takes raw
-     * values, so with {@code --stateful} the output scale stays the course's 400 unless given.
+     * change from the last input as the target with the changes between points as inputs, output
+     * scale 1, Adam with decay, early stopping, a time limit) or {@code course} (the course's exact
+     * recipe). The stateful trainer takes raw values, so with {@code --stateful} the output scale
+     * stays the course's 400 unless given.
      */
     private void applyRecipe() {
         boolean course;
@@ -631,7 +636,7 @@ public final class TrainCommand extends Cli {
             scaling = course || stateful ? "none" : "standard";
         }
         if (target == null) {
-            target = course || stateful ? "level" : "change";
+            target = course || stateful ? "level" : "differences";
         }
         if (outputScale == null) {
             outputScale = course || stateful ? 400.0 : 1.0;

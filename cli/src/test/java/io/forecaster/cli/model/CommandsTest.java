@@ -109,8 +109,8 @@ class CommandsTest {
         assertThat(meta.scaling().scale()).isGreaterThan(1.0);
         assertThat(meta.scaling().offset()).isGreaterThan(0.0);
         assertThat(meta.hyperParams().outputScale()).isEqualTo(1.0);
-        // and the change from the last input as the target
-        assertThat(meta.target()).isEqualTo(io.forecaster.model.Target.CHANGE);
+        // and the change from the last input as the target, with the changes as inputs
+        assertThat(meta.target()).isEqualTo(io.forecaster.model.Target.DIFFERENCES);
         assertThat(meta.evaluation().get("val_fraction")).isEqualTo(0.1);
         assertThat(meta.evaluation().get("val_points")).isEqualTo(24.0);
         assertThat(meta.evaluation().get("test_points")).isEqualTo(60.0);

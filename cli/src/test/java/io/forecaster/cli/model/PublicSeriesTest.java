@@ -129,8 +129,12 @@ class PublicSeriesTest {
         return Double.parseDouble(m.group(1));
     }
 
-    @Test
-    void aShortChangeRunGivesABundleTheFastEngineScoresAsTheTrainerDid() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
+    void aShortChangeRunGivesABundleTheFastEngineScoresAsTheTrainerDid(Target target)
+            throws IOException {
         // 400 weeks of the weekly CO2 series, 1981-1988: 4 empty weeks in 1984 (a restart) and
         // one in 1985 (filled)
         List<String> lines = Files.readAllLines(DIR.resolve("co2-weekly.csv"));
@@ -155,7 +159,7 @@ class PublicSeriesTest {
         train.addAll(
                 List.of(
                         "--target",
-                        "change",
+                        target.id(),
                         "--window",
                         "20",
                         "--epochs",
@@ -170,7 +174,7 @@ class PublicSeriesTest {
         double trainedMae = modelMae(trained.out());
 
         BundleMetadata meta = ModelBundle.load(bundle).metadata();
-        assertThat(meta.target()).isEqualTo(Target.CHANGE);
+        assertThat(meta.target()).isEqualTo(target);
         assertThat(meta.evaluation().get("test_mae")).isCloseTo(trainedMae, within(1e-4));
         assertThat(meta.calibration()).isNotNull();
 

@@ -51,8 +51,8 @@ final class FastPredictor implements Predictor {
         float[] y = net.y;
         for (int b0 = 0; b0 < batch; b0 += FastNetwork.TILE) {
             int rows = Math.min(FastNetwork.TILE, batch - b0);
-            for (int i = 0, n = rows * length, base = b0 * length; i < n; i++) {
-                scaled[i] = (float) scaling.toModel(windows[base + i]);
+            for (int r = 0; r < rows; r++) {
+                target.encode(scaling, windows, (b0 + r) * length, length, scaled, r * length);
             }
             net.reset(rows);
             for (int t = 0; t < length; t++) {
@@ -80,7 +80,9 @@ final class FastPredictor implements Predictor {
                     // the last prediction (raw, as a caller would feed it) is the next input
                     int in = r * k;
                     System.arraycopy(convIn, in + 1, convIn, in, k - 1);
-                    convIn[in + k - 1] = (float) scaling.toModel(ahead[(b0 + r) * horizon + h - 1]);
+                    int at = (b0 + r) * horizon + h - 1;
+                    float before = h > 1 ? ahead[at - 1] : windows[(b0 + r) * length + length - 1];
+                    convIn[in + k - 1] = target.input(scaling, ahead[at], before, true);
                 }
                 net.step(rows);
                 for (int r = 0; r < rows; r++) {

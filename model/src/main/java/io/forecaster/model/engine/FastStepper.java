@@ -47,7 +47,8 @@ final class FastStepper implements Stepper {
                 StepState s = states[i0 + r];
                 Engines.checkState(s, hp, i0 + r);
                 System.arraycopy(s.conv, 0, net.convIn, r * k, k - 1);
-                net.convIn[r * k + k - 1] = (float) scaling.toModel(points[i0 + r]);
+                net.convIn[r * k + k - 1] =
+                        target.input(scaling, points[i0 + r], s.last, s.steps > 0);
                 System.arraycopy(s.h1, 0, net.xh1, r * w.k1 + w.filters, u1);
                 System.arraycopy(s.c1, 0, net.c1, r * w.units1, u1);
                 System.arraycopy(s.h2, 0, net.xh2, r * w.k2 + w.units1, u2);
@@ -62,6 +63,7 @@ final class FastStepper implements Stepper {
                 System.arraycopy(net.h2, r * w.units2, s.h2, 0, u2);
                 System.arraycopy(net.c2, r * w.units2, s.c2, 0, u2);
                 s.steps++;
+                s.last = points[i0 + r];
                 out[i0 + r] = (float) target.toRaw(scaling, net.y[r], points[i0 + r]);
             }
         }

@@ -22,6 +22,12 @@ public final class StepState {
     /** Number of steps taken from the zero state. */
     public long steps;
 
+    /**
+     * The raw point of the last step (meaningful once {@link #steps} is above 0): networks that see
+     * changes ({@code Target.DIFFERENCES}) take their next input from it.
+     */
+    public float last;
+
     public StepState() {}
 
     /** The zero state for a network with these sizes. */
@@ -43,6 +49,7 @@ public final class StepState {
         h2 = copy(other.h2, h2);
         c2 = copy(other.c2, c2);
         steps = other.steps;
+        last = other.last;
         return this;
     }
 
@@ -58,6 +65,7 @@ public final class StepState {
     public boolean equals(Object o) {
         return o instanceof StepState s
                 && steps == s.steps
+                && Float.compare(last, s.last) == 0
                 && Arrays.equals(conv, s.conv)
                 && Arrays.equals(h1, s.h1)
                 && Arrays.equals(c1, s.c1)

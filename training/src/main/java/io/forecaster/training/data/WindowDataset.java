@@ -139,17 +139,17 @@ public final class WindowDataset {
         return toDataSet(batch, n, window, format, Target.LEVEL);
     }
 
-    /** As above; with {@link Target#CHANGE} label t is point t+1 minus point t. */
+    /**
+     * As above, with inputs and labels for {@code target}: with {@link Target#CHANGE} label t is
+     * point t+1 minus point t; with {@link Target#DIFFERENCES} the inputs are changes too.
+     */
     static DataSet toDataSet(float[][] batch, int n, int window, RNNFormat format, Target target) {
         float[] features = new float[n * window];
         float[] labels = new float[n * window];
         for (int b = 0; b < n; b++) {
-            System.arraycopy(batch[b], 0, features, b * window, window);
-            System.arraycopy(batch[b], 1, labels, b * window, window);
-            if (target == Target.CHANGE) {
-                for (int t = 0; t < window; t++) {
-                    labels[b * window + t] -= batch[b][t];
-                }
+            target.encodeScaled(batch[b], 0, window, features, b * window);
+            for (int t = 0; t < window; t++) {
+                labels[b * window + t] = target.label(batch[b], t);
             }
         }
         long[] shape =

@@ -32,8 +32,8 @@ final class Dl4jPredictor implements Predictor {
         Engines.checkBatch(windows, batch, length, out);
         int n = batch * length;
         float[] scaled = new float[n];
-        for (int i = 0; i < n; i++) {
-            scaled[i] = (float) scaling.toModel(windows[i]);
+        for (int b = 0; b < batch; b++) {
+            target.encode(scaling, windows, b * length, length, scaled, b * length);
         }
         INDArray in = Nd4j.create(scaled, new long[] {batch, length, 1}, 'c');
         float[] y = net.output(in).castTo(DataType.FLOAT).dup('c').data().asFloat();

@@ -52,7 +52,7 @@ final class Dl4jStepper implements Stepper {
             StepState s = states[i];
             Engines.checkState(s, hp, i);
             System.arraycopy(s.conv, 0, recent, i * k, k - 1);
-            recent[i * k + k - 1] = (float) scaling.toModel(points[i]);
+            recent[i * k + k - 1] = target.input(scaling, points[i], s.last, s.steps > 0);
         }
         INDArray convOut = conv.output(Nd4j.create(recent, new long[] {n, k, 1}, 'c'));
         INDArray last =
@@ -77,6 +77,7 @@ final class Dl4jStepper implements Stepper {
             s.h2 = h2[i];
             s.c2 = c2[i];
             s.steps++;
+            s.last = points[i];
             out[i] = (float) target.toRaw(scaling, y[i], points[i]);
         }
     }

@@ -47,8 +47,8 @@ public final class NetworkPredictor implements Predictor {
     public void predict(float[] windows, int batch, int length, float[] out) {
         int n = batch * length;
         float[] scaled = new float[n];
-        for (int i = 0; i < n; i++) {
-            scaled[i] = (float) scaling.toModel(windows[i]);
+        for (int b = 0; b < batch; b++) {
+            target.encode(scaling, windows, b * length, length, scaled, b * length);
         }
         // one feature: [b, t, 1] and [b, 1, t] hold the values in the same order
         INDArray in =

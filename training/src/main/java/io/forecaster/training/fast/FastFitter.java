@@ -94,7 +94,8 @@ public final class FastFitter implements AutoCloseable {
 
     /**
      * As above, for a network trained on {@code target}: with {@link Target#CHANGE} the label of
-     * step t is point t+1 minus point t (what the bundle adds back to the last input).
+     * step t is point t+1 minus point t (what the bundle adds back to the last input); with {@link
+     * Target#DIFFERENCES} the input of step t is point t minus point t-1 too (0 at the first step).
      */
     public FastFitter(
             HyperParams hp,
@@ -132,7 +133,13 @@ public final class FastFitter implements AutoCloseable {
         int rows = (maxBatch + n - 1) / n;
         this.workers = new Worker[n];
         for (int i = 0; i < n; i++) {
-            workers[i] = new Worker(packing, window, rows, target == Target.CHANGE);
+            workers[i] =
+                    new Worker(
+                            packing,
+                            window,
+                            rows,
+                            target.forecastsChange(),
+                            target.differencedInputs());
         }
         this.pool =
                 n == 1

@@ -46,8 +46,12 @@ final class Worker {
     /** Whether labels are changes from the step's input (the change target) instead of levels. */
     private final boolean change;
 
-    Worker(Packing p, int window, int maxRows, boolean change) {
+    /** Whether inputs are changes between consecutive points (the differences target). */
+    private final boolean differences;
+
+    Worker(Packing p, int window, int maxRows, boolean change, boolean differences) {
         this.change = change;
+        this.differences = differences;
         this.p = p;
         this.window = window;
         this.maxRows = maxRows;
@@ -97,7 +101,7 @@ final class Worker {
         for (int r = 0; r < nb; r++) {
             float[] win = windows[from + r];
             for (int s = 0; s < t; s++) {
-                x[s * nb + r] = win[s];
+                x[s * nb + r] = differences ? (s > 0 ? win[s] - win[s - 1] : 0f) : win[s];
                 label[s * nb + r] = change ? win[s + 1] - win[s] : win[s + 1];
             }
         }

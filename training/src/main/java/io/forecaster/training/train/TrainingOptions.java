@@ -23,7 +23,7 @@ import java.time.Duration;
  *     the course; larger values thin out the heavily overlapping windows to save time)
  * @param target what the network learns: the next value ({@link Target#LEVEL}, the course's) or its
  *     change from the last input ({@link Target#CHANGE}: targets and loss are on the change, in the
- *     units the network sees)
+ *     units the network sees), possibly with the changes as inputs too ({@link Target#DIFFERENCES})
  */
 public record TrainingOptions(
         int window,
@@ -75,6 +75,25 @@ public record TrainingOptions(
                 timeLimit,
                 stride,
                 Target.LEVEL);
+    }
+
+    /** These options with {@code target} as what the network learns. */
+    public TrainingOptions withTarget(Target target) {
+        return new TrainingOptions(
+                window,
+                batchSize,
+                shuffleBuffer,
+                optimizer,
+                learningRate,
+                momentum,
+                lrDecay,
+                epochs,
+                patience,
+                huberDelta,
+                seed,
+                timeLimit,
+                stride,
+                target);
     }
 
     public TrainingOptions {

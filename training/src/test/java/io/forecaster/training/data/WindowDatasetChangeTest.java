@@ -25,4 +25,11 @@ class WindowDatasetChangeTest {
         assertThat(d.getFeatures().dup('c').data().asFloat()).containsExactly(1, 4, 9, 5, 3, 3);
         assertThat(d.getLabels().dup('c').data().asFloat()).containsExactly(3, 5, 7, -2, 0, 7);
     }
+
+    @Test
+    void differencesSeeTheChangesBetweenPointsAndZeroAtTheFirstStep() {
+        DataSet d = WindowDataset.toDataSet(BATCH, 2, 3, RNNFormat.NCW, Target.DIFFERENCES);
+        assertThat(d.getFeatures().dup('c').data().asFloat()).containsExactly(0, 3, 5, 0, -2, 0);
+        assertThat(d.getLabels().dup('c').data().asFloat()).containsExactly(3, 5, 7, -2, 0, 7);
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.forecaster.model.HyperParams;
 import io.forecaster.model.ModelBundle;
+import io.forecaster.model.Target;
 import io.forecaster.training.Dl4jBundles;
 import io.forecaster.training.NetworkFactory;
 import io.forecaster.training.data.SeriesCsv;
@@ -18,6 +19,8 @@ import java.util.Random;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,13 +56,21 @@ class FastFitterTest {
     }
 
     /** DL4J's score and gradient (the raw sum over the batch, before the updater's division). */
-    private static double dl4jGradient(MultiLayerNetwork net, float[][] windows, float[] out) {
+    private static double dl4jGradient(
+            MultiLayerNetwork net, float[][] windows, float[] out, Target target) {
         int n = windows.length;
         float[] f = new float[n * WINDOW];
         float[] l = new float[n * WINDOW];
         for (int b = 0; b < n; b++) {
             System.arraycopy(windows[b], 0, f, b * WINDOW, WINDOW);
             System.arraycopy(windows[b], 1, l, b * WINDOW, WINDOW);
+            for (int t = 0; t < WINDOW && target != Target.LEVEL; t++) {
+                // labels are changes; with differences the inputs too (0 at the first step)
+                l[b * WINDOW + t] = windows[b][t + 1] - windows[b][t];
+                if (target == Target.DIFFERENCES) {
+                    f[b * WINDOW + t] = t == 0 ? 0f : windows[b][t] - windows[b][t - 1];
+                }
+            }
         }
         net.setInput(Nd4j.createFromArray(f).reshape('c', n, 1, WINDOW));
         net.setLabels(Nd4j.createFromArray(l).reshape('c', n, 1, WINDOW));
@@ -71,10 +82,15 @@ class FastFitterTest {
     }
 
     private static void compare(HyperParams hp, float[] params, float[][] windows, int threads) {
+        compare(hp, params, windows, threads, Target.LEVEL);
+    }
+
+    private static void compare(
+            HyperParams hp, float[] params, float[][] windows, int threads, Target target) {
         MultiLayerNetwork net = dl4j(hp, params);
         float[] p = Dl4jBundles.params(net);
         float[] expected = new float[p.length];
-        double dl4jScore = dl4jGradient(net, windows, expected);
+        double dl4jScore = dl4jGradient(net, windows, expected, target);
         float[] actual = new float[p.length];
         double score;
         try (FastFitter fast =
@@ -88,7 +104,8 @@ class FastFitterTest {
                         0,
                         1,
                         1.0,
-                        threads)) {
+                        threads,
+                        target)) {
             score = fast.gradient(windows, windows.length, actual);
         }
         int n = windows.length;
@@ -191,6 +208,21 @@ class FastFitterTest {
             }
         }
         compare(odd, null, w, 2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
+    void gradientMatchesDl4jForTargetsThatForecastChanges(Target target) {
+        HyperParams hp = HyperParams.SEED.withOutputScale(1.0);
+        float[][] w = sunspotWindows(29, 1200);
+        for (float[] row : w) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = (row[i] - 80f) / 25f;
+            }
+        }
+        compare(hp, null, w, 2, target);
     }
 
     @Test

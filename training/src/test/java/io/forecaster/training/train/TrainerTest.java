@@ -111,27 +111,18 @@ class TrainerTest {
                         WINDOW, 32, 1000, Optimizer.SGD, 3e-3, 0.9, 0.9, 3, 0, 1.0, 2L, null, 1);
         // and the change target: labels are the change from each step's input on both backends
         TrainingOptions adam = options(3, 0);
-        TrainingOptions change =
-                new TrainingOptions(
-                        adam.window(),
-                        adam.batchSize(),
-                        adam.shuffleBuffer(),
-                        adam.optimizer(),
-                        adam.learningRate(),
-                        adam.momentum(),
-                        adam.lrDecay(),
-                        adam.epochs(),
-                        adam.patience(),
-                        adam.huberDelta(),
-                        adam.seed(),
-                        adam.timeLimit(),
-                        adam.stride(),
-                        io.forecaster.model.Target.CHANGE);
-        for (TrainingOptions o : List.of(adam, nesterovs, change)) {
+        TrainingOptions change = adam.withTarget(io.forecaster.model.Target.CHANGE);
+        // and differences: the inputs are the changes between points too
+        TrainingOptions differences = adam.withTarget(io.forecaster.model.Target.DIFFERENCES);
+        for (TrainingOptions o : List.of(adam, nesterovs, change, differences)) {
             TrainingData data =
                     TrainingData.of(
                             Map.of("s", slice), Split.atIndex(320), ValSlice.parse("40"), WINDOW);
-            Scaling scaling = new Scaling(0, 100);
+            // the scaling train fits: on the changes when the network sees them
+            Scaling scaling =
+                    o.target().differencedInputs()
+                            ? ScalingMode.STANDARD.fit(data.trainingParts(), o.target())
+                            : new Scaling(0, 100);
             TrainingResult dl4j =
                     new Trainer(o, TrainingListener.NONE, Backend.DL4J, 1)
                             .train(HyperParams.SEED, scaling, data);
@@ -278,5 +269,21 @@ class TrainerTest {
         Scaling std = ScalingMode.STANDARD.fit(d.trainingParts());
         assertThat(std.offset()).isEqualTo(2.0);
         assertThat(std.scale()).isCloseTo(Math.sqrt(2.0 / 3), within(1e-12));
+    }
+
+    @Test
+    void aNetworkThatSeesChangesIsScaledByTheTrainingChanges() {
+        double[] s = {1, 2, 4, 100};
+        TrainingData d = TrainingData.of(Map.of("s", s), Split.atIndex(3));
+        io.forecaster.model.Target diff = io.forecaster.model.Target.DIFFERENCES;
+        // training changes 1 and 2 (the jump to 100 is a test point): sd 0.5, largest 2
+        Scaling std = ScalingMode.STANDARD.fit(d.trainingParts(), diff);
+        assertThat(std.scale()).isCloseTo(0.5, within(1e-12));
+        assertThat(std.offset()).isCloseTo(7.0 / 3, within(1e-12));
+        assertThat(ScalingMode.MAX.fit(d.trainingParts(), diff)).isEqualTo(new Scaling(0, 2));
+        assertThat(ScalingMode.NONE.fit(d.trainingParts(), diff)).isEqualTo(Scaling.IDENTITY);
+        // the other targets keep the values' scaling
+        assertThat(ScalingMode.STANDARD.fit(d.trainingParts(), io.forecaster.model.Target.CHANGE))
+                .isEqualTo(ScalingMode.STANDARD.fit(d.trainingParts()));
     }
 }
