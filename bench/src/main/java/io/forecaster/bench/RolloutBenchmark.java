@@ -5,6 +5,8 @@ import io.forecaster.model.engine.Predictor;
 import io.forecaster.model.engine.StatefulRollout;
 import io.forecaster.model.engine.StepState;
 import io.forecaster.model.engine.Stepper;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,6 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RolloutBenchmark {
 
     private static final int WINDOW = 60;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     @Param({"fast", "onnx"})
     public String engine;
@@ -71,6 +74,12 @@ public class RolloutBenchmark {
     public static class Work {
         public long keySteps;
         public long windows;
+
+        /**
+         * CPU time this thread got, in ns per wall-clock second: rates per CPU-second are {@code
+         * keySteps} or {@code windows} divided by {@code cpuNanos / 1e9}.
+         */
+        public long cpuNanos;
     }
 
     @Setup(Level.Trial)
@@ -105,14 +114,18 @@ public class RolloutBenchmark {
 
     @Benchmark
     public float[] stateful(Work work) {
+        long cpu = CPU.getCurrentThreadCpuTime();
         rollout.rollout(states, first, batch, horizon, ahead);
+        work.cpuNanos += CPU.getCurrentThreadCpuTime() - cpu;
         work.keySteps += (long) batch * (horizon - 1);
         return ahead;
     }
 
     @Benchmark
     public float[] window(Work work) {
+        long cpu = CPU.getCurrentThreadCpuTime();
         predictor.forecast(windows, batch, WINDOW, horizon, out, ahead);
+        work.cpuNanos += CPU.getCurrentThreadCpuTime() - cpu;
         work.windows += batch;
         return ahead;
     }

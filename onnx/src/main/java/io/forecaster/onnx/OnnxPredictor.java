@@ -16,6 +16,11 @@ import java.util.Map;
  * direct buffer that the input tensor wraps, and the output tensor is pinned to another, so a call
  * copies nothing besides the scaling; the tensors are rebuilt only when the batch or length
  * changes. One instance per thread.
+ *
+ * <p>{@link #forecast} with a horizon above 1 runs the bundle's step model when it has one and that
+ * is expected to be cheaper ({@link OnnxRollout}: T + H - 1 step calls, the step session opened at
+ * the first such call); otherwise it takes the {@link Predictor} default, which reruns the window
+ * model once per extra step.
  */
 final class OnnxPredictor implements Predictor {
 
@@ -23,6 +28,8 @@ final class OnnxPredictor implements Predictor {
     private final OnnxContract.Window io;
     private final Scaling scaling;
     private final Target target;
+    private final byte[] stepGraph;
+    private OnnxRollout rollout;
     private FloatBuffer in = OnnxSessions.direct(0);
     private FloatBuffer out = OnnxSessions.direct(0);
     private int batch = -1;
@@ -35,6 +42,7 @@ final class OnnxPredictor implements Predictor {
     OnnxPredictor(ModelBundle bundle) {
         this.scaling = bundle.metadata().scaling();
         this.target = bundle.metadata().target();
+        this.stepGraph = bundle.stepGraph();
         this.session = OnnxSessions.open(ModelBundle.WINDOW_ONNX, bundle.windowGraph());
         try {
             this.io = OnnxContract.window(session);
@@ -63,6 +71,42 @@ final class OnnxPredictor implements Predictor {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void forecast(
+            float[] windows, int batch, int length, int horizon, float[] out, float[] ahead) {
+        if (stepGraph == null || !OnnxRollout.cheaperThanRerun(batch, length, horizon)) {
+            Predictor.super.forecast(windows, batch, length, horizon, out, ahead);
+            return;
+        }
+        Engines.checkHorizon(batch, horizon, ahead);
+        Engines.checkBatch(windows, batch, length, out);
+        try {
+            rollout().forecast(windows, batch, length, horizon, out, ahead);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@link #forecast} has opened the step model (for tests). */
+    boolean rolloutOpen() {
+        return rollout != null;
+    }
+
+    private OnnxRollout rollout() {
+        if (rollout == null) {
+            OrtSession step = OnnxSessions.open(ModelBundle.STEP_ONNX, stepGraph);
+            try {
+                rollout = new OnnxRollout(step, OnnxContract.step(step), scaling, target);
+            } catch (OrtException | RuntimeException e) {
+                OnnxSessions.closeQuietly(step);
+                throw e instanceof IllegalArgumentException iae
+                        ? iae
+                        : new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        return rollout;
     }
 
     private void shape(int b, int t) throws OrtException {
@@ -100,6 +144,8 @@ final class OnnxPredictor implements Predictor {
     @Override
     public void close() {
         closeTensors();
+        OnnxSessions.closeQuietly(rollout);
+        rollout = null;
         OnnxSessions.closeQuietly(session);
     }
 }

@@ -76,6 +76,20 @@ class OnnxChangeTargetTest {
     @EnumSource(
             value = Target.class,
             names = {"CHANGE", "DIFFERENCES"})
+    void rolloutWithAndWithoutTheStepModelEqualsTheFastEngine(Target target) {
+        ModelBundle params = params(target);
+        ModelBundle onnx = OnnxExport.bundle(params);
+        OnnxRolloutTest.compare(params, onnx, 5, 60, 10, true);
+        OnnxRolloutTest.compare(params, onnx, 40, 3, 7, true);
+        OnnxRolloutTest.compare(params, onnx, 1, 60, 3, false);
+        ModelBundle windowOnly = ModelBundle.onnx(onnx.metadata(), onnx.windowGraph(), null);
+        OnnxRolloutTest.compare(params, windowOnly, 5, 60, 10, false);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Target.class,
+            names = {"CHANGE", "DIFFERENCES"})
     void steppingEqualsTheWindowOutput(Target target) {
         ModelBundle params = params(target);
         int keys = 3;

@@ -38,7 +38,7 @@ final class FastNetwork {
         this.hp = bundle.metadata().hyperParams();
         this.scaling = bundle.metadata().scaling();
         this.kernel = kernel;
-        this.w = new FastWeights(hp, bundle.params(), kernel.lanes());
+        this.w = new FastWeights(hp, bundle.params(), kernel.lanes(), kernel.chunkMajor());
         convIn = new float[TILE * w.kernel];
         xh1 = new float[TILE * w.k1];
         c1 = new float[TILE * w.units1];
@@ -99,12 +99,12 @@ final class FastNetwork {
                 xh1[x + o] = Math.max(xh1[x + o], 0f);
             }
         }
-        kernel.lstm(xh1, rows, w.k1, w.w1.array(), w.w1.realign(), w.b1, w.units1, c1, h1);
+        kernel.lstm(xh1, rows, w.k1, w.w1, w.b1, w.units1, c1, h1);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(h1, r * w.units1, xh1, r * w.k1 + f, w.units1);
             System.arraycopy(h1, r * w.units1, xh2, r * w.k2, w.units1);
         }
-        kernel.lstm(xh2, rows, w.k2, w.w2.array(), w.w2.realign(), w.b2, w.units2, c2, h2);
+        kernel.lstm(xh2, rows, w.k2, w.w2, w.b2, w.units2, c2, h2);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(h2, r * w.units2, xh2, r * w.k2 + w.units1, w.units2);
         }

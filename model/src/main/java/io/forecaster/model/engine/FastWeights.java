@@ -11,7 +11,10 @@ import io.forecaster.model.HyperParams;
  * <p>Packed: an LSTM's input and recurrent weights stacked into one [nIn + H][4H] matrix whose
  * columns are grouped per chunk of {@code lanes} units as [input | forget | cell | output] gates,
  * so one chunk's four gates sit side by side; widths padded to multiples of {@code lanes} with zero
- * weights (padded units stay exactly zero).
+ * weights (padded units stay exactly zero). Row-major ({@code [nIn + H][4H]}, the scalar kernel's
+ * order) or chunk-major ({@code [H / lanes][nIn + H][4][lanes]}, the vector kernel's: the weights
+ * one chunk of units reads are one contiguous run, streamed front to back, instead of 4 * lanes
+ * floats every 4H floats).
  */
 final class FastWeights {
 
@@ -21,11 +24,11 @@ final class FastWeights {
     final float[] convB;
     final int units1;
     final int k1; // filters + units1
-    final CacheLineAligned w1; // [k1][4 * units1], packed below
+    final float[] w1; // [k1][4 * units1], packed below
     final float[] b1;
     final int units2;
     final int k2; // units1 + units2
-    final CacheLineAligned w2;
+    final float[] w2;
     final float[] b2;
     final int n1;
     final float[] d1W; // [units2][n1]
@@ -41,6 +44,10 @@ final class FastWeights {
     private static final int[] DL4J_GATE = {3, 1, 0, 2};
 
     FastWeights(HyperParams hp, float[] p, int lanes) {
+        this(hp, p, lanes, false);
+    }
+
+    FastWeights(HyperParams hp, float[] p, int lanes, boolean chunkMajor) {
         if (p.length != hp.parameterCount()) {
             throw new IllegalArgumentException(
                     "expected " + hp.parameterCount() + " parameters, got " + p.length);
@@ -59,8 +66,8 @@ final class FastWeights {
         k1 = filters + units1;
         float[] packed1 = new float[k1 * 4 * units1];
         b1 = new float[4 * units1];
-        at = lstm(p, at, filters, 0, hp.lstm1Units(), units1, lanes, packed1, b1);
-        w1 = new CacheLineAligned(packed1);
+        at = lstm(p, at, filters, 0, hp.lstm1Units(), units1, lanes, chunkMajor, packed1, b1);
+        w1 = packed1;
 
         units2 = pad(hp.lstm2Units(), lanes);
         k2 = units1 + units2;
@@ -75,9 +82,10 @@ final class FastWeights {
                         hp.lstm2Units(),
                         units2,
                         lanes,
+                        chunkMajor,
                         packed2,
                         b2);
-        w2 = new CacheLineAligned(packed2);
+        w2 = packed2;
 
         n1 = pad(hp.dense1Units(), lanes);
         d1W = new float[units2 * n1];
@@ -104,8 +112,18 @@ final class FastWeights {
      * (the previous layer's padded units). Returns the offset after it.
      */
     private static int lstm(
-            float[] p, int at, int nIn, int inPad, int h, int hp, int lanes, float[] w, float[] b) {
+            float[] p,
+            int at,
+            int nIn,
+            int inPad,
+            int h,
+            int hp,
+            int lanes,
+            boolean chunkMajor,
+            float[] w,
+            float[] b) {
         int cols = 4 * h;
+        int rows = nIn + inPad + hp;
         int rec = at + nIn * cols;
         int bias = rec + h * cols;
         for (int gate = 0; gate < 4; gate++) {
@@ -113,15 +131,25 @@ final class FastWeights {
                 int col = DL4J_GATE[gate] * h + u;
                 int packed = (u / lanes) * 4 * lanes + gate * lanes + u % lanes;
                 for (int i = 0; i < nIn; i++) {
-                    w[i * 4 * hp + packed] = p[at + col * nIn + i];
+                    w[index(i, packed, rows, hp, lanes, chunkMajor)] = p[at + col * nIn + i];
                 }
                 for (int j = 0; j < h; j++) {
-                    w[(nIn + inPad + j) * 4 * hp + packed] = p[rec + col * h + j];
+                    w[index(nIn + inPad + j, packed, rows, hp, lanes, chunkMajor)] =
+                            p[rec + col * h + j];
                 }
                 b[packed] = p[bias + col];
             }
         }
         return bias + cols;
+    }
+
+    /** Where weight (row, packed column) goes in the row-major or chunk-major layout. */
+    private static int index(int row, int packed, int rows, int hp, int lanes, boolean chunkMajor) {
+        if (!chunkMajor) {
+            return row * 4 * hp + packed;
+        }
+        int chunk = 4 * lanes;
+        return (packed / chunk) * rows * chunk + row * chunk + packed % chunk;
     }
 
     private static int dense(float[] p, int at, int nIn, int nOut, int n, float[] w, float[] b) {

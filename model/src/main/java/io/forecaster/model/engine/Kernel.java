@@ -14,27 +14,25 @@ interface Kernel {
     int lanes();
 
     /**
+     * Whether {@link #lstm} reads the LSTM weights chunk-major ({@code [units/lanes][k][4
+     * gates][lanes]}) rather than row-major ({@code [k][units/lanes][4][lanes]}); see {@link
+     * FastWeights}.
+     */
+    boolean chunkMajor();
+
+    /**
      * One LSTM step for {@code rows} rows: gates = b + [x, h] W, then c and h updated.
      *
      * @param xh {@code [rows][k]}: each row's input followed by its previous h
      * @param k input width plus padded units
-     * @param w {@code [k][units/lanes][4 gates i,f,g,o][lanes]}, starting at {@code wOff}
-     * @param wOff where the weights start in {@code w} (see {@link CacheLineAligned})
+     * @param w {@code [k][units/lanes][4 gates i,f,g,o][lanes]} (or chunk-major, see {@link
+     *     #chunkMajor()})
      * @param b {@code [units/lanes][4][lanes]}
      * @param units padded units (multiple of {@link #lanes()})
      * @param c {@code [rows][units]} cell state, updated in place
      * @param h {@code [rows][units]} receives the new hidden state
      */
-    void lstm(
-            float[] xh,
-            int rows,
-            int k,
-            float[] w,
-            int wOff,
-            float[] b,
-            int units,
-            float[] c,
-            float[] h);
+    void lstm(float[] xh, int rows, int k, float[] w, float[] b, int units, float[] c, float[] h);
 
     /**
      * A dense layer: out = act(b + in W).

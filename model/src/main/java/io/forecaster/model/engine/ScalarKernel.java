@@ -17,21 +17,18 @@ final class ScalarKernel implements Kernel {
     }
 
     @Override
+    public boolean chunkMajor() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }
 
     @Override
     public void lstm(
-            float[] xh,
-            int rows,
-            int k,
-            float[] w,
-            int wOff,
-            float[] b,
-            int units,
-            float[] c,
-            float[] h) {
+            float[] xh, int rows, int k, float[] w, float[] b, int units, float[] c, float[] h) {
         int width = 4 * units;
         float[] a = accumulator(width);
         for (int r = 0; r < rows; r++) {
@@ -39,7 +36,7 @@ final class ScalarKernel implements Kernel {
             int x = r * k;
             for (int kk = 0; kk < k; kk++) {
                 float v = xh[x + kk];
-                int wo = wOff + kk * width;
+                int wo = kk * width;
                 for (int j = 0; j < width; j++) {
                     a[j] += v * w[wo + j];
                 }

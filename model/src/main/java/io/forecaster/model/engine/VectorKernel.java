@@ -15,6 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * and its node-count limits stop inlining early in vector-heavy code, so each method here is a
  * self-contained loop over arrays. The activations use a polynomial e^x - 1 (Cephes expf's, about 1
  * ulp) so nothing leaves the vector units.
+ *
+ * <p>The LSTM weights are chunk-major ({@link FastWeights}): each chunk streams one contiguous run
+ * front to back. They stay where the JVM puts them (8-byte aligned, so a 512-bit load usually spans
+ * two cache lines); with this layout that costs little (docs/benchmarks.md, "Weight alignment
+ * without sun.misc.Unsafe"), so nothing places them on cache lines.
  */
 final class VectorKernel implements Kernel {
 
@@ -46,38 +51,35 @@ final class VectorKernel implements Kernel {
     }
 
     @Override
+    public boolean chunkMajor() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "vector" + S.vectorBitSize();
     }
 
     @Override
     public void lstm(
-            float[] xh,
-            int rows,
-            int k,
-            float[] w,
-            int wOff,
-            float[] b,
-            int units,
-            float[] c,
-            float[] h) {
+            float[] xh, int rows, int k, float[] w, float[] b, int units, float[] c, float[] h) {
         for (int ch = 0; ch < units / L; ch++) {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
-                gates4(xh, r, k, w, wOff, b, units, ch);
+                gates4(xh, r, k, w, b, units, ch);
                 cells(r, 4, units, ch, c, h);
             }
             for (; r < rows; r++) {
-                gates1(xh, r, k, w, wOff, b, units, ch);
+                gates1(xh, r, k, w, b, units, ch);
                 cells(r, 1, units, ch, c, h);
             }
         }
     }
 
     /** Pre-activation gates of chunk {@code ch} for rows r..r+3 into {@link #gates}. */
-    private void gates4(
-            float[] xh, int r, int k, float[] w, int wOff, float[] b, int units, int ch) {
-        int stride = 4 * units;
+    private void gates4(float[] xh, int r, int k, float[] w, float[] b, int units, int ch) {
+        // chunk-major weights: this chunk's k rows of 4 gates x L lanes are contiguous
+        int stride = 4 * L;
         int wb = ch * 4 * L;
         FloatVector i0 = FloatVector.fromArray(S, b, wb);
         FloatVector f0 = FloatVector.fromArray(S, b, wb + L);
@@ -90,7 +92,7 @@ final class VectorKernel implements Kernel {
         int x1 = x0 + k;
         int x2 = x1 + k;
         int x3 = x2 + k;
-        for (int kk = 0, wo = wOff + wb; kk < k; kk++, wo += stride) {
+        for (int kk = 0, wo = ch * k * stride; kk < k; kk++, wo += stride) {
             FloatVector wi = FloatVector.fromArray(S, w, wo);
             FloatVector wf = FloatVector.fromArray(S, w, wo + L);
             FloatVector wg = FloatVector.fromArray(S, w, wo + 2 * L);
@@ -137,9 +139,8 @@ final class VectorKernel implements Kernel {
     }
 
     /** One row's gates; two accumulators per gate (even, odd k) hide the FMA latency. */
-    private void gates1(
-            float[] xh, int r, int k, float[] w, int wOff, float[] b, int units, int ch) {
-        int stride = 4 * units;
+    private void gates1(float[] xh, int r, int k, float[] w, float[] b, int units, int ch) {
+        int stride = 4 * L;
         int wb = ch * 4 * L;
         FloatVector i0 = FloatVector.fromArray(S, b, wb);
         FloatVector f0 = FloatVector.fromArray(S, b, wb + L);
@@ -148,7 +149,7 @@ final class VectorKernel implements Kernel {
         FloatVector i1 = FloatVector.zero(S), f1 = i1, g1 = i1, o1 = i1;
         int x0 = r * k;
         int kk = 0;
-        int wo = wOff + wb;
+        int wo = ch * k * stride;
         for (; kk + 2 <= k; kk += 2, wo += 2 * stride) {
             FloatVector a = FloatVector.broadcast(S, xh[x0 + kk]);
             i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
