@@ -378,17 +378,8 @@ class TopicDataITCase {
         assertThat(raised.code()).as(raised.err()).isZero();
         assertThat(raised.out()).doesNotContain("too-large");
         // the window of the first ten days, every one read, as the CSV gives it
-        CommandsTest.Run fromCsv =
-                run(
-                        new PredictCommand(),
-                        args(
-                                csvArgs(),
-                                "--key",
-                                "VAL",
-                                "--from",
-                                "0",
-                                "--model",
-                                csvBundle.toString()));
+        String[] csvWindow = args(csvArgs(), args(new String[] {"--key", "VAL"}, window));
+        CommandsTest.Run fromCsv = run(new PredictCommand(), csvWindow);
         assertThat(predictions(raised.out())).isEqualTo(predictions(fromCsv.out()));
         // a limit that is no number of bytes, or one without a topic, is named
         CommandsTest.Run zero =
@@ -396,18 +387,7 @@ class TopicDataITCase {
         assertThat(zero.code()).isEqualTo(2);
         assertThat(zero.err()).contains("--points-max-bytes").contains("0");
         CommandsTest.Run noTopic =
-                run(
-                        new PredictCommand(),
-                        args(
-                                csvArgs(),
-                                "--key",
-                                "VAL",
-                                "--from",
-                                "0",
-                                "--model",
-                                csvBundle.toString(),
-                                "--points-max-bytes",
-                                "8192"));
+                run(new PredictCommand(), args(csvWindow, "--points-max-bytes", "8192"));
         assertThat(noTopic.code()).isEqualTo(2);
         assertThat(noTopic.err()).contains("--points-max-bytes");
     }
