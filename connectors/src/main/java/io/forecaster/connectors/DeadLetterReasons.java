@@ -12,6 +12,9 @@ public final class DeadLetterReasons {
     /** The value is not a well-formed CSV line of {@code sensor,time,value}. */
     public static final String MALFORMED_CSV = "malformed-csv";
 
+    /** The value is not the 17 bytes of a binary point (version, time, value). */
+    public static final String MALFORMED_BINARY = "malformed-binary";
+
     /** The record has no value (null or zero bytes). */
     public static final String EMPTY = "empty";
 

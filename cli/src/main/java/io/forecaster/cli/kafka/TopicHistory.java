@@ -47,7 +47,7 @@ public final class TopicHistory {
     /**
      * @param bootstrap bootstrap servers
      * @param topic the points topic
-     * @param parser decodes a record (its format: JSON or CSV values)
+     * @param parser decodes a record (its format: JSON, CSV or binary values)
      * @param timeout how long the read may go without progress before it fails
      */
     public record Options(String bootstrap, String topic, PointParser parser, Duration timeout) {

@@ -61,7 +61,7 @@ public final class DataOptions {
             paramLabel = "FORMAT",
             description =
                     "With --topic: value format of the points, as the job's kafka.points.format:"
-                            + " JSON or CSV (default: JSON).")
+                            + " JSON, CSV or BINARY (default: JSON).")
     String pointsFormat;
 
     @Option(

@@ -287,11 +287,11 @@ class TopicDataITCase {
         // the data digest names the points read, whatever the partitioning and the format: the
         // same points (the repeated one included) in one partition, as CSV values, in time order
         String same = KAFKA.createTopic("same", 1);
+        List<SensorPoint> all = new ArrayList<>(val);
+        all.addAll(ros.subList(0, 101));
+        all.add(new SensorPoint("ROS", ros.get(100).eventTime(), 999.0));
+        all.addAll(ros.subList(101, DAYS));
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KAFKA.producerProperties())) {
-            List<SensorPoint> all = new ArrayList<>(val);
-            all.addAll(ros.subList(0, 101));
-            all.add(new SensorPoint("ROS", ros.get(100).eventTime(), 999.0));
-            all.addAll(ros.subList(101, DAYS));
             for (SensorPoint s : all) {
                 p.send(new ProducerRecord<>(same, PointCodec.key(s), PointCodec.csv(s)));
             }
@@ -305,6 +305,22 @@ class TopicDataITCase {
                                 Duration.ofSeconds(30)));
         assertThat(again.points()).isEqualTo(801);
         assertThat(meta.trainingDataSha256()).hasSize(64).isEqualTo(again.sha256());
+        // and as 17-byte binary values: the same points, the same digest
+        String binary = KAFKA.createTopic("same-binary", 1);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KAFKA.producerProperties())) {
+            for (SensorPoint s : all) {
+                p.send(new ProducerRecord<>(binary, PointCodec.key(s), PointCodec.binary(s)));
+            }
+        }
+        TopicHistory.Result fromBinary =
+                TopicHistory.read(
+                        new TopicHistory.Options(
+                                KAFKA.bootstrapServers(),
+                                binary,
+                                new PointParser(PointFormat.BINARY),
+                                Duration.ofSeconds(30)));
+        assertThat(fromBinary.points()).isEqualTo(801);
+        assertThat(fromBinary.sha256()).isEqualTo(again.sha256());
         assertThat(meta.trainingDataSha256()).isNotEqualTo(Cli.sha256(csv));
 
         // calibrate, from the topic in CSV values too

@@ -99,7 +99,9 @@ public final class KafkaOptions {
                     .enumType(PointFormat.class)
                     .defaultValue(PointFormat.JSON)
                     .withDescription(
-                            "Value format of the points: JSON or CSV (sensor,time,value).");
+                            "Value format of the points: JSON, CSV (sensor,time,value) or BINARY"
+                                    + " (17 bytes: version, epoch ms, double; the key is the sensor"
+                                    + " id).");
 
     public static final ConfigOption<Integer> MAX_POINT_BYTES =
             ConfigOptions.key("kafka.points.max-bytes")

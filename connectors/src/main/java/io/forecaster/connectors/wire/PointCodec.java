@@ -5,12 +5,14 @@ import io.forecaster.connectors.SensorPoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.commons.csv.CSVFormat;
 
 /**
  * Writes points in the wire format (the reading side is {@link PointParser}): the key is the sensor
- * id in UTF-8, the value a JSON object or a CSV line, the time ISO-8601 in UTC.
+ * id in UTF-8, the value a JSON object or a CSV line (the time ISO-8601 in UTC), or 17 binary
+ * bytes.
  */
 public final class PointCodec {
 
@@ -23,7 +25,23 @@ public final class PointCodec {
 
     /** The Kafka value of a point in the given format. */
     public static byte[] value(SensorPoint p, PointFormat format) {
-        return format == PointFormat.JSON ? json(p) : csv(p);
+        return switch (format) {
+            case JSON -> json(p);
+            case CSV -> csv(p);
+            case BINARY -> binary(p);
+        };
+    }
+
+    /** The length of a {@link PointFormat#BINARY} value. */
+    public static final int BINARY_BYTES = 17;
+
+    /** Version byte, epoch milliseconds and the value as a double, big-endian (17 bytes). */
+    public static byte[] binary(SensorPoint p) {
+        return ByteBuffer.allocate(BINARY_BYTES)
+                .put((byte) WireFormat.VERSION)
+                .putLong(p.eventTime())
+                .putDouble(p.value())
+                .array();
     }
 
     /** {@code {"v":1,"sensor":"VAL","time":"1961-01-01T00:00:00Z","value":13.67}}. */

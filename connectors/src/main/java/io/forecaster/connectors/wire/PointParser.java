@@ -5,6 +5,7 @@ import static io.forecaster.connectors.DeadLetterReasons.BAD_TIME;
 import static io.forecaster.connectors.DeadLetterReasons.BAD_VALUE;
 import static io.forecaster.connectors.DeadLetterReasons.BAD_VERSION;
 import static io.forecaster.connectors.DeadLetterReasons.EMPTY;
+import static io.forecaster.connectors.DeadLetterReasons.MALFORMED_BINARY;
 import static io.forecaster.connectors.DeadLetterReasons.MALFORMED_CSV;
 import static io.forecaster.connectors.DeadLetterReasons.MALFORMED_JSON;
 import static io.forecaster.connectors.DeadLetterReasons.MISSING_FIELD;
@@ -93,7 +94,11 @@ public final class PointParser implements Serializable {
             String why = unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage();
             return ParsedPoint.of(
                     src.deadLetter(
-                            format == PointFormat.JSON ? MALFORMED_JSON : MALFORMED_CSV,
+                            switch (format) {
+                                case JSON -> MALFORMED_JSON;
+                                case CSV -> MALFORMED_CSV;
+                                case BINARY -> MALFORMED_BINARY;
+                            },
                             "could not read the record: " + why,
                             clock.millis(),
                             maxValueBytes));
@@ -115,7 +120,43 @@ public final class PointParser implements Serializable {
                             + maxValueBytes);
         }
         String key = decodeKey(keyBytes);
-        return format == PointFormat.JSON ? readJson(key, value) : readCsv(key, value);
+        return switch (format) {
+            case JSON -> readJson(key, value);
+            case CSV -> readCsv(key, value);
+            case BINARY -> readBinary(key, value);
+        };
+    }
+
+    private static SensorPoint readBinary(String key, byte[] value) throws BadRecord {
+        if (value.length != PointCodec.BINARY_BYTES) {
+            throw new BadRecord(
+                    MALFORMED_BINARY,
+                    "expected "
+                            + PointCodec.BINARY_BYTES
+                            + " bytes (version, time, value), got "
+                            + value.length);
+        }
+        ByteBuffer b = ByteBuffer.wrap(value);
+        int version = b.get();
+        if (version != WireFormat.VERSION) {
+            throw new BadRecord(
+                    BAD_VERSION,
+                    "version byte: expected " + WireFormat.VERSION + ", got " + version);
+        }
+        if (key == null) {
+            throw new BadRecord(
+                    MISSING_FIELD, "no key: a binary point's sensor id is its Kafka key");
+        }
+        String id = sensorId(key, null, "key");
+        long time;
+        long ms = b.getLong();
+        try {
+            time = WireFormat.checkTimeRange(ms, ms);
+        } catch (IllegalArgumentException e) {
+            throw new BadRecord(BAD_TIME, "field \"time\": " + e.getMessage());
+        }
+        double v = b.getDouble();
+        return new SensorPoint(id, time, finite(v, Double.toString(v)));
     }
 
     private static String decodeKey(byte[] keyBytes) throws BadRecord {

@@ -334,6 +334,65 @@ class PointParserTest {
         assertDeadLetter(csv(key, value), key, value, reason, detail);
     }
 
+    private static final PointParser BINARY = new PointParser(PointFormat.BINARY, 4096, CLOCK);
+
+    private static byte[] binary(int version, long time, double value, int extra) {
+        return java.nio.ByteBuffer.allocate(17 + extra)
+                .put((byte) version)
+                .putLong(time)
+                .putDouble(value)
+                .array();
+    }
+
+    @Test
+    void readsTheDocumentedBinaryLayout() {
+        // 0x01, 1961-01-01 as big-endian epoch ms, 13.67 as a big-endian IEEE 754 double
+        byte[] v = binary(1, JAN_1_1961, 13.67, 0);
+        assertThat(v).hasSize(17);
+        assertThat(PointCodec.binary(new SensorPoint("VAL", JAN_1_1961, 13.67))).isEqualTo(v);
+        assertThat(BINARY.parse("points", 3, 42, utf8("VAL"), v).point())
+                .isEqualTo(new SensorPoint("VAL", JAN_1_1961, 13.67));
+    }
+
+    static Stream<Arguments> badBinary() {
+        return Stream.of(
+                Arguments.of(
+                        "VAL", binary(1, 0, 1, 1), DeadLetterReasons.MALFORMED_BINARY, "got 18"),
+                Arguments.of(
+                        "VAL",
+                        java.util.Arrays.copyOf(binary(1, 0, 1, 0), 9),
+                        DeadLetterReasons.MALFORMED_BINARY,
+                        "expected 17 bytes (version, time, value), got 9"),
+                Arguments.of("VAL", binary(2, 0, 1, 0), DeadLetterReasons.BAD_VERSION, "got 2"),
+                Arguments.of(null, binary(1, 0, 1, 0), DeadLetterReasons.MISSING_FIELD, "no key"),
+                Arguments.of("", binary(1, 0, 1, 0), DeadLetterReasons.BAD_KEY, "empty"),
+                Arguments.of(
+                        "VAL",
+                        binary(1, Long.MAX_VALUE, 1, 0),
+                        DeadLetterReasons.BAD_TIME,
+                        String.valueOf(Long.MAX_VALUE)),
+                Arguments.of(
+                        "VAL", binary(1, 0, Double.NaN, 0), DeadLetterReasons.BAD_VALUE, "NaN"),
+                Arguments.of(
+                        "VAL",
+                        binary(1, 0, Double.NEGATIVE_INFINITY, 0),
+                        DeadLetterReasons.BAD_VALUE,
+                        "-Infinity"),
+                Arguments.of("VAL", binary(1, 0, 1e39, 0), DeadLetterReasons.BAD_VALUE, "float32"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {2}")
+    @MethodSource("badBinary")
+    void turnsBadBinaryIntoDeadLettersKeepingTheRawBytes(
+            String key, byte[] value, String reason, String detail) {
+        ParsedPoint p = BINARY.parse("points", 3, 42L, utf8(key), value);
+        assertThat(p.isPoint()).as("expected a dead letter, got %s", p.point()).isFalse();
+        assertThat(p.deadLetter().reason()).isEqualTo(reason);
+        assertThat(p.deadLetter().detail()).contains(detail);
+        assertThat(p.deadLetter().raw()).isEqualTo(value);
+        assertThat(p.deadLetter().key()).isEqualTo(key);
+    }
+
     @Test
     void keepsRawBytesThatAreNotUtf8() {
         byte[] raw = {(byte) 0xff, (byte) 0xfe, '{', '}'};
