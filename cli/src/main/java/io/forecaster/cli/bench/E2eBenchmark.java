@@ -294,44 +294,17 @@ final class E2eBenchmark {
                 if (target.inProcess()) {
                     jit.add(StackSampler.jitMillis());
                 }
-                boolean ready =
-                        first != null
-                                && start == null
-                                && x.points >= filled
-                                && x.nanos >= notBefore
-                                && x.nanos - first.nanos >= s.warmup.toNanos();
-                if (ready && !jitSettled(jit) && x.nanos - first.nanos < MAX_WARMUP.toNanos()) {
-                    jitWaited = true;
-                } else if (ready) {
-                    if (jitWaited) {
-                        say(
-                                "  warm-up extended to %d s until the JIT compilers settled",
-                                (x.nanos - first.nanos) / 1_000_000_000L);
-                        jitWaited = false;
-                    }
+                boolean warming = first != null && start == null;
+                if (warming && x.nanos >= notBefore) {
+                    // keep enough ahead of the job to measure for --duration at its rate
                     double rate =
                             PreloadSizing.warmupRate(
                                     m.samples, rateFrom, PreloadSizing.RATE_WINDOW);
                     long left = total - x.points;
                     long more =
                             PreloadSizing.topUp(
-                                    left, rate, s.duration, producerRate.get(pointsTopic));
-                    if (more == 0) {
-                        say(
-                                "  warm-up over after %d s at %,.0f points/s; %,d points left"
-                                        + " (%,d needed for %d s with %.1fx headroom)",
-                                (x.nanos - first.nanos) / 1_000_000_000L,
-                                rate,
-                                left,
-                                PreloadSizing.needed(rate, s.duration),
-                                s.duration.toSeconds(),
-                                PreloadSizing.HEADROOM);
-                        start = x;
-                        deadline = Long.MAX_VALUE;
-                        if (target.inProcess()) {
-                            sampler = new StackSampler(20);
-                        }
-                    } else if (topUps == PreloadSizing.MAX_TOP_UPS) {
+                                    left, total, rate, s.duration, producerRate.get(pointsTopic));
+                    if (more > 0 && topUps == PreloadSizing.MAX_TOP_UPS) {
                         why =
                                 String.format(
                                         Locale.ROOT,
@@ -342,11 +315,12 @@ final class E2eBenchmark {
                                         PreloadSizing.needed(rate, s.duration),
                                         rate);
                         break;
-                    } else {
+                    }
+                    if (more > 0) {
                         topUps++;
                         say(
-                                "  warm-up rate %,.0f points/s: %,d points left, %,d needed for"
-                                        + " %d s with %.1fx headroom; preloading %,d more ...",
+                                "  warm-up at %,.0f points/s with %,d points left (%,d needed for"
+                                        + " %d s with %.1fx headroom): preloading %,d more ...",
                                 rate,
                                 left,
                                 PreloadSizing.needed(rate, s.duration),
@@ -357,6 +331,42 @@ final class E2eBenchmark {
                         // the rate again, from samples taken with no producer running
                         rateFrom = System.nanoTime();
                         notBefore = rateFrom + PreloadSizing.AFTER_TOP_UP.toNanos();
+                        warming = false;
+                    }
+                }
+                boolean ready =
+                        warming
+                                && x.points >= filled
+                                && x.nanos >= notBefore
+                                && x.nanos - first.nanos >= s.warmup.toNanos();
+                if (ready && !jitSettled(jit) && x.nanos - first.nanos < MAX_WARMUP.toNanos()) {
+                    jitWaited = true;
+                } else if (ready) {
+                    if (jitWaited) {
+                        say(
+                                "  warm-up extended to %d s until the JIT compilers settled",
+                                (x.nanos - first.nanos) / 1_000_000_000L);
+                    }
+                    double rate =
+                            PreloadSizing.warmupRate(
+                                    m.samples, rateFrom, PreloadSizing.RATE_WINDOW);
+                    say(
+                            "  warm-up over after %d s at %,.0f points/s with %,d points left"
+                                    + " (%,d needed for %d s with %.1fx headroom)%s",
+                            (x.nanos - first.nanos) / 1_000_000_000L,
+                            rate,
+                            total - x.points,
+                            PreloadSizing.needed(rate, s.duration),
+                            s.duration.toSeconds(),
+                            PreloadSizing.HEADROOM,
+                            topUps == 0
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT, "; %d top-up(s) of the preload", topUps));
+                    start = x;
+                    deadline = Long.MAX_VALUE;
+                    if (target.inProcess()) {
+                        sampler = new StackSampler(20);
                     }
                 }
                 if (start != null) {
@@ -365,7 +375,7 @@ final class E2eBenchmark {
                         break;
                     }
                 }
-                if (x.points >= preloaded.get(pointsTopic)) {
+                if (start != null && x.points >= preloaded.get(pointsTopic)) {
                     why = "the preload was read before the measured interval ended";
                     break;
                 }
@@ -622,6 +632,7 @@ final class E2eBenchmark {
             Sample atUntil = null;
             long from = -1; // steady state: points appended in [from, until)
             long until = Long.MAX_VALUE;
+            long restUntil = Long.MAX_VALUE;
             boolean settled = false;
             List<Double> p99s = new ArrayList<>();
             long swapAt = Long.MAX_VALUE;
@@ -645,7 +656,7 @@ final class E2eBenchmark {
                         say(
                                 "  %s after %d s (p99 of each %d s window: %s ms); steady state"
                                         + " from there",
-                                settled ? "latency settled" : "latency still falling, capped",
+                                settled ? "latency settled" : "latency not settled, capped",
                                 k * windowMs / 1000,
                                 windowMs / 1000,
                                 LatencyPhases.format(p99s));
@@ -666,16 +677,19 @@ final class E2eBenchmark {
                             models.count(), (publishStart - t0) / 1000, publishMs);
                 }
                 if (from >= 0 && atFrom == null && now >= from) {
+                    // the REST figures (points/s, busy time) over --duration from here: the
+                    // steady state is known only once its first windows have been read
                     atFrom = x;
+                    restUntil = now + s.duration.toMillis();
                     if (target.inProcess()) {
                         sampler = new StackSampler(20);
                     }
                 }
-                if (atFrom != null && now <= until) {
+                if (atFrom != null && now <= restUntil) {
                     m.sampleBusy();
                     atUntil = x;
                 }
-                if (from >= 0 && now >= Math.max(until, firstUntil)) {
+                if (from >= 0 && now >= Math.max(Math.max(until, restUntil), firstUntil)) {
                     producer.stop();
                 }
                 m.checkAlive();
@@ -719,7 +733,7 @@ final class E2eBenchmark {
                 note +=
                         String.format(
                                 Locale.ROOT,
-                                "; latency had not settled: p99 still falling after the %d s cap",
+                                "; latency had not settled within the %d s cap (--settle-max)",
                                 s.settleMax.toSeconds());
             }
             if (published > 0) {

@@ -11,10 +11,11 @@ import java.util.Optional;
  *
  * <p>A throughput case reads a preloaded topic as fast as it can. The warm-up (at least {@code
  * --warmup}, until every key's window is full and the JIT compilers settled) reads part of the
- * preload; if what is left would run out before the measured interval ends, the case writes more
- * points into the topic (a top-up, each key's series continued) before it starts measuring. A case
- * whose measured interval is still shorter than {@code --duration} fails: its figure is not
- * reported.
+ * preload; whenever, during the warm-up, what is left would not last the measured interval at the
+ * rate the job reads, the case writes more points into the topic (a top-up, each key's series
+ * continued) and goes on warming up. It starts measuring only with enough left, and no top-up in
+ * the last {@link #AFTER_TOP_UP}. A case whose measured interval is still shorter than {@code
+ * --duration} fails: its figure is not reported.
  */
 final class PreloadSizing {
 
@@ -31,7 +32,7 @@ final class PreloadSizing {
     static final Duration AFTER_TOP_UP = Duration.ofSeconds(7);
 
     /** Top-ups before a case that still cannot get ahead of its job fails. */
-    static final int MAX_TOP_UPS = 3;
+    static final int MAX_TOP_UPS = 10;
 
     /** The smallest share of a top-up assumed still unread when it ends (see {@link #topUp}). */
     static final double MIN_UNREAD_SHARE = 0.25;
@@ -72,21 +73,24 @@ final class PreloadSizing {
     }
 
     /**
-     * Points to add to a topic of which {@code left} are still unread, so that after the top-up and
-     * {@link #AFTER_TOP_UP} at least {@link #needed} are: the job goes on reading at {@code rate}
-     * while the top-up is written at {@code producerRate} (measured by the first preload, without a
-     * job running) and during the time after it. When the job reads nearly as fast as the producer
-     * writes, at least {@link #MIN_UNREAD_SHARE} of the top-up is taken to be left (the case checks
-     * again after the top-up, and tops up again or fails). 0 when {@code left} is enough.
+     * Points to add to a topic of {@code total} points of which {@code left} are still unread, so
+     * that after the top-up and {@link #AFTER_TOP_UP} at least {@link #needed} are: the job goes on
+     * reading at {@code rate} while the top-up is written at {@code producerRate} (measured by the
+     * first preload, without a job running) and during the time after it. When the job reads nearly
+     * as fast as the producer writes, at least {@link #MIN_UNREAD_SHARE} of the top-up is taken to
+     * be left (the case checks again after the top-up, and tops up again or fails). A job that has
+     * read 99% of the topic has caught up, and its rate is only how fast points arrived: then at
+     * least twice the topic's points are added. 0 when {@code left} is enough.
      */
-    static long topUp(long left, double rate, Duration measured, double producerRate) {
+    static long topUp(long left, long total, double rate, Duration measured, double producerRate) {
+        long atLeast = left < total * 0.01 ? 2 * total : 0;
         long need = needed(rate, measured);
         if (left >= need) {
-            return 0;
+            return atLeast;
         }
         double deficit = need - left + rate * AFTER_TOP_UP.toNanos() / 1e9;
         double unread = producerRate > 0 ? 1 - rate / producerRate : 0;
-        return (long) Math.ceil(deficit / Math.max(MIN_UNREAD_SHARE, unread));
+        return Math.max(atLeast, (long) Math.ceil(deficit / Math.max(MIN_UNREAD_SHARE, unread)));
     }
 
     /**

@@ -43,8 +43,10 @@ class PreloadSizingTest {
                 .isEqualTo((long) (100_000 * 20 * PreloadSizing.HEADROOM));
         assertThat(PreloadSizing.needed(Double.NaN, Duration.ofSeconds(20))).isZero();
         long need = PreloadSizing.needed(100_000, Duration.ofSeconds(20));
-        assertThat(PreloadSizing.topUp(need, 100_000, Duration.ofSeconds(20), 400_000)).isZero();
-        assertThat(PreloadSizing.topUp(need - 1, 100_000, Duration.ofSeconds(20), 400_000))
+        long total = 10_000_000;
+        assertThat(PreloadSizing.topUp(need, total, 100_000, Duration.ofSeconds(20), 400_000))
+                .isZero();
+        assertThat(PreloadSizing.topUp(need - 1, total, 100_000, Duration.ofSeconds(20), 400_000))
                 .isPositive();
     }
 
@@ -53,7 +55,7 @@ class PreloadSizingTest {
         double rate = 100_000;
         double producer = 400_000;
         long left = 1_000_000;
-        long more = PreloadSizing.topUp(left, rate, Duration.ofSeconds(20), producer);
+        long more = PreloadSizing.topUp(left, 6_000_000, rate, Duration.ofSeconds(20), producer);
         // simulate: the top-up takes more / producer seconds, then AFTER_TOP_UP with the job
         // reading at rate throughout; what is left then must still be what 20 s need
         double seconds = more / producer + PreloadSizing.AFTER_TOP_UP.toSeconds();
@@ -67,8 +69,22 @@ class PreloadSizingTest {
                 PreloadSizing.needed(rate, Duration.ofSeconds(20))
                         - left
                         + (long) (rate * PreloadSizing.AFTER_TOP_UP.toSeconds());
-        assertThat(PreloadSizing.topUp(left, rate, Duration.ofSeconds(20), rate))
+        assertThat(PreloadSizing.topUp(left, 6_000_000, rate, Duration.ofSeconds(20), rate))
                 .isEqualTo((long) (deficit / PreloadSizing.MIN_UNREAD_SHARE));
+    }
+
+    @Test
+    void aJobThatCaughtUpGetsAtLeastTwiceTheTopicsPoints() {
+        // it read 99% of 60,000 points: its rate (1,000 points/s) is how fast they arrived
+        assertThat(PreloadSizing.topUp(599, 60_000, 1000, Duration.ofSeconds(3), 400_000))
+                .isEqualTo(120_000);
+        assertThat(PreloadSizing.topUp(0, 60_000, Double.NaN, Duration.ofSeconds(3), 400_000))
+                .isEqualTo(120_000);
+        // when the rate asks for more, the rate decides
+        assertThat(PreloadSizing.topUp(0, 60_000, 1_000_000, Duration.ofSeconds(20), 4_000_000))
+                .isGreaterThan(30_000_000);
+        // 1% left is not caught up
+        assertThat(PreloadSizing.topUp(600, 60_000, 10, Duration.ofSeconds(3), 400_000)).isZero();
     }
 
     @Test
