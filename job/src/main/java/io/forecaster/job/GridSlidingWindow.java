@@ -4,9 +4,7 @@ import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.model.grid.TimeGrid;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,6 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -43,15 +42,28 @@ import org.apache.flink.util.Collector;
  *       operator removes its state of the key too.
  * </ul>
  *
- * <p>Its state has names of its own ({@value #PENDING_STATE}, {@value #GRID_STATE}), so a job
- * without a grid keeps the state it always had.
+ * <p>What a point costs does not grow with the key's held points or slots: the key's {@link
+ * GridWindow} lists its slots with held points (ascending) and, for each, the held point that
+ * arrived last; each held point's entry ({@value #HELD_STATE}, event time to value and the time of
+ * the slot's point that arrived before it) links to the next, so a slot's release timer walks its
+ * own slot's points, and only the first point of a slot registers a timer. A key whose held points
+ * are in the earlier layout ({@value #PENDING_STATE}: event time to value, found by scanning all of
+ * them) is moved to this one the first time it is seen.
+ *
+ * <p>Its state has names of its own ({@value #HELD_STATE}, {@value #GRID_STATE}), so a job without
+ * a grid keeps the state it always had.
  */
 public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
         implements OrderedSlidingWindowOperator.KeyCounting {
 
     private static final long serialVersionUID = 1L;
 
+    /** The earlier layout of held points: event time to value, no index (read to migrate). */
     static final String PENDING_STATE = "grid-pending-points";
+
+    /** Held points: event time to value and the previous arrival in the same slot. */
+    static final String HELD_STATE = "grid-held-points";
+
     static final String GRID_STATE = "grid-window";
 
     private final WindowSettings settings;
@@ -60,6 +72,9 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
     private final long quietTimeoutMs;
 
     private transient MapState<Long, Double> pending;
+    // a held point's value, and the time of its slot's point that arrived before it (its own time
+    // for the slot's first)
+    private transient MapState<Long, Tuple2<Double, Long>> heldPoints;
     private transient ValueState<GridWindow> window;
     private transient Counter latePoints;
     private transient Counter lateLetters;
@@ -95,6 +110,13 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(PENDING_STATE, Types.LONG, Types.DOUBLE));
+        heldPoints =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        HELD_STATE,
+                                        Types.LONG,
+                                        Types.TUPLE(Types.DOUBLE, Types.LONG)));
         window =
                 getRuntimeContext()
                         .getState(
@@ -115,7 +137,9 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             throws Exception {
         long t = point.eventTime();
         long watermark = ctx.timerService().currentWatermark();
-        if (pending.contains(t)) {
+        GridWindow w = gridWindow();
+        // a point newer than every point the key accepted cannot be held (in order: no lookup)
+        if (w != null && t <= w.newest && heldPoints.contains(t)) {
             duplicateLetters.inc();
             ctx.output(
                     OrderedSlidingWindow.DEAD_LETTERS,
@@ -129,7 +153,6 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
                                     + "; the first one is kept"));
             return;
         }
-        GridWindow w = window.value();
         long slot = grid.slotOf(t);
         long releaseAt = releaseTime(slot);
         if (releaseAt <= watermark || (w != null && w.started && slot <= w.lastSlot)) {
@@ -153,16 +176,23 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
         }
         if (w == null) {
             w = GridWindow.empty(settings.window().size());
+            w.indexHeld();
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
         }
-        pending.put(t, point.value());
-        ctx.timerService().registerEventTimeTimer(releaseAt);
+        long before = w.holdPoint(slot, t);
+        heldPoints.put(t, Tuple2.of(point.value(), before));
+        if (before == t) {
+            // the slot's first held point: its release timer (the slot's others share it)
+            ctx.timerService().registerEventTimeTimer(releaseAt);
+        }
         if (t > w.newest) {
             w.newest = t;
             long cleanupAt = OrderedSlidingWindow.saturatedAdd(t, quietTimeoutMs);
-            if (w.cleanupAt != Long.MIN_VALUE) {
+            // (not when the old cleanup time is a held slot's release time: that timer is the
+            // slot's)
+            if (w.cleanupAt != Long.MIN_VALUE && !isReleaseTimeOfHeldSlot(w, w.cleanupAt)) {
                 ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
             }
             ctx.timerService().registerEventTimeTimer(cleanupAt);
@@ -174,37 +204,19 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelInput> out)
             throws Exception {
-        GridWindow w = window.value();
+        GridWindow w = gridWindow();
         if (w == null) {
             return;
         }
-        List<Long> ready = new ArrayList<>();
-        for (Map.Entry<Long, Double> e : pending.entries()) {
-            if (releaseTime(grid.slotOf(e.getKey())) <= timestamp) {
-                ready.add(e.getKey());
-            }
-        }
-        ready.sort(null);
         String key = ctx.getCurrentKey();
-        double[] inSlot = new double[Math.max(1, ready.size())];
-        int n = 0;
-        long slot = 0;
-        for (long t : ready) {
-            long s = grid.slotOf(t);
-            if (n > 0 && s != slot) {
-                releaseSlot(key, w, slot, grid.aggregate().of(inSlot, n), out);
-                n = 0;
-            }
-            slot = s;
-            inSlot[n++] = pending.get(t);
-            pending.remove(t);
-            released.inc();
+        // Each held slot has a timer at its release time, and timers fire in time order, so the
+        // slots due are the first held ones (all of them when release times saturate at the end
+        // of time): each is looked up, and its own points walked, whatever else the key holds.
+        while (w.held > 0 && releaseTime(w.heldSlots[0]) <= timestamp) {
+            releaseOldestHeld(key, w, out);
         }
-        if (n > 0) {
-            releaseSlot(key, w, slot, grid.aggregate().of(inSlot, n), out);
-        }
-        if (timestamp == w.cleanupAt && pending.isEmpty()) {
-            pending.clear();
+        if (timestamp == w.cleanupAt && w.held == 0) {
+            heldPoints.clear();
             window.clear();
             if (keysWithState != null) {
                 keysWithState.decrementAndGet();
@@ -214,6 +226,101 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             return;
         }
         window.update(w);
+    }
+
+    /** Releases the key's oldest held slot: its points, in time order, by the aggregate. */
+    private void releaseOldestHeld(String key, GridWindow w, Collector<ModelInput> out)
+            throws Exception {
+        long slot = w.heldSlots[0];
+        long t = w.heldHeads[0];
+        w.dropOldestHeld();
+        // the chain runs from the last arrival to the first: filled from the end, the arrays
+        // are in arrival order, which is time order unless the points came out of order
+        long[] times = new long[8];
+        double[] values = new double[8];
+        int n = 0;
+        while (true) {
+            Tuple2<Double, Long> e = heldPoints.get(t);
+            heldPoints.remove(t);
+            if (n == times.length) {
+                times = Arrays.copyOf(times, 2 * n);
+                values = Arrays.copyOf(values, 2 * n);
+            }
+            times[n] = t;
+            values[n] = e.f0;
+            n++;
+            if (e.f1 == t) {
+                break;
+            }
+            t = e.f1;
+        }
+        reverse(times, values, n);
+        inTimeOrder(times, values, n);
+        released.inc(n);
+        releaseSlot(key, w, slot, grid.aggregate().of(values, n), out);
+    }
+
+    private static void reverse(long[] times, double[] values, int n) {
+        for (int i = 0, j = n - 1; i < j; i++, j--) {
+            long t = times[i];
+            times[i] = times[j];
+            times[j] = t;
+            double v = values[i];
+            values[i] = values[j];
+            values[j] = v;
+        }
+    }
+
+    /** Sorts the first {@code n} points by time (they are usually in order already). */
+    static void inTimeOrder(long[] times, double[] values, int n) {
+        boolean sorted = true;
+        for (int i = 1; i < n && sorted; i++) {
+            sorted = times[i - 1] < times[i];
+        }
+        if (sorted) {
+            return;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        long[] t = Arrays.copyOf(times, n);
+        double[] v = Arrays.copyOf(values, n);
+        Arrays.sort(order, (a, b) -> Long.compare(t[a], t[b]));
+        for (int i = 0; i < n; i++) {
+            times[i] = t[order[i]];
+            values[i] = v[order[i]];
+        }
+    }
+
+    /** Whether {@code time} is the release time of one of the key's held slots. */
+    private boolean isReleaseTimeOfHeldSlot(GridWindow w, long time) {
+        if (time == Long.MAX_VALUE) {
+            // saturated: any held slot near the end of time
+            return w.held > 0 && releaseTime(w.heldSlots[w.held - 1]) == time;
+        }
+        long slot = grid.slotOf(time - latenessMs);
+        return releaseTime(slot) == time && w.holds(slot);
+    }
+
+    /**
+     * The key's window state, or null; held points in the earlier layout ({@value #PENDING_STATE})
+     * are moved to this one first (their release timers are registered already).
+     */
+    private GridWindow gridWindow() throws Exception {
+        GridWindow w = window.value();
+        if (w == null || w.heldSlots != null) {
+            return w;
+        }
+        w.indexHeld();
+        for (Map.Entry<Long, Double> e : pending.entries()) {
+            long t = e.getKey();
+            long before = w.holdPoint(grid.slotOf(t), t);
+            heldPoints.put(t, Tuple2.of(e.getValue(), before));
+        }
+        pending.clear();
+        window.update(w);
+        return w;
     }
 
     private void releaseSlot(
