@@ -274,18 +274,37 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
     /** Sorts the first {@code n} points by time (they are usually in order already). */
     static void inTimeOrder(long[] times, double[] values, int n) {
         boolean sorted = true;
-        for (int i = 1; i < n && sorted; i++) {
-            sorted = times[i - 1] < times[i];
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            sorted &= i == 0 || times[i - 1] < times[i];
+            min = Math.min(min, times[i]);
+            max = Math.max(max, times[i]);
         }
         if (sorted) {
+            return;
+        }
+        long[] t = Arrays.copyOf(times, n);
+        double[] v = Arrays.copyOf(values, n);
+        if (max - min < (1L << 31)) {
+            // a slot's points within 2^31 ms of each other: sort (time offset, index) pairs as
+            // one primitive long each
+            long[] keys = new long[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = (t[i] - min) << 32 | i;
+            }
+            Arrays.sort(keys);
+            for (int i = 0; i < n; i++) {
+                int j = (int) keys[i];
+                times[i] = t[j];
+                values[i] = v[j];
+            }
             return;
         }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        long[] t = Arrays.copyOf(times, n);
-        double[] v = Arrays.copyOf(values, n);
         Arrays.sort(order, (a, b) -> Long.compare(t[a], t[b]));
         for (int i = 0; i < n; i++) {
             times[i] = t[order[i]];

@@ -594,4 +594,29 @@ class GridSlidingWindowTest {
                 .containsExactly(
                         window(hour(0), hour(2), 0, 1, 6, 5), window(hour(1), hour(3), 0, 6, 5, 7));
     }
+
+    @Test
+    void aSlotsPointsAreSortedByTimeWithTheirValues() {
+        for (long spread : new long[] {1, 1L << 40}) {
+            int n = 50;
+            long[] times = new long[n + 1];
+            double[] values = new double[n + 1];
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                order.add(i);
+            }
+            java.util.Collections.shuffle(order, new java.util.Random(3));
+            for (int i = 0; i < n; i++) {
+                times[i] = -7 + order.get(i) * spread;
+                values[i] = order.get(i);
+            }
+            times[n] = 42; // past n: left alone
+            GridSlidingWindow.inTimeOrder(times, values, n);
+            for (int i = 0; i < n; i++) {
+                assertThat(times[i]).as("spread %d, %d", spread, i).isEqualTo(-7 + i * spread);
+                assertThat(values[i]).isEqualTo(i);
+            }
+            assertThat(times[n]).isEqualTo(42);
+        }
+    }
 }

@@ -31,7 +31,9 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * {@code rocksdb-heap-timers}: RocksDB with the timers on the heap), mode ({@code window} or {@code
  * stateful}), slide, seconds to measure (after as long a warm-up, on a fresh harness), and
  * optionally a grid interval ({@code series.interval}, e.g. {@code 1s}: the grid's ordering step).
- * Prints one line: points measured, seconds, ns per point, points/s, outputs and dead letters.
+ * Prints one line: points measured, seconds, ns per point, points/s, the measuring thread's CPU
+ * seconds and CPU-ns per point (steadier than wall time on a shared machine), outputs and dead
+ * letters.
  */
 public final class OrderingCostBench {
 
@@ -66,7 +68,8 @@ public final class OrderingCostBench {
         System.out.printf(
                 Locale.ROOT,
                 "scenario=%s backend=%s mode=%s slide=%d grid=%s keys=%d: %,d points in %.1f s,"
-                        + " %,.0f ns/point, %,.0f points/s; %,d outputs, %,d dead letters%n",
+                        + " %,.0f ns/point, %,.0f points/s; thread CPU %.1f s, %,.0f CPU-ns/point;"
+                        + " %,d outputs, %,d dead letters%n",
                 scenario,
                 backend,
                 mode,
@@ -77,11 +80,15 @@ public final class OrderingCostBench {
                 r.seconds,
                 r.seconds * 1e9 / r.points,
                 r.points / r.seconds,
+                r.cpuSeconds,
+                r.cpuSeconds * 1e9 / r.points,
                 r.outputs,
                 r.deadLetters);
     }
 
-    private record Result(long points, double seconds, long outputs, long deadLetters) {}
+    /** Points, wall seconds, this thread's CPU seconds, outputs, dead letters. */
+    private record Result(
+            long points, double seconds, double cpuSeconds, long outputs, long deadLetters) {}
 
     private static Result run(
             ForecastOptions options,
@@ -125,6 +132,9 @@ public final class OrderingCostBench {
                     .setGenericTypes(false);
             h.setStateBackend(sb);
             h.open();
+            java.lang.management.ThreadMXBean threads =
+                    java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             long end = t0 + (long) (seconds * 1e9);
             outer:
@@ -161,7 +171,8 @@ public final class OrderingCostBench {
                 }
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            return new Result(points, s, outputs, deadLetters);
+            double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            return new Result(points, s, cpu, outputs, deadLetters);
         }
     }
 }
