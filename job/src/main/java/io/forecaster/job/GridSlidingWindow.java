@@ -14,7 +14,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -42,27 +41,28 @@ import org.apache.flink.util.Collector;
  *       operator removes its state of the key too.
  * </ul>
  *
- * <p>What a point costs does not grow with the key's held points or slots: the key's {@link
- * GridWindow} lists its slots with held points (ascending) and, for each, the held point that
- * arrived last; each held point's entry ({@value #HELD_STATE}, event time to value and the time of
- * the slot's point that arrived before it) links to the next, so a slot's release timer walks its
- * own slot's points, and only the first point of a slot registers a timer. A key whose held points
- * are in the earlier layout ({@value #PENDING_STATE}: event time to value, found by scanning all of
- * them) is moved to this one the first time it is seen.
+ * <p>What a point costs does not grow with the key's held points or slots: the held points' values
+ * are kept by event time ({@value #PENDING_STATE}); the key's {@link GridWindow} lists its slots
+ * with held points (ascending) with, for each, how many and the one that arrived last, and every
+ * later arrival in a slot links to the slot's point that arrived before it ({@value #LINKS_STATE}),
+ * so a slot's release timer walks its own slot's points and nothing else. Only the first point of a
+ * slot registers a timer; a slot of one point (points in order, one a slot) costs no link. A key
+ * held in the earlier layout (the points by event time, no index: every release timer scanned all
+ * of them) is indexed the first time it is seen.
  *
- * <p>Its state has names of its own ({@value #HELD_STATE}, {@value #GRID_STATE}), so a job without
- * a grid keeps the state it always had.
+ * <p>Its state has names of its own ({@value #PENDING_STATE}, {@value #LINKS_STATE}, {@value
+ * #GRID_STATE}), so a job without a grid keeps the state it always had.
  */
 public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
         implements OrderedSlidingWindowOperator.KeyCounting {
 
     private static final long serialVersionUID = 1L;
 
-    /** The earlier layout of held points: event time to value, no index (read to migrate). */
+    /** Held points: event time to value. */
     static final String PENDING_STATE = "grid-pending-points";
 
-    /** Held points: event time to value and the previous arrival in the same slot. */
-    static final String HELD_STATE = "grid-held-points";
+    /** A held point that is not its slot's first arrival: to the slot's arrival before it. */
+    static final String LINKS_STATE = "grid-held-links";
 
     static final String GRID_STATE = "grid-window";
 
@@ -72,9 +72,7 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
     private final long quietTimeoutMs;
 
     private transient MapState<Long, Double> pending;
-    // a held point's value, and the time of its slot's point that arrived before it (its own time
-    // for the slot's first)
-    private transient MapState<Long, Tuple2<Double, Long>> heldPoints;
+    private transient MapState<Long, Long> links;
     private transient ValueState<GridWindow> window;
     private transient Counter latePoints;
     private transient Counter lateLetters;
@@ -110,13 +108,9 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(PENDING_STATE, Types.LONG, Types.DOUBLE));
-        heldPoints =
+        links =
                 getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        HELD_STATE,
-                                        Types.LONG,
-                                        Types.TUPLE(Types.DOUBLE, Types.LONG)));
+                        .getMapState(new MapStateDescriptor<>(LINKS_STATE, Types.LONG, Types.LONG));
         window =
                 getRuntimeContext()
                         .getState(
@@ -139,7 +133,7 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
         long watermark = ctx.timerService().currentWatermark();
         GridWindow w = gridWindow();
         // a point newer than every point the key accepted cannot be held (in order: no lookup)
-        if (w != null && t <= w.newest && heldPoints.contains(t)) {
+        if (w != null && t <= w.newest && pending.contains(t)) {
             duplicateLetters.inc();
             ctx.output(
                     OrderedSlidingWindow.DEAD_LETTERS,
@@ -182,10 +176,12 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             }
         }
         long before = w.holdPoint(slot, t);
-        heldPoints.put(t, Tuple2.of(point.value(), before));
+        pending.put(t, point.value());
         if (before == t) {
             // the slot's first held point: its release timer (the slot's others share it)
             ctx.timerService().registerEventTimeTimer(releaseAt);
+        } else {
+            links.put(t, before);
         }
         if (t > w.newest) {
             w.newest = t;
@@ -216,7 +212,8 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             releaseOldestHeld(key, w, out);
         }
         if (timestamp == w.cleanupAt && w.held == 0) {
-            heldPoints.clear();
+            pending.clear();
+            links.clear();
             window.clear();
             if (keysWithState != null) {
                 keysWithState.decrementAndGet();
@@ -233,42 +230,33 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             throws Exception {
         long slot = w.heldSlots[0];
         long t = w.heldHeads[0];
+        int n = w.heldCounts[0];
         w.dropOldestHeld();
+        released.inc(n);
+        if (n == 1) {
+            // (every aggregate of one value is that value)
+            double value = pending.get(t);
+            pending.remove(t);
+            releaseSlot(key, w, slot, value, out);
+            return;
+        }
         // the chain runs from the last arrival to the first: filled from the end, the arrays
         // are in arrival order, which is time order unless the points came out of order
-        long[] times = new long[8];
-        double[] values = new double[8];
-        int n = 0;
-        while (true) {
-            Tuple2<Double, Long> e = heldPoints.get(t);
-            heldPoints.remove(t);
-            if (n == times.length) {
-                times = Arrays.copyOf(times, 2 * n);
-                values = Arrays.copyOf(values, 2 * n);
-            }
-            times[n] = t;
-            values[n] = e.f0;
-            n++;
-            if (e.f1 == t) {
+        long[] times = new long[n];
+        double[] values = new double[n];
+        for (int i = n - 1; ; i--) {
+            times[i] = t;
+            values[i] = pending.get(t);
+            pending.remove(t);
+            if (i == 0) {
                 break;
             }
-            t = e.f1;
+            long before = links.get(t);
+            links.remove(t);
+            t = before;
         }
-        reverse(times, values, n);
         inTimeOrder(times, values, n);
-        released.inc(n);
         releaseSlot(key, w, slot, grid.aggregate().of(values, n), out);
-    }
-
-    private static void reverse(long[] times, double[] values, int n) {
-        for (int i = 0, j = n - 1; i < j; i++, j--) {
-            long t = times[i];
-            times[i] = times[j];
-            times[j] = t;
-            double v = values[i];
-            values[i] = values[j];
-            values[j] = v;
-        }
     }
 
     /** Sorts the first {@code n} points by time (they are usually in order already). */
@@ -323,8 +311,8 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
     }
 
     /**
-     * The key's window state, or null; held points in the earlier layout ({@value #PENDING_STATE})
-     * are moved to this one first (their release timers are registered already).
+     * The key's window state, or null; a key whose held points are not indexed by slot yet (state
+     * of the earlier layout) is indexed first (their release timers are registered already).
      */
     private GridWindow gridWindow() throws Exception {
         GridWindow w = window.value();
@@ -335,9 +323,10 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
         for (Map.Entry<Long, Double> e : pending.entries()) {
             long t = e.getKey();
             long before = w.holdPoint(grid.slotOf(t), t);
-            heldPoints.put(t, Tuple2.of(e.getValue(), before));
+            if (before != t) {
+                links.put(t, before);
+            }
         }
-        pending.clear();
         window.update(w);
         return w;
     }

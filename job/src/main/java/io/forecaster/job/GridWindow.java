@@ -50,9 +50,12 @@ public class GridWindow {
 
     /**
      * The held point of each of {@link #heldSlots} that arrived last: the head of the slot's chain
-     * of held points (each held point's entry names the slot's point that arrived before it).
+     * of held points (each later arrival links to the slot's point that arrived before it).
      */
     public long[] heldHeads;
+
+    /** Held points in each of {@link #heldSlots}. */
+    public int[] heldCounts;
 
     /** How many of {@link #heldSlots} are used. */
     public int held;
@@ -74,6 +77,7 @@ public class GridWindow {
     void indexHeld() {
         heldSlots = new long[0];
         heldHeads = new long[0];
+        heldCounts = new int[0];
         held = 0;
     }
 
@@ -82,10 +86,11 @@ public class GridWindow {
      * (the point the new one links to), or {@code t} itself when the slot held nothing.
      */
     long holdPoint(long slot, long t) {
-        int i = Arrays.binarySearch(heldSlots, 0, held, slot);
+        int i = heldIndex(slot);
         if (i >= 0) {
             long before = heldHeads[i];
             heldHeads[i] = t;
+            heldCounts[i]++;
             return before;
         }
         int at = -i - 1;
@@ -93,18 +98,35 @@ public class GridWindow {
             int capacity = Math.max(4, 2 * held);
             heldSlots = Arrays.copyOf(heldSlots, capacity);
             heldHeads = Arrays.copyOf(heldHeads, capacity);
+            heldCounts = Arrays.copyOf(heldCounts, capacity);
         }
         System.arraycopy(heldSlots, at, heldSlots, at + 1, held - at);
         System.arraycopy(heldHeads, at, heldHeads, at + 1, held - at);
+        System.arraycopy(heldCounts, at, heldCounts, at + 1, held - at);
         heldSlots[at] = slot;
         heldHeads[at] = t;
+        heldCounts[at] = 1;
         held++;
         return t;
     }
 
+    /**
+     * The index of {@code slot} among the held slots, or {@code -(insertion point) - 1}; the newest
+     * held slot, where points in order go, is checked first.
+     */
+    private int heldIndex(long slot) {
+        if (held == 0 || slot > heldSlots[held - 1]) {
+            return -held - 1;
+        }
+        if (slot == heldSlots[held - 1]) {
+            return held - 1;
+        }
+        return Arrays.binarySearch(heldSlots, 0, held - 1, slot);
+    }
+
     /** Whether {@code slot} has held points. */
     boolean holds(long slot) {
-        return Arrays.binarySearch(heldSlots, 0, held, slot) >= 0;
+        return heldIndex(slot) >= 0;
     }
 
     /** Forgets the first (oldest) held slot: its points were released. */
@@ -112,10 +134,12 @@ public class GridWindow {
         held--;
         System.arraycopy(heldSlots, 1, heldSlots, 0, held);
         System.arraycopy(heldHeads, 1, heldHeads, 0, held);
+        System.arraycopy(heldCounts, 1, heldCounts, 0, held);
         if (heldSlots.length > 8 && held < heldSlots.length / 4) {
             // after a burst: keep the state small
             heldSlots = Arrays.copyOf(heldSlots, heldSlots.length / 2);
             heldHeads = Arrays.copyOf(heldHeads, heldHeads.length / 2);
+            heldCounts = Arrays.copyOf(heldCounts, heldCounts.length / 2);
         }
     }
 
