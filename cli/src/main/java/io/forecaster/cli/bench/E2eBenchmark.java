@@ -431,9 +431,9 @@ final class E2eBenchmark {
                                             Locale.ROOT,
                                             "ok; %d top-up(s) of the preload during the warm-up",
                                             topUps))
-                            + (filled == 0
-                                    ? "; keys had fewer than W=60 points while measured, so"
-                                            + " (almost) no forecasts"
+                            + (start.points < (long) c.keys() * WINDOW
+                                    ? "; keys had fewer than W=60 points when the interval"
+                                            + " began, so fewer forecasts"
                                     : ""));
         }
     }
@@ -488,6 +488,8 @@ final class E2eBenchmark {
                 p.points(), p.seconds(), p.points() / p.seconds());
         preloaded.merge(topic, p.points(), Long::sum);
         steps.put(topic, from + perKey);
+        // the next top-up is sized by how fast this one was written, the job reading
+        producerRate.put(topic, p.points() / p.seconds());
     }
 
     private PointProducer.Preload write(BenchCase c, String topic, long fromStep, int perKey) {

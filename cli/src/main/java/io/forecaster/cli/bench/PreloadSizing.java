@@ -75,12 +75,12 @@ final class PreloadSizing {
     /**
      * Points to add to a topic of {@code total} points of which {@code left} are still unread, so
      * that after the top-up and {@link #AFTER_TOP_UP} at least {@link #needed} are: the job goes on
-     * reading at {@code rate} while the top-up is written at {@code producerRate} (measured by the
-     * first preload, without a job running) and during the time after it. When the job reads nearly
-     * as fast as the producer writes, at least {@link #MIN_UNREAD_SHARE} of the top-up is taken to
-     * be left (the case checks again after the top-up, and tops up again or fails). A job that has
-     * read 99% of the topic has caught up, and its rate is only how fast points arrived: then at
-     * least twice the topic's points are added. 0 when {@code left} is enough.
+     * reading at {@code rate} while the top-up is written at {@code producerRate} (how fast the
+     * last preload or top-up of the topic was written) and during the time after it. When the job
+     * reads nearly as fast as the producer writes, at least {@link #MIN_UNREAD_SHARE} of the top-up
+     * is taken to be left (the case checks again after the top-up, and tops up again or fails). A
+     * job that has read 99% of the topic has caught up, and its rate is only how fast points
+     * arrived: then at least twice the topic's points are added. 0 when {@code left} is enough.
      */
     static long topUp(long left, long total, double rate, Duration measured, double producerRate) {
         long atLeast = left < total * 0.01 ? 2 * total : 0;
