@@ -142,8 +142,8 @@ public final class E2eBenchCommand implements Callable<Integer> {
             defaultValue = "120s",
             description =
                     "Longest warm-up of a latency case: the steady state starts once the p99 of"
-                            + " consecutive 5 s windows stops falling by more than 10%, or"
-                            + " after this (default: ${DEFAULT-VALUE}).")
+                            + " three consecutive 5 s windows changed by at most 20% from"
+                            + " window to window, or after this (default: ${DEFAULT-VALUE}).")
     String settleMax;
 
     @Option(

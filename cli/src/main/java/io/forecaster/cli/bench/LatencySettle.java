@@ -18,19 +18,23 @@ final class LatencySettle {
     /** Length of the windows whose p99s are compared. */
     static final Duration WINDOW = Duration.ofSeconds(5);
 
-    /** A window's p99 more than this share below its predecessor's means still falling. */
-    static final double MAX_DROP = 0.10;
+    /**
+     * A window's p99 more than this share below its predecessor's means still falling, more than
+     * this share above it rising.
+     */
+    static final double MAX_CHANGE = 0.20;
 
-    /** Consecutive windows that must not fall by more than {@link #MAX_DROP}. */
+    /** Consecutive windows that must not change by more than {@link #MAX_CHANGE}. */
     static final int STEPS = 2;
 
     private LatencySettle() {}
 
     /**
-     * The number of windows to discard as the warm-up, or -1 when latency is still falling: the
+     * The number of windows to discard as the warm-up, or -1 when latency has not settled: the
      * smallest {@code k} of at least {@code minWindows} and {@code STEPS + 1} such that for each of
-     * windows {@code k - STEPS} to {@code k - 1}, its p99 is at least {@code (1 - MAX_DROP)} times
-     * the p99 of the window before it. A window without samples (NaN) never counts as settled.
+     * windows {@code k - STEPS} to {@code k - 1}, its p99 is between {@code (1 - MAX_CHANGE)} and
+     * {@code (1 + MAX_CHANGE)} times the p99 of the window before it. A window without samples
+     * (NaN) never counts as settled.
      *
      * @param p99s the p99 of each complete window, in order, from the start of the stream
      * @param minWindows fewest windows discarded (the {@code --warmup})
@@ -41,7 +45,11 @@ final class LatencySettle {
             for (int j = k - STEPS; j < k && flat; j++) {
                 double prev = p99s.get(j - 1);
                 double cur = p99s.get(j);
-                flat = !Double.isNaN(prev) && !Double.isNaN(cur) && cur >= (1 - MAX_DROP) * prev;
+                flat =
+                        !Double.isNaN(prev)
+                                && !Double.isNaN(cur)
+                                && cur >= (1 - MAX_CHANGE) * prev
+                                && cur <= (1 + MAX_CHANGE) * prev;
             }
             if (flat) {
                 return k;
