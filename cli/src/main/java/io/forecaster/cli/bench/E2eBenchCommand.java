@@ -141,9 +141,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
             names = "--settle-max",
             defaultValue = "120s",
             description =
-                    "Longest warm-up of a latency case: the steady state starts once the p99 of"
-                            + " three consecutive 5 s windows changed by at most 20% from"
-                            + " window to window, or after this (default: ${DEFAULT-VALUE}).")
+                    "Longest warm-up of a latency case: the steady state starts once the p99s of"
+                            + " three consecutive 5 s windows lie within 25% of each other, or"
+                            + " after this (default: ${DEFAULT-VALUE}).")
     String settleMax;
 
     @Option(

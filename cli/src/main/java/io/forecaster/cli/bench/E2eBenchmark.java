@@ -617,14 +617,15 @@ final class E2eBenchmark {
             Duration longest = s.settleMax.plus(s.duration).plus(s.firstInterval);
             say(
                     "  streaming %,.0f points/s over %,d keys: the first %d s, and %d s of steady"
-                            + " state once the p99 of %d s windows changes by at most %.0f%% from"
-                            + " window to window (at least %d s, at most %d s of warm-up)",
+                            + " state once the p99s of %d consecutive %d s windows lie within"
+                            + " %.0f%% of each other (at least %d s, at most %d s of warm-up)",
                     rate,
                     c.keys(),
                     s.firstInterval.toSeconds(),
                     s.duration.toSeconds(),
+                    LatencySettle.WINDOWS,
                     LatencySettle.WINDOW.toSeconds(),
-                    LatencySettle.MAX_CHANGE * 100,
+                    LatencySettle.BAND * 100,
                     minWindows * windowMs / 1000,
                     maxWindows * windowMs / 1000);
             Thread producerThread = new Thread(() -> producer.run(longest), "e2e-bench-producer");

@@ -5,53 +5,49 @@ import java.util.List;
 
 /**
  * When a latency case's warm-up ends: the stream into a just-started job is cut into consecutive
- * {@link #WINDOW}s by the append time of the points, and the warm-up is over once the p99 of each
- * of the last {@link #STEPS} windows is no more than {@link #MAX_DROP} below the p99 of the window
- * before it (latency stopped falling: the JIT compilers settled and any backlog built while they
- * compiled is gone). Rising p99s end the warm-up too: a rate the pipeline cannot sustain shows as a
- * high steady-state p99, not as a warm-up that never ends. The samples of the warm-up windows are
- * not part of the steady-state figures; at most {@code --settle-max} of the stream is discarded
- * (the case then says that latency had not settled).
+ * {@link #WINDOW}s by the append time of the points, and the warm-up is over once the p99s of
+ * {@link #WINDOWS} consecutive windows lie within {@link #BAND} of each other (the highest at most
+ * {@code 1 + BAND} times the lowest): latency stopped falling (the JIT compilers settled and any
+ * backlog built while they compiled is gone; a backlog draining 15% a window is still falling) and
+ * is not rising either (a backlog building: a rate the pipeline cannot sustain has no steady
+ * state). The samples of the warm-up windows are not part of the steady-state figures; at most
+ * {@code --settle-max} of the stream is discarded (the case then says that latency had not settled,
+ * and measures from there).
  */
 final class LatencySettle {
 
     /** Length of the windows whose p99s are compared. */
     static final Duration WINDOW = Duration.ofSeconds(5);
 
-    /**
-     * A window's p99 more than this share below its predecessor's means still falling, more than
-     * this share above it rising.
-     */
-    static final double MAX_CHANGE = 0.20;
+    /** The highest of the compared p99s may be at most {@code 1 + BAND} times the lowest. */
+    static final double BAND = 0.25;
 
-    /** Consecutive windows that must not change by more than {@link #MAX_CHANGE}. */
-    static final int STEPS = 2;
+    /** Consecutive windows whose p99s are compared. */
+    static final int WINDOWS = 3;
 
     private LatencySettle() {}
 
     /**
      * The number of windows to discard as the warm-up, or -1 when latency has not settled: the
-     * smallest {@code k} of at least {@code minWindows} and {@code STEPS + 1} such that for each of
-     * windows {@code k - STEPS} to {@code k - 1}, its p99 is between {@code (1 - MAX_CHANGE)} and
-     * {@code (1 + MAX_CHANGE)} times the p99 of the window before it. A window without samples
-     * (NaN) never counts as settled.
+     * smallest {@code k} of at least {@code minWindows} and {@link #WINDOWS} such that the p99s of
+     * windows {@code k - WINDOWS} to {@code k - 1} are all known (a window without samples is NaN)
+     * and the highest is at most {@code 1 + BAND} times the lowest.
      *
      * @param p99s the p99 of each complete window, in order, from the start of the stream
      * @param minWindows fewest windows discarded (the {@code --warmup})
      */
     static int settledAfter(List<Double> p99s, int minWindows) {
-        for (int k = Math.max(minWindows, STEPS + 1); k <= p99s.size(); k++) {
-            boolean flat = true;
-            for (int j = k - STEPS; j < k && flat; j++) {
-                double prev = p99s.get(j - 1);
-                double cur = p99s.get(j);
-                flat =
-                        !Double.isNaN(prev)
-                                && !Double.isNaN(cur)
-                                && cur >= (1 - MAX_CHANGE) * prev
-                                && cur <= (1 + MAX_CHANGE) * prev;
+        for (int k = Math.max(minWindows, WINDOWS); k <= p99s.size(); k++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            boolean known = true;
+            for (int j = k - WINDOWS; j < k; j++) {
+                double p = p99s.get(j);
+                known &= !Double.isNaN(p);
+                lo = Math.min(lo, p);
+                hi = Math.max(hi, p);
             }
-            if (flat) {
+            if (known && hi <= (1 + BAND) * lo) {
                 return k;
             }
         }
