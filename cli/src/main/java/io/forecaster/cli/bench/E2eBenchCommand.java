@@ -47,7 +47,12 @@ import picocli.CommandLine.Spec;
                 + " the pipeline's own limit), hot (throughput on a few hot keys: points 1 ms"
                 + " apart, shuffled within 4 s, the job waiting 5 s for out-of-order points).",
             "Every case that also ran with identity gets the ratio setting / identity (points/s;"
-                    + " p99 for latency) in results.csv, run.txt and the console."
+                    + " p99 for latency) in results.csv, run.txt and the console.",
+            "A throughput case tops up its preload during the warm-up whenever what is left would"
+                    + " not last --duration at the rate it reads, and fails (exit code 1) if its"
+                    + " measured interval is still shorter than --duration. A latency case reports"
+                    + " the steady state (after a warm-up that ends when latency settles) and,"
+                    + " separately, the first --first-interval after the job started."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 
