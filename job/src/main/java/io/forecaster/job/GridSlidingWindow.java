@@ -4,9 +4,7 @@ import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.DeadLetterReasons;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.model.grid.TimeGrid;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -43,15 +41,29 @@ import org.apache.flink.util.Collector;
  *       operator removes its state of the key too.
  * </ul>
  *
- * <p>Its state has names of its own ({@value #PENDING_STATE}, {@value #GRID_STATE}), so a job
- * without a grid keeps the state it always had.
+ * <p>What a point costs does not grow with the key's held points or slots: the held points' values
+ * are kept by event time ({@value #PENDING_STATE}); the key's {@link GridWindow} lists its slots
+ * with held points (ascending) with, for each, how many and the one that arrived last, and every
+ * later arrival in a slot links to the slot's point that arrived before it ({@value #LINKS_STATE}),
+ * so a slot's release timer walks its own slot's points and nothing else. Only the first point of a
+ * slot registers a timer; a slot of one point (points in order, one a slot) costs no link. A key
+ * held in the earlier layout (the points by event time, no index: every release timer scanned all
+ * of them) is indexed the first time it is seen.
+ *
+ * <p>Its state has names of its own ({@value #PENDING_STATE}, {@value #LINKS_STATE}, {@value
+ * #GRID_STATE}), so a job without a grid keeps the state it always had.
  */
 public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint, ModelInput>
         implements OrderedSlidingWindowOperator.KeyCounting {
 
     private static final long serialVersionUID = 1L;
 
+    /** Held points: event time to value. */
     static final String PENDING_STATE = "grid-pending-points";
+
+    /** A held point that is not its slot's first arrival: to the slot's arrival before it. */
+    static final String LINKS_STATE = "grid-held-links";
+
     static final String GRID_STATE = "grid-window";
 
     private final WindowSettings settings;
@@ -60,6 +72,7 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
     private final long quietTimeoutMs;
 
     private transient MapState<Long, Double> pending;
+    private transient MapState<Long, Long> links;
     private transient ValueState<GridWindow> window;
     private transient Counter latePoints;
     private transient Counter lateLetters;
@@ -95,6 +108,9 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(PENDING_STATE, Types.LONG, Types.DOUBLE));
+        links =
+                getRuntimeContext()
+                        .getMapState(new MapStateDescriptor<>(LINKS_STATE, Types.LONG, Types.LONG));
         window =
                 getRuntimeContext()
                         .getState(
@@ -115,7 +131,9 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             throws Exception {
         long t = point.eventTime();
         long watermark = ctx.timerService().currentWatermark();
-        if (pending.contains(t)) {
+        GridWindow w = gridWindow();
+        // a point newer than every point the key accepted cannot be held (in order: no lookup)
+        if (w != null && t <= w.newest && pending.contains(t)) {
             duplicateLetters.inc();
             ctx.output(
                     OrderedSlidingWindow.DEAD_LETTERS,
@@ -129,7 +147,6 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
                                     + "; the first one is kept"));
             return;
         }
-        GridWindow w = window.value();
         long slot = grid.slotOf(t);
         long releaseAt = releaseTime(slot);
         if (releaseAt <= watermark || (w != null && w.started && slot <= w.lastSlot)) {
@@ -153,16 +170,25 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
         }
         if (w == null) {
             w = GridWindow.empty(settings.window().size());
+            w.indexHeld();
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
         }
+        long before = w.holdPoint(slot, t);
         pending.put(t, point.value());
-        ctx.timerService().registerEventTimeTimer(releaseAt);
+        if (before == t) {
+            // the slot's first held point: its release timer (the slot's others share it)
+            ctx.timerService().registerEventTimeTimer(releaseAt);
+        } else {
+            links.put(t, before);
+        }
         if (t > w.newest) {
             w.newest = t;
             long cleanupAt = OrderedSlidingWindow.saturatedAdd(t, quietTimeoutMs);
-            if (w.cleanupAt != Long.MIN_VALUE) {
+            // (not when the old cleanup time is a held slot's release time: that timer is the
+            // slot's)
+            if (w.cleanupAt != Long.MIN_VALUE && !isReleaseTimeOfHeldSlot(w, w.cleanupAt)) {
                 ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
             }
             ctx.timerService().registerEventTimeTimer(cleanupAt);
@@ -174,37 +200,20 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelInput> out)
             throws Exception {
-        GridWindow w = window.value();
+        GridWindow w = gridWindow();
         if (w == null) {
             return;
         }
-        List<Long> ready = new ArrayList<>();
-        for (Map.Entry<Long, Double> e : pending.entries()) {
-            if (releaseTime(grid.slotOf(e.getKey())) <= timestamp) {
-                ready.add(e.getKey());
-            }
-        }
-        ready.sort(null);
         String key = ctx.getCurrentKey();
-        double[] inSlot = new double[Math.max(1, ready.size())];
-        int n = 0;
-        long slot = 0;
-        for (long t : ready) {
-            long s = grid.slotOf(t);
-            if (n > 0 && s != slot) {
-                releaseSlot(key, w, slot, grid.aggregate().of(inSlot, n), out);
-                n = 0;
-            }
-            slot = s;
-            inSlot[n++] = pending.get(t);
-            pending.remove(t);
-            released.inc();
+        // Each held slot has a timer at its release time, and timers fire in time order, so the
+        // slots due are the first held ones (all of them when release times saturate at the end
+        // of time): each is looked up, and its own points walked, whatever else the key holds.
+        while (w.held > 0 && releaseTime(w.heldSlots[0]) <= timestamp) {
+            releaseOldestHeld(key, w, out);
         }
-        if (n > 0) {
-            releaseSlot(key, w, slot, grid.aggregate().of(inSlot, n), out);
-        }
-        if (timestamp == w.cleanupAt && pending.isEmpty()) {
+        if (timestamp == w.cleanupAt && w.held == 0) {
             pending.clear();
+            links.clear();
             window.clear();
             if (keysWithState != null) {
                 keysWithState.decrementAndGet();
@@ -214,6 +223,112 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             return;
         }
         window.update(w);
+    }
+
+    /** Releases the key's oldest held slot: its points, in time order, by the aggregate. */
+    private void releaseOldestHeld(String key, GridWindow w, Collector<ModelInput> out)
+            throws Exception {
+        long slot = w.heldSlots[0];
+        long t = w.heldHeads[0];
+        int n = w.heldCounts[0];
+        w.dropOldestHeld();
+        released.inc(n);
+        if (n == 1) {
+            // (every aggregate of one value is that value)
+            double value = pending.get(t);
+            pending.remove(t);
+            releaseSlot(key, w, slot, value, out);
+            return;
+        }
+        // the chain runs from the last arrival to the first: filled from the end, the arrays
+        // are in arrival order, which is time order unless the points came out of order
+        long[] times = new long[n];
+        double[] values = new double[n];
+        for (int i = n - 1; ; i--) {
+            times[i] = t;
+            values[i] = pending.get(t);
+            pending.remove(t);
+            if (i == 0) {
+                break;
+            }
+            long before = links.get(t);
+            links.remove(t);
+            t = before;
+        }
+        inTimeOrder(times, values, n);
+        releaseSlot(key, w, slot, grid.aggregate().of(values, n), out);
+    }
+
+    /** Sorts the first {@code n} points by time (they are usually in order already). */
+    static void inTimeOrder(long[] times, double[] values, int n) {
+        boolean sorted = true;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            sorted &= i == 0 || times[i - 1] < times[i];
+            min = Math.min(min, times[i]);
+            max = Math.max(max, times[i]);
+        }
+        if (sorted) {
+            return;
+        }
+        long[] t = Arrays.copyOf(times, n);
+        double[] v = Arrays.copyOf(values, n);
+        if (max - min < (1L << 31)) {
+            // a slot's points within 2^31 ms of each other: sort (time offset, index) pairs as
+            // one primitive long each
+            long[] keys = new long[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = (t[i] - min) << 32 | i;
+            }
+            Arrays.sort(keys);
+            for (int i = 0; i < n; i++) {
+                int j = (int) keys[i];
+                times[i] = t[j];
+                values[i] = v[j];
+            }
+            return;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(t[a], t[b]));
+        for (int i = 0; i < n; i++) {
+            times[i] = t[order[i]];
+            values[i] = v[order[i]];
+        }
+    }
+
+    /** Whether {@code time} is the release time of one of the key's held slots. */
+    private boolean isReleaseTimeOfHeldSlot(GridWindow w, long time) {
+        if (time == Long.MAX_VALUE) {
+            // saturated: any held slot near the end of time
+            return w.held > 0 && releaseTime(w.heldSlots[w.held - 1]) == time;
+        }
+        long slot = grid.slotOf(time - latenessMs);
+        return releaseTime(slot) == time && w.holds(slot);
+    }
+
+    /**
+     * The key's window state, or null; a key whose held points are not indexed by slot yet (state
+     * of the earlier layout) is indexed first (their release timers are registered already).
+     */
+    private GridWindow gridWindow() throws Exception {
+        GridWindow w = window.value();
+        if (w == null || w.heldSlots != null) {
+            return w;
+        }
+        w.indexHeld();
+        for (Map.Entry<Long, Double> e : pending.entries()) {
+            long t = e.getKey();
+            long before = w.holdPoint(grid.slotOf(t), t);
+            if (before != t) {
+                links.put(t, before);
+            }
+        }
+        window.update(w);
+        return w;
     }
 
     private void releaseSlot(

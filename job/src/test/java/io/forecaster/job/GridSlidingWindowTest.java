@@ -21,6 +21,7 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link GridSlidingWindow}. */
@@ -378,6 +379,244 @@ class GridSlidingWindowTest {
                     .containsExactly(
                             ModelInput.window("VAL", hour(0, 30), hour(1, 30), new double[] {2, 2})
                                     .onGrid(hour(2, 30), 0));
+        }
+    }
+
+    @Test
+    void releasesAHotKeysShuffledPointsSlotBySlotInTimeOrderAcrossWatermarks() throws Exception {
+        for (var backend :
+                List.<Supplier<StateBackend>>of(
+                        HashMapStateBackend::new, EmbeddedRocksDBStateBackend::new)) {
+            for (String aggregate : List.of("first", "last", "mean")) {
+                assertHotKeyReleasedInOrder(backend.get(), aggregate);
+            }
+        }
+    }
+
+    /**
+     * 3,000 points 1 ms apart of one key on a 10 ms grid, fully shuffled: 300 held slots of 10
+     * points each until the watermarks release them, slot by slot, in time order.
+     */
+    static void assertHotKeyReleasedInOrder(StateBackend backend, String aggregate)
+            throws Exception {
+        int n = 3000;
+        long base = 1_767_225_600_000L;
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(7));
+        ForecastOptions o =
+                options(
+                        "mode",
+                        "stateful",
+                        "series.interval",
+                        "10 ms",
+                        "series.aggregate",
+                        aggregate,
+                        "gap.fill",
+                        "none");
+        try (var h = harness(o, backend)) {
+            h.open();
+            for (int i : order) {
+                feed(h, point("HOT", base + i, i));
+            }
+            // the same times again: duplicates of held points, out of order
+            feed(h, point("HOT", base + 17, -1), point("HOT", base + 2999, -1));
+            // one timer per held slot, and the quiet-key cleanup
+            assertThat(h.numEventTimeTimers()).as(aggregate).isEqualTo(n / 10 + 1);
+            h.processWatermark(base + 999);
+            List<ModelInput> first = outputs(h);
+            h.processWatermark(base + n + 100);
+            List<ModelInput> all = outputs(h); // every output so far
+            assertThat(first).as(aggregate).hasSize(100);
+            assertThat(all).as(aggregate).hasSize(n / 10);
+            for (int k = 0; k < n / 10; k++) {
+                double expected =
+                        switch (aggregate) {
+                            case "first" -> 10.0 * k;
+                            case "last" -> 10.0 * k + 9;
+                            default -> 10.0 * k + 4.5;
+                        };
+                ModelInput in = all.get(k);
+                assertThat(in.time).as(aggregate + " slot " + k).isEqualTo(base + 10L * k);
+                assertThat(in.values).as(aggregate + " slot " + k).containsExactly(expected);
+            }
+            assertThat(deadLetters(h))
+                    .as(aggregate)
+                    .extracting(DeadLetter::reason)
+                    .containsExactly("duplicate", "duplicate");
+            assertThat(h.numEventTimeTimers()).as(aggregate).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void continuesHeldPointsKeptInTheEarlierStateLayoutOnHashMap() throws Exception {
+        assertEarlierLayoutContinuesIdentically(HashMapStateBackend::new);
+    }
+
+    @Test
+    void continuesHeldPointsKeptInTheEarlierStateLayoutOnRocksDb() throws Exception {
+        assertEarlierLayoutContinuesIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    /**
+     * The ordering step of before held points were indexed by slot, as far as its state goes: the
+     * key's {@link GridWindow} and its held points by event time in {@value
+     * GridSlidingWindow#PENDING_STATE}, a release timer per point and the quiet-key timer.
+     */
+    static final class EarlierLayout
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<
+                    String, SensorPoint, ModelInput> {
+        private final WindowSettings settings;
+        private transient org.apache.flink.api.common.state.ValueState<GridWindow> window;
+        private transient org.apache.flink.api.common.state.MapState<Long, Double> pending;
+
+        EarlierLayout(WindowSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext c) {
+            window =
+                    getRuntimeContext()
+                            .getState(
+                                    new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                                            GridSlidingWindow.GRID_STATE,
+                                            org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                                                    GridWindow.class)));
+            pending =
+                    getRuntimeContext()
+                            .getMapState(
+                                    new org.apache.flink.api.common.state.MapStateDescriptor<>(
+                                            GridSlidingWindow.PENDING_STATE,
+                                            Types.LONG,
+                                            Types.DOUBLE));
+        }
+
+        @Override
+        public void processElement(SensorPoint p, Context ctx, Collector<ModelInput> out)
+                throws Exception {
+            GridWindow w = window.value();
+            if (w == null) {
+                w = GridWindow.empty(settings.window().size());
+            }
+            long t = p.eventTime();
+            pending.put(t, p.value());
+            long slotLast = settings.grid().slotLastTime(settings.grid().slotOf(t));
+            ctx.timerService()
+                    .registerEventTimeTimer(slotLast + settings.allowedLateness().toMillis());
+            if (t > w.newest) {
+                w.newest = t;
+                if (w.cleanupAt != Long.MIN_VALUE) {
+                    ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
+                }
+                w.cleanupAt = t + settings.quietTimeout().toMillis();
+                ctx.timerService().registerEventTimeTimer(w.cleanupAt);
+            }
+            window.update(w);
+        }
+    }
+
+    static void assertEarlierLayoutContinuesIdentically(Supplier<StateBackend> backend)
+            throws Exception {
+        ForecastOptions o = options("series.aggregate", "last", "lateness.allowed", "10 min");
+        // VAL: slot 0 released before the snapshot; slots 1 and 2 held (out of order) in it
+        SensorPoint[] released = {point("VAL", hour(0, 10), 1), point("BEL", hour(0, 20), 10)};
+        SensorPoint[] held = {
+            point("VAL", hour(2, 30), 5),
+            point("VAL", hour(1, 40), 3),
+            point("VAL", hour(1, 20), 2),
+            point("BEL", hour(1, 5), 11),
+            point("VAL", hour(2, 10), 4)
+        };
+        SensorPoint[] after = {
+            point("VAL", hour(1, 20), 99), // a duplicate of a held point
+            point("VAL", hour(1, 50), 6),
+            point("BEL", hour(2), 12),
+            point("VAL", hour(3), 7)
+        };
+        List<Object> expected;
+        try (var h = harness(o, backend.get())) {
+            h.open();
+            feed(h, released);
+            h.processWatermark(hour(1) + 10 * MINUTE - 1);
+            feed(h, held);
+            feed(h, after);
+            h.processWatermark(hour(9));
+            expected = new ArrayList<>(outputs(h));
+            expected.addAll(deadLetters(h).stream().map(DeadLetter::reason).toList());
+        }
+        // (keys whose timers fire at the same time come in either order)
+        assertThat(expected)
+                .containsExactlyInAnyOrder(
+                        window(hour(0), hour(2), 0, 1, 6, 5),
+                        ModelInput.window("BEL", hour(0), hour(2), new double[] {10, 11, 12})
+                                .onGrid(hour(3), 0),
+                        window(hour(1), hour(3), 0, 6, 5, 7),
+                        "duplicate");
+        assertThat(expected)
+                .filteredOn(x -> x instanceof ModelInput in && in.sensorId.equals("VAL"))
+                .containsExactly(
+                        window(hour(0), hour(2), 0, 1, 6, 5), window(hour(1), hour(3), 0, 6, 5, 7));
+
+        // the same points, the released and held ones through the earlier layout
+        OperatorSubtaskState snapshot;
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                                new EarlierLayout(o.windowSettings())),
+                        SensorPoint::sensorId,
+                        Types.STRING)) {
+            ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
+                    .setGenericTypes(false);
+            h.setStateBackend(backend.get());
+            h.open();
+            feed(h, held);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        List<Object> restored = new ArrayList<>();
+        try (var h = harness(o, backend.get())) {
+            h.initializeState(snapshot);
+            h.open();
+            // slot 0 of each key, as released before: the restored keys continue from it
+            feed(h, released);
+            h.processWatermark(hour(1) + 10 * MINUTE - 1);
+            feed(h, after);
+            h.processWatermark(hour(9));
+            restored.addAll(outputs(h));
+            restored.addAll(deadLetters(h).stream().map(DeadLetter::reason).toList());
+            assertThat(h.numEventTimeTimers()).isEqualTo(2); // the two quiet-key timers
+        }
+        assertThat(restored).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(restored)
+                .filteredOn(x -> x instanceof ModelInput in && in.sensorId.equals("VAL"))
+                .containsExactly(
+                        window(hour(0), hour(2), 0, 1, 6, 5), window(hour(1), hour(3), 0, 6, 5, 7));
+    }
+
+    @Test
+    void aSlotsPointsAreSortedByTimeWithTheirValues() {
+        for (long spread : new long[] {1, 1L << 40}) {
+            int n = 50;
+            long[] times = new long[n + 1];
+            double[] values = new double[n + 1];
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                order.add(i);
+            }
+            java.util.Collections.shuffle(order, new java.util.Random(3));
+            for (int i = 0; i < n; i++) {
+                times[i] = -7 + order.get(i) * spread;
+                values[i] = order.get(i);
+            }
+            times[n] = 42; // past n: left alone
+            GridSlidingWindow.inTimeOrder(times, values, n);
+            for (int i = 0; i < n; i++) {
+                assertThat(times[i]).as("spread %d, %d", spread, i).isEqualTo(-7 + i * spread);
+                assertThat(values[i]).isEqualTo(i);
+            }
+            assertThat(times[n]).isEqualTo(42);
         }
     }
 }

@@ -13,11 +13,12 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
- * A micro benchmark of the ordering and windowing step alone ({@link OrderedSlidingWindow} in
- * Flink's keyed operator test harness, on the HashMap or the RocksDB state backend): the time per
- * point, for hot keys (a few keys, points 1 ms apart, shuffled within 4 s blocks, 5 s
- * out-of-orderness, so each key holds about 5,000 pending points) or for many keys in order.
- * Watermarks follow the bounded out-of-orderness rule every 200 points, as a source would.
+ * A micro benchmark of the ordering and windowing step alone ({@link OrderedSlidingWindow}, or
+ * {@link GridSlidingWindow} on a time grid, in Flink's keyed operator test harness, on the HashMap
+ * or the RocksDB state backend): the time per point, for hot keys (a few keys, points 1 ms apart,
+ * shuffled within 4 s blocks, 5 s out-of-orderness, so each key holds about 5,000 pending points)
+ * or for many keys in order. Watermarks follow the bounded out-of-orderness rule every 200 points,
+ * as a source would.
  *
  * <p>Not a test: run it with the job module's test class path, e.g.
  *
@@ -28,8 +29,11 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  *
  * Arguments: scenario ({@code hot} or {@code spread}), backend ({@code hashmap}, {@code rocksdb} or
  * {@code rocksdb-heap-timers}: RocksDB with the timers on the heap), mode ({@code window} or {@code
- * stateful}), slide, seconds to measure (after as long a warm-up, on a fresh harness). Prints one
- * line: points measured, seconds, ns per point, points/s, outputs and dead letters.
+ * stateful}), slide, seconds to measure (after as long a warm-up, on a fresh harness), and
+ * optionally a grid interval ({@code series.interval}, e.g. {@code 1s}: the grid's ordering step).
+ * Prints one line: points measured, seconds, ns per point, points/s, the measuring thread's CPU
+ * seconds and CPU-ns per point (steadier than wall time on a shared machine), outputs and dead
+ * letters.
  */
 public final class OrderingCostBench {
 
@@ -41,6 +45,7 @@ public final class OrderingCostBench {
         String mode = args[2];
         int slide = Integer.parseInt(args[3]);
         double seconds = Double.parseDouble(args[4]);
+        String grid = args.length > 5 ? args[5] : null;
         boolean hot = scenario.equals("hot");
         int keys = hot ? 4 : 10_000;
         long spacing = hot ? 1 : 1000;
@@ -52,28 +57,38 @@ public final class OrderingCostBench {
         o.put("window.size", "60");
         o.put("window.slide", Integer.toString(slide));
         o.put("watermark.out-of-orderness", outOfOrderness + " ms");
+        if (grid != null) {
+            o.put("series.interval", grid);
+            o.put("gap.fill", "none");
+        }
         ForecastOptions options = ForecastOptions.fromMap(o);
 
         run(options, backend, keys, spacing, block, outOfOrderness, seconds, false);
         Result r = run(options, backend, keys, spacing, block, outOfOrderness, seconds, true);
         System.out.printf(
                 Locale.ROOT,
-                "scenario=%s backend=%s mode=%s slide=%d keys=%d: %,d points in %.1f s, %,.0f"
-                        + " ns/point, %,.0f points/s; %,d outputs, %,d dead letters%n",
+                "scenario=%s backend=%s mode=%s slide=%d grid=%s keys=%d: %,d points in %.1f s,"
+                        + " %,.0f ns/point, %,.0f points/s; thread CPU %.1f s, %,.0f CPU-ns/point;"
+                        + " %,d outputs, %,d dead letters%n",
                 scenario,
                 backend,
                 mode,
                 slide,
+                grid == null ? "none" : grid,
                 keys,
                 r.points,
                 r.seconds,
                 r.seconds * 1e9 / r.points,
                 r.points / r.seconds,
+                r.cpuSeconds,
+                r.cpuSeconds * 1e9 / r.points,
                 r.outputs,
                 r.deadLetters);
     }
 
-    private record Result(long points, double seconds, long outputs, long deadLetters) {}
+    /** Points, wall seconds, this thread's CPU seconds, outputs, dead letters. */
+    private record Result(
+            long points, double seconds, double cpuSeconds, long outputs, long deadLetters) {}
 
     private static Result run(
             ForecastOptions options,
@@ -110,14 +125,16 @@ public final class OrderingCostBench {
         long start = 1_767_225_600_000L;
         try (var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new OrderedSlidingWindowOperator(
-                                new OrderedSlidingWindow(options.windowSettings())),
+                        OrderedSlidingWindowOperator.of(options.windowSettings()),
                         SensorPoint::sensorId,
                         Types.STRING)) {
             ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
                     .setGenericTypes(false);
             h.setStateBackend(sb);
             h.open();
+            java.lang.management.ThreadMXBean threads =
+                    java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             long end = t0 + (long) (seconds * 1e9);
             outer:
@@ -154,7 +171,8 @@ public final class OrderingCostBench {
                 }
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            return new Result(points, s, outputs, deadLetters);
+            double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            return new Result(points, s, cpu, outputs, deadLetters);
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param forecastsPerSecond forecasts made per second
  * @param targetRate latency cases: the paced input rate asked for
  * @param latencySamples forecasts whose latency was measured
- * @param p50 latency percentiles, ms (append of the window's last point to read_committed poll)
+ * @param p50 steady-state latency percentiles, ms (append of the window's last point to
+ *     read_committed poll), after the warm-up of {@link LatencySettle}
  * @param p90 see p50
  * @param p99 see p50
  * @param p999 see p50
@@ -38,6 +39,8 @@ import java.util.Map;
  *     (the model's share of the cost: 1 means the model costs nothing); throughput rows with an
  *     identity row only
  * @param p99VsIdentity latency rows with an identity row: p99 / the identity row's p99
+ * @param phases latency rows: the first interval after the job started, and the warm-up before the
+ *     steady state that the percentiles above are of; {@link LatencyPhases#NONE} otherwise
  * @param profile where the task threads' time went (in-process only)
  * @param status ok, or what went wrong
  */
@@ -71,6 +74,7 @@ public record BenchResult(
         double speedup,
         double vsIdentity,
         double p99VsIdentity,
+        LatencyPhases phases,
         String profile,
         String status) {
 
@@ -120,6 +124,7 @@ public record BenchResult(
                 s,
                 throughputRatio,
                 p99Ratio,
+                phases,
                 profile,
                 status);
     }
@@ -157,6 +162,7 @@ public record BenchResult(
                 n,
                 n,
                 n,
+                LatencyPhases.NONE,
                 "",
                 "failed: " + why);
     }
@@ -197,6 +203,14 @@ public record BenchResult(
         m.put("max_ms", maxLatency);
         m.put("p99_append_to_made_ms", p99InJob);
         m.put("p99_made_to_read_ms", p99Delivery);
+        m.put("warmup_s", phases.warmupSeconds());
+        m.put("settled", c.kind() == BenchCase.Kind.LATENCY ? phases.settled() : "");
+        m.put("warmup_window_p99s_ms", phases.warmupP99s());
+        m.put("first_interval_s", phases.firstSeconds());
+        m.put("first_samples", c.kind() == BenchCase.Kind.LATENCY ? phases.firstSamples() : "");
+        m.put("first_p50_ms", phases.firstP50());
+        m.put("first_p99_ms", phases.firstP99());
+        m.put("first_max_ms", phases.firstMax());
         m.put("checkpoints", checkpoints);
         m.put("checkpoint_avg_ms", checkpointAvgMs);
         m.put("checkpoint_max_ms", checkpointMaxMs);

@@ -47,7 +47,12 @@ import picocli.CommandLine.Spec;
                 + " the pipeline's own limit), hot (throughput on a few hot keys: points 1 ms"
                 + " apart, shuffled within 4 s, the job waiting 5 s for out-of-order points).",
             "Every case that also ran with identity gets the ratio setting / identity (points/s;"
-                    + " p99 for latency) in results.csv, run.txt and the console."
+                    + " p99 for latency) in results.csv, run.txt and the console.",
+            "A throughput case tops up its preload during the warm-up whenever what is left would"
+                    + " not last --duration at the rate it reads, and fails (exit code 1) if its"
+                    + " measured interval is still shorter than --duration. A latency case reports"
+                    + " the steady state (after a warm-up that ends when latency settles) and,"
+                    + " separately, the first --first-interval after the job started."
         })
 public final class E2eBenchCommand implements Callable<Integer> {
 
@@ -129,6 +134,24 @@ public final class E2eBenchCommand implements Callable<Integer> {
     int latencySampleEvery;
 
     @Option(
+            names = "--first-interval",
+            defaultValue = "60s",
+            description =
+                    "Latency cases also report p50/p99 of the points appended this long after the"
+                            + " stream into the just-started job begins (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String firstInterval;
+
+    @Option(
+            names = "--settle-max",
+            defaultValue = "120s",
+            description =
+                    "Longest warm-up of a latency case: the steady state starts once the p99s of"
+                            + " three consecutive 5 s windows lie within 25% of each other, or"
+                            + " after this (default: ${DEFAULT-VALUE}).")
+    String settleMax;
+
+    @Option(
             names = "--job-option",
             description = "Further job options, key=value (default: inference.max-delay=20ms).")
     Map<String, String> jobOptions = new LinkedHashMap<>(Map.of("inference.max-delay", "20 ms"));
@@ -177,6 +200,17 @@ public final class E2eBenchCommand implements Callable<Integer> {
         Duration measured = duration("--duration", duration);
         Duration checkpoints = duration("--checkpoint-interval", checkpointInterval);
         Duration watermarks = duration("--watermark-interval", watermarkInterval);
+        Duration first = duration("--first-interval", firstInterval);
+        Duration settleCap = duration("--settle-max", settleMax);
+        positive("--warmup", warmup, warmupTime);
+        positive("--duration", duration, measured);
+        positive("--first-interval", firstInterval, first);
+        if (settleCap.compareTo(warmupTime) < 0) {
+            throw CliErrors.usage(
+                    spec,
+                    "--settle-max",
+                    "'" + settleMax + "' is shorter than --warmup '" + warmup + "'");
+        }
         CliErrors.inputFile(spec, "--model", model);
         CliErrors.option(spec, "--model", () -> io.forecaster.model.ModelBundle.load(model));
         Path root = Path.of("").toAbsolutePath();
@@ -200,6 +234,8 @@ public final class E2eBenchCommand implements Callable<Integer> {
                         checkpoints,
                         watermarks,
                         latencySampleEvery,
+                        first,
+                        settleCap,
                         jobOptions,
                         flinkConf);
         String machine = machine();
@@ -276,6 +312,12 @@ public final class E2eBenchCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    private void positive(String option, String text, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw CliErrors.usage(spec, option, "'" + text + "' must be longer than 0");
+        }
     }
 
     /** Flink's duration syntax ("10s", "20 ms", "1 min"), as the job options use. */

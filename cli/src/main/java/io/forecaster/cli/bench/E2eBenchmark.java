@@ -39,11 +39,15 @@ final class E2eBenchmark {
      * @param work scratch folder (checkpoints, cluster logs)
      * @param preloadPoints points per preloaded topic (at least {@code minPointsPerKey} per key)
      * @param minPointsPerKey fewest points per key in a preload
-     * @param warmup skipped at the start of a throughput run, and of a latency stream
+     * @param warmup the shortest warm-up of a throughput run (then until the JIT compilers settle),
+     *     and of a latency stream (then until latency settles, {@link LatencySettle})
      * @param duration measured after the warm-up
      * @param checkpointInterval the job's checkpoint interval
      * @param watermarkInterval Flink's periodic watermark interval
      * @param latencySampleEvery latency is measured on every n-th key
+     * @param firstInterval latency cases also report the points appended this long after the stream
+     *     into the just-started job began
+     * @param settleMax the longest warm-up of a latency stream
      * @param jobOptions further job options (key to value)
      * @param flinkConf further Flink configuration for the cluster (key to value)
      */
@@ -58,6 +62,8 @@ final class E2eBenchmark {
             Duration checkpointInterval,
             Duration watermarkInterval,
             int latencySampleEvery,
+            Duration firstInterval,
+            Duration settleMax,
             Map<String, String> jobOptions,
             Map<String, String> flinkConf) {}
 
@@ -69,6 +75,9 @@ final class E2eBenchmark {
     // by points topic: the preloaded points, and the fewest points per key any case needs
     private final Map<String, Long> preloaded = new HashMap<>();
     private final Map<String, Integer> minPerKey = new HashMap<>();
+    // by points topic: steps per key written so far, and the first preload's points/s
+    private final Map<String, Long> steps = new HashMap<>();
+    private final Map<String, Double> producerRate = new HashMap<>();
     private static final int WINDOW = 60;
     private EmbeddedKafkaBroker broker;
     private int caseNo;
@@ -236,7 +245,6 @@ final class E2eBenchmark {
 
     private BenchResult throughput(BenchCase c, String started, double load) throws Exception {
         String pointsTopic = preload(c);
-        long total = preloaded.get(pointsTopic);
         String forecasts = newTopic("forecasts");
         BenchModels models = models(c);
         if (models != null) {
@@ -255,18 +263,26 @@ final class E2eBenchmark {
             // mode steps the model on every point, so there it only matters for forecasts/s and
             // is skipped when it would take more than half the preload.
             long filled = (long) c.keys() * WINDOW;
-            if (c.setting().mode() == ForecastOptions.Mode.STATEFUL && filled > total / 2) {
+            if (c.setting().mode() == ForecastOptions.Mode.STATEFUL
+                    && filled > preloaded.get(pointsTopic) / 2) {
                 filled = 0;
             }
             Sample first = null;
             Sample start = null;
             java.util.List<Long> jit = new java.util.ArrayList<>();
             boolean jitWaited = false;
+            // the warm-up's rate is taken from samples after this (after the last top-up)
+            long rateFrom = 0;
+            long notBefore = 0;
+            int topUps = 0;
+            String why = "the job read no points in 3 minutes";
             while (System.nanoTime() < deadline) {
+                long total = preloaded.get(pointsTopic);
                 Sample x = m.sample();
                 if (first == null && x.points > 0) {
                     first = x;
                     deadline = x.nanos + Duration.ofMinutes(5).toNanos();
+                    why = "the warm-up did not end within 5 minutes";
                     say(
                             "  job reading; measuring %d s after a %d s warm-up%s",
                             s.duration.toSeconds(),
@@ -278,10 +294,50 @@ final class E2eBenchmark {
                 if (target.inProcess()) {
                     jit.add(StackSampler.jitMillis());
                 }
+                boolean warming = first != null && start == null;
+                if (warming && x.nanos >= notBefore) {
+                    // keep enough ahead of the job to measure for --duration at its rate
+                    double rate =
+                            PreloadSizing.warmupRate(
+                                    m.samples, rateFrom, PreloadSizing.RATE_WINDOW);
+                    long left = total - x.points;
+                    long more =
+                            PreloadSizing.topUp(
+                                    left, total, rate, s.duration, producerRate.get(pointsTopic));
+                    if (more > 0 && topUps == PreloadSizing.MAX_TOP_UPS) {
+                        why =
+                                String.format(
+                                        Locale.ROOT,
+                                        "after %d top-ups %,d points left, %,d needed at the"
+                                                + " warm-up's %,.0f points/s",
+                                        topUps,
+                                        left,
+                                        PreloadSizing.needed(rate, s.duration),
+                                        rate);
+                        break;
+                    }
+                    if (more > 0) {
+                        topUps++;
+                        say(
+                                "  warm-up at %,.0f points/s with %,d points left (%,d needed for"
+                                        + " %d s with %.1fx headroom): preloading %,d more ...",
+                                rate,
+                                left,
+                                PreloadSizing.needed(rate, s.duration),
+                                s.duration.toSeconds(),
+                                PreloadSizing.HEADROOM,
+                                more);
+                        topUp(c, pointsTopic, more);
+                        // the rate again, from samples taken with no producer running
+                        rateFrom = System.nanoTime();
+                        notBefore = rateFrom + PreloadSizing.AFTER_TOP_UP.toNanos();
+                        warming = false;
+                    }
+                }
                 boolean ready =
-                        first != null
-                                && start == null
+                        warming
                                 && x.points >= filled
+                                && x.nanos >= notBefore
                                 && x.nanos - first.nanos >= s.warmup.toNanos();
                 if (ready && !jitSettled(jit) && x.nanos - first.nanos < MAX_WARMUP.toNanos()) {
                     jitWaited = true;
@@ -291,26 +347,50 @@ final class E2eBenchmark {
                                 "  warm-up extended to %d s until the JIT compilers settled",
                                 (x.nanos - first.nanos) / 1_000_000_000L);
                     }
+                    double rate =
+                            PreloadSizing.warmupRate(
+                                    m.samples, rateFrom, PreloadSizing.RATE_WINDOW);
+                    say(
+                            "  warm-up over after %d s at %,.0f points/s with %,d points left"
+                                    + " (%,d needed for %d s with %.1fx headroom)%s",
+                            (x.nanos - first.nanos) / 1_000_000_000L,
+                            rate,
+                            total - x.points,
+                            PreloadSizing.needed(rate, s.duration),
+                            s.duration.toSeconds(),
+                            PreloadSizing.HEADROOM,
+                            topUps == 0
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT, "; %d top-up(s) of the preload", topUps));
                     start = x;
-                    deadline = x.nanos + s.duration.toNanos();
+                    deadline = Long.MAX_VALUE;
                     if (target.inProcess()) {
                         sampler = new StackSampler(20);
                     }
                 }
                 if (start != null) {
                     m.sampleBusy();
+                    if (x.nanos - start.nanos >= s.duration.toNanos()) {
+                        break;
+                    }
                 }
-                if (x.points >= total) {
+                if (start != null && x.points >= preloaded.get(pointsTopic)) {
+                    why = "the preload was read before the measured interval ended";
                     break;
                 }
                 m.checkAlive();
                 Thread.sleep(1000);
             }
             StackSampler.Profile profile = sampler == null ? null : sampler.finish();
-            if (first == null) {
-                throw new IllegalStateException("the job read no points in 3 minutes");
+            long total = preloaded.get(pointsTopic);
+            Interval iv = start == null ? null : Interval.of(m.samples, start, total);
+            Optional<String> tooShort =
+                    PreloadSizing.shortInterval(
+                            c.name(), iv == null ? Double.NaN : iv.seconds, s.duration, why);
+            if (tooShort.isPresent()) {
+                throw new IllegalStateException(tooShort.get());
             }
-            Interval iv = Interval.of(m.samples, first, start, total);
             Checkpoints cp = Checkpoints.read(target.rest(), job);
             writeProfile(c, profile, m);
             return new BenchResult(
@@ -343,12 +423,18 @@ final class E2eBenchmark {
                     Double.NaN,
                     Double.NaN,
                     Double.NaN,
+                    LatencyPhases.NONE,
                     profile == null ? "" : profile.summary(),
-                    filled == 0
-                            ? iv.note
-                                    + "; keys had fewer than W=60 points while measured, so"
-                                    + " (almost) no forecasts"
-                            : iv.note);
+                    (topUps == 0
+                                    ? "ok"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "ok; %d top-up(s) of the preload during the warm-up",
+                                            topUps))
+                            + (start.points < (long) c.keys() * WINDOW
+                                    ? "; keys had fewer than W=60 points when the interval"
+                                            + " began, so fewer forecasts"
+                                    : ""));
         }
     }
 
@@ -381,29 +467,50 @@ final class E2eBenchmark {
                                     BenchCase.HOT_SPACING_MS,
                                     BenchCase.HOT_DISORDER_MS)
                             : "");
-            PointProducer.Preload p =
-                    c.hot()
-                            ? PointProducer.preloadShuffled(
-                                    broker.bootstrapServers(),
-                                    topic,
-                                    keys,
-                                    perKey,
-                                    PointProducer.PRELOAD_START,
-                                    BenchCase.HOT_SPACING_MS,
-                                    (int) (BenchCase.HOT_DISORDER_MS / BenchCase.HOT_SPACING_MS),
-                                    42)
-                            : PointProducer.preload(
-                                    broker.bootstrapServers(),
-                                    topic,
-                                    keys,
-                                    perKey,
-                                    PointProducer.PRELOAD_START);
+            PointProducer.Preload p = write(c, topic, 0, perKey);
             say(
                     "  preloaded %,d points in %.1f s (%,.0f points/s)",
                     p.points(), p.seconds(), p.points() / p.seconds());
             preloaded.put(topic, p.points());
+            steps.put(topic, (long) perKey);
+            producerRate.put(topic, p.points() / p.seconds());
         }
         return topic;
+    }
+
+    /** Continues every key's series in a case's preloaded topic by at least {@code points}. */
+    private void topUp(BenchCase c, String topic, long points) {
+        int perKey = (int) Math.min(Integer.MAX_VALUE, (points + c.keys() - 1) / c.keys());
+        long from = steps.get(topic);
+        PointProducer.Preload p = write(c, topic, from, perKey);
+        say(
+                "  preloaded %,d more points in %.1f s (%,.0f points/s, the job reading)",
+                p.points(), p.seconds(), p.points() / p.seconds());
+        preloaded.merge(topic, p.points(), Long::sum);
+        steps.put(topic, from + perKey);
+        // the next top-up is sized by how fast this one was written, the job reading
+        producerRate.put(topic, p.points() / p.seconds());
+    }
+
+    private PointProducer.Preload write(BenchCase c, String topic, long fromStep, int perKey) {
+        return c.hot()
+                ? PointProducer.preloadShuffled(
+                        broker.bootstrapServers(),
+                        topic,
+                        c.keys(),
+                        fromStep,
+                        perKey,
+                        PointProducer.PRELOAD_START,
+                        BenchCase.HOT_SPACING_MS,
+                        (int) (BenchCase.HOT_DISORDER_MS / BenchCase.HOT_SPACING_MS),
+                        42 + fromStep)
+                : PointProducer.preload(
+                        broker.bootstrapServers(),
+                        topic,
+                        c.keys(),
+                        fromStep,
+                        perKey,
+                        PointProducer.PRELOAD_START);
     }
 
     /** Longest a throughput warm-up is extended while the JIT compilers are still busy. */
@@ -498,28 +605,71 @@ final class E2eBenchmark {
                             s.latencySampleEvery);
             ForecastReader reader =
                     new ForecastReader(broker.bootstrapServers(), forecasts, producer);
+            LatencySeries series = reader.series();
             Thread readerThread = new Thread(reader, "e2e-bench-reader");
             readerThread.start();
             long t0 = System.currentTimeMillis();
-            long from = t0 + s.warmup.toMillis();
-            long until = from + s.duration.toMillis();
-            reader.measure(from, until);
+            long windowMs = LatencySettle.WINDOW.toMillis();
+            int minWindows = LatencySettle.windowsIn(s.warmup);
+            int maxWindows = Math.max(minWindows, (int) (s.settleMax.toMillis() / windowMs));
+            long firstUntil = t0 + s.firstInterval.toMillis();
+            // the stream runs until both the first interval and the steady state's are over
+            Duration longest = s.settleMax.plus(s.duration).plus(s.firstInterval);
             say(
-                    "  streaming %,.0f points/s over %,d keys for %d s (first %d s not measured)",
-                    rate, c.keys(), s.warmup.plus(s.duration).toSeconds(), s.warmup.toSeconds());
-            Thread producerThread =
-                    new Thread(() -> producer.run(s.warmup.plus(s.duration)), "e2e-bench-producer");
+                    "  streaming %,.0f points/s over %,d keys: the first %d s, and %d s of steady"
+                            + " state once the p99s of %d consecutive %d s windows lie within"
+                            + " %.0f%% of each other (at least %d s, at most %d s of warm-up)",
+                    rate,
+                    c.keys(),
+                    s.firstInterval.toSeconds(),
+                    s.duration.toSeconds(),
+                    LatencySettle.WINDOWS,
+                    LatencySettle.WINDOW.toSeconds(),
+                    LatencySettle.BAND * 100,
+                    minWindows * windowMs / 1000,
+                    maxWindows * windowMs / 1000);
+            Thread producerThread = new Thread(() -> producer.run(longest), "e2e-bench-producer");
             producerThread.start();
             StackSampler sampler = null;
             Sample atFrom = null;
             Sample atUntil = null;
-            // models=N: version 2 of every model halfway through the measured interval
-            long swapAt = models == null ? Long.MAX_VALUE : from + s.duration.toMillis() / 2;
+            long from = -1; // steady state: points appended in [from, until)
+            long until = Long.MAX_VALUE;
+            long restUntil = Long.MAX_VALUE;
+            boolean settled = false;
+            List<Double> p99s = new ArrayList<>();
+            long swapAt = Long.MAX_VALUE;
             long published = 0;
             long publishMs = 0;
             while (producerThread.isAlive()) {
                 Sample x = m.sample();
                 long now = System.currentTimeMillis();
+                if (from < 0) {
+                    p99s.addAll(
+                            series.windowP99s(
+                                    t0, windowMs, t0 + maxWindows * windowMs, p99s.size()));
+                    int k = LatencySettle.settledAfter(p99s, minWindows);
+                    settled = k >= 0;
+                    if (settled || now >= t0 + maxWindows * windowMs) {
+                        if (!settled) {
+                            k = maxWindows;
+                        }
+                        from = t0 + k * windowMs;
+                        until = from + s.duration.toMillis();
+                        say(
+                                "  %s after %d s (p99 of each %d s window: %s ms); steady state"
+                                        + " from there",
+                                settled ? "latency settled" : "latency not settled, capped",
+                                k * windowMs / 1000,
+                                windowMs / 1000,
+                                LatencyPhases.format(p99s));
+                        // models=N: version 2 of every model halfway through the steady state
+                        swapAt =
+                                models == null
+                                        ? Long.MAX_VALUE
+                                        : Math.max(now, from + s.duration.toMillis() / 2);
+                    }
+                }
                 if (published == 0 && now >= swapAt) {
                     reader.watchVersion(2);
                     long publishStart = System.currentTimeMillis();
@@ -529,15 +679,21 @@ final class E2eBenchmark {
                             "  published version 2 of %d models at +%d s (%d ms to write and send)",
                             models.count(), (publishStart - t0) / 1000, publishMs);
                 }
-                if (atFrom == null && now >= from) {
+                if (from >= 0 && atFrom == null && now >= from) {
+                    // the REST figures (points/s, busy time) over --duration from here: the
+                    // steady state is known only once its first windows have been read
                     atFrom = x;
+                    restUntil = now + s.duration.toMillis();
                     if (target.inProcess()) {
                         sampler = new StackSampler(20);
                     }
                 }
-                if (atFrom != null) {
+                if (atFrom != null && now <= restUntil) {
                     m.sampleBusy();
                     atUntil = x;
+                }
+                if (from >= 0 && now >= Math.max(Math.max(until, restUntil), firstUntil)) {
+                    producer.stop();
                 }
                 m.checkAlive();
                 producerThread.join(1000);
@@ -553,7 +709,19 @@ final class E2eBenchmark {
             }
             Checkpoints cp = Checkpoints.read(target.rest(), job);
             writeProfile(c, profile, m);
-            LatencyRecorder l = reader.latencies();
+            LatencySeries.Figures steady = series.between(from, until);
+            LatencySeries.Figures start = series.between(t0, firstUntil);
+            LatencyRecorder l = steady.total();
+            LatencyPhases phases =
+                    new LatencyPhases(
+                            s.firstInterval.toMillis() / 1000.0,
+                            start.total().count(),
+                            start.total().percentile(50),
+                            start.total().percentile(99),
+                            start.total().max(),
+                            (from - t0) / 1000.0,
+                            settled,
+                            LatencyPhases.format(p99s));
             double secs =
                     atFrom == null || atUntil == null
                             ? Double.NaN
@@ -564,6 +732,13 @@ final class E2eBenchmark {
                             ? Double.NaN
                             : (atUntil.forecasts - atFrom.forecasts) / secs;
             String note = l.count() == 0 ? "no latency samples" : "ok";
+            if (!settled) {
+                note +=
+                        String.format(
+                                Locale.ROOT,
+                                "; latency had not settled within the %d s cap (--settle-max)",
+                                s.settleMax.toSeconds());
+            }
             if (published > 0) {
                 String swap =
                         swapNote(reader.firstOfWatchedVersion(), published, publishMs, models)
@@ -588,8 +763,8 @@ final class E2eBenchmark {
                     l.percentile(99),
                     l.percentile(99.9),
                     l.max(),
-                    reader.inJob().percentile(99),
-                    reader.delivery().percentile(99),
+                    steady.inJob().percentile(99),
+                    steady.delivery().percentile(99),
                     cp.completed,
                     cp.avgMs,
                     cp.maxMs,
@@ -602,6 +777,7 @@ final class E2eBenchmark {
                     Double.NaN,
                     Double.NaN,
                     Double.NaN,
+                    phases,
                     profile == null ? "" : profile.summary(),
                     note);
         }
@@ -778,11 +954,15 @@ final class E2eBenchmark {
                         r.heapUsedMaxMb(),
                         r.status());
         if (c.kind() == BenchCase.Kind.LATENCY) {
+            LatencyPhases ph = r.phases();
             return String.format(
                     Locale.ROOT,
-                    "latency p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f ms"
-                            + " (%d samples; p99 append->made %.0f, made->read %.0f) at %,.0f"
-                            + " points/s asked; %s",
+                    "steady state (after %.0f s of warm-up%s): latency p50 %.0f p90 %.0f p99 %.0f"
+                            + " p99.9 %.0f max %.0f ms (%d samples; p99 append->made %.0f,"
+                            + " made->read %.0f); first %.0f s: p50 %.0f p99 %.0f max %.0f ms"
+                            + " (%d samples); at %,.0f points/s asked; %s",
+                    ph.warmupSeconds(),
+                    ph.settled() ? "" : ", not settled",
                     r.p50(),
                     r.p90(),
                     r.p99(),
@@ -791,6 +971,11 @@ final class E2eBenchmark {
                     r.latencySamples(),
                     r.p99InJob(),
                     r.p99Delivery(),
+                    ph.firstSeconds(),
+                    ph.firstP50(),
+                    ph.firstP99(),
+                    ph.firstMax(),
+                    ph.firstSamples(),
                     r.targetRate(),
                     common);
         }
@@ -812,33 +997,23 @@ final class E2eBenchmark {
     record Sample(long nanos, long points, long forecasts) {}
 
     /** The measured interval of a throughput run. */
-    record Interval(long points, long forecasts, double seconds, String note) {
+    record Interval(long points, long forecasts, double seconds) {
         /**
-         * From the first sample after the warm-up to the last one before every preloaded point was
-         * read (a run that reads everything during the warm-up is measured from its first sample,
-         * and says so).
+         * From {@code start} (the first sample after the warm-up) to the last sample before the job
+         * had read 99% of the {@code total} preloaded points (from then on it may idle). Shorter
+         * than the run when the preload ran out: {@link PreloadSizing#shortInterval} fails it.
          */
-        static Interval of(List<Sample> samples, Sample first, Sample start, long total) {
-            Sample from = start;
-            Sample to = null;
+        static Interval of(List<Sample> samples, Sample start, long total) {
+            Sample to = start;
             for (Sample x : samples) {
-                if (x.points < total * 0.99 || to == null) {
+                if (x.nanos > start.nanos && x.points < total * 0.99) {
                     to = x;
                 }
             }
-            String note = "ok";
-            if (from == null || to == null || to.nanos - from.nanos < 3e9) {
-                from = first;
-                to = samples.get(samples.size() - 1);
-                note =
-                        "short: the preload was read before the measured interval; measured from"
-                                + " the first sample";
-            }
             return new Interval(
-                    to.points - from.points,
-                    to.forecasts - from.forecasts,
-                    (to.nanos - from.nanos) / 1e9,
-                    note);
+                    to.points - start.points,
+                    to.forecasts - start.forecasts,
+                    (to.nanos - start.nanos) / 1e9);
         }
     }
 

@@ -31,12 +31,8 @@ final class ForecastReader implements Runnable {
     private final String bootstrap;
     private final String topic;
     private final PointProducer.Paced points;
-    private final LatencyRecorder latencies = new LatencyRecorder();
-    private final LatencyRecorder inJob = new LatencyRecorder();
-    private final LatencyRecorder delivery = new LatencyRecorder();
+    private final LatencySeries series = new LatencySeries();
     private final AtomicLong forecasts = new AtomicLong();
-    private volatile long measureFrom = Long.MAX_VALUE;
-    private volatile long measureUntil = Long.MAX_VALUE;
     private volatile boolean stop;
     private volatile Exception failure;
     private volatile long watchedVersion;
@@ -47,12 +43,6 @@ final class ForecastReader implements Runnable {
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.points = points;
-    }
-
-    /** Only forecasts of points appended in [from, until) (epoch ms) count. */
-    void measure(long from, long until) {
-        this.measureFrom = from;
-        this.measureUntil = until;
     }
 
     /** From now on, remembers when the first forecast of each model's {@code version} is read. */
@@ -80,18 +70,13 @@ final class ForecastReader implements Runnable {
         return forecasts.get();
     }
 
-    LatencyRecorder latencies() {
-        return latencies;
-    }
-
-    /** Append of the window's last point to the forecast being made. */
-    LatencyRecorder inJob() {
-        return inJob;
-    }
-
-    /** Forecast made to visible to the read_committed reader. */
-    LatencyRecorder delivery() {
-        return delivery;
+    /**
+     * Every sampled forecast read so far, by the append time of its window's last point: append to
+     * read, append to made (the forecast's createdAt) and made to visible to the read_committed
+     * reader.
+     */
+    LatencySeries series() {
+        return series;
     }
 
     Exception failure() {
@@ -123,12 +108,14 @@ final class ForecastReader implements Runnable {
                     long appended =
                             points.appendTime(
                                     SyntheticPoints.keyIndex(f.sensorId()), f.windowEnd());
-                    if (appended >= measureFrom && appended < measureUntil) {
-                        latencies.record(now - appended);
+                    if (appended >= 0) {
                         // The forecast's createdAt splits it: append to inference done (source,
                         // watermark, ordering, batching, inference), then sink to visible.
-                        inJob.record(f.createdAt() - appended);
-                        delivery.record(now - f.createdAt());
+                        series.add(
+                                appended,
+                                now - appended,
+                                f.createdAt() - appended,
+                                now - f.createdAt());
                     }
                 }
                 if (now - lastCleanup > 10_000) {

@@ -37,12 +37,27 @@ public final class PointProducer {
      */
     public static Preload preload(
             String bootstrap, String topic, int keys, int pointsPerKey, long startTime) {
+        return preload(bootstrap, topic, keys, 0, pointsPerKey, startTime);
+    }
+
+    /**
+     * As {@link #preload(String, String, int, int, long)}, steps {@code fromStep} to {@code
+     * fromStep + pointsPerKey - 1} of each key's series (step i at {@code startTime + i} s): a
+     * preload continued.
+     */
+    public static Preload preload(
+            String bootstrap,
+            String topic,
+            int keys,
+            long fromStep,
+            int pointsPerKey,
+            long startTime) {
         byte[][] keyBytes = keyBytes(keys);
         long t0 = System.nanoTime();
         AtomicReference<Exception> failure = new AtomicReference<>();
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(bootstrap, 20))) {
-            for (int i = 0; i < pointsPerKey; i++) {
+            for (long i = fromStep; i < fromStep + pointsPerKey; i++) {
                 long time = startTime + i * 1000L;
                 for (int k = 0; k < keys; k++) {
                     producer.send(
@@ -91,6 +106,25 @@ public final class PointProducer {
             long spacingMs,
             int block,
             long seed) {
+        return preloadShuffled(
+                bootstrap, topic, keys, 0, pointsPerKey, startTime, spacingMs, block, seed);
+    }
+
+    /**
+     * As {@link #preloadShuffled(String, String, int, int, long, long, int, long)}, steps {@code
+     * fromStep} to {@code fromStep + pointsPerKey - 1} of each key (a preload continued: the blocks
+     * start again at {@code fromStep}, so no point is further out of order than before).
+     */
+    public static Preload preloadShuffled(
+            String bootstrap,
+            String topic,
+            int keys,
+            long fromStep,
+            int pointsPerKey,
+            long startTime,
+            long spacingMs,
+            int block,
+            long seed) {
         byte[][] keyBytes = keyBytes(keys);
         java.util.Random random = new java.util.Random(seed);
         int[] order = new int[Math.multiplyExact(keys, block)];
@@ -112,7 +146,7 @@ public final class PointProducer {
                 }
                 for (int j = 0; j < n; j++) {
                     int k = order[j] % keys;
-                    long i = first + order[j] / keys;
+                    long i = fromStep + first + order[j] / keys;
                     producer.send(
                             new ProducerRecord<>(
                                     topic,

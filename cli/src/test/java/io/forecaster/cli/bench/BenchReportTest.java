@@ -48,6 +48,7 @@ class BenchReportTest {
                 r.speedup(),
                 r.vsIdentity(),
                 r.p99VsIdentity(),
+                r.phases(),
                 r.profile(),
                 r.status());
     }
@@ -83,6 +84,10 @@ class BenchReportTest {
                 Double.NaN,
                 Double.NaN,
                 Double.NaN,
+                Double.isNaN(p99)
+                        ? LatencyPhases.NONE
+                        : new LatencyPhases(
+                                60, 600, p99 * 3, p99 * 20, p99 * 40, 15, true, "400 90 85 88"),
                 "inference 60%",
                 "ok");
     }
@@ -160,6 +165,14 @@ class BenchReportTest {
                 .startsWith("case,kind,setting")
                 .contains("p99_ms", "state_bytes_per_key");
         assertThat(lines.get(3)).contains("rocksdb", "40000", "1000000,100,");
+        // latency rows: the steady state's p99 and the first interval's, separately
+        List<String> header = List.of(lines.get(0).split(","));
+        String[] latency = lines.get(4).split(",");
+        assertThat(latency[header.indexOf("p99_ms")]).isEqualTo("80.000");
+        assertThat(latency[header.indexOf("first_p99_ms")]).isEqualTo("1600");
+        assertThat(latency[header.indexOf("first_samples")]).isEqualTo("600");
+        assertThat(latency[header.indexOf("warmup_s")]).isEqualTo("15.000");
+        assertThat(latency[header.indexOf("settled")]).isEqualTo("true");
         assertThat(BenchReport.throughputPlot(dir, rs)).exists().isNotEmptyFile();
         assertThat(BenchReport.latencyPlot(dir, rs)).exists().isNotEmptyFile();
     }
@@ -171,12 +184,16 @@ class BenchReportTest {
                         new E2eBenchmark.Sample(0, 10, 0),
                         new E2eBenchmark.Sample(5_000_000_000L, 5000, 100),
                         new E2eBenchmark.Sample(10_000_000_000L, 10_000, 600),
-                        new E2eBenchmark.Sample(15_000_000_000L, 20_000, 1600),
+                        new E2eBenchmark.Sample(15_000_000_000L, 19_900, 1600),
                         new E2eBenchmark.Sample(16_000_000_000L, 20_000, 1600));
-        E2eBenchmark.Interval iv =
-                E2eBenchmark.Interval.of(samples, samples.get(0), samples.get(1), 20_000);
+        E2eBenchmark.Interval iv = E2eBenchmark.Interval.of(samples, samples.get(1), 20_000);
+        // the sample at 19,900 of 20,000 points is past 99% of the preload: the job may idle
         assertThat(iv.points()).isEqualTo(5000);
+        assertThat(iv.forecasts()).isEqualTo(500);
         assertThat(iv.seconds()).isEqualTo(5.0);
-        assertThat(iv.note()).isEqualTo("ok");
+        // with a bigger preload the interval runs to the last sample
+        E2eBenchmark.Interval all = E2eBenchmark.Interval.of(samples, samples.get(1), 40_000);
+        assertThat(all.points()).isEqualTo(15_000);
+        assertThat(all.seconds()).isEqualTo(11.0);
     }
 }

@@ -44,6 +44,8 @@ class E2eBenchCommandITCase {
                         "--duration", "3s",
                         "--checkpoint-interval", "1s",
                         "--latency-sample-every", "1",
+                        "--first-interval", "10s",
+                        "--settle-max", "20s",
                         "--out", out.toString(),
                         "--work", out.resolve("work").toString());
         assertThat(exit).as(console.toString()).isZero();
@@ -74,6 +76,15 @@ class E2eBenchCommandITCase {
         assertThat(latency.get("delivery")).isEqualTo("AT_LEAST_ONCE");
         assertThat(Long.parseLong(latency.get("latency_samples"))).isPositive();
         assertThat(Double.parseDouble(latency.get("p99_ms"))).isPositive();
+        // the first interval after the job started, beside the steady state
+        assertThat(Long.parseLong(latency.get("first_samples"))).isPositive();
+        assertThat(Double.parseDouble(latency.get("first_p99_ms"))).isPositive();
+        assertThat(Double.parseDouble(latency.get("first_interval_s"))).isEqualTo(10.0);
+        double warmup = Double.parseDouble(latency.get("warmup_s"));
+        // at least three 5 s windows (two comparisons), at most --settle-max
+        assertThat(warmup).isBetween(15.0, 20.0);
+        assertThat(latency.get("settled")).isIn("true", "false");
+        assertThat(latency.get("warmup_window_p99s_ms")).isNotBlank();
         assertThat(dir.resolve("throughput.png")).isNotEmptyFile();
         assertThat(dir.resolve("latency.png")).isNotEmptyFile();
         assertThat(Files.readString(dir.resolve("profiles.txt")))
