@@ -26,7 +26,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * model), the pipeline's own limit; {@code hot}: hot keys (throughput only), each key's points
  * {@value #HOT_SPACING_MS} ms apart in event time and shuffled within blocks of {@value
  * #HOT_DISORDER_MS} ms, the job waiting {@value #HOT_OUT_OF_ORDERNESS} for out-of-order points, so
- * each key holds thousands of pending points in the ordering step.
+ * each key holds thousands of pending points in the ordering step; {@code binary}: the points
+ * written as 17-byte binary values and read with {@code kafka.points.format=BINARY} instead of JSON
+ * (the DataStream job only).
  *
  * @param kind throughput (preloaded points, as fast as the job goes) or latency (paced stream)
  * @param setting mode, slide and engine
@@ -47,6 +49,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param identity whether the job runs the identity engine instead of the setting's (option {@code
  *     identity})
  * @param hot whether the points are hot keys' (option {@code hot}): dense and out of order
+ * @param binary whether the points topic holds binary values (option {@code binary})
  */
 public record BenchCase(
         Kind kind,
@@ -63,7 +66,8 @@ public record BenchCase(
         int models,
         boolean sql,
         boolean identity,
-        boolean hot) {
+        boolean hot,
+        boolean binary) {
 
     /** Event-time spacing of a hot key's points: 1,000 points per second of event time. */
     public static final long HOT_SPACING_MS = 1;
@@ -113,6 +117,7 @@ public record BenchCase(
                 + (models > 0 ? "-models" + models : "")
                 + (sql ? "-sql" : "")
                 + (hot ? "-hot" : "")
+                + (binary ? "-binary" : "")
                 + (identity ? "-identity" : "");
     }
 
@@ -132,7 +137,8 @@ public record BenchCase(
                 && models == other.models
                 && sql == other.sql
                 && identity == other.identity
-                && hot == other.hot;
+                && hot == other.hot
+                && binary == other.binary;
     }
 
     /**
@@ -167,7 +173,8 @@ public record BenchCase(
                 models,
                 sql,
                 true,
-                hot);
+                hot,
+                binary);
     }
 
     /** Parses {@code kind:setting:keys[:option...]}. */
@@ -199,6 +206,7 @@ public record BenchCase(
         boolean sql = false;
         boolean identity = false;
         boolean hot = false;
+        boolean binary = false;
         for (int i = 3; i < t.length; i++) {
             String o = t[i].strip().toLowerCase(Locale.ROOT);
             switch (o) {
@@ -210,6 +218,7 @@ public record BenchCase(
                 case "sql" -> sql = true;
                 case "identity" -> identity = true;
                 case "hot" -> hot = true;
+                case "binary" -> binary = true;
                 default -> {
                     if (o.startsWith("h=")) {
                         try {
@@ -307,6 +316,10 @@ public record BenchCase(
                             + HOT_MAX_KEYS
                             + " keys");
         }
+        if (binary && sql) {
+            throw new IllegalArgumentException(
+                    "case '" + spec + "': binary points are for the DataStream job, not sql");
+        }
         if (rateGiven && kind != Kind.LATENCY) {
             throw new IllegalArgumentException("case '" + spec + "': rate= is for latency cases");
         }
@@ -325,7 +338,8 @@ public record BenchCase(
                 models,
                 sql,
                 identity,
-                hot);
+                hot,
+                binary);
     }
 
     private static int parsePercent(String spec, String r) {

@@ -45,7 +45,9 @@ import picocli.CommandLine.Spec;
                 + " instead of the DataStream job; points/s counts the points it released),"
                 + " identity (the identity engine instead of the model: the last value repeated;"
                 + " the pipeline's own limit), hot (throughput on a few hot keys: points 1 ms"
-                + " apart, shuffled within 4 s, the job waiting 5 s for out-of-order points).",
+                + " apart, shuffled within 4 s, the job waiting 5 s for out-of-order points),"
+                + " binary (the points as 17-byte binary values, kafka.points.format=BINARY,"
+                + " instead of JSON).",
             "Every case that also ran with identity gets the ratio setting / identity (points/s;"
                     + " p99 for latency) in results.csv, run.txt and the console.",
             "A throughput case tops up its preload during the warm-up whenever what is left would"

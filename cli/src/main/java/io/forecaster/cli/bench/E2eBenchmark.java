@@ -3,6 +3,7 @@ package io.forecaster.cli.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.forecaster.broker.EmbeddedKafkaBroker;
 import io.forecaster.broker.Topics;
+import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.job.ForecastJob;
 import io.forecaster.job.ForecastOptions;
 import io.forecaster.model.engine.IdentityEngine;
@@ -439,10 +440,14 @@ final class E2eBenchmark {
     }
 
     /**
-     * The preloaded points topic of a throughput case: one per key count, and per hot key count.
+     * The preloaded points topic of a throughput case: one per key count, and per hot key count and
+     * points format.
      */
     static String pointsTopic(BenchCase c) {
-        return "points-" + BenchCase.keysLabel(c.keys()) + (c.hot() ? "-hot" : "");
+        return "points-"
+                + BenchCase.keysLabel(c.keys())
+                + (c.hot() ? "-hot" : "")
+                + (c.binary() ? "-binary" : "");
     }
 
     private String preload(BenchCase c) {
@@ -503,14 +508,21 @@ final class E2eBenchmark {
                         PointProducer.PRELOAD_START,
                         BenchCase.HOT_SPACING_MS,
                         (int) (BenchCase.HOT_DISORDER_MS / BenchCase.HOT_SPACING_MS),
-                        42 + fromStep)
+                        42 + fromStep,
+                        pointFormat(c))
                 : PointProducer.preload(
                         broker.bootstrapServers(),
                         topic,
                         c.keys(),
                         fromStep,
                         perKey,
-                        PointProducer.PRELOAD_START);
+                        PointProducer.PRELOAD_START,
+                        pointFormat(c));
+    }
+
+    /** The value format of a case's points: JSON, or binary with the {@code binary} option. */
+    static PointFormat pointFormat(BenchCase c) {
+        return c.binary() ? PointFormat.BINARY : PointFormat.JSON;
     }
 
     /** Longest a throughput warm-up is extended while the JIT compilers are still busy. */
@@ -587,8 +599,10 @@ final class E2eBenchmark {
                                     broker.bootstrapServers(),
                                     pointsTopic,
                                     c.keys(),
+                                    0,
                                     WINDOW,
-                                    System.currentTimeMillis() - (WINDOW + 10) * 1000L)
+                                    System.currentTimeMillis() - (WINDOW + 10) * 1000L,
+                                    pointFormat(c))
                             .points();
             long waitUntil = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (m.sample().points < prefill && System.nanoTime() < waitUntil) {
@@ -602,7 +616,8 @@ final class E2eBenchmark {
                             pointsTopic,
                             c.keys(),
                             (long) rate,
-                            s.latencySampleEvery);
+                            s.latencySampleEvery,
+                            pointFormat(c));
             ForecastReader reader =
                     new ForecastReader(broker.bootstrapServers(), forecasts, producer);
             LatencySeries series = reader.series();
@@ -852,6 +867,7 @@ final class E2eBenchmark {
         }
         o.put("kafka.bootstrap.servers", broker.bootstrapServers());
         o.put("kafka.points.topic", pointsTopic);
+        o.put("kafka.points.format", pointFormat(c).name());
         o.put("kafka.forecasts.topic", forecasts);
         o.put("kafka.dead-letters.topic", "dead-letters");
         o.put("kafka.group.id", "e2e-bench-" + caseNo);

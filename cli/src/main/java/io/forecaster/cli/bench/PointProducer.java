@@ -1,5 +1,6 @@
 package io.forecaster.cli.bench;
 
+import io.forecaster.connectors.wire.PointFormat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -37,13 +38,13 @@ public final class PointProducer {
      */
     public static Preload preload(
             String bootstrap, String topic, int keys, int pointsPerKey, long startTime) {
-        return preload(bootstrap, topic, keys, 0, pointsPerKey, startTime);
+        return preload(bootstrap, topic, keys, 0, pointsPerKey, startTime, PointFormat.JSON);
     }
 
     /**
      * As {@link #preload(String, String, int, int, long)}, steps {@code fromStep} to {@code
      * fromStep + pointsPerKey - 1} of each key's series (step i at {@code startTime + i} s): a
-     * preload continued.
+     * preload continued; values in {@code format}.
      */
     public static Preload preload(
             String bootstrap,
@@ -51,7 +52,8 @@ public final class PointProducer {
             int keys,
             long fromStep,
             int pointsPerKey,
-            long startTime) {
+            long startTime,
+            PointFormat format) {
         byte[][] keyBytes = keyBytes(keys);
         long t0 = System.nanoTime();
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -62,7 +64,7 @@ public final class PointProducer {
                 for (int k = 0; k < keys; k++) {
                     producer.send(
                             new ProducerRecord<>(
-                                    topic, keyBytes[k], SyntheticPoints.json(k, time, i)),
+                                    topic, keyBytes[k], SyntheticPoints.value(k, time, i, format)),
                             (md, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);
@@ -107,7 +109,16 @@ public final class PointProducer {
             int block,
             long seed) {
         return preloadShuffled(
-                bootstrap, topic, keys, 0, pointsPerKey, startTime, spacingMs, block, seed);
+                bootstrap,
+                topic,
+                keys,
+                0,
+                pointsPerKey,
+                startTime,
+                spacingMs,
+                block,
+                seed,
+                PointFormat.JSON);
     }
 
     /**
@@ -124,7 +135,8 @@ public final class PointProducer {
             long startTime,
             long spacingMs,
             int block,
-            long seed) {
+            long seed,
+            PointFormat format) {
         byte[][] keyBytes = keyBytes(keys);
         java.util.Random random = new java.util.Random(seed);
         int[] order = new int[Math.multiplyExact(keys, block)];
@@ -151,7 +163,7 @@ public final class PointProducer {
                             new ProducerRecord<>(
                                     topic,
                                     keyBytes[k],
-                                    SyntheticPoints.json(k, startTime + i * spacingMs, i)),
+                                    SyntheticPoints.value(k, startTime + i * spacingMs, i, format)),
                             (md, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);
@@ -188,6 +200,7 @@ public final class PointProducer {
         private final int keys;
         private final long rate;
         private final int sampleEvery;
+        private final PointFormat format;
         private final Map<Long, Long> appendTimes = new ConcurrentHashMap<>();
         private final long[] lastTime;
         private final AtomicLong acked = new AtomicLong();
@@ -196,6 +209,18 @@ public final class PointProducer {
         private long sent;
 
         public Paced(String bootstrap, String topic, int keys, long rate, int sampleEvery) {
+            this(bootstrap, topic, keys, rate, sampleEvery, PointFormat.JSON);
+        }
+
+        /** As above, the values in {@code format}. */
+        public Paced(
+                String bootstrap,
+                String topic,
+                int keys,
+                long rate,
+                int sampleEvery,
+                PointFormat format) {
+            this.format = format;
             this.bootstrap = bootstrap;
             this.topic = topic;
             this.keys = keys;
@@ -228,7 +253,7 @@ public final class PointProducer {
                                 new ProducerRecord<>(
                                         topic,
                                         keyBytes[key],
-                                        SyntheticPoints.json(key, time, step[key]++)),
+                                        SyntheticPoints.value(key, time, step[key]++, format)),
                                 (md, e) -> {
                                     if (e != null) {
                                         failure.compareAndSet(null, e);

@@ -39,8 +39,12 @@ public final class SyntheticPoints {
 
     /** A point's Kafka value in the job's default wire format (JSON). */
     public static byte[] json(int k, long eventTime, long step) {
-        return PointCodec.value(
-                new SensorPoint(sensor(k), eventTime, value(k, step)), PointFormat.JSON);
+        return value(k, eventTime, step, PointFormat.JSON);
+    }
+
+    /** A point's Kafka value in {@code format}. */
+    public static byte[] value(int k, long eventTime, long step, PointFormat format) {
+        return PointCodec.value(new SensorPoint(sensor(k), eventTime, value(k, step)), format);
     }
 
     /** A point's Kafka key. */

@@ -170,4 +170,26 @@ class BenchCaseTest {
                 .hasMessageContaining("2 to 1000");
         assertThat(BenchCase.reducedMatrix()).contains(hot);
     }
+
+    @Test
+    void binaryPointsHaveATopicOfTheirOwnAndTheJobReadsThemAsBinary() {
+        BenchCase binary = BenchCase.parse("throughput:stateful-s10:10k:binary");
+        BenchCase json = BenchCase.parse("throughput:stateful-s10:10k");
+        assertThat(binary.binary()).isTrue();
+        assertThat(json.binary()).isFalse();
+        assertThat(binary.name()).isEqualTo("throughput-stateful-s10-10k-hashmap-mini-eo-binary");
+        assertThat(binary.sameJob(json)).isFalse();
+        assertThat(E2eBenchmark.pointsTopic(binary)).isEqualTo("points-10k-binary");
+        assertThat(E2eBenchmark.pointFormat(binary))
+                .isEqualTo(io.forecaster.connectors.wire.PointFormat.BINARY);
+        assertThat(E2eBenchmark.pointFormat(json))
+                .isEqualTo(io.forecaster.connectors.wire.PointFormat.JSON);
+        // its identity twin reads binary too, so the ratio compares like with like
+        BenchCase twin = binary.withIdentity();
+        assertThat(twin.binary()).isTrue();
+        assertThat(twin.isIdentityOf(binary)).isTrue();
+        assertThat(twin.isIdentityOf(json)).isFalse();
+        assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:10k:binary:sql"))
+                .hasMessageContaining("binary");
+    }
 }
