@@ -5,9 +5,12 @@ import io.forecaster.model.ModelBundle;
 import io.forecaster.model.Scaling;
 
 /**
- * The fast engine's forward pass over a tile of up to {@link #TILE} rows, one time step at a time,
- * with every buffer allocated once. A row is a window (predictor) or a key (stepper); the recurrent
- * state of the tile's rows lives in the buffers between steps.
+ * The fast engine's forward pass over a tile of up to {@link #TILE} rows, with every buffer
+ * allocated once. A row is a window (predictor) or a key (stepper); the recurrent state of the
+ * tile's rows lives in the buffers between steps. Two paths: {@link #step} computes one time step
+ * ([x, h] W for each LSTM), {@link #window} a whole window with each LSTM's input projections x W
+ * computed for many steps as one product and only h W per step (when the kernel {@link
+ * Kernel#projects() projects}).
  */
 final class FastNetwork {
 

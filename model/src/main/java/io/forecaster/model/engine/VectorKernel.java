@@ -16,6 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * self-contained loop over arrays. The activations use a polynomial e^x - 1 (Cephes expf's, about 1
  * ulp) so nothing leaves the vector units.
  *
+ * <p>For windows, {@link #project} computes an LSTM's input projections for many row-steps at once
+ * (four rows per weight load, even at batch 1, where the rows are the window's steps) and {@link
+ * #recur} adds h W per step; a lone row's recurrence computes the gates of all chunks before their
+ * cells, so the cells' dependent chains (the step's critical path) run side by side.
+ *
  * <p>The LSTM weights are chunk-major ({@link FastWeights}): each chunk streams one contiguous run
  * front to back. They stay where the JVM puts them (8-byte aligned, so a 512-bit load usually spans
  * two cache lines); with this layout that costs little (docs/benchmarks.md, "Weight alignment
