@@ -35,6 +35,55 @@ interface Kernel {
     void lstm(float[] xh, int rows, int k, float[] w, float[] b, int units, float[] c, float[] h);
 
     /**
+     * Whether {@link #project} and {@link #recur} are implemented: a window's input projections
+     * computed for all its steps as one product, leaving only the recurrent part per step.
+     */
+    default boolean projects() {
+        return false;
+    }
+
+    /**
+     * An LSTM's input projections for {@code rows} rows at once: pre = b + x W[0, nIn), the gate
+     * columns in the packed order of {@code b}.
+     *
+     * @param x {@code [rows][nIn]}
+     * @param k rows of {@code w} per chunk: nIn plus padded units
+     * @param pre {@code [rows][4 units]} receives the pre-activations
+     */
+    default void project(
+            float[] x, int rows, int nIn, int k, float[] w, float[] b, int units, float[] pre) {
+        throw new UnsupportedOperationException(name() + " does not project");
+    }
+
+    /**
+     * The recurrent part of one LSTM step for {@code rows} rows: gates = pre + h W[nIn, k), then c
+     * and h updated.
+     *
+     * @param pre {@code [rows][4 units]} from {@code preOff}: the step's input projections
+     * @param hp {@code [rows][units]} from {@code hpOff}: the previous h
+     * @param c {@code [rows][units]} cell state, updated in place
+     * @param h {@code [rows][units]} from {@code hOff} receives the new h (not overlapping hp)
+     * @param backward the chunks of units in reverse order (the same result): alternated from step
+     *     to step, the weights the previous step read last are read first, while still in L1
+     */
+    default void recur(
+            float[] pre,
+            int preOff,
+            float[] hp,
+            int hpOff,
+            int rows,
+            int nIn,
+            int k,
+            float[] w,
+            int units,
+            float[] c,
+            float[] h,
+            int hOff,
+            boolean backward) {
+        throw new UnsupportedOperationException(name() + " does not project");
+    }
+
+    /**
      * A dense layer: out = act(b + in W).
      *
      * @param in {@code [rows][k]}
