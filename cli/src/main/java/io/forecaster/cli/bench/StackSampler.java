@@ -30,7 +30,7 @@ final class StackSampler implements AutoCloseable {
                                             || c.startsWith("org.bytedeco.")
                                             || c.startsWith("jdk.incubator.vector.")),
                     Map.entry(
-                            "parsing points (JSON)",
+                            "parsing points",
                             c ->
                                     c.startsWith("io.forecaster.connectors.wire.Point")
                                             || c.startsWith(
