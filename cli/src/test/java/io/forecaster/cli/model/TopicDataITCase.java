@@ -291,34 +291,12 @@ class TopicDataITCase {
         all.addAll(ros.subList(0, 101));
         all.add(new SensorPoint("ROS", ros.get(100).eventTime(), 999.0));
         all.addAll(ros.subList(101, DAYS));
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KAFKA.producerProperties())) {
-            for (SensorPoint s : all) {
-                p.send(new ProducerRecord<>(same, PointCodec.key(s), PointCodec.csv(s)));
-            }
-        }
-        TopicHistory.Result again =
-                TopicHistory.read(
-                        new TopicHistory.Options(
-                                KAFKA.bootstrapServers(),
-                                same,
-                                new PointParser(PointFormat.CSV),
-                                Duration.ofSeconds(30)));
+        TopicHistory.Result again = writeAndRead(same, all, PointFormat.CSV);
         assertThat(again.points()).isEqualTo(801);
         assertThat(meta.trainingDataSha256()).hasSize(64).isEqualTo(again.sha256());
         // and as 17-byte binary values: the same points, the same digest
-        String binary = KAFKA.createTopic("same-binary", 1);
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KAFKA.producerProperties())) {
-            for (SensorPoint s : all) {
-                p.send(new ProducerRecord<>(binary, PointCodec.key(s), PointCodec.binary(s)));
-            }
-        }
         TopicHistory.Result fromBinary =
-                TopicHistory.read(
-                        new TopicHistory.Options(
-                                KAFKA.bootstrapServers(),
-                                binary,
-                                new PointParser(PointFormat.BINARY),
-                                Duration.ofSeconds(30)));
+                writeAndRead(KAFKA.createTopic("same-binary", 1), all, PointFormat.BINARY);
         assertThat(fromBinary.points()).isEqualTo(801);
         assertThat(fromBinary.sha256()).isEqualTo(again.sha256());
         assertThat(meta.trainingDataSha256()).isNotEqualTo(Cli.sha256(csv));
@@ -406,6 +384,22 @@ class TopicDataITCase {
                 run(new PredictCommand(), args(csvWindow, "--points-max-bytes", "8192"));
         assertThat(noTopic.code()).isEqualTo(2);
         assertThat(noTopic.err()).contains("--points-max-bytes");
+    }
+
+    /** Writes {@code points} to {@code topic} in {@code format} and reads its history back. */
+    private static TopicHistory.Result writeAndRead(
+            String topic, List<SensorPoint> points, PointFormat format) {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KAFKA.producerProperties())) {
+            for (SensorPoint s : points) {
+                p.send(new ProducerRecord<>(topic, PointCodec.key(s), PointCodec.value(s, format)));
+            }
+        }
+        return TopicHistory.read(
+                new TopicHistory.Options(
+                        KAFKA.bootstrapServers(),
+                        topic,
+                        new PointParser(format),
+                        Duration.ofSeconds(30)));
     }
 
     /** The inputs and predictions of {@code predict}'s output: each step line without its step. */
