@@ -23,12 +23,21 @@ public final class BenchReport {
 
     private BenchReport() {}
 
-    /** Writes {@code results.csv}. */
+    /** Writes {@code results.csv}: the results of one round. */
     public static Path csv(Path dir, List<BenchResult> results) throws IOException {
+        return csvOfRounds(dir, List.of(results));
+    }
+
+    /** Writes {@code results.csv}: every round's results, its number in the last column. */
+    public static Path csvOfRounds(Path dir, List<List<BenchResult>> rounds) throws IOException {
         Path file = dir.resolve("results.csv");
         List<String> header =
-                new ArrayList<>(
-                        results.isEmpty() ? List.of("case") : results.get(0).columns().keySet());
+                rounds.stream()
+                        .flatMap(List::stream)
+                        .findFirst()
+                        .map(r -> new ArrayList<>(r.columns().keySet()))
+                        .orElseGet(() -> new ArrayList<>(List.of("case")));
+        header.add("round");
         try (Writer w = Files.newBufferedWriter(file);
                 CSVPrinter p =
                         new CSVPrinter(
@@ -37,12 +46,15 @@ public final class BenchReport {
                                         .builder()
                                         .setHeader(header.toArray(String[]::new))
                                         .get())) {
-            for (BenchResult r : results) {
-                List<Object> row = new ArrayList<>();
-                for (Object v : r.columns().values()) {
-                    row.add(format(v));
+            for (int round = 0; round < rounds.size(); round++) {
+                for (BenchResult r : rounds.get(round)) {
+                    List<Object> row = new ArrayList<>();
+                    for (Object v : r.columns().values()) {
+                        row.add(format(v));
+                    }
+                    row.add(round + 1);
+                    p.printRecord(row);
                 }
-                p.printRecord(row);
             }
         }
         return file;

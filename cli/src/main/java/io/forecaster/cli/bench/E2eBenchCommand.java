@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * The end-to-end benchmark: the real job on a real Flink cluster (in-process MiniCluster or the
  * standalone session cluster of deploy/cluster.sh) reading from and writing to a real Kafka broker
- * (embedded, KRaft). Writes results.csv, throughput.png, latency.png, profiles.txt and run.txt into
- * a new folder under {@code --out}.
+ * (embedded, KRaft). Writes results.csv, throughput.png, latency.png, profiles.txt and run.txt
+ * (and, with {@code --repeat}, summary.csv) into a new folder under {@code --out}.
  */
 @Command(
         name = "e2e-bench",
@@ -82,6 +82,16 @@ public final class E2eBenchCommand implements Callable<Integer> {
                     "Runs every case (but the DL4J baselines) a second time right after it, with"
                             + " the identity engine, for the setting / identity ratios.")
     boolean identity;
+
+    @Option(
+            names = "--repeat",
+            defaultValue = "1",
+            description =
+                    "Runs the whole list of cases this many times (rounds, each on a fresh broker;"
+                            + " identity ratios pair rows of the same round); run.txt and"
+                            + " summary.csv give each case's median with the lowest and highest"
+                            + " round (default: ${DEFAULT-VALUE}).")
+    int repeat;
 
     @Option(
             names = "--model",
@@ -195,6 +205,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
         if (identity) {
             todo = withIdentityTwins(todo);
         }
+        CliErrors.atLeast(spec, "--repeat", repeat, 1);
         CliErrors.atLeast(spec, "--preload-points", preloadPoints, 1);
         CliErrors.atLeast(spec, "--min-points-per-key", minPointsPerKey, 1);
         CliErrors.atLeast(spec, "--latency-sample-every", latencySampleEvery, 1);
@@ -244,20 +255,34 @@ public final class E2eBenchCommand implements Callable<Integer> {
         console.printf("e2e-bench: %d case(s), results in %s%n%s%n", todo.size(), dir, machine);
         console.flush();
         E2eBenchmark bench = new E2eBenchmark(settings, console);
-        List<BenchResult> results =
-                bench.run(
-                        todo,
-                        soFar -> {
-                            try {
-                                Files.writeString(dir.resolve("profiles.txt"), bench.profiles());
-                                BenchReport.csv(dir, soFar);
-                            } catch (java.io.IOException e) {
-                                LOG.error("writing the results so far failed", e);
-                            }
-                        });
+        List<List<BenchResult>> rounds = new ArrayList<>();
+        for (int round = 1; round <= repeat; round++) {
+            if (repeat > 1) {
+                console.printf("e2e-bench: round %d of %d%n", round, repeat);
+                console.flush();
+            }
+            List<List<BenchResult>> before = List.copyOf(rounds);
+            List<BenchResult> results =
+                    bench.run(
+                            todo,
+                            soFar -> {
+                                try {
+                                    Files.writeString(
+                                            dir.resolve("profiles.txt"), bench.profiles());
+                                    List<List<BenchResult>> all = new ArrayList<>(before);
+                                    all.add(soFar);
+                                    BenchReport.csvOfRounds(dir, all);
+                                } catch (java.io.IOException e) {
+                                    LOG.error("writing the results so far failed", e);
+                                }
+                            });
+            rounds.add(results);
+        }
+        List<BenchResult> results = rounds.get(rounds.size() - 1);
+        List<BenchResult> all = rounds.stream().flatMap(List::stream).toList();
 
         Files.writeString(dir.resolve("profiles.txt"), bench.profiles());
-        Path csv = BenchReport.csv(dir, results);
+        Path csv = BenchReport.csvOfRounds(dir, rounds);
         Path tp = null;
         Path lp = null;
         try {
@@ -277,15 +302,28 @@ public final class E2eBenchCommand implements Callable<Integer> {
                         + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT));
         run.add(machine);
         run.add("settings: " + settings);
-        for (BenchResult r : results) {
-            run.add(r.benchCase().name() + ": " + E2eBenchmark.oneLine(r));
+        for (int round = 0; round < rounds.size(); round++) {
+            if (repeat > 1) {
+                run.add("round " + (round + 1) + ":");
+            }
+            for (BenchResult r : rounds.get(round)) {
+                run.add(r.benchCase().name() + ": " + E2eBenchmark.oneLine(r));
+            }
+            List<String> ratios = E2eBenchmark.identityTable(rounds.get(round));
+            if (!ratios.isEmpty()) {
+                run.add("setting / identity (same run):");
+                ratios.forEach(l -> run.add("  " + l));
+                console.println("e2e-bench: setting / identity (same run):");
+                ratios.forEach(l -> console.println("  " + l));
+            }
         }
-        List<String> ratios = E2eBenchmark.identityTable(results);
-        if (!ratios.isEmpty()) {
-            run.add("setting / identity (same run):");
-            ratios.forEach(l -> run.add("  " + l));
-            console.println("e2e-bench: setting / identity (same run):");
-            ratios.forEach(l -> console.println("  " + l));
+        if (repeat > 1) {
+            List<String> medians = Rounds.lines(rounds);
+            Rounds.csv(dir, rounds);
+            run.add("over " + repeat + " rounds (median, lowest-highest round):");
+            medians.forEach(l -> run.add("  " + l));
+            console.println("e2e-bench: over " + repeat + " rounds:");
+            medians.forEach(l -> console.println("  " + l));
         }
         Files.write(dir.resolve("run.txt"), run);
         console.printf(
@@ -294,7 +332,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 tp == null ? "" : ", " + tp.getFileName(),
                 lp == null ? "" : ", " + lp.getFileName());
         console.flush();
-        return results.stream().noneMatch(r -> r.status().startsWith("failed")) ? 0 : 1;
+        return all.stream().noneMatch(r -> r.status().startsWith("failed")) ? 0 : 1;
     }
 
     /**

@@ -148,6 +148,56 @@ class BenchReportTest {
     }
 
     @Test
+    void roundsGiveEachCaseItsMedianWithTheLowestAndHighestRoundAndFailuresApart()
+            throws Exception {
+        List<List<BenchResult>> rounds = new java.util.ArrayList<>();
+        double[][] pps = {{150_000, 200_000}, {120_000, 160_000}, {180_000, 200_000}};
+        double[] p99 = {90, 300, 60};
+        for (int i = 0; i < 3; i++) {
+            List<BenchResult> round =
+                    new java.util.ArrayList<>(
+                            List.of(
+                                    throughput("throughput:stateful-s10:10k", pps[i][0]),
+                                    throughput("throughput:stateful-s10:10k:identity", pps[i][1])));
+            round.add(
+                    i == 1
+                            ? BenchResult.failed(
+                                    BenchCase.parse("latency:stateful-s10:10k:alo"), "t", 1, "x")
+                            : result("latency:stateful-s10:10k:alo", 0, p99[i]));
+            rounds.add(E2eBenchmark.withRatios(round));
+        }
+        List<Rounds.Summary> s = Rounds.summarize(rounds);
+        assertThat(s).hasSize(3);
+        Rounds.Summary stateful = s.get(0);
+        assertThat(stateful.median()).isEqualTo(150_000);
+        assertThat(stateful.min()).isEqualTo(120_000);
+        assertThat(stateful.max()).isEqualTo(180_000);
+        assertThat(stateful.spread()).isEqualTo(0.4);
+        // each round against its own identity twin: 0.75, 0.75, 0.9
+        assertThat(Rounds.median(stateful.vsIdentity())).isEqualTo(0.75);
+        Rounds.Summary latency = s.get(2);
+        assertThat(latency.values()).containsExactly(90, 60);
+        assertThat(latency.failed()).isEqualTo(1);
+        assertThat(latency.median()).isEqualTo(75);
+        assertThat(Rounds.lines(rounds))
+                .containsExactly(
+                        "throughput-stateful-s10-10k-hashmap-mini-eo: median 150,000 points/s"
+                                + " (120,000-180,000, spread 40%, 3 of 3 rounds); / identity"
+                                + " 0.75 (0.75-0.90)",
+                        "throughput-stateful-s10-10k-hashmap-mini-eo-identity: median 200,000"
+                                + " points/s (160,000-200,000, spread 20%, 3 of 3 rounds)",
+                        "latency-stateful-s10-10k-hashmap-mini-alo-half: median 75 ms p99 (60-90,"
+                                + " spread 40%, 2 of 3 rounds)");
+        List<String> csv = Files.readAllLines(Rounds.csv(dir, rounds));
+        assertThat(csv.get(1))
+                .startsWith("throughput-stateful-s10-10k-hashmap-mini-eo,points/s,3,0,1.500e+05");
+        List<String> all = Files.readAllLines(BenchReport.csvOfRounds(dir, rounds));
+        assertThat(all).hasSize(10);
+        assertThat(all.get(0)).endsWith(",round");
+        assertThat(all.get(9)).endsWith(",3");
+    }
+
+    @Test
     void writesCsvAndPlots() throws Exception {
         List<BenchResult> rs =
                 List.of(
