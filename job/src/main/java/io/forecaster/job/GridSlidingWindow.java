@@ -185,14 +185,12 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
         }
         if (t > w.newest) {
             w.newest = t;
-            long cleanupAt = OrderedSlidingWindow.saturatedAdd(t, quietTimeoutMs);
-            // (not when the old cleanup time is a held slot's release time: that timer is the
-            // slot's)
-            if (w.cleanupAt != Long.MIN_VALUE && !isReleaseTimeOfHeldSlot(w, w.cleanupAt)) {
-                ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
+            // One quiet-key timer per key, set by its first point and moved on lazily when it
+            // fires (onTimer), rather than deleted and registered again for every newer point.
+            if (w.cleanupAt == Long.MIN_VALUE) {
+                w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
+                ctx.timerService().registerEventTimeTimer(w.cleanupAt);
             }
-            ctx.timerService().registerEventTimeTimer(cleanupAt);
-            w.cleanupAt = cleanupAt;
         }
         window.update(w);
     }
@@ -210,6 +208,16 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
         // of time): each is looked up, and its own points walked, whatever else the key holds.
         while (w.held > 0 && releaseTime(w.heldSlots[0]) <= timestamp) {
             releaseOldestHeld(key, w, out);
+        }
+        if (timestamp == w.cleanupAt) {
+            long quietAt = KeyOrdering.quietTime(w.newest, quietTimeoutMs);
+            if (quietAt > timestamp) {
+                // newer points came since the timer was set: quiet only from the newest one's
+                w.cleanupAt = quietAt;
+                ctx.timerService().registerEventTimeTimer(quietAt);
+                window.update(w);
+                return;
+            }
         }
         if (timestamp == w.cleanupAt && w.held == 0) {
             pending.clear();
@@ -298,16 +306,6 @@ public class GridSlidingWindow extends KeyedProcessFunction<String, SensorPoint,
             times[i] = t[order[i]];
             values[i] = v[order[i]];
         }
-    }
-
-    /** Whether {@code time} is the release time of one of the key's held slots. */
-    private boolean isReleaseTimeOfHeldSlot(GridWindow w, long time) {
-        if (time == Long.MAX_VALUE) {
-            // saturated: any held slot near the end of time
-            return w.held > 0 && releaseTime(w.heldSlots[w.held - 1]) == time;
-        }
-        long slot = grid.slotOf(time - latenessMs);
-        return releaseTime(slot) == time && w.holds(slot);
     }
 
     /**

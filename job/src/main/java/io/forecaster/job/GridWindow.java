@@ -124,11 +124,6 @@ public class GridWindow {
         return Arrays.binarySearch(heldSlots, 0, held - 1, slot);
     }
 
-    /** Whether {@code slot} has held points. */
-    boolean holds(long slot) {
-        return heldIndex(slot) >= 0;
-    }
-
     /** Forgets the first (oldest) held slot: its points were released. */
     void dropOldestHeld() {
         held--;

@@ -180,13 +180,12 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         ctx.timerService().registerEventTimeTimer(releaseAt);
         if (t > w.newest) {
             w.newest = t;
-            long cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
-            // (not when the old cleanup time is this point's release time: its timer is that one)
-            if (w.cleanupAt != Long.MIN_VALUE && w.cleanupAt != releaseAt) {
-                ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
+            // One quiet-key timer per key, set by its first point and moved on lazily when it
+            // fires (onTimer), rather than deleted and registered again for every newer point.
+            if (w.cleanupAt == Long.MIN_VALUE) {
+                w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
+                ctx.timerService().registerEventTimeTimer(w.cleanupAt);
             }
-            ctx.timerService().registerEventTimeTimer(cleanupAt);
-            w.cleanupAt = cleanupAt;
         }
         window.update(w);
     }
@@ -214,6 +213,16 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                     pending.remove(t);
                     release(ctx.getCurrentKey(), w, t, value, out);
                 }
+            }
+        }
+        if (timestamp == w.cleanupAt) {
+            long quietAt = KeyOrdering.quietTime(w.newest, quietTimeoutMs);
+            if (quietAt > timestamp) {
+                // newer points came since the timer was set: quiet only from the newest one's
+                w.cleanupAt = quietAt;
+                ctx.timerService().registerEventTimeTimer(quietAt);
+                window.update(w);
+                return;
             }
         }
         if (timestamp == w.cleanupAt && pending.isEmpty()) {

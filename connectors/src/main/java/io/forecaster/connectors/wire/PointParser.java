@@ -156,12 +156,16 @@ public final class PointParser implements Serializable {
             throw new BadRecord(BAD_TIME, "field \"time\": " + e.getMessage());
         }
         double v = b.getDouble();
-        return new SensorPoint(id, time, finite(v, Double.toString(v)));
+        return new SensorPoint(id, time, finite(v, () -> Double.toString(v)));
     }
 
     private static String decodeKey(byte[] keyBytes) throws BadRecord {
         if (keyBytes == null) {
             return null;
+        }
+        if (ascii(keyBytes)) {
+            // (the common case, and valid UTF-8 as it stands: no decoder needed)
+            return new String(keyBytes, StandardCharsets.US_ASCII);
         }
         try {
             return StandardCharsets.UTF_8
@@ -173,6 +177,15 @@ public final class PointParser implements Serializable {
         } catch (CharacterCodingException e) {
             throw new BadRecord(BAD_KEY, "key is not UTF-8: " + keyBytes.length + " bytes");
         }
+    }
+
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static SensorPoint readJson(String key, byte[] value) throws BadRecord {
@@ -255,7 +268,7 @@ public final class PointParser implements Serializable {
                     "field \"value\": expected a number, got "
                             + WireFormat.shorten(valueNode.toString()));
         }
-        return new SensorPoint(id, time, finite(valueNode.doubleValue(), valueNode.asText()));
+        return new SensorPoint(id, time, finite(valueNode.doubleValue(), valueNode::asText));
     }
 
     private static SensorPoint readCsv(String key, byte[] value) throws BadRecord {
@@ -287,7 +300,7 @@ public final class PointParser implements Serializable {
         String sensor = r.get(0).isEmpty() ? null : r.get(0);
         String id = sensorId(key, sensor, "column \"sensor\"");
         long time = time(r.get(1));
-        return new SensorPoint(id, time, finite(number(r.get(2)), r.get(2)));
+        return new SensorPoint(id, time, finite(number(r.get(2)), () -> r.get(2)));
     }
 
     private static String sensorId(String key, String sensor, String where) throws BadRecord {
@@ -340,10 +353,15 @@ public final class PointParser implements Serializable {
         }
     }
 
-    private static double finite(double d, String shown) throws BadRecord {
+    /**
+     * {@code d}, if the model can take it; {@code shown} is how the record wrote it, for the error
+     * only (rendering a number as text costs more than reading it).
+     */
+    private static double finite(double d, java.util.function.Supplier<String> shown)
+            throws BadRecord {
         if (!Double.isFinite(d)) {
             throw new BadRecord(
-                    BAD_VALUE, "field \"value\" is not finite: " + WireFormat.shorten(shown));
+                    BAD_VALUE, "field \"value\" is not finite: " + WireFormat.shorten(shown.get()));
         }
         // The model computes in float32: a value float32 cannot hold would become infinite there
         // and poison the forecasts (and, in stateful mode, the key's state until it resets).
@@ -354,7 +372,7 @@ public final class PointParser implements Serializable {
                             + "computes in (|value| <= "
                             + Float.MAX_VALUE
                             + "): "
-                            + WireFormat.shorten(shown));
+                            + WireFormat.shorten(shown.get()));
         }
         return d;
     }

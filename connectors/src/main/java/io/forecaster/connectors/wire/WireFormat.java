@@ -101,7 +101,11 @@ public final class WireFormat {
         if (key.isBlank()) {
             return "key is empty: \"" + key + "\"";
         }
-        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        // (a char is at most 3 UTF-8 bytes: most keys need no encoding to be measured)
+        int bytes =
+                key.length() * 3 <= MAX_KEY_BYTES
+                        ? key.length()
+                        : key.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_KEY_BYTES) {
             return "key is "
                     + bytes
@@ -111,8 +115,10 @@ public final class WireFormat {
                     + shorten(key)
                     + "\"";
         }
-        if (key.chars().anyMatch(Character::isISOControl)) {
-            return "key has control characters: \"" + shorten(key) + "\"";
+        for (int i = 0; i < key.length(); i++) {
+            if (Character.isISOControl(key.charAt(i))) {
+                return "key has control characters: \"" + shorten(key) + "\"";
+            }
         }
         return null;
     }
