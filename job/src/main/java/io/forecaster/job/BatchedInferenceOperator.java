@@ -165,6 +165,17 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     private transient float[] widths;
     private transient KeyScore[] scores;
     private transient KeyModelState[] keyStates;
+    // stateful mode: the state object each batch entry's value() returned (null for none)
+    private transient KeyModelState[] storedStates;
+
+    /**
+     * Whether the keyed state is exactly the heap backend's (not wrapped, e.g. by the changelog
+     * backend, which must see every write): its value() hands out the live object held in the state
+     * table (copied first if a snapshot still needs the old one), so a state changed in place needs
+     * no update() to be stored.
+     */
+    private transient boolean stateOnHeap;
+
     private transient StepState[] stepStates;
     private transient StepState[] emitStates;
     private transient float[] emitFirst;
@@ -308,6 +319,10 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         batchModels = new ServedModel[batchSize];
         if (mode == ForecastOptions.Mode.STATEFUL) {
             keyStates = new KeyModelState[batchSize];
+            storedStates = new KeyModelState[batchSize];
+            stateOnHeap =
+                    getKeyedStateBackend()
+                            instanceof org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
             stepStates = new StepState[batchSize];
             emitStates = new StepState[batchSize];
             emitFirst = new float[batchSize];
@@ -840,6 +855,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             ModelInput in = part.get(b).getValue();
             setCurrentKey(in.sensorId);
             KeyModelState s = modelState.value();
+            storedStates[b] = s;
             if (s == null) {
                 keysWithState.incrementAndGet();
             }
@@ -939,9 +955,13 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                 source = scoring.intervals(s.score, widths);
                 scoring.issue(s.score, ahead, e * horizon, widths, (float) in.values[0]);
             }
-            // After the last change: a serializing backend (RocksDB) stores a copy.
-            setCurrentKey(in.sensorId);
-            modelState.update(s);
+            // After the last change: a serializing backend (RocksDB) stores a copy. On the heap
+            // backend a state changed in place is stored already; writing it again would look
+            // up the key's entry a second time, long after value() did (a cache miss per step).
+            if (!stateOnHeap || s != storedStates[b]) {
+                setCurrentKey(in.sensorId);
+                modelState.update(s);
+            }
             if (bad != null) {
                 nonFiniteForecast(r, in.values[0], bad);
             } else if (emits) {
@@ -952,6 +972,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             }
             maybeReport(r, scoring, s.score, now, m.metadata.modelId());
             keyStates[b] = null;
+            storedStates[b] = null;
             stepStates[b] = null;
         }
         java.util.Arrays.fill(emitStates, 0, emitting, null);
