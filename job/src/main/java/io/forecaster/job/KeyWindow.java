@@ -29,6 +29,26 @@ public class KeyWindow {
     /** Event time at which the quiet-key cleanup timer is registered. */
     public long cleanupAt;
 
+    /**
+     * How {@link OrderedSlidingWindow} keeps this key's held (not yet released) points: 0 (state
+     * written before this field existed) all in its pending-points map, count unknown; 1 one of
+     * them in {@link #heldTime}/{@link #heldValue} when {@link #heldInline}, the others in the map,
+     * {@link #heldInMap} of them.
+     */
+    public int heldLayout;
+
+    /** Whether a held point is kept in {@link #heldTime} and {@link #heldValue}. */
+    public boolean heldInline;
+
+    /** Event time of the held point kept here (when {@link #heldInline}). */
+    public long heldTime;
+
+    /** Value of the held point kept here (when {@link #heldInline}). */
+    public double heldValue;
+
+    /** Held points in the pending-points map (layout 1). */
+    public int heldInMap;
+
     public KeyWindow() {}
 
     /** An empty window holding up to {@code capacity} points (0 in stateful mode). */

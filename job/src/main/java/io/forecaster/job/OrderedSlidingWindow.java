@@ -151,7 +151,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         long watermark = ctx.timerService().currentWatermark();
         KeyWindow w = keyWindow();
         // a point newer than every point the key accepted cannot be held (in order: no lookup)
-        boolean held = w != null && t <= w.newest && pending.contains(t);
+        boolean held = w != null && t <= w.newest && holds(w, t);
         String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
         if (rejected != null) {
             if (DeadLetterReasons.LATE.equals(rejected)) {
@@ -172,11 +172,12 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         long releaseAt = releaseTime(t);
         if (w == null) {
             w = KeyWindow.empty(inArrays() ? settings.window().size() : 0);
+            w.heldLayout = 1;
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
         }
-        pending.put(t, point.value());
+        hold(w, t, point.value());
         ctx.timerService().registerEventTimeTimer(releaseAt);
         if (t > w.newest) {
             w.newest = t;
@@ -208,10 +209,16 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             // the key's held points, keeps a timer's cost independent of how many are held.
             long t = timestamp - latenessMs;
             if (releaseTime(t) == timestamp) {
-                Double value = pending.get(t);
-                if (value != null) {
-                    pending.remove(t);
-                    release(ctx.getCurrentKey(), w, t, value, out);
+                if (w.heldInline && w.heldTime == t) {
+                    w.heldInline = false;
+                    release(ctx.getCurrentKey(), w, t, w.heldValue, out);
+                } else if (w.heldInMap > 0) {
+                    Double value = pending.get(t);
+                    if (value != null) {
+                        pending.remove(t);
+                        w.heldInMap--;
+                        release(ctx.getCurrentKey(), w, t, value, out);
+                    }
                 }
             }
         }
@@ -225,7 +232,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                 return;
             }
         }
-        if (timestamp == w.cleanupAt && pending.isEmpty()) {
+        if (timestamp == w.cleanupAt && !w.heldInline && w.heldInMap == 0) {
             pending.clear();
             window.clear();
             windowPoints.clear();
@@ -241,16 +248,43 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
 
     private void releaseAllPending(String key, KeyWindow w, Collector<ModelInput> out)
             throws Exception {
-        List<Long> ready = new ArrayList<>();
-        for (Map.Entry<Long, Double> e : pending.entries()) {
-            ready.add(e.getKey());
+        List<Map.Entry<Long, Double>> ready = new ArrayList<>();
+        if (w.heldInMap > 0) {
+            for (Map.Entry<Long, Double> e : pending.entries()) {
+                ready.add(Map.entry(e.getKey(), e.getValue()));
+            }
+            pending.clear();
+            w.heldInMap = 0;
         }
-        ready.sort(null);
-        for (long t : ready) {
-            double value = pending.get(t);
-            pending.remove(t);
-            release(key, w, t, value, out);
+        if (w.heldInline) {
+            ready.add(Map.entry(w.heldTime, w.heldValue));
+            w.heldInline = false;
         }
+        ready.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<Long, Double> e : ready) {
+            release(key, w, e.getKey(), e.getValue(), out);
+        }
+    }
+
+    /**
+     * Holds a point until its release: in the key's {@link KeyWindow} when no other point is kept
+     * there (the common case of points in order: each is released before the next comes), so that
+     * holding and releasing it costs no state access of its own; else in the pending-points map.
+     */
+    private void hold(KeyWindow w, long t, double value) throws Exception {
+        if (!w.heldInline) {
+            w.heldInline = true;
+            w.heldTime = t;
+            w.heldValue = value;
+        } else {
+            pending.put(t, value);
+            w.heldInMap++;
+        }
+    }
+
+    /** Whether the key holds a point at {@code t}. */
+    private boolean holds(KeyWindow w, long t) throws Exception {
+        return (w.heldInline && w.heldTime == t) || (w.heldInMap > 0 && pending.contains(t));
     }
 
     private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out)
@@ -330,6 +364,17 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
      */
     private KeyWindow keyWindow() throws Exception {
         KeyWindow w = window.value();
+        if (w != null && w.heldLayout == 0) {
+            // written before held points were counted: all of them in the map
+            int n = 0;
+            for (Long ignored : pending.keys()) {
+                n++;
+            }
+            w.heldInMap = n;
+            w.heldInline = false;
+            w.heldLayout = 1;
+            window.update(w);
+        }
         if (w == null || settings.mode() != ForecastOptions.Mode.WINDOW) {
             return w;
         }

@@ -247,8 +247,9 @@ class OrderedSlidingWindowTest {
                     point("VAL", minute(2), 2),
                     point("BEL", minute(1), 1));
             h.processWatermark(minute(2));
-            feed(h, point("VAL", minute(20), 3));
-            assertThat(h.numKeyedStateEntries()).isEqualTo(3); // both windows, VAL's pending map
+            feed(h, point("VAL", minute(20), 3), point("VAL", minute(19), 4));
+            // both windows, and VAL's pending map: its first held point is kept in its window
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
 
             h.processWatermark(minute(11)); // BEL quiet for 10 minutes
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
@@ -297,6 +298,159 @@ class OrderedSlidingWindowTest {
                             ModelInput.window(
                                     "VAL", minute(41), minute(43), new double[] {41, 42, 43}));
         }
+    }
+
+    @Test
+    void holdsOnePointOfAKeyInItsWindowAndTheOthersInThePendingMap() throws Exception {
+        try (var h = harness(options("mode", "stateful"))) {
+            h.open();
+            // in order, each released before the next comes: nothing but the windows
+            feed(h, point("VAL", minute(1), 1));
+            h.processWatermark(minute(1));
+            feed(h, point("VAL", minute(2), 2));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            // held together, out of order, one a duplicate of the point kept in the window
+            feed(
+                    h,
+                    point("VAL", minute(5), 5),
+                    point("VAL", minute(3), 3),
+                    point("VAL", minute(2), -2),
+                    point("VAL", minute(4), 4),
+                    point("VAL", minute(3), -3));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            h.processWatermark(minute(3));
+            h.processWatermark(minute(9));
+            assertThat(outputs(h))
+                    .extracting(in -> in.values[0])
+                    .containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
+            assertThat(deadLetters(h))
+                    .extracting(DeadLetter::reason)
+                    .containsExactly("duplicate", "duplicate");
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1); // the window alone again
+        }
+    }
+
+    @Test
+    void continuesHeldPointsKeptInTheEarlierStateLayoutOnTheHeap() throws Exception {
+        assertUncountedHeldPointsContinueIdentically(HashMapStateBackend::new);
+    }
+
+    @Test
+    void continuesHeldPointsKeptInTheEarlierStateLayoutOnRocksDb() throws Exception {
+        assertUncountedHeldPointsContinueIdentically(EmbeddedRocksDBStateBackend::new);
+    }
+
+    /**
+     * The ordering step of before a key's held points were counted, as far as its state goes: the
+     * key's {@link KeyWindow} ({@code heldLayout} 0) and every held point in {@value
+     * OrderedSlidingWindow#PENDING_STATE}, a release timer per point and the quiet-key timer.
+     */
+    static final class UncountedHeldPoints
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<
+                    String, SensorPoint, ModelInput> {
+        private final long quietMs;
+        private transient org.apache.flink.api.common.state.ValueState<KeyWindow> window;
+        private transient org.apache.flink.api.common.state.MapState<Long, Double> pending;
+
+        UncountedHeldPoints(long quietMs) {
+            this.quietMs = quietMs;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext c) {
+            window =
+                    getRuntimeContext()
+                            .getState(
+                                    new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                                            OrderedSlidingWindow.WINDOW_STATE,
+                                            org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                                                    KeyWindow.class)));
+            pending =
+                    getRuntimeContext()
+                            .getMapState(
+                                    new org.apache.flink.api.common.state.MapStateDescriptor<>(
+                                            OrderedSlidingWindow.PENDING_STATE,
+                                            Types.LONG,
+                                            Types.DOUBLE));
+        }
+
+        @Override
+        public void processElement(SensorPoint p, Context ctx, Collector<ModelInput> out)
+                throws Exception {
+            KeyWindow w = window.value();
+            if (w == null) {
+                w = KeyWindow.empty(0);
+            }
+            long t = p.eventTime();
+            pending.put(t, p.value());
+            ctx.timerService().registerEventTimeTimer(t);
+            if (t > w.newest) {
+                w.newest = t;
+                if (w.cleanupAt != Long.MIN_VALUE) {
+                    ctx.timerService().deleteEventTimeTimer(w.cleanupAt);
+                }
+                w.cleanupAt = t + quietMs;
+                ctx.timerService().registerEventTimeTimer(w.cleanupAt);
+            }
+            window.update(w);
+        }
+    }
+
+    static void assertUncountedHeldPointsContinueIdentically(Supplier<StateBackend> backend)
+            throws Exception {
+        ForecastOptions o = options("mode", "stateful", "state.quiet-timeout", "10 min");
+        SensorPoint[] held = {
+            point("VAL", minute(3), 3), point("VAL", minute(2), 2), point("BEL", minute(2), 11)
+        };
+        SensorPoint[] after = {
+            point("VAL", minute(2), 99), // a duplicate of a held point
+            point("VAL", minute(4), 4),
+            point("BEL", minute(3), 12)
+        };
+        List<Object> expected = new ArrayList<>();
+        try (var h = harness(o, backend.get())) {
+            h.open();
+            feed(h, held);
+            feed(h, after);
+            h.processWatermark(minute(60));
+            expected.addAll(outputs(h));
+            expected.addAll(deadLetters(h).stream().map(DeadLetter::reason).toList());
+        }
+        assertThat(expected)
+                .containsExactlyInAnyOrder(
+                        ModelInput.step("VAL", minute(2), 2, true),
+                        ModelInput.step("VAL", minute(3), 3, false),
+                        ModelInput.step("VAL", minute(4), 4, false),
+                        ModelInput.step("BEL", minute(2), 11, true),
+                        ModelInput.step("BEL", minute(3), 12, false),
+                        ModelInput.evict("VAL", minute(14)),
+                        ModelInput.evict("BEL", minute(13)),
+                        "duplicate");
+        OperatorSubtaskState snapshot;
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                                new UncountedHeldPoints(10 * 60_000L)),
+                        SensorPoint::sensorId,
+                        Types.STRING)) {
+            ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
+                    .setGenericTypes(false);
+            h.setStateBackend(backend.get());
+            h.open();
+            feed(h, held);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        List<Object> restored = new ArrayList<>();
+        try (var h = harness(o, backend.get())) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, after);
+            h.processWatermark(minute(60));
+            restored.addAll(outputs(h));
+            restored.addAll(deadLetters(h).stream().map(DeadLetter::reason).toList());
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+        assertThat(restored).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
