@@ -170,6 +170,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             return;
         }
         long releaseAt = releaseTime(t);
+        boolean created = w == null;
         if (w == null) {
             w = KeyWindow.empty(inArrays() ? settings.window().size() : 0);
             w.heldLayout = 1;
@@ -188,7 +189,18 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                 ctx.timerService().registerEventTimeTimer(w.cleanupAt);
             }
         }
-        window.update(w);
+        store(w, created);
+    }
+
+    /**
+     * Writes the key's window state back, unless it is the heap backend's own live object already
+     * (what value() returned on that backend, changed in place, is stored: the backend copies it
+     * first when a snapshot still needs the old one).
+     */
+    private void store(KeyWindow w, boolean created) throws Exception {
+        if (created || !stateOnHeap) {
+            window.update(w);
+        }
     }
 
     @Override
@@ -228,7 +240,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                 // newer points came since the timer was set: quiet only from the newest one's
                 w.cleanupAt = quietAt;
                 ctx.timerService().registerEventTimeTimer(quietAt);
-                window.update(w);
+                store(w, false);
                 return;
             }
         }
@@ -243,7 +255,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             out.collect(ModelInput.evict(ctx.getCurrentKey(), timestamp));
             return;
         }
-        window.update(w);
+        store(w, false);
     }
 
     private void releaseAllPending(String key, KeyWindow w, Collector<ModelInput> out)
