@@ -11,7 +11,9 @@ import static io.forecaster.connectors.DeadLetterReasons.MALFORMED_JSON;
 import static io.forecaster.connectors.DeadLetterReasons.MISSING_FIELD;
 import static io.forecaster.connectors.DeadLetterReasons.TOO_LARGE;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.forecaster.connectors.DeadLetter;
 import io.forecaster.connectors.ParsedPoint;
@@ -121,7 +123,10 @@ public final class PointParser implements Serializable {
         }
         String key = decodeKey(keyBytes);
         return switch (format) {
-            case JSON -> readJson(key, value);
+            case JSON -> {
+                SensorPoint fast = readFlatJson(key, value);
+                yield fast != null ? fast : readJson(key, value);
+            }
             case CSV -> readCsv(key, value);
             case BINARY -> readBinary(key, value);
         };
@@ -186,6 +191,77 @@ public final class PointParser implements Serializable {
             }
         }
         return true;
+    }
+
+    /**
+     * A good point written the usual way, read without building a tree: a flat JSON object with at
+     * most the fields {@code v}, {@code sensor}, {@code time} and {@code value}, each once, of the
+     * types {@link #readJson} accepts. Anything else, and any point {@link #readJson} would reject,
+     * gives null, so that {@link #readJson} reads it and says what is wrong in the same words.
+     */
+    private static SensorPoint readFlatJson(String key, byte[] value) {
+        String sensor = null;
+        boolean hasTime = false;
+        long time = 0;
+        boolean hasValue = false;
+        double v = 0;
+        try (JsonParser p = Json.READER.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken vt = p.nextToken();
+                switch (field) {
+                    case "v" -> {
+                        if (vt != JsonToken.VALUE_NUMBER_INT
+                                || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                                || p.getLongValue() != WireFormat.VERSION) {
+                            return null;
+                        }
+                    }
+                    case "sensor" -> {
+                        if (vt == JsonToken.VALUE_STRING) {
+                            sensor = p.getText();
+                        } else if (vt != JsonToken.VALUE_NULL) {
+                            return null;
+                        }
+                    }
+                    case "time" -> {
+                        if (vt == JsonToken.VALUE_STRING) {
+                            time = WireFormat.parseTime(p.getText());
+                        } else if (vt == JsonToken.VALUE_NUMBER_INT
+                                && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                            time = WireFormat.checkTimeRange(p.getLongValue(), p.getLongValue());
+                        } else {
+                            return null;
+                        }
+                        hasTime = true;
+                    }
+                    case "value" -> {
+                        if (vt != JsonToken.VALUE_NUMBER_INT
+                                && vt != JsonToken.VALUE_NUMBER_FLOAT) {
+                            return null;
+                        }
+                        v = p.getDoubleValue();
+                        if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
+                            return null;
+                        }
+                        hasValue = true;
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null || !hasTime || !hasValue) {
+                return null;
+            }
+            return new SensorPoint(sensorId(key, sensor, "field \"sensor\""), time, v);
+        } catch (IOException | IllegalArgumentException | BadRecord e) {
+            return null;
+        }
     }
 
     private static SensorPoint readJson(String key, byte[] value) throws BadRecord {

@@ -46,9 +46,7 @@ public final class WireFormat {
     public static long parseTime(String text) {
         String t = text.strip();
         long ms;
-        if (!t.isEmpty()
-                && t.chars().allMatch(c -> Character.isDigit(c) || c == '-')
-                && t.lastIndexOf('-') <= 0) {
+        if (!t.isEmpty() && digitsOrMinus(t) && t.lastIndexOf('-') <= 0) {
             try {
                 ms = Long.parseLong(t);
             } catch (NumberFormatException e) {
@@ -70,7 +68,71 @@ public final class WireFormat {
         return epochMs;
     }
 
+    private static boolean digitsOrMinus(String t) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (!Character.isDigit(c) && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Epoch milliseconds of an instant written exactly as {@link #formatTime} writes one ({@code
+     * yyyy-MM-ddTHH:mm:ssZ} or {@code yyyy-MM-ddTHH:mm:ss.SSSZ}, a valid date and time), read
+     * without a formatter; {@link Long#MIN_VALUE} for any other text (the full parser's to judge).
+     */
+    static long canonicalInstant(String t) {
+        int n = t.length();
+        if ((n != 20 && n != 24)
+                || t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || t.charAt(10) != 'T'
+                || t.charAt(13) != ':'
+                || t.charAt(16) != ':'
+                || t.charAt(n - 1) != 'Z'
+                || (n == 24 && t.charAt(19) != '.')) {
+            return Long.MIN_VALUE;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        int milli = n == 24 ? digits(t, 20, 3) : 0;
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) {
+            return Long.MIN_VALUE;
+        }
+        if (minute < 0 || minute > 59 || second < 0 || second > 59 || milli < 0) {
+            return Long.MIN_VALUE;
+        }
+        if (day > java.time.Month.of(month).length(java.time.Year.isLeap(year))) {
+            return Long.MIN_VALUE;
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + milli;
+    }
+
+    /** The decimal number of {@code length} ASCII digits at {@code from}, or -1. */
+    private static int digits(String t, int from, int length) {
+        int v = 0;
+        for (int i = from; i < from + length; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
     private static long parseIso(String text, String t) {
+        long canonical = canonicalInstant(t);
+        if (canonical != Long.MIN_VALUE) {
+            return canonical;
+        }
         try {
             if (t.length() == 10) {
                 return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();

@@ -67,6 +67,36 @@ class PointParserTest {
     }
 
     @Test
+    void readsBackEveryPointItWritesWhateverItsTimeAndValue() {
+        java.util.Random r = new java.util.Random(11);
+        double[] extremes = {
+            0.0, -0.0, Float.MAX_VALUE, -Float.MAX_VALUE, Double.MIN_VALUE, 1e-300, 123456789.125
+        };
+        for (int i = 0; i < 5_000; i++) {
+            long time = (long) (r.nextDouble() * 4e12) - 1_000_000_000_000L;
+            double value =
+                    i < extremes.length
+                            ? extremes[i]
+                            : switch (i % 3) {
+                                case 0 -> r.nextGaussian() * 1e3;
+                                case 1 -> (float) (r.nextGaussian() * 1e-5);
+                                default -> Math.round(r.nextGaussian() * 100);
+                            };
+            SensorPoint point = new SensorPoint("s" + (i % 97), time, value);
+            ParsedPoint p =
+                    JSON.parse("points", 0, i, utf8(point.sensorId()), PointCodec.json(point));
+            assertThat(p.point())
+                    .as(new String(PointCodec.json(point), StandardCharsets.UTF_8))
+                    .isEqualTo(point);
+        }
+        // integers, one too big for a long, and fields in another order
+        assertThat(json("VAL", "{\"value\":3,\"time\":0,\"sensor\":\"VAL\",\"v\":1}").point())
+                .isEqualTo(new SensorPoint("VAL", 0, 3));
+        assertThat(json("VAL", "{\"time\":0,\"value\":123456789012345678901234567890}").point())
+                .isEqualTo(new SensorPoint("VAL", 0, 1.2345678901234568e29));
+    }
+
+    @Test
     void takesTheSensorFieldWhenTheKeyIsMissing() {
         ParsedPoint p = json(null, "{\"sensor\":\"BEL\",\"time\":0,\"value\":2.5}");
         assertThat(p.point()).isEqualTo(new SensorPoint("BEL", 0, 2.5));
