@@ -33,7 +33,40 @@ public final class WireFormat {
 
     /** Writes an event time as ISO-8601 in UTC, e.g. {@code 1961-01-01T00:00:00Z}. */
     public static String formatTime(long epochMs) {
-        return Instant.ofEpochMilli(epochMs).toString();
+        if (epochMs < MIN_TIME_MS || epochMs > MAX_TIME_MS) {
+            return Instant.ofEpochMilli(epochMs).toString();
+        }
+        // Instant.toString's text for years 0000-9999, written without a formatter
+        long days = Math.floorDiv(epochMs, 86_400_000L);
+        int ofDay = (int) Math.floorMod(epochMs, 86_400_000L);
+        LocalDate date = LocalDate.ofEpochDay(days);
+        int milli = ofDay % 1000;
+        char[] c = new char[milli == 0 ? 20 : 24];
+        put(c, 0, date.getYear(), 4);
+        c[4] = '-';
+        put(c, 5, date.getMonthValue(), 2);
+        c[7] = '-';
+        put(c, 8, date.getDayOfMonth(), 2);
+        c[10] = 'T';
+        put(c, 11, ofDay / 3_600_000, 2);
+        c[13] = ':';
+        put(c, 14, ofDay / 60_000 % 60, 2);
+        c[16] = ':';
+        put(c, 17, ofDay / 1000 % 60, 2);
+        if (milli != 0) {
+            c[19] = '.';
+            put(c, 20, milli, 3);
+        }
+        c[c.length - 1] = 'Z';
+        return new String(c);
+    }
+
+    /** Writes {@code v} as {@code width} decimal digits (leading zeros) at {@code at}. */
+    private static void put(char[] c, int at, int v, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
     }
 
     /**

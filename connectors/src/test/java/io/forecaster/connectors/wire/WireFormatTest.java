@@ -20,6 +20,7 @@ class WireFormatTest {
                 ms -= Math.floorMod(ms, 1000); // whole seconds: written without a fraction
             }
             String text = WireFormat.formatTime(ms);
+            assertThat(text).isEqualTo(Instant.ofEpochMilli(ms).toString());
             assertThat(WireFormat.canonicalInstant(text)).as(text).isEqualTo(ms);
             assertThat(WireFormat.parseTime(text)).as(text).isEqualTo(ms);
         }
@@ -34,6 +35,13 @@ class WireFormatTest {
             assertThat(WireFormat.canonicalInstant(edge))
                     .as(edge)
                     .isEqualTo(Instant.parse(edge).toEpochMilli());
+        }
+    }
+
+    @Test
+    void writesTimesOutsideTheAcceptedYearsAsInstantDoes() {
+        for (long ms : new long[] {Long.MIN_VALUE, -62_167_219_200_001L, 253_402_300_800_000L}) {
+            assertThat(WireFormat.formatTime(ms)).isEqualTo(Instant.ofEpochMilli(ms).toString());
         }
     }
 
