@@ -31,20 +31,26 @@ public class KeyWindow {
 
     /**
      * How {@link OrderedSlidingWindow} keeps this key's held (not yet released) points: 0 (state
-     * written before this field existed) all in its pending-points map, count unknown; 1 one of
-     * them in {@link #heldTime}/{@link #heldValue} when {@link #heldInline}, the others in the map,
-     * {@link #heldInMap} of them.
+     * written before this field existed) all in its pending-points map, count unknown; 1 up to two
+     * of them here (the slots {@link #heldSlots} flags), the others in the map, {@link #heldInMap}
+     * of them.
      */
     public int heldLayout;
 
-    /** Whether a held point is kept in {@link #heldTime} and {@link #heldValue}. */
-    public boolean heldInline;
+    /** Which of the two held-point slots here are in use: bit 0 the first, bit 1 the second. */
+    public int heldSlots;
 
-    /** Event time of the held point kept here (when {@link #heldInline}). */
+    /** Event time of the held point in the first slot. */
     public long heldTime;
 
-    /** Value of the held point kept here (when {@link #heldInline}). */
+    /** Value of the held point in the first slot. */
     public double heldValue;
+
+    /** Event time of the held point in the second slot. */
+    public long heldTime2;
+
+    /** Value of the held point in the second slot. */
+    public double heldValue2;
 
     /** Held points in the pending-points map (layout 1). */
     public int heldInMap;

@@ -221,9 +221,12 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             // the key's held points, keeps a timer's cost independent of how many are held.
             long t = timestamp - latenessMs;
             if (releaseTime(t) == timestamp) {
-                if (w.heldInline && w.heldTime == t) {
-                    w.heldInline = false;
+                if ((w.heldSlots & 1) != 0 && w.heldTime == t) {
+                    w.heldSlots &= ~1;
                     release(ctx.getCurrentKey(), w, t, w.heldValue, out);
+                } else if ((w.heldSlots & 2) != 0 && w.heldTime2 == t) {
+                    w.heldSlots &= ~2;
+                    release(ctx.getCurrentKey(), w, t, w.heldValue2, out);
                 } else if (w.heldInMap > 0) {
                     Double value = pending.get(t);
                     if (value != null) {
@@ -244,7 +247,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                 return;
             }
         }
-        if (timestamp == w.cleanupAt && !w.heldInline && w.heldInMap == 0) {
+        if (timestamp == w.cleanupAt && w.heldSlots == 0 && w.heldInMap == 0) {
             pending.clear();
             window.clear();
             windowPoints.clear();
@@ -268,10 +271,13 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
             pending.clear();
             w.heldInMap = 0;
         }
-        if (w.heldInline) {
+        if ((w.heldSlots & 1) != 0) {
             ready.add(Map.entry(w.heldTime, w.heldValue));
-            w.heldInline = false;
         }
+        if ((w.heldSlots & 2) != 0) {
+            ready.add(Map.entry(w.heldTime2, w.heldValue2));
+        }
+        w.heldSlots = 0;
         ready.sort(Map.Entry.comparingByKey());
         for (Map.Entry<Long, Double> e : ready) {
             release(key, w, e.getKey(), e.getValue(), out);
@@ -279,15 +285,21 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     }
 
     /**
-     * Holds a point until its release: in the key's {@link KeyWindow} when no other point is kept
-     * there (the common case of points in order: each is released before the next comes), so that
-     * holding and releasing it costs no state access of its own; else in the pending-points map.
+     * Holds a point until its release: in one of the two slots of the key's {@link KeyWindow} when
+     * one is free (the common cases: points in order, each released before the next comes, or
+     * sensors that all report at the same instants, whose points wait for the next instant's to
+     * move the watermark), so that holding and releasing it costs no state access of its own; else
+     * in the pending-points map.
      */
     private void hold(KeyWindow w, long t, double value) throws Exception {
-        if (!w.heldInline) {
-            w.heldInline = true;
+        if ((w.heldSlots & 1) == 0) {
+            w.heldSlots |= 1;
             w.heldTime = t;
             w.heldValue = value;
+        } else if ((w.heldSlots & 2) == 0) {
+            w.heldSlots |= 2;
+            w.heldTime2 = t;
+            w.heldValue2 = value;
         } else {
             pending.put(t, value);
             w.heldInMap++;
@@ -296,7 +308,9 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
 
     /** Whether the key holds a point at {@code t}. */
     private boolean holds(KeyWindow w, long t) throws Exception {
-        return (w.heldInline && w.heldTime == t) || (w.heldInMap > 0 && pending.contains(t));
+        return ((w.heldSlots & 1) != 0 && w.heldTime == t)
+                || ((w.heldSlots & 2) != 0 && w.heldTime2 == t)
+                || (w.heldInMap > 0 && pending.contains(t));
     }
 
     private void release(String key, KeyWindow w, long t, double value, Collector<ModelInput> out)
@@ -383,7 +397,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                 n++;
             }
             w.heldInMap = n;
-            w.heldInline = false;
+            w.heldSlots = 0;
             w.heldLayout = 1;
             window.update(w);
         }

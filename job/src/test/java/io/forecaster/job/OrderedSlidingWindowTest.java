@@ -247,8 +247,13 @@ class OrderedSlidingWindowTest {
                     point("VAL", minute(2), 2),
                     point("BEL", minute(1), 1));
             h.processWatermark(minute(2));
-            feed(h, point("VAL", minute(20), 3), point("VAL", minute(19), 4));
-            // both windows, and VAL's pending map: its first held point is kept in its window
+            feed(
+                    h,
+                    point("VAL", minute(20), 3),
+                    point("VAL", minute(19), 4),
+                    point("VAL", minute(18), 5));
+            // both windows, and VAL's pending map: its first two held points are kept in its
+            // window
             assertThat(h.numKeyedStateEntries()).isEqualTo(3);
 
             h.processWatermark(minute(11)); // BEL quiet for 10 minutes
@@ -301,7 +306,7 @@ class OrderedSlidingWindowTest {
     }
 
     @Test
-    void holdsOnePointOfAKeyInItsWindowAndTheOthersInThePendingMap() throws Exception {
+    void holdsTwoPointsOfAKeyInItsWindowAndTheOthersInThePendingMap() throws Exception {
         try (var h = harness(options("mode", "stateful"))) {
             h.open();
             // in order, each released before the next comes: nothing but the windows
@@ -309,7 +314,8 @@ class OrderedSlidingWindowTest {
             h.processWatermark(minute(1));
             feed(h, point("VAL", minute(2), 2));
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
-            // held together, out of order, one a duplicate of the point kept in the window
+            // held together, out of order, duplicates of a point kept in the window and of one
+            // in the map
             feed(
                     h,
                     point("VAL", minute(5), 5),

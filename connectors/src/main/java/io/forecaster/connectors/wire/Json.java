@@ -29,5 +29,13 @@ final class Json {
 
     static final ObjectReader READER = MAPPER.reader();
 
+    /**
+     * As {@link #READER}, without duplicate-field detection (a hash set per object): for readers
+     * that check their few known fields themselves and leave anything else to {@link #READER}.
+     */
+    static final ObjectReader FLAT_READER =
+            READER.without(
+                    com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     private Json() {}
 }

@@ -205,7 +205,8 @@ public final class PointParser implements Serializable {
         long time = 0;
         boolean hasValue = false;
         double v = 0;
-        try (JsonParser p = Json.READER.createParser(value)) {
+        int seen = 0; // a bit per field: a field twice goes to the tree reader, which rejects it
+        try (JsonParser p = Json.FLAT_READER.createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -213,6 +214,18 @@ public final class PointParser implements Serializable {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken vt = p.nextToken();
+                int bit =
+                        switch (field) {
+                            case "v" -> 1;
+                            case "sensor" -> 2;
+                            case "time" -> 4;
+                            case "value" -> 8;
+                            default -> 0;
+                        };
+                if (bit == 0 || (seen & bit) != 0) {
+                    return null;
+                }
+                seen |= bit;
                 switch (field) {
                     case "v" -> {
                         if (vt != JsonToken.VALUE_NUMBER_INT

@@ -97,6 +97,21 @@ class PointParserTest {
     }
 
     @Test
+    void rejectsAFieldGivenTwiceAsMalformed() {
+        for (String twice :
+                new String[] {
+                    "{\"time\":0,\"value\":1,\"value\":2}",
+                    "{\"v\":1,\"v\":1,\"time\":0,\"value\":1}",
+                    "{\"time\":0,\"unit\":\"m\",\"value\":1,\"unit\":\"m\"}"
+                }) {
+            ParsedPoint p = json("VAL", twice);
+            assertThat(p.isPoint()).as(twice).isFalse();
+            assertThat(p.deadLetter().reason()).as(twice).isEqualTo("malformed-json");
+            assertThat(p.deadLetter().detail()).as(twice).contains("Duplicate field");
+        }
+    }
+
+    @Test
     void takesTheSensorFieldWhenTheKeyIsMissing() {
         ParsedPoint p = json(null, "{\"sensor\":\"BEL\",\"time\":0,\"value\":2.5}");
         assertThat(p.point()).isEqualTo(new SensorPoint("BEL", 0, 2.5));
