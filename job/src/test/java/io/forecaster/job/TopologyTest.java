@@ -64,5 +64,46 @@ class TopologyTest {
         ForecastRunner.build(configured, options);
         assertThat(configured.getStreamGraph().getStreamNodes())
                 .allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(70L));
+        assertThat(configured.getConfig().getAutoWatermarkInterval()).isEqualTo(200L);
+    }
+
+    @Test
+    void theLowLatencyProfileShortensBufferTimeoutAndWatermarkIntervalUnlessConfigured() {
+        ForecastOptions options =
+                ForecastOptions.fromMap(
+                        Map.of("model.path", "unused.zip", "profile", "low-latency"));
+        StreamExecutionEnvironment plain =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        ForecastRunner.build(plain, options);
+        assertThat(plain.getConfig().getAutoWatermarkInterval()).isEqualTo(10L);
+        assertThat(plain.getStreamGraph().getStreamNodes())
+                .allSatisfy(
+                        n ->
+                                assertThat(n.getBufferTimeout())
+                                        .as(n.getOperatorName())
+                                        .isEqualTo(options.profile().bufferTimeout().toMillis()));
+        assertThat(options.profile().bufferTimeout())
+                .isLessThan(ForecastRunner.DEFAULT_BUFFER_TIMEOUT);
+
+        // Flink's own setting of the buffer timeout wins over the profile; an explicit
+        // watermark.interval over the profile's
+        Configuration conf = ForecastRunner.jobConfiguration();
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(70));
+        StreamExecutionEnvironment configured =
+                StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ForecastRunner.build(
+                configured,
+                ForecastOptions.fromMap(
+                        Map.of(
+                                "model.path",
+                                "unused.zip",
+                                "profile",
+                                "low-latency",
+                                "watermark.interval",
+                                "30 ms")));
+        assertThat(configured.getStreamGraph().getStreamNodes())
+                .allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(70L));
+        assertThat(configured.getConfig().getAutoWatermarkInterval()).isEqualTo(30L);
     }
 }

@@ -157,6 +157,8 @@ public final class KafkaConnectors {
         producer.setProperty("transaction.timeout.ms", Long.toString(timeout.toMillis()));
         producer.setProperty("enable.idempotence", "true");
         producer.setProperty("acks", "all");
+        producer.setProperty(
+                "linger.ms", Long.toString(conf.get(KafkaOptions.SINK_LINGER).toMillis()));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)
