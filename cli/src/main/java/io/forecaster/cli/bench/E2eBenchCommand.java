@@ -165,8 +165,10 @@ public final class E2eBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--job-option",
-            description = "Further job options, key=value (default: inference.max-delay=20ms).")
-    Map<String, String> jobOptions = new LinkedHashMap<>(Map.of("inference.max-delay", "20 ms"));
+            description =
+                    "Further job options, key=value, over every case's (which include"
+                            + " inference.max-delay=20ms unless the case has option low-latency).")
+    Map<String, String> jobOptions = new LinkedHashMap<>();
 
     @Option(
             names = "--flink",
