@@ -47,7 +47,9 @@ import picocli.CommandLine.Spec;
                 + " the pipeline's own limit), hot (throughput on a few hot keys: points 1 ms"
                 + " apart, shuffled within 4 s, the job waiting 5 s for out-of-order points),"
                 + " binary (the points as 17-byte binary values, kafka.points.format=BINARY,"
-                + " instead of JSON).",
+                + " instead of JSON), low-latency (the job's profile=low-latency instead of the"
+                + " benchmark's inference.max-delay=20ms and --watermark-interval; rate=half is"
+                + " still half the throughput case without it).",
             "Every case that also ran with identity gets the ratio setting / identity (points/s;"
                     + " p99 for latency) in results.csv, run.txt and the console.",
             "A throughput case tops up its preload during the warm-up whenever what is left would"
