@@ -139,7 +139,8 @@ public final class ForecastOptions implements Serializable {
                             "default, or low-latency: defaults for the options below and Flink's"
                                     + " network buffer timeout chosen for latency (at-least-once"
                                     + " delivery, watermarks every 10 ms, buffer timeout 1 ms,"
-                                    + " sink linger 0, inference.max-delay 5 ms); options given"
+                                    + " sink linger 0, inference.max-delay 5 ms, unaligned"
+                                    + " checkpoints); options given"
                                     + " explicitly win. See docs/latency.md.");
     public static final ConfigOption<Duration> RESET_GAP =
             ConfigOptions.key("stateful.reset-gap")
@@ -374,11 +375,12 @@ public final class ForecastOptions implements Serializable {
      */
     public enum Profile {
         /** The options' own defaults. */
-        DEFAULT("default", Map.of(), null),
+        DEFAULT("default", Map.of(), null, false),
         /**
          * Forecasts as soon as the watermark allows: at-least-once delivery (exactly-once forecasts
          * wait for a checkpoint), watermarks every 10 ms, the sinks' producers send at once,
-         * batches wait at most 5 ms, and network buffers are flushed after 1 ms.
+         * batches wait at most 5 ms, network buffers are flushed after 1 ms, and checkpoints are
+         * unaligned.
          */
         LOW_LATENCY(
                 "low-latency",
@@ -391,16 +393,34 @@ public final class ForecastOptions implements Serializable {
                         "0 ms",
                         "inference.max-delay",
                         "5 ms"),
-                Duration.ofMillis(1));
+                Duration.ofMillis(1),
+                true);
 
         private final String label;
         private final Map<String, String> defaults;
         private final Duration bufferTimeout;
+        private final boolean unalignedCheckpoints;
 
-        Profile(String label, Map<String, String> defaults, Duration bufferTimeout) {
+        Profile(
+                String label,
+                Map<String, String> defaults,
+                Duration bufferTimeout,
+                boolean unalignedCheckpoints) {
             this.label = label;
             this.defaults = defaults;
             this.bufferTimeout = bufferTimeout;
+            this.unalignedCheckpoints = unalignedCheckpoints;
+        }
+
+        /**
+         * Whether this profile enables unaligned checkpoints unless Flink's configuration sets
+         * {@code execution.checkpointing.unaligned.enabled}: an aligned barrier blocks the input
+         * channel it came in on until it has come in on every channel, which holds back the
+         * watermark (the minimum over the channels), so every point waits as long as the alignment
+         * takes; under back-pressure that is the time to drain the buffers in flight.
+         */
+        public boolean unalignedCheckpoints() {
+            return unalignedCheckpoints;
         }
 
         public String label() {

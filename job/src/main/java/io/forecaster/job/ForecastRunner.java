@@ -114,6 +114,14 @@ public final class ForecastRunner {
         env.enableCheckpointing(
                 options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setBufferTimeout(bufferTimeout(env.getConfiguration(), options).toMillis());
+        if (options.profile().unalignedCheckpoints()
+                && env.getConfiguration()
+                        .getOptional(
+                                org.apache.flink.configuration.CheckpointingOptions
+                                        .ENABLE_UNALIGNED)
+                        .isEmpty()) {
+            env.getCheckpointConfig().enableUnalignedCheckpoints();
+        }
         if (options.watermarkInterval() != null) {
             env.getConfig().setAutoWatermarkInterval(options.watermarkInterval().toMillis());
         }

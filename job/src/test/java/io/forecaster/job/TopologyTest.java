@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -62,9 +63,12 @@ class TopologyTest {
         StreamExecutionEnvironment configured =
                 StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ForecastRunner.build(configured, options);
-        assertThat(configured.getStreamGraph().getStreamNodes())
+        StreamGraph configuredGraph = configured.getStreamGraph();
+        assertThat(configuredGraph.getStreamNodes())
                 .allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(70L));
         assertThat(configured.getConfig().getAutoWatermarkInterval()).isEqualTo(200L);
+        // the default profile leaves checkpoints aligned
+        assertThat(configuredGraph.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
     }
 
     @Test
@@ -77,7 +81,9 @@ class TopologyTest {
                         ForecastRunner.jobConfiguration());
         ForecastRunner.build(plain, options);
         assertThat(plain.getConfig().getAutoWatermarkInterval()).isEqualTo(10L);
-        assertThat(plain.getStreamGraph().getStreamNodes())
+        StreamGraph plainGraph = plain.getStreamGraph();
+        assertThat(plainGraph.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
+        assertThat(plainGraph.getStreamNodes())
                 .allSatisfy(
                         n ->
                                 assertThat(n.getBufferTimeout())
@@ -90,6 +96,7 @@ class TopologyTest {
         // watermark.interval over the profile's
         Configuration conf = ForecastRunner.jobConfiguration();
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(70));
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
         StreamExecutionEnvironment configured =
                 StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ForecastRunner.build(
@@ -102,8 +109,10 @@ class TopologyTest {
                                 "low-latency",
                                 "watermark.interval",
                                 "30 ms")));
-        assertThat(configured.getStreamGraph().getStreamNodes())
+        StreamGraph configuredGraph = configured.getStreamGraph();
+        assertThat(configuredGraph.getStreamNodes())
                 .allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(70L));
         assertThat(configured.getConfig().getAutoWatermarkInterval()).isEqualTo(30L);
+        assertThat(configuredGraph.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
     }
 }
