@@ -370,8 +370,8 @@ public final class ForecastOptions implements Serializable {
 
     /**
      * A named set of option defaults: options given explicitly win over the profile's. The
-     * profile's Flink settings (the network buffer timeout) are applied by {@link ForecastRunner}
-     * unless the Flink configuration sets them.
+     * profile's Flink settings (the network buffer timeout, unaligned checkpoints) are applied by
+     * {@link ForecastRunner} unless the Flink configuration sets them.
      */
     public enum Profile {
         /** The options' own defaults. */
