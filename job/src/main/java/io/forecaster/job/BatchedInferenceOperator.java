@@ -190,6 +190,14 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
     transient Counter unroutedInputs;
     transient Histogram batchSizes;
     transient Histogram latencyMicros;
+
+    /**
+     * Per batch: from its first entry's arrival to the start of its evaluation, microseconds (how
+     * long a ready window or step waited for its batch).
+     */
+    transient Histogram batchWaitMicros;
+
+    private transient long batchFirstNanos;
     transient AtomicLong keysWithState;
 
     private transient Counter nonFiniteLetters;
@@ -348,6 +356,8 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         latencyMicros =
                 metrics.histogram(
                         "inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
+        batchWaitMicros =
+                metrics.histogram("batchWaitMicros", new DescriptiveStatisticsHistogram(1000));
         long loadMillis = fallbackMillis;
         metrics.gauge("modelLoadMillis", () -> loadMillis);
         metrics.gauge("keysWithModelState", keysWithState::get);
@@ -647,6 +657,9 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             default:
                 throw new IllegalStateException("unknown input kind " + in.kind);
         }
+        if (batch.isEmpty()) {
+            batchFirstNanos = System.nanoTime();
+        }
         batch.add(element.copy(in));
         batchKeys.add(in.sensorId);
         if (batch.size() >= settings.batchSize() || maxDelayMs == 0) {
@@ -678,6 +691,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
         int n = batch.size();
         Object keyBefore = getKeyedStateBackend() == null ? null : getCurrentKey();
         long start = System.nanoTime();
+        batchWaitMicros.update((start - batchFirstNanos) / 1000);
         // Group by model, keeping each model's entries in arrival order.
         Map<ServedModel, List<StreamRecord<ModelInput>>> groups = null;
         ServedModel only = null;

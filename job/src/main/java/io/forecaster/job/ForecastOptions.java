@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
@@ -121,6 +122,26 @@ public final class ForecastOptions implements Serializable {
                             "A Kafka partition (or, fed directly, an input subtask) without"
                                     + " points for this long stops holding back the watermark"
                                     + " (0 disables).");
+    public static final ConfigOption<Duration> WATERMARK_INTERVAL =
+            ConfigOptions.key("watermark.interval")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "How often the sources emit watermarks (the job's"
+                                    + " pipeline.auto-watermark-interval); unset: Flink's setting"
+                                    + " (200 ms unless configured). A point waits for the next"
+                                    + " watermark before it is released.");
+    public static final ConfigOption<String> PROFILE =
+            ConfigOptions.key("profile")
+                    .stringType()
+                    .defaultValue(Profile.DEFAULT.label())
+                    .withDescription(
+                            "default, or low-latency: defaults for the options below and Flink's"
+                                    + " network buffer timeout chosen for latency (at-least-once"
+                                    + " delivery, watermarks every 10 ms, buffer timeout 1 ms,"
+                                    + " sink linger 0, inference.max-delay 5 ms, unaligned"
+                                    + " checkpoints); options given"
+                                    + " explicitly win. See docs/latency.md.");
     public static final ConfigOption<Duration> RESET_GAP =
             ConfigOptions.key("stateful.reset-gap")
                     .durationType()
@@ -233,6 +254,8 @@ public final class ForecastOptions implements Serializable {
                     ALLOWED_LATENESS,
                     OUT_OF_ORDERNESS,
                     IDLENESS,
+                    WATERMARK_INTERVAL,
+                    PROFILE,
                     RESET_GAP,
                     QUIET_TIMEOUT,
                     CHECKPOINT_INTERVAL,
@@ -264,7 +287,8 @@ public final class ForecastOptions implements Serializable {
                     KafkaOptions.MAX_POINT_BYTES,
                     KafkaOptions.DELIVERY,
                     KafkaOptions.TRANSACTIONAL_ID_PREFIX,
-                    KafkaOptions.TRANSACTION_TIMEOUT);
+                    KafkaOptions.TRANSACTION_TIMEOUT,
+                    KafkaOptions.SINK_LINGER);
 
     /** Every option the job accepts. */
     public static final List<ConfigOption<?>> ALL = concat(JOB_OPTIONS, KAFKA_OPTIONS);
@@ -335,12 +359,131 @@ public final class ForecastOptions implements Serializable {
             }
             values.put(e.getKey(), v);
         }
+        Profile profile = Profile.parse(values.get(PROFILE.key()));
+        for (Map.Entry<String, String> e : profile.defaults().entrySet()) {
+            values.putIfAbsent(e.getKey(), e.getValue());
+        }
         ForecastOptions o = new ForecastOptions(values);
         o.validate();
         return o;
     }
 
+    /**
+     * A named set of option defaults: options given explicitly win over the profile's. The
+     * profile's Flink settings (the network buffer timeout, unaligned checkpoints) are applied by
+     * {@link ForecastRunner} unless the Flink configuration sets them.
+     */
+    public enum Profile {
+        /** The options' own defaults. */
+        DEFAULT("default", Map.of(), null, false),
+        /**
+         * Forecasts as soon as the watermark allows: at-least-once delivery (exactly-once forecasts
+         * wait for a checkpoint), watermarks every 10 ms, the sinks' producers send at once,
+         * batches wait at most 5 ms, network buffers are flushed after 1 ms, and checkpoints are
+         * unaligned.
+         */
+        LOW_LATENCY(
+                "low-latency",
+                Map.of(
+                        KafkaOptions.DELIVERY.key(),
+                        DeliveryGuarantee.AT_LEAST_ONCE.toString(),
+                        "watermark.interval",
+                        "10 ms",
+                        KafkaOptions.SINK_LINGER.key(),
+                        "0 ms",
+                        "inference.max-delay",
+                        "5 ms"),
+                Duration.ofMillis(1),
+                true);
+
+        private final String label;
+        private final Map<String, String> defaults;
+        private final Duration bufferTimeout;
+        private final boolean unalignedCheckpoints;
+
+        Profile(
+                String label,
+                Map<String, String> defaults,
+                Duration bufferTimeout,
+                boolean unalignedCheckpoints) {
+            this.label = label;
+            this.defaults = defaults;
+            this.bufferTimeout = bufferTimeout;
+            this.unalignedCheckpoints = unalignedCheckpoints;
+        }
+
+        /**
+         * Whether this profile enables unaligned checkpoints unless Flink's configuration sets
+         * {@code execution.checkpointing.unaligned.enabled}: an aligned barrier blocks the input
+         * channel it came in on until it has come in on every channel, which holds back the
+         * watermark (the minimum over the channels), so every point waits as long as the alignment
+         * takes; under back-pressure that is the time to drain the buffers in flight.
+         */
+        public boolean unalignedCheckpoints() {
+            return unalignedCheckpoints;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** The option values this profile sets unless they are given (keys as in {@link #ALL}). */
+        public Map<String, String> defaults() {
+            return new TreeMap<>(defaults);
+        }
+
+        /**
+         * The network buffer timeout this profile sets unless Flink's configuration has one; null:
+         * the job's own default ({@link ForecastRunner#DEFAULT_BUFFER_TIMEOUT}).
+         */
+        public Duration bufferTimeout() {
+            return bufferTimeout;
+        }
+
+        /**
+         * The profile named {@code text} (null: the default).
+         *
+         * @throws IllegalArgumentException naming the option and the value
+         */
+        public static Profile parse(String text) {
+            if (text == null) {
+                return DEFAULT;
+            }
+            for (Profile p : values()) {
+                if (p.label.equalsIgnoreCase(text.trim())) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException(
+                    "option "
+                            + PROFILE.key()
+                            + " has an invalid value '"
+                            + text
+                            + "': expected default or low-latency");
+        }
+    }
+
+    /** The profile whose defaults these options started from. */
+    public Profile profile() {
+        return Profile.parse(get(PROFILE));
+    }
+
+    /** The sources' watermark interval, or null for Flink's setting. */
+    public Duration watermarkInterval() {
+        return typed.getOptional(WATERMARK_INTERVAL).orElse(null);
+    }
+
     private void validate() {
+        Duration watermarkInterval = watermarkInterval();
+        if (watermarkInterval != null
+                && (watermarkInterval.isNegative() || watermarkInterval.isZero())) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + WATERMARK_INTERVAL.key()
+                            + " must be positive, got '"
+                            + explicit.get(WATERMARK_INTERVAL.key())
+                            + "'");
+        }
         requireNotBlank(KafkaOptions.BOOTSTRAP_SERVERS);
         requireNotBlank(KafkaOptions.GROUP_ID);
         requireNotBlank(KafkaOptions.POINTS_TOPIC);
@@ -590,7 +733,9 @@ public final class ForecastOptions implements Serializable {
     /** Parses {@code raw} as {@code option}'s type into {@code target}. */
     private static <T> void parseInto(Configuration target, ConfigOption<T> option, String raw) {
         Configuration one = new Configuration();
-        one.setString(option.key(), raw);
+        // DeliveryGuarantee parses its labels (at-least-once); the docs and --help name the
+        // constants (AT_LEAST_ONCE): accept both
+        one.setString(option.key(), option == KafkaOptions.DELIVERY ? raw.replace('_', '-') : raw);
         T value;
         try {
             value = one.get(option);
@@ -616,6 +761,9 @@ public final class ForecastOptions implements Serializable {
     public static String defaultText(ConfigOption<?> option) {
         if (option == SERIES_INTERVAL) {
             return "(off)";
+        }
+        if (option == WATERMARK_INTERVAL) {
+            return "(Flink's)";
         }
         if (!option.hasDefaultValue()) {
             return "(required)";

@@ -48,6 +48,18 @@ public final class ForecastRunner {
      */
     public static final java.time.Duration DEFAULT_BUFFER_TIMEOUT = java.time.Duration.ofMillis(10);
 
+    /**
+     * The network buffer timeout the job runs with: {@code execution.buffer-timeout.interval} when
+     * the Flink configuration sets it, else the profile's ({@link
+     * ForecastOptions.Profile#bufferTimeout}), else {@link #DEFAULT_BUFFER_TIMEOUT}.
+     */
+    static java.time.Duration bufferTimeout(
+            org.apache.flink.configuration.ReadableConfig flink, ForecastOptions options) {
+        java.time.Duration profile = options.profile().bufferTimeout();
+        return flink.getOptional(ExecutionOptions.BUFFER_TIMEOUT)
+                .orElse(profile != null ? profile : DEFAULT_BUFFER_TIMEOUT);
+    }
+
     /** {@code flink run ... --model.path m.zip [--config job.yaml] [--key value ...]}. */
     public static void main(String[] args) throws Exception {
         ForecastOptions options = ForecastOptions.fromArgs(args);
@@ -101,8 +113,17 @@ public final class ForecastRunner {
             UnaryOperator<DataStream<ParsedPoint>> afterSource) {
         env.enableCheckpointing(
                 options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
-            env.setBufferTimeout(DEFAULT_BUFFER_TIMEOUT.toMillis());
+        env.setBufferTimeout(bufferTimeout(env.getConfiguration(), options).toMillis());
+        if (options.profile().unalignedCheckpoints()
+                && env.getConfiguration()
+                        .getOptional(
+                                org.apache.flink.configuration.CheckpointingOptions
+                                        .ENABLE_UNALIGNED)
+                        .isEmpty()) {
+            env.getCheckpointConfig().enableUnalignedCheckpoints();
+        }
+        if (options.watermarkInterval() != null) {
+            env.getConfig().setAutoWatermarkInterval(options.watermarkInterval().toMillis());
         }
         Configuration kafka = options.toConfiguration();
         // Watermarks per Kafka partition, at the source: a partition that lags behind the

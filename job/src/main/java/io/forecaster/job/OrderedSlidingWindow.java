@@ -18,7 +18,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -87,6 +89,16 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private transient Counter released;
 
     /**
+     * Processing time at release minus the point's event time, ms, for every released point: how
+     * long points wait for the watermark (plus how old they were when they arrived). The last
+     * {@link #LAG_SAMPLES} releases; package-private so tests can read it.
+     */
+    transient Histogram releaseLag;
+
+    /** Releases the {@code releaseLagMillis} histogram keeps. */
+    static final int LAG_SAMPLES = 10_000;
+
+    /**
      * Set by {@link OrderedSlidingWindowOperator} when the keyed state is the heap backend's own:
      * window mode then keeps a key's points in its {@link KeyWindow}'s arrays, else in chunks.
      */
@@ -137,6 +149,9 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         lateLetters = deadLetterCounter(metrics, DeadLetterReasons.LATE);
         duplicateLetters = deadLetterCounter(metrics, DeadLetterReasons.DUPLICATE);
         released = metrics.counter("pointsReleased");
+        releaseLag =
+                metrics.histogram(
+                        "releaseLagMillis", new DescriptiveStatisticsHistogram(LAG_SAMPLES));
     }
 
     /** The dead-letter counter of {@code reason}, as both windowing operators register it. */
@@ -318,6 +333,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         boolean reset = KeyOrdering.restarts(w, t, resetGapMs);
         w.append(t, value);
         released.inc();
+        releaseLag.update(System.currentTimeMillis() - t);
         if (settings.mode() == ForecastOptions.Mode.STATEFUL) {
             out.collect(ModelInput.step(key, t, value, reset));
             return;

@@ -149,6 +149,9 @@ class BatchedInferenceOperatorTest {
             assertThat(op.batchSizes.getCount()).isEqualTo(5);
             assertThat(op.batchSizes.getStatistics().getMax()).isEqualTo(2);
             assertThat(op.latencyMicros.getCount()).isEqualTo(5);
+            // one wait per batch, from its first entry to its evaluation
+            assertThat(op.batchWaitMicros.getCount()).isEqualTo(5);
+            assertThat(op.batchWaitMicros.getStatistics().getMin()).isGreaterThanOrEqualTo(0);
             assertThat(op.keysWithState.get()).isEqualTo(2L);
 
             feed(h, ModelInput.evict("VAL", minute(100)));

@@ -28,6 +28,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -262,6 +263,54 @@ class ForecastJobKafkaITCase {
                 readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1));
         assertExactlyTheExpectedForecasts(records, offline(engine()));
         assertDeadLetters(t);
+    }
+
+    /**
+     * The low-latency profile (at-least-once delivery, unaligned checkpoints, short timers) across
+     * a failure: every window's forecast arrives, with the offline values; a window may arrive
+     * twice (replayed after the restore), never with other values.
+     */
+    @Test
+    void theLowLatencyProfileDeliversEveryForecastAtLeastOnceAcrossAFailure() throws Exception {
+        Topics t = topics();
+        FailOnce.reset(DAYS * STATIONS / 2);
+        Map<String, String> m = new HashMap<>(options(t, engine(), "window").explicitValues());
+        m.put("profile", "low-latency");
+        m.remove("inference.max-delay");
+        ForecastOptions options = ForecastOptions.fromMap(m);
+        assertThat(options.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        StreamExecutionEnvironment env = env();
+        ForecastRunner.build(
+                env,
+                options,
+                parsed -> parsed.map(new FailOnce()).name("fail-once").uid("fail-once"));
+        assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
+        env.execute("low-latency-job-with-failure");
+
+        assertThat(FailOnce.FAILURES.get()).as("injected failures").isEqualTo(1);
+        assertThat(FailOnce.RESTORED.get()).as("restored from a checkpoint").isTrue();
+        Map<String, float[]> expected = offline(engine());
+        List<ConsumerRecord<byte[], byte[]>> records =
+                readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1));
+        Map<String, Forecast> byKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            Forecast f = ForecastCodec.fromJson(r.value());
+            String key = f.sensorId() + "@" + f.windowEnd();
+            Forecast before = byKey.putIfAbsent(key, f);
+            if (before != null) {
+                assertThat(f.predictions()).as("%s again", key).isEqualTo(before.predictions());
+            }
+        }
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach(
+                (key, want) -> {
+                    double[] got = byKey.get(key).predictions();
+                    for (int i = 0; i < W; i++) {
+                        assertThat(Math.abs(got[i] - want[i]))
+                                .as("%s step %d", key, i)
+                                .isLessThanOrEqualTo(TOLERANCE * (1 + Math.abs(want[i])));
+                    }
+                });
     }
 
     /**

@@ -242,6 +242,63 @@ class ForecastOptionsTest {
     }
 
     @Test
+    void theLowLatencyProfileSetsItsDefaultsAndExplicitOptionsWin() {
+        ForecastOptions plain = ForecastOptions.fromArgs("--model.path", "m.zip");
+        assertThat(plain.profile()).isEqualTo(ForecastOptions.Profile.DEFAULT);
+        assertThat(plain.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(plain.watermarkInterval()).isNull();
+        assertThat(plain.get(KafkaOptions.SINK_LINGER)).isEqualTo(Duration.ofMillis(5));
+
+        ForecastOptions low =
+                ForecastOptions.fromArgs("--model.path", "m.zip", "--profile", "low-latency");
+        assertThat(low.profile()).isEqualTo(ForecastOptions.Profile.LOW_LATENCY);
+        assertThat(low.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(low.watermarkInterval()).isEqualTo(Duration.ofMillis(10));
+        assertThat(low.get(KafkaOptions.SINK_LINGER)).isEqualTo(Duration.ZERO);
+        assertThat(low.batchMaxDelay()).isEqualTo(Duration.ofMillis(5));
+        assertThat(low.toConfiguration().get(KafkaOptions.DELIVERY))
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        // what the profile does not set keeps its own default
+        assertThat(low.outOfOrderness()).isEqualTo(plain.outOfOrderness());
+
+        ForecastOptions mixed =
+                ForecastOptions.fromArgs(
+                        "--model.path",
+                        "m.zip",
+                        "--profile",
+                        "LOW-LATENCY",
+                        "--kafka.sink.delivery",
+                        "EXACTLY_ONCE",
+                        "--watermark.interval",
+                        "50 ms");
+        assertThat(mixed.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(mixed.watermarkInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(mixed.get(KafkaOptions.SINK_LINGER)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void badProfileWatermarkIntervalAndLingerNameTheOption() {
+        assertThatThrownBy(
+                        () -> ForecastOptions.fromArgs("--model.path", "m", "--profile", "fastest"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("profile")
+                .hasMessageContaining("fastest");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path", "m", "--watermark.interval", "0 ms"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("watermark.interval")
+                .hasMessageContaining("0 ms");
+        assertThatThrownBy(
+                        () ->
+                                ForecastOptions.fromArgs(
+                                        "--model.path", "m", "--kafka.sink.linger", "-1 ms"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kafka.sink.linger");
+    }
+
+    @Test
     void unknownOptionsAndMissingValuesAreRejected() {
         assertThatThrownBy(() -> ForecastOptions.fromArgs("--model.path", "m", "--windw.size", "5"))
                 .hasMessageContaining("windw.size");

@@ -124,6 +124,29 @@ class OrderedSlidingWindowTest {
     }
 
     @Test
+    void releaseLagCountsEveryReleasedPointFromItsEventTime() throws Exception {
+        try (var h = harness(options("window.slide", "1"))) {
+            h.open();
+            long oneMinuteAgo = System.currentTimeMillis() - 60_000;
+            feed(
+                    h,
+                    point("VAL", oneMinuteAgo, 1),
+                    point("VAL", oneMinuteAgo + 1, 2),
+                    point("VAL", oneMinuteAgo + 2, 3));
+            var function =
+                    (OrderedSlidingWindow)
+                            ((OrderedSlidingWindowOperator) h.getOperator()).getUserFunction();
+            h.processWatermark(oneMinuteAgo + 1);
+            assertThat(function.releaseLag.getCount()).isEqualTo(2);
+
+            h.processWatermark(oneMinuteAgo + 2);
+            assertThat(function.releaseLag.getCount()).isEqualTo(3);
+            // released now, a minute after their event times
+            assertThat(function.releaseLag.getStatistics().getMin()).isGreaterThanOrEqualTo(59_998);
+        }
+    }
+
+    @Test
     void holdsPointsUntilTheWatermarkPassesThem() throws Exception {
         try (var h = harness(options("window.slide", "1"))) {
             h.open();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -62,7 +63,56 @@ class TopologyTest {
         StreamExecutionEnvironment configured =
                 StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ForecastRunner.build(configured, options);
-        assertThat(configured.getStreamGraph().getStreamNodes())
+        StreamGraph configuredGraph = configured.getStreamGraph();
+        assertThat(configuredGraph.getStreamNodes())
                 .allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(70L));
+        assertThat(configured.getConfig().getAutoWatermarkInterval()).isEqualTo(200L);
+        // the default profile leaves checkpoints aligned
+        assertThat(configuredGraph.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
+    }
+
+    @Test
+    void theLowLatencyProfileShortensBufferTimeoutAndWatermarkIntervalUnlessConfigured() {
+        ForecastOptions options =
+                ForecastOptions.fromMap(
+                        Map.of("model.path", "unused.zip", "profile", "low-latency"));
+        StreamExecutionEnvironment plain =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        ForecastRunner.build(plain, options);
+        assertThat(plain.getConfig().getAutoWatermarkInterval()).isEqualTo(10L);
+        StreamGraph plainGraph = plain.getStreamGraph();
+        assertThat(plainGraph.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
+        assertThat(plainGraph.getStreamNodes())
+                .allSatisfy(
+                        n ->
+                                assertThat(n.getBufferTimeout())
+                                        .as(n.getOperatorName())
+                                        .isEqualTo(options.profile().bufferTimeout().toMillis()));
+        assertThat(options.profile().bufferTimeout())
+                .isLessThan(ForecastRunner.DEFAULT_BUFFER_TIMEOUT);
+
+        // Flink's own setting of the buffer timeout wins over the profile; an explicit
+        // watermark.interval over the profile's
+        Configuration conf = ForecastRunner.jobConfiguration();
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(70));
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
+        StreamExecutionEnvironment configured =
+                StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ForecastRunner.build(
+                configured,
+                ForecastOptions.fromMap(
+                        Map.of(
+                                "model.path",
+                                "unused.zip",
+                                "profile",
+                                "low-latency",
+                                "watermark.interval",
+                                "30 ms")));
+        StreamGraph configuredGraph = configured.getStreamGraph();
+        assertThat(configuredGraph.getStreamNodes())
+                .allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(70L));
+        assertThat(configured.getConfig().getAutoWatermarkInterval()).isEqualTo(30L);
+        assertThat(configuredGraph.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
     }
 }

@@ -50,6 +50,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *     identity})
  * @param hot whether the points are hot keys' (option {@code hot}): dense and out of order
  * @param binary whether the points topic holds binary values (option {@code binary})
+ * @param profile the job's {@code profile} (option {@code low-latency}: the low-latency profile's
+ *     defaults instead of the benchmark's {@code inference.max-delay=20 ms} and watermark interval)
  */
 public record BenchCase(
         Kind kind,
@@ -67,7 +69,14 @@ public record BenchCase(
         boolean sql,
         boolean identity,
         boolean hot,
-        boolean binary) {
+        boolean binary,
+        String profile) {
+
+    /** The job's default profile. */
+    public static final String DEFAULT_PROFILE = "default";
+
+    /** The low-latency profile (case option {@code low-latency}). */
+    public static final String LOW_LATENCY = "low-latency";
 
     /** Event-time spacing of a hot key's points: 1,000 points per second of event time. */
     public static final long HOT_SPACING_MS = 1;
@@ -118,6 +127,7 @@ public record BenchCase(
                 + (sql ? "-sql" : "")
                 + (hot ? "-hot" : "")
                 + (binary ? "-binary" : "")
+                + (DEFAULT_PROFILE.equals(profile) ? "" : "-" + profile)
                 + (identity ? "-identity" : "");
     }
 
@@ -126,7 +136,11 @@ public record BenchCase(
         return rate != 0 ? Long.toString(rate) : ratePercent == 50 ? "half" : ratePercent + "pct";
     }
 
-    /** True when {@code other} measured the same job on the same keys (for rates and ratios). */
+    /**
+     * True when {@code other} measured the same job on the same keys (for rates and ratios); the
+     * profile aside, so that {@code rate=half} of a low-latency case is half of the same throughput
+     * case as without it.
+     */
     public boolean sameJob(BenchCase other) {
         return keys == other.keys
                 && backend.equals(other.backend)
@@ -153,6 +167,7 @@ public record BenchCase(
                 && delivery == other.delivery
                 && rate == other.rate
                 && ratePercent == other.ratePercent
+                && profile.equals(other.profile)
                 && withIdentity().sameJob(other.withIdentity());
     }
 
@@ -174,7 +189,8 @@ public record BenchCase(
                 sql,
                 true,
                 hot,
-                binary);
+                binary,
+                profile);
     }
 
     /** Parses {@code kind:setting:keys[:option...]}. */
@@ -207,6 +223,7 @@ public record BenchCase(
         boolean identity = false;
         boolean hot = false;
         boolean binary = false;
+        String profile = DEFAULT_PROFILE;
         for (int i = 3; i < t.length; i++) {
             String o = t[i].strip().toLowerCase(Locale.ROOT);
             switch (o) {
@@ -219,6 +236,7 @@ public record BenchCase(
                 case "identity" -> identity = true;
                 case "hot" -> hot = true;
                 case "binary" -> binary = true;
+                case LOW_LATENCY -> profile = LOW_LATENCY;
                 default -> {
                     if (o.startsWith("h=")) {
                         try {
@@ -339,7 +357,8 @@ public record BenchCase(
                 sql,
                 identity,
                 hot,
-                binary);
+                binary,
+                profile);
     }
 
     private static int parsePercent(String spec, String r) {

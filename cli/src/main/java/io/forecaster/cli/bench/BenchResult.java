@@ -186,6 +186,7 @@ public record BenchResult(
         m.put("backend", c.backend());
         m.put("cluster", c.cluster());
         m.put("delivery", c.delivery().name());
+        m.put("profile", c.profile());
         m.put("parallelism", 2);
         m.put("started_utc", startedAt);
         m.put("load1_before", load1Before);

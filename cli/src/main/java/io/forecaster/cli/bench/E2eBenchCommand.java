@@ -47,7 +47,9 @@ import picocli.CommandLine.Spec;
                 + " the pipeline's own limit), hot (throughput on a few hot keys: points 1 ms"
                 + " apart, shuffled within 4 s, the job waiting 5 s for out-of-order points),"
                 + " binary (the points as 17-byte binary values, kafka.points.format=BINARY,"
-                + " instead of JSON).",
+                + " instead of JSON), low-latency (the job's profile=low-latency instead of the"
+                + " benchmark's inference.max-delay=20ms and --watermark-interval; rate=half is"
+                + " still half the throughput case without it).",
             "Every case that also ran with identity gets the ratio setting / identity (points/s;"
                     + " p99 for latency) in results.csv, run.txt and the console.",
             "A throughput case tops up its preload during the warm-up whenever what is left would"
@@ -165,8 +167,10 @@ public final class E2eBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--job-option",
-            description = "Further job options, key=value (default: inference.max-delay=20ms).")
-    Map<String, String> jobOptions = new LinkedHashMap<>(Map.of("inference.max-delay", "20 ms"));
+            description =
+                    "Further job options, key=value, over every case's (which include"
+                            + " inference.max-delay=20ms unless the case has option low-latency).")
+    Map<String, String> jobOptions = new LinkedHashMap<>();
 
     @Option(
             names = "--flink",

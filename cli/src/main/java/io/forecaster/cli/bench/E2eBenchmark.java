@@ -705,6 +705,7 @@ final class E2eBenchmark {
                 }
                 if (atFrom != null && now <= restUntil) {
                     m.sampleBusy();
+                    m.sampleLatencyBudget();
                     atUntil = x;
                 }
                 if (from >= 0 && now >= Math.max(Math.max(until, restUntil), firstUntil)) {
@@ -727,6 +728,9 @@ final class E2eBenchmark {
             LatencySeries.Figures steady = series.between(from, until);
             LatencySeries.Figures start = series.between(t0, firstUntil);
             LatencyRecorder l = steady.total();
+            String budget = latencyBudget(steady, m);
+            say("  %s", budget);
+            profiles.append("  ").append(budget).append('\n');
             LatencyPhases phases =
                     new LatencyPhases(
                             s.firstInterval.toMillis() / 1000.0,
@@ -858,6 +862,13 @@ final class E2eBenchmark {
         // out-of-orderness to wait for.
         o.put(ForecastOptions.OUT_OF_ORDERNESS.key(), "0 ms");
         o.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), s.checkpointInterval.toMillis() + " ms");
+        if (BenchCase.DEFAULT_PROFILE.equals(c.profile())) {
+            o.put(ForecastOptions.BATCH_MAX_DELAY.key(), "20 ms");
+        } else {
+            // the profile's own defaults: max-delay, watermark interval (over the cluster's
+            // --watermark-interval), buffer timeout, sink linger, delivery
+            o.put(ForecastOptions.PROFILE.key(), c.profile());
+        }
         o.putAll(c.setting().jobOptions());
         if (c.identity()) {
             o.put(ForecastOptions.ENGINE.key(), IdentityEngine.NAME);
@@ -939,6 +950,30 @@ final class E2eBenchmark {
     }
 
     private final StringBuilder profiles = new StringBuilder();
+
+    /**
+     * Where a latency case's time went, steady state: append to made and made to read from the
+     * reader (p50 / p99), and inside the job, from its metrics sampled every second over the
+     * measured interval: the source's emit lag, the release lag (event time, the producer's send
+     * time, to release by the watermark) and the batch wait (release to the batch's evaluation).
+     */
+    static String latencyBudget(LatencySeries.Figures steady, Monitor m) {
+        return String.format(
+                Locale.ROOT,
+                "latency budget (ms, p50 / p99): append->made %.0f / %.0f, made->read %.0f / %.0f;"
+                        + " in the job: source emit lag %.0f (mean of samples), event time->release"
+                        + " %.0f / %.0f, batch wait %.1f / %.1f, inference per batch %.1f (mean)",
+                steady.inJob().percentile(50),
+                steady.inJob().percentile(99),
+                steady.delivery().percentile(50),
+                steady.delivery().percentile(99),
+                m.busy("emit-lag"),
+                m.busy("release-p50"),
+                m.busy("release-p99"),
+                m.busy("wait-p50") / 1000,
+                m.busy("wait-p99") / 1000,
+                m.busy("inference-us") / 1000);
+    }
 
     /** The profiles of every case, as text. */
     String profiles() {
@@ -1151,6 +1186,33 @@ final class E2eBenchmark {
                     rest.vertexMetric(
                             job, inference, "forecast.inferenceLatencyMicros_mean", "avg"));
         }
+
+        /**
+         * The job's own latency figures, once per sample: each subtask's release lag (event time to
+         * release by the watermark) and batch wait (histograms of their latest releases and
+         * batches: p50 averaged over the subtasks, p99 their maximum) and the source's {@code
+         * currentEmitEventTimeLag} gauge (emit time minus the event time of the last record).
+         */
+        void sampleLatencyBudget() throws Exception {
+            String release = ForecastJob.ORDER_AND_WINDOW + ".releaseLagMillis";
+            add("release-p50", rest.vertexMetric(job, windowVertex, release + "_median", "avg"));
+            add("release-p99", rest.vertexMetric(job, windowVertex, release + "_p99", "max"));
+            String inference = forecastVertex == null ? windowVertex : forecastVertex;
+            String wait = ForecastJob.FORECAST + ".batchWaitMicros";
+            add("wait-p50", rest.vertexMetric(job, inference, wait + "_median", "avg"));
+            add("wait-p99", rest.vertexMetric(job, inference, wait + "_p99", "max"));
+            if (emitLagMetric == null) {
+                emitLagMetric =
+                        rest.metricNames(job, sourceVertex, "currentEmitEventTimeLag").stream()
+                                .findFirst()
+                                .orElse("");
+            }
+            if (!emitLagMetric.isEmpty()) {
+                add("emit-lag", rest.vertexMetric(job, sourceVertex, emitLagMetric, "avg"));
+            }
+        }
+
+        private String emitLagMetric;
 
         private void add(String k, double v) {
             if (!Double.isNaN(v)) {

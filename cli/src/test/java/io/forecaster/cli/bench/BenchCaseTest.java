@@ -192,4 +192,23 @@ class BenchCaseTest {
         assertThatThrownBy(() -> BenchCase.parse("throughput:stateful-s10:10k:binary:sql"))
                 .hasMessageContaining("binary");
     }
+
+    @Test
+    void lowLatencyRunsTheJobWithTheLowLatencyProfileAtTheSameRate() {
+        BenchCase plain = BenchCase.parse("latency:stateful-s10:10k:at-least-once:rate=half");
+        BenchCase low =
+                BenchCase.parse("latency:stateful-s10:10k:at-least-once:rate=half:low-latency");
+        assertThat(plain.profile()).isEqualTo(BenchCase.DEFAULT_PROFILE);
+        assertThat(low.profile()).isEqualTo("low-latency");
+        assertThat(low.name()).isEqualTo(plain.name() + "-low-latency");
+        // half of the same throughput case as without the profile
+        assertThat(low.sameJob(BenchCase.parse("throughput:stateful-s10:10k"))).isTrue();
+        // its identity twin runs the profile too, and is nobody else's twin
+        BenchCase twin = low.withIdentity();
+        assertThat(twin.profile()).isEqualTo("low-latency");
+        assertThat(twin.name()).isEqualTo(low.name() + "-identity");
+        assertThat(twin.isIdentityOf(low)).isTrue();
+        assertThat(twin.isIdentityOf(plain)).isFalse();
+        assertThat(plain.withIdentity().isIdentityOf(low)).isFalse();
+    }
 }

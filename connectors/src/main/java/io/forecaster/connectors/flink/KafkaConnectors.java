@@ -8,7 +8,6 @@ import io.forecaster.connectors.ModelRecord;
 import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.wire.PointParser;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -134,6 +133,22 @@ public final class KafkaConnectors {
     }
 
     /**
+     * The sinks' producer settings beyond servers and serializers: the transaction timeout,
+     * idempotence, {@code acks=all} and {@link KafkaOptions#SINK_LINGER} as {@code linger.ms}.
+     */
+    static Properties producerProperties(ReadableConfig conf) {
+        Properties producer = new Properties();
+        producer.setProperty(
+                "transaction.timeout.ms",
+                Long.toString(conf.get(KafkaOptions.TRANSACTION_TIMEOUT).toMillis()));
+        producer.setProperty("enable.idempotence", "true");
+        producer.setProperty("acks", "all");
+        producer.setProperty(
+                "linger.ms", Long.toString(conf.get(KafkaOptions.SINK_LINGER).toMillis()));
+        return producer;
+    }
+
+    /**
      * The dead-letter sink: {@link KafkaOptions#DEAD_LETTERS_TOPIC}, key = the original key, with
      * the same delivery guarantee as the forecasts and transactional ids {@code
      * <prefix>-dead-letters-...}.
@@ -151,12 +166,8 @@ public final class KafkaConnectors {
     public static <T> KafkaSink<T> sink(
             ReadableConfig conf, KafkaRecordSerializationSchema<T> serializer, String name) {
         KafkaOptions.checkSink(conf);
-        Duration timeout = conf.get(KafkaOptions.TRANSACTION_TIMEOUT);
         String prefix = conf.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
-        Properties producer = new Properties();
-        producer.setProperty("transaction.timeout.ms", Long.toString(timeout.toMillis()));
-        producer.setProperty("enable.idempotence", "true");
-        producer.setProperty("acks", "all");
+        Properties producer = producerProperties(conf);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(KafkaOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)

@@ -136,6 +136,19 @@ public final class KafkaOptions {
                                     + "checkpoint interval plus a restart, at most the broker's "
                                     + "transaction.max.timeout.ms (15 min by default).");
 
+    /**
+     * linger.ms of the sinks' producers. The default is the Kafka client's own (5 ms since Kafka
+     * 4.0): records wait up to that long for more to share their batch; 0 sends at once.
+     */
+    public static final ConfigOption<Duration> SINK_LINGER =
+            ConfigOptions.key("kafka.sink.linger")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(5))
+                    .withDescription(
+                            "linger.ms of the sinks' producers: how long a record may wait for"
+                                    + " others to share its request (0: sent at once, more and"
+                                    + " smaller requests).");
+
     private KafkaOptions() {}
 
     /**
@@ -152,6 +165,11 @@ public final class KafkaOptions {
                             + DELIVERY.key()
                             + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got "
                             + guarantee.name());
+        }
+        Duration linger = conf.get(SINK_LINGER);
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException(
+                    "option " + SINK_LINGER.key() + " must not be negative, got " + linger);
         }
         Duration timeout = conf.get(TRANSACTION_TIMEOUT);
         if (timeout.isNegative()
