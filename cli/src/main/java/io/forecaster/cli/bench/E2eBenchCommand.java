@@ -161,7 +161,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
             defaultValue = "120s",
             description =
                     "Longest warm-up of a latency case: the steady state starts once the p99s of"
-                            + " three consecutive 5 s windows lie within 25% of each other, or"
+                            + " three consecutive 5 s windows lie within 25%% of each other, or"
                             + " after this (default: ${DEFAULT-VALUE}).")
     String settleMax;
 
