@@ -136,13 +136,11 @@ case "$cmd" in
     for flag in "$@"; do
       case "$flag" in
         --dl4j)
-          # The training module (it registers the dl4j engine), DL4J, ND4J and their natives,
-          # loaded parent-first (config.yaml).
-          [[ -d "$dl4j_lib" ]] || (cd "$root" && ./mvnw -B -q -pl training -am install -DskipTests \
-            && ./mvnw -B -q -pl training dependency:copy-dependencies \
-              -DincludeScope=runtime -DexcludeGroupIds=org.slf4j,org.apache.logging.log4j \
-              -DoutputDirectory="$dl4j_lib" \
-            && cp training/target/forecaster-training-*[0-9T].jar "$dl4j_lib"/) \
+          # The training module (it registers the dl4j engine), the runtime model, DL4J, ND4J and
+          # their natives, loaded parent-first (config.yaml); ./mvnw -pl deploy package puts them
+          # in lib-dl4j.
+          ls "$dl4j_lib"/forecaster-training-*.jar "$dl4j_lib"/nd4j-native-*.jar >/dev/null 2>&1 \
+            || (cd "$root" && ./mvnw -B -q -pl deploy -am package -DskipTests) \
             || die "cannot resolve the dl4j engine's jars into $dl4j_lib"
           touch "$work/dl4j"
           ;;
