@@ -96,8 +96,15 @@ start_process() { # name class [args...]
   fi
   jvm="$(head -n1 <<<"$params")"
   dyn="$(tail -n1 <<<"$params")"
+  # With --dl4j, two glibc malloc arenas: ND4J allocates natively from each job's new task
+  # threads, and with glibc's default (8 arenas a core) every new thread's arena kept its freed
+  # memory, so the resident set grew by ~45 MB a resubmission (docs/deploy.md).
+  local env=()
+  if [[ -f "$work/dl4j" ]]; then
+    env=(env "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}")
+  fi
   # shellcheck disable=SC2086
-  nohup java $jvm "${java_opens[@]}" $(java_opts_all) \
+  nohup "${env[@]}" java $jvm "${java_opens[@]}" $(java_opts_all) \
     -Dlog.file="$work/log/$name.log" \
     -Dlog4j.configurationFile="file:$FLINK_CONF_DIR/log4j.properties" \
     -cp "$(classpath)" "$cls" --configDir "$FLINK_CONF_DIR" "$@" $dyn \
