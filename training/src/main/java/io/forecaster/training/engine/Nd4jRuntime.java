@@ -7,15 +7,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * ND4J's process-wide state, made once so that it holds on to as little of the caller as possible.
- * On a Flink cluster, where DL4J and ND4J are loaded parent-first, the first caller is a task of
- * some job, and without this the first dl4j job's user-code classloader (every class of its jar)
- * stayed alive for the life of the TaskManager (EngineClusterITCase). What ND4J makes on first use
- * starts from the caller's context: {@code ND4JClassLoading} reads the thread's context classloader
- * when it is initialised, and the threads ND4J and JavaCPP start ({@code
- * DeallocatorServiceThread_N}, {@code JavaCPP Deallocator}) inherit the protection domains on the
- * caller's stack. So ND4J is initialised here, once, with ND4J's own classloader as the context
- * classloader and in a privileged block, before any network is built.
+ * ND4J's process-wide state, made once so that it holds on to nothing of the caller. On a Flink
+ * cluster, where DL4J and ND4J are loaded parent-first, the first caller is a task of some job, and
+ * the threads ND4J and JavaCPP start on first use ({@code DeallocatorServiceThread_N}, {@code
+ * JavaCPP Deallocator}) inherit the protection domains of the classes on the caller's stack, the
+ * job's among them: they kept the first dl4j job's user-code classloader (every class of its jar)
+ * for the life of the TaskManager. So ND4J is initialised here, once, in a privileged block (the
+ * threads then inherit this class's domain only; setting the context classloader alone does not
+ * release the job's, {@code Nd4jRuntimeTest}), with ND4J's own classloader as the context
+ * classloader ({@code ND4JClassLoading} reads it when it is initialised), before any network is
+ * built.
  */
 final class Nd4jRuntime {
 
