@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * extracted to, and mapped from, another file, or refused with "already loaded in another
  * classloader"); no log has an {@code UnsatisfiedLinkError}; no cancelled job's classloader is
  * alive after its run; and the TaskManager's heap after a full GC, metaspace and resident set grow
- * from the second resubmission to the last by less than the bounds below. The figures go to {@code
- * target/engine-cluster/resubmissions-ENGINE.csv}.
+ * from the engine's base run (the second; the third for dl4j) to the last by less than the bounds
+ * below. The cluster runs with two glibc malloc arenas ({@code cluster.sh} with {@code --dl4j}).
+ * The figures go to {@code target/engine-cluster/resubmissions-ENGINE.csv}.
  */
 class EngineClusterITCase {
 
