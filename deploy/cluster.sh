@@ -96,8 +96,15 @@ start_process() { # name class [args...]
   fi
   jvm="$(head -n1 <<<"$params")"
   dyn="$(tail -n1 <<<"$params")"
+  # With --dl4j, two glibc malloc arenas: ND4J allocates natively from each job's new task
+  # threads, and with glibc's default (8 arenas a core) every new thread's arena kept its freed
+  # memory, so the resident set grew by ~45 MB a resubmission (docs/deploy.md).
+  local env=()
+  if [[ -f "$work/dl4j" ]]; then
+    env=(env "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}")
+  fi
   # shellcheck disable=SC2086
-  nohup java $jvm "${java_opens[@]}" $(java_opts_all) \
+  nohup "${env[@]}" java $jvm "${java_opens[@]}" $(java_opts_all) \
     -Dlog.file="$work/log/$name.log" \
     -Dlog4j.configurationFile="file:$FLINK_CONF_DIR/log4j.properties" \
     -cp "$(classpath)" "$cls" --configDir "$FLINK_CONF_DIR" "$@" $dyn \
@@ -136,13 +143,11 @@ case "$cmd" in
     for flag in "$@"; do
       case "$flag" in
         --dl4j)
-          # The training module (it registers the dl4j engine), DL4J, ND4J and their natives,
-          # loaded parent-first (config.yaml).
-          [[ -d "$dl4j_lib" ]] || (cd "$root" && ./mvnw -B -q -pl training -am install -DskipTests \
-            && ./mvnw -B -q -pl training dependency:copy-dependencies \
-              -DincludeScope=runtime -DexcludeGroupIds=org.slf4j,org.apache.logging.log4j \
-              -DoutputDirectory="$dl4j_lib" \
-            && cp training/target/forecaster-training-*[0-9T].jar "$dl4j_lib"/) \
+          # The training module (it registers the dl4j engine), the runtime model, DL4J, ND4J and
+          # their natives, loaded parent-first (config.yaml); ./mvnw -pl deploy package puts them
+          # in lib-dl4j.
+          ls "$dl4j_lib"/forecaster-training-*.jar "$dl4j_lib"/nd4j-native-*.jar >/dev/null 2>&1 \
+            || (cd "$root" && ./mvnw -B -q -pl deploy -am package -DskipTests) \
             || die "cannot resolve the dl4j engine's jars into $dl4j_lib"
           touch "$work/dl4j"
           ;;

@@ -127,7 +127,8 @@ build_base() {
 # The jars: the job's cluster jar, the Flink cluster's lib (the deploy module) and the broker's;
 # built when missing (REBUILD_JARS=1 always), e.g. after `./mvnw -B verify` only the broker's.
 build_jars() {
-  if [[ "${REBUILD_JARS:-}" == 1 || ! -f "$root/$job_jar" || ! -d "$root/deploy/target/flink/lib" ]]
+  if [[ "${REBUILD_JARS:-}" == 1 || ! -f "$root/$job_jar" || ! -d "$root/deploy/target/flink/lib" \
+    || ! -d "$root/deploy/target/flink/lib-onnx" ]]
   then
     log "Maven: the job's cluster jar and Flink's jars ..."
     (cd "$root" && ./mvnw -B -q package -DskipTests -pl job,deploy -am) \
@@ -139,13 +140,58 @@ build_jars() {
   fi
 }
 
+# ONNX Runtime's platform folder for the Docker engine's architecture (the images are built for it).
+onnx_platform() {
+  local arch
+  arch="$(docker info -f '{{.Architecture}}' 2>/dev/null || true)"
+  case "$arch" in
+    x86_64 | amd64) echo linux-x64 ;;
+    aarch64 | arm64) echo linux-aarch64 ;;
+    *) die "ONNX Runtime has no Linux natives for the Docker engine's architecture '$arch'" ;;
+  esac
+}
+
+# The onnx engine on the Flink image's class path, as `deploy/cluster.sh start --onnx` has it
+# (deploy/target/flink/lib-onnx, loaded parent-first by config.yaml): the engine, the runtime
+# model, Jackson and ONNX Runtime. ONNX Runtime's jar holds the natives of every platform (139 MB,
+# most of it Windows and macOS debug symbols); the image gets a copy with only its platform's
+# (ai/onnxruntime/native/linux-x64/ or linux-aarch64/), every other entry and every date as they
+# are, so that the copy (and the image's input hash) is the same from one build to the next.
+stage_onnx() { # lib-dir
+  local dir="$1" platform jar
+  platform="$(onnx_platform)"
+  jar="$(ls "$root"/deploy/target/flink/lib-onnx/onnxruntime-*.jar 2>/dev/null | head -n1 || true)"
+  [[ -n "$jar" ]] || die "no ONNX Runtime jar in deploy/target/flink/lib-onnx"
+  find "$root/deploy/target/flink/lib-onnx" -name '*.jar' ! -name 'onnxruntime-*' \
+    -exec cp {} "$dir/" \;
+  python3 - "$jar" "$dir/$(basename "$jar")" "$platform" <<'EOF' \
+    || die "cannot copy $jar with the natives of $platform only"
+import sys, zipfile
+src, dst, platform = sys.argv[1:]
+native = "ai/onnxruntime/native/"
+keep = native + platform + "/"
+kept = 0
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    for info in zin.infolist():
+        name = info.filename
+        if name.startswith(native) and name != native and not name.startswith(keep):
+            continue
+        kept += name.startswith(keep) and not name.endswith("/")
+        zout.writestr(info, zin.read(info))
+if kept == 0:
+    sys.exit(f"{src} has no natives under {keep}")
+EOF
+}
+
 # Folders copied into the images: on the Debian base a whole Kafka or Flink installation, on the
-# public images only what they lack (an empty tree).
+# public images only what they lack (the onnx engine's jars in Flink's lib).
 stage() {
   rm -rf "$target/kafka-root" "$target/flink-root"
-  mkdir -p "$target/kafka-root/etc/forecaster" "$target/flink-root/etc/forecaster"
+  mkdir -p "$target/kafka-root/etc/forecaster" "$target/flink-root/etc/forecaster" \
+    "$target/flink-root/opt/flink/lib"
   echo "kafka $kafka_version" >"$target/kafka-root/etc/forecaster/image"
   echo "flink $flink_version" >"$target/flink-root/etc/forecaster/image"
+  stage_onnx "$target/flink-root/opt/flink/lib"
   if [[ "$from_registry" == true ]]; then
     return
   fi

@@ -29,6 +29,19 @@ class DeployFilesTest {
     private static final String LOCAL_BASE = "local/debian-jre:bookworm";
     private static final String JAR_IN_IMAGE = "/opt/flink/usrlib/forecaster-job.jar";
 
+    /** What every Flink configuration here loads parent-first (the engines and their natives). */
+    private static final List<String> PARENT_FIRST =
+            List.of(
+                    "org.nd4j.",
+                    "org.bytedeco.",
+                    "org.deeplearning4j.",
+                    "ai.onnxruntime.",
+                    "io.forecaster.model.",
+                    "io.forecaster.training.",
+                    "io.forecaster.onnx.");
+
+    private static final String PARENT_FIRST_KEY = "classloader.parent-first-patterns.additional";
+
     private static JsonNode yaml(String file) throws IOException {
         return YAML.readTree(DEPLOY.resolve(file).toFile());
     }
@@ -151,17 +164,91 @@ class DeployFilesTest {
         List<String> parentFirst = new ArrayList<>();
         conf.at("/classloader/parent-first-patterns/additional")
                 .forEach(p -> parentFirst.add(p.asText()));
-        assertThat(parentFirst)
-                .containsExactlyInAnyOrder(
-                        "org.nd4j.",
-                        "org.bytedeco.",
-                        "org.deeplearning4j.",
-                        "ai.onnxruntime.",
-                        "io.forecaster.model.",
-                        "io.forecaster.training.",
-                        "io.forecaster.onnx.");
+        assertThat(parentFirst).containsExactlyInAnyOrderElementsOf(PARENT_FIRST);
         assertThat(conf.at("/env/java/opts/all").asText())
                 .contains("--add-modules=jdk.incubator.vector");
+    }
+
+    /**
+     * The images carry the onnx engine (lib-onnx) in Flink's lib, so every configuration that runs
+     * on them (the image's own config.yaml, Compose's JobManager and TaskManager on either base
+     * image, Kubernetes) loads the same packages parent-first as the standalone cluster.
+     */
+    @Test
+    void imagesCarryTheOnnxEngineAndEveryFlinkConfigurationLoadsItParentFirst() throws IOException {
+        String script = Files.readString(DEPLOY.resolve("docker/build-images.sh"));
+        // staged on either base image, before the public images' early return
+        assertThat(script).contains("stage_onnx \"$target/flink-root/opt/flink/lib\"");
+        assertThat(script.indexOf("stage_onnx \"$target/flink-root/opt/flink/lib\""))
+                .isLessThan(
+                        script.indexOf("if [[ \"$from_registry\" == true ]]; then\n    return"));
+        assertThat(Files.readString(DEPLOY.resolve("pom.xml")))
+                .contains(
+                        "<includeArtifactIds>forecaster-onnx,forecaster-model,onnxruntime,"
+                                + "jackson-databind,jackson-core,jackson-annotations"
+                                + "</includeArtifactIds>")
+                .contains("<outputDirectory>${project.build.directory}/flink/lib-onnx");
+
+        Map<String, String> imageConf = flatYaml(DEPLOY.resolve("docker/flink/config.yaml"));
+        assertThat(patterns(imageConf.get(PARENT_FIRST_KEY)))
+                .as("docker/flink/config.yaml")
+                .containsExactlyInAnyOrderElementsOf(PARENT_FIRST);
+        JsonNode services = yaml("docker-compose.yml").get("services");
+        for (String flink : List.of("jobmanager", "taskmanager")) {
+            Map<String, String> props =
+                    flatYaml(services.get(flink).at("/environment/FLINK_PROPERTIES").asText());
+            assertThat(patterns(props.get(PARENT_FIRST_KEY)))
+                    .as("Compose %s FLINK_PROPERTIES", flink)
+                    .containsExactlyInAnyOrderElementsOf(PARENT_FIRST);
+        }
+        JsonNode dep = yaml("k8s/flink-deployment.yaml");
+        assertThat(patterns(dep.at("/spec/flinkConfiguration").get(PARENT_FIRST_KEY).asText()))
+                .as("k8s flinkConfiguration")
+                .containsExactlyInAnyOrderElementsOf(PARENT_FIRST);
+
+        // The TaskManager has a slot beside the wind job's for a second (e.g. onnx) job.
+        int slots =
+                Integer.parseInt(
+                        flatYaml(
+                                        services.get("taskmanager")
+                                                .at("/environment/FLINK_PROPERTIES")
+                                                .asText())
+                                .get("taskmanager.numberOfTaskSlots"));
+        int parallelism =
+                Integer.parseInt(
+                        flatYaml(
+                                        services.get("jobmanager")
+                                                .at("/environment/FLINK_PROPERTIES")
+                                                .asText())
+                                .get("parallelism.default"));
+        assertThat(slots).isGreaterThan(parallelism);
+        // and the round trip runs such a job on the image's onnx engine, with a bundle that exists
+        String roundTrip = Files.readString(DEPLOY.resolve("docker/compose-roundtrip.sh"));
+        assertThat(roundTrip)
+                .contains("--model.path /opt/flink/usrlib/models/sunspots-onnx.zip --engine onnx");
+        assertThat(ROOT.resolve("models/sunspots-onnx.zip")).exists();
+    }
+
+    /** "key: value" lines (Flink's flat configuration, FLINK_PROPERTIES); comments skipped. */
+    private static Map<String, String> flatYaml(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int colon = line.indexOf(':');
+            if (line.isBlank() || line.startsWith("#") || colon < 0) {
+                continue;
+            }
+            out.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        return out;
+    }
+
+    private static Map<String, String> flatYaml(Path file) throws IOException {
+        return flatYaml(Files.readString(file));
+    }
+
+    private static List<String> patterns(String value) {
+        assertThat(value).as(PARENT_FIRST_KEY).isNotNull();
+        return List.of(value.split(";"));
     }
 
     private static List<String> iterable(java.util.Iterator<String> it) {

@@ -24,12 +24,14 @@ public final class Dl4jEngine implements EngineProvider {
     @Override
     public Predictor predictor(ModelBundle bundle) {
         Engines.requireParams(bundle, NAME);
+        Nd4jRuntime.init();
         return new Dl4jPredictor(bundle);
     }
 
     @Override
     public Stepper stepper(ModelBundle bundle) {
         Engines.requireParams(bundle, NAME);
+        Nd4jRuntime.init();
         return new Dl4jStepper(bundle);
     }
 }

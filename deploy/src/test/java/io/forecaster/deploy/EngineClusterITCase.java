@@ -31,28 +31,32 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The onnx engine on a real standalone cluster started with {@code cluster.sh start --onnx}: ONNX
- * Runtime (natives inside its jar) on the cluster's class path, loaded parent-first, and not in the
- * job jar. The same job serving {@code models/sunspots-onnx.zip} is submitted, run to its expected
- * forecasts and cancelled {@value #RUNS} times on one TaskManager. Each run's forecasts equal the
- * offline onnx predictor's; the TaskManager maps ONNX Runtime's library from one file (a library
- * loaded again by a job's classloader would be extracted to, and mapped from, another temporary
- * file, or refused with "already loaded in another classloader"); no log has an {@code
- * UnsatisfiedLinkError}; no cancelled job's classloader is alive after its run; and the
- * TaskManager's heap after a full GC, metaspace and resident set grow from the second resubmission
- * to the last by less than the bounds below. The figures go to {@code
- * target/onnx-cluster/resubmissions-ENGINE.csv}.
+ * The engines that load native libraries (onnx: ONNX Runtime; dl4j: ND4J and OpenBLAS through
+ * JavaCPP) on a real standalone cluster started with {@code cluster.sh start --onnx --dl4j}: the
+ * engines and their natives on the cluster's class path, loaded parent-first, and not in the job
+ * jar. For each engine the same job serving the sunspots model ({@code models/sunspots-onnx.zip}
+ * for onnx, {@code models/sunspots.zip} for dl4j) is submitted, run to its expected forecasts and
+ * cancelled {@code cluster.runs} (default 5) times on the one TaskManager both engines share. Each
+ * run's forecasts equal the offline predictor's of the same engine; the TaskManager maps the
+ * engine's native library from one file (a library loaded again by a job's classloader would be
+ * extracted to, and mapped from, another file, or refused with "already loaded in another
+ * classloader"); no log has an {@code UnsatisfiedLinkError}; no cancelled job's classloader is
+ * alive after its run; and the TaskManager's heap after a full GC, metaspace and resident set grow
+ * from the engine's base run (the second; the third for dl4j) to the last by less than the bounds
+ * below. The cluster runs with two glibc malloc arenas ({@code cluster.sh} with {@code --dl4j}).
+ * The figures go to {@code target/engine-cluster/resubmissions-ENGINE.csv}.
  */
-class OnnxClusterITCase {
+class EngineClusterITCase {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OnnxClusterITCase.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EngineClusterITCase.class);
 
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
@@ -61,24 +65,66 @@ class OnnxClusterITCase {
             ROOT.getParent().resolve("shared/data/sunspots/Sunspots.csv");
 
     /**
-     * {@code -Donnx.cluster.engine=fast} runs the same resubmissions with the fast engine and the
-     * params bundle on a cluster started without {@code --onnx}: the figures of the job alone, to
-     * hold the onnx run's beside (CI runs the onnx engine).
+     * An engine under test: the bundle its job serves, the native library it loads (null: none),
+     * the {@code cluster.sh start} option that puts it on the cluster's class path, and the run
+     * whose figures the growth is measured from (the runs before load what stays: the engine's
+     * library, arenas, JIT code; ND4J's first two runs grow the resident set by ~150 MB each).
      */
-    private static final String ENGINE = System.getProperty("onnx.cluster.engine", Engines.ONNX);
+    record Engine(String name, Path model, String library, String startOption, int baseRun) {
 
-    private static final boolean ONNX = Engines.ONNX.equals(ENGINE);
-    private static final Path MODEL =
-            ROOT.resolve(ONNX ? "models/sunspots-onnx.zip" : "models/sunspots.zip");
+        static Engine of(String name) {
+            return switch (name) {
+                case Engines.ONNX ->
+                        new Engine(
+                                name,
+                                ROOT.resolve("models/sunspots-onnx.zip"),
+                                "libonnxruntime.so",
+                                "--onnx",
+                                2);
+                case "dl4j" ->
+                        new Engine(
+                                name,
+                                ROOT.resolve("models/sunspots.zip"),
+                                "libnd4jcpu.so",
+                                "--dl4j",
+                                3);
+                case Engines.FAST ->
+                        new Engine(name, ROOT.resolve("models/sunspots.zip"), null, null, 2);
+                default ->
+                        throw new IllegalArgumentException(
+                                "cluster.engines: unknown engine '" + name + "'");
+            };
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * {@code -Dcluster.engines=fast} runs the same resubmissions with the fast engine and the
+     * params bundle on a cluster started without {@code --onnx} or {@code --dl4j}: the figures of
+     * the job alone, to hold the others beside (the build runs onnx and dl4j).
+     */
+    static final List<Engine> ENGINES =
+            Arrays.stream(System.getProperty("cluster.engines", "onnx,dl4j").split(","))
+                    .map(String::trim)
+                    .map(Engine::of)
+                    .toList();
+
     private static final String KEY = "sunspots";
     private static final int W = ReliabilityFixtures.W;
     private static final int POINTS = 160;
-    static final int RUNS = 5;
+
+    /** Resubmissions per engine ({@code -Dcluster.runs}; at least 3: growth is from run 2). */
+    static final int RUNS = Integer.getInteger("cluster.runs", 5);
 
     /**
-     * Growth allowed from the second resubmission's figures to the last's (three resubmissions).
-     * Each job that kept its classloader would add its ~2,400 classes (about 17 MB of metaspace);
-     * one that loaded ONNX Runtime again would map another ~20 MB library and its arenas.
+     * Growth allowed from the engine's base run's figures to the last's (two or three
+     * resubmissions). Each job that kept its classloader would add its ~2,400 classes (about 17 MB
+     * of metaspace); one that loaded ONNX Runtime again would map another ~20 MB library and its
+     * arenas, ND4J another 320 MB.
      */
     static final long RSS_GROWTH_BOUND_KB = 64 * 1024;
 
@@ -99,7 +145,7 @@ class OnnxClusterITCase {
                         work,
                         2,
                         Map.of("metrics.fetcher.update-interval", "500 ms"),
-                        ONNX ? List.of("--onnx") : List.of());
+                        ENGINES.stream().map(Engine::startOption).filter(o -> o != null).toList());
     }
 
     @AfterAll
@@ -120,12 +166,12 @@ class OnnxClusterITCase {
             long classesUnloaded,
             int jobClassLoaders,
             String jobClassLoaderIds,
-            int ortLibraryFiles) {
+            int libraryFiles) {
 
         static final String HEADER =
                 "run,rss_kb,heap_used_after_gc_kb,metaspace_used_kb,direct_used_bytes,"
                     + "classes_loaded,classes_unloaded,job_classloaders_alive,job_classloader_ids,"
-                    + "ort_library_files";
+                    + "native_library_files";
 
         String csv() {
             return run
@@ -146,13 +192,18 @@ class OnnxClusterITCase {
                     + ","
                     + jobClassLoaderIds
                     + ","
-                    + ortLibraryFiles;
+                    + libraryFiles;
         }
     }
 
-    @Test
-    void resubmissionsReuseTheOneOnnxRuntimeOfTheTaskManager() throws Exception {
-        ModelBundle bundle = ModelBundle.load(MODEL);
+    static List<Engine> engines() {
+        return ENGINES;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void resubmissionsReuseTheEnginesNativesOfTheTaskManager(Engine engine) throws Exception {
+        ModelBundle bundle = ModelBundle.load(engine.model());
         double[] values =
                 Arrays.copyOf(
                         SeriesCsv.read(SUNSPOTS, "Monthly Mean Total Sunspot Number"), POINTS);
@@ -163,7 +214,7 @@ class OnnxClusterITCase {
         // every window but the last, which waits for a later point to pass the watermark
         Map<String, double[]> expected =
                 ReliabilityFixtures.expected(
-                        ENGINE,
+                        engine.name(),
                         bundle,
                         Map.of(KEY, times),
                         Map.of(KEY, values),
@@ -178,18 +229,18 @@ class OnnxClusterITCase {
 
         List<Figures> figures = new ArrayList<>();
         for (int run = 1; run <= RUNS; run++) {
-            String points = KAFKA.createTopic("onnx-points-" + run, 1);
+            String points = KAFKA.createTopic(engine.name() + "-points-" + run, 1);
             produce(points, times, values);
             ReliabilityFixtures.Job job =
                     ReliabilityFixtures.Job.submit(
                             cluster,
                             StandaloneCluster.jobJar(),
-                            MODEL,
+                            engine.model(),
                             KAFKA.bootstrapServers(),
                             points,
                             1,
                             "window",
-                            List.of("--engine", ENGINE, "--watermark.idleness", "1 s"));
+                            List.of("--engine", engine.name(), "--watermark.idleness", "1 s"));
             try (OutputReader reader =
                     new OutputReader(
                             KAFKA.bootstrapServers(),
@@ -202,41 +253,45 @@ class OnnxClusterITCase {
                         () -> reader.forecasts(job.forecasts()).size() >= expected.size());
                 List<Received<Forecast>> got = reader.forecasts(job.forecasts());
                 assertThat(ReliabilityFixtures.compare(got, expected))
-                        .as("run %d: forecasts against the offline onnx predictor", run)
+                        .as("run %d: forecasts against the offline %s predictor", run, engine)
                         .isEmpty();
                 assertThat(got).allSatisfy(f -> assertThat(f.value().modelId()).isEqualTo(KEY));
                 assertThat(reader.deadLetters(job.deadLetters())).as("dead letters").isEmpty();
             }
             cluster.cancel(job.id());
-            figures.add(measure(run, tm, tmId));
-            LOG.info("after run {}: {}", run, figures.get(figures.size() - 1));
+            figures.add(measure(run, tm, tmId, engine.library()));
+            LOG.info("{} after run {}: {}", engine, run, figures.get(figures.size() - 1));
         }
-        write(figures);
+        write(engine, figures);
 
         assertThat(logProblems()).as("linkage problems in the cluster's logs").isEmpty();
         for (Figures f : figures) {
             // a job classloader of its own would extract and map the library once more per run
-            assertThat(f.ortLibraryFiles())
-                    .as("run %d: files ONNX Runtime's library is mapped from", f.run())
-                    .isEqualTo(ONNX ? 1 : 0);
-            // Nothing loaded parent-first (ONNX Runtime, the engine, the runtime model) keeps a
-            // cancelled job's classloader: ONNX Runtime's shutdown hook, made in a job's task,
-            // would keep the first job's for the life of the TaskManager (OnnxSessions.env).
+            assertThat(f.libraryFiles())
+                    .as("run %d: files %s is mapped from", f.run(), engine.library())
+                    .isEqualTo(engine.library() == null ? 0 : 1);
+            // Nothing loaded parent-first (the engine's library, the engine, the runtime model)
+            // keeps a cancelled job's classloader: ONNX Runtime's shutdown hook, made in a job's
+            // task, would keep the first job's for the life of the TaskManager (OnnxSessions.env).
             assertThat(f.jobClassLoaders())
                     .as("run %d: job classloaders alive after the cancel", f.run())
                     .isZero();
         }
-        // from the second run on (the first loads what stays: ONNX Runtime, arenas, JIT code)
-        Figures second = figures.get(1);
+        // from the engine's base run on (the runs before load what stays)
+        int base = engine.baseRun();
+        assertThat(RUNS).as("cluster.runs").isGreaterThan(base);
+        Figures from = figures.get(base - 1);
         Figures last = figures.get(figures.size() - 1);
-        assertThat(last.rssKb() - second.rssKb())
-                .as("TaskManager resident set growth from run 2 to run %d (KB)", RUNS)
+        assertThat(last.rssKb() - from.rssKb())
+                .as("TaskManager resident set growth from run %d to run %d (KB)", base, RUNS)
                 .isLessThan(RSS_GROWTH_BOUND_KB);
-        assertThat(last.heapUsedKb() - second.heapUsedKb())
-                .as("TaskManager heap after a full GC, growth from run 2 to run %d (KB)", RUNS)
+        assertThat(last.heapUsedKb() - from.heapUsedKb())
+                .as(
+                        "TaskManager heap after a full GC, growth from run %d to run %d (KB)",
+                        base, RUNS)
                 .isLessThan(HEAP_GROWTH_BOUND_KB);
-        assertThat(last.metaspaceUsedKb() - second.metaspaceUsedKb())
-                .as("TaskManager metaspace growth from run 2 to run %d (KB)", RUNS)
+        assertThat(last.metaspaceUsedKb() - from.metaspaceUsedKb())
+                .as("TaskManager metaspace growth from run %d to run %d (KB)", base, RUNS)
                 .isLessThan(METASPACE_GROWTH_BOUND_KB);
     }
 
@@ -256,10 +311,11 @@ class OnnxClusterITCase {
      * GC.run} until no {@code ChildFirstClassLoader} is left, at most {@value #RELEASE_WAIT_S} s):
      * resident set from {@code /proc/PID/status}; heap and metaspace used from {@code jcmd
      * GC.heap_info}; live job classloaders from {@code jcmd VM.classloader_stats}; direct memory
-     * and class counts from the metrics REST API; and how many files ONNX Runtime's native library
-     * is mapped from ({@code /proc/PID/maps}).
+     * and class counts from the metrics REST API; and how many files the engine's native {@code
+     * library} is mapped from ({@code /proc/PID/maps}; 0 when null).
      */
-    private static Figures measure(int run, long pid, String tmId) throws Exception {
+    private static Figures measure(int run, long pid, String tmId, String library)
+            throws Exception {
         List<String> loaders;
         long deadline = System.nanoTime() + Duration.ofSeconds(RELEASE_WAIT_S).toNanos();
         while (true) {
@@ -298,11 +354,11 @@ class OnnxClusterITCase {
                 rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        Set<String> ortFiles = new TreeSet<>();
+        Set<String> libraryFiles = new TreeSet<>();
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/maps"))) {
             int slash = line.indexOf('/');
-            if (slash >= 0 && line.substring(slash).contains("libonnxruntime.so")) {
-                ortFiles.add(line.substring(slash));
+            if (library != null && slash >= 0 && line.substring(slash).endsWith("/" + library)) {
+                libraryFiles.add(line.substring(slash));
             }
         }
         return new Figures(
@@ -315,7 +371,7 @@ class OnnxClusterITCase {
                 m.getOrDefault("Status.JVM.ClassLoader.ClassesUnloaded", -1L),
                 loaders.size(),
                 String.join(";", loaders),
-                ortFiles.size());
+                libraryFiles.size());
     }
 
     private static String jcmd(long pid, String command) throws Exception {
@@ -347,12 +403,12 @@ class OnnxClusterITCase {
         return problems;
     }
 
-    private static void write(List<Figures> figures) throws IOException {
-        Path dir = StandaloneCluster.DEPLOY.resolve("target/onnx-cluster");
+    private static void write(Engine engine, List<Figures> figures) throws IOException {
+        Path dir = StandaloneCluster.DEPLOY.resolve("target/engine-cluster");
         Files.createDirectories(dir);
         List<String> lines = new ArrayList<>(List.of(Figures.HEADER));
         figures.forEach(f -> lines.add(f.csv()));
-        Files.write(dir.resolve("resubmissions-" + ENGINE + ".csv"), lines);
+        Files.write(dir.resolve("resubmissions-" + engine + ".csv"), lines);
         LOG.info("figures in {}:\n{}", dir, String.join("\n", lines));
     }
 }
