@@ -128,6 +128,13 @@ class EngineClusterITCase {
      */
     static final long RSS_GROWTH_BOUND_KB = 64 * 1024;
 
+    /**
+     * dl4j's resident set moves more between runs (ND4J's workspaces and OpenBLAS buffers are
+     * native; +38 and +49 MB from run 3 to 5 were seen with two arenas), so its bound is half of
+     * what a second ND4J load would add; reloading is also caught by the one-file mapping check.
+     */
+    static final long DL4J_RSS_GROWTH_BOUND_KB = 160 * 1024;
+
     static final long HEAP_GROWTH_BOUND_KB = 16 * 1024;
 
     static final long METASPACE_GROWTH_BOUND_KB = 8 * 1024;
@@ -284,7 +291,10 @@ class EngineClusterITCase {
         Figures last = figures.get(figures.size() - 1);
         assertThat(last.rssKb() - from.rssKb())
                 .as("TaskManager resident set growth from run %d to run %d (KB)", base, RUNS)
-                .isLessThan(RSS_GROWTH_BOUND_KB);
+                .isLessThan(
+                        engine.name().equals("dl4j")
+                                ? DL4J_RSS_GROWTH_BOUND_KB
+                                : RSS_GROWTH_BOUND_KB);
         assertThat(last.heapUsedKb() - from.heapUsedKb())
                 .as(
                         "TaskManager heap after a full GC, growth from run %d to run %d (KB)",
