@@ -561,20 +561,9 @@ class GridSlidingWindowTest {
                         window(hour(0), hour(2), 0, 1, 6, 5), window(hour(1), hour(3), 0, 6, 5, 7));
 
         // the same points, the released and held ones through the earlier layout
-        OperatorSubtaskState snapshot;
-        try (var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                                new EarlierLayout(o.windowSettings())),
-                        SensorPoint::sensorId,
-                        Types.STRING)) {
-            ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
-                    .setGenericTypes(false);
-            h.setStateBackend(backend.get());
-            h.open();
-            feed(h, held);
-            snapshot = h.snapshot(1L, 1L);
-        }
+        OperatorSubtaskState snapshot =
+                OrderedSlidingWindowTest.snapshotAfter(
+                        new EarlierLayout(o.windowSettings()), backend.get(), held);
         List<Object> restored = new ArrayList<>();
         try (var h = harness(o, backend.get())) {
             h.initializeState(snapshot);

@@ -96,6 +96,32 @@ class OrderedSlidingWindowTest {
         return out;
     }
 
+    /**
+     * The state a keyed process function (an earlier version's ordering step, say) leaves after
+     * {@code points}, on {@code backend}, with Flink's own serializers only.
+     */
+    static OperatorSubtaskState snapshotAfter(
+            org.apache.flink.streaming.api.functions.KeyedProcessFunction<
+                            String, SensorPoint, ModelInput>
+                    function,
+            StateBackend backend,
+            SensorPoint... points)
+            throws Exception {
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                                function),
+                        SensorPoint::sensorId,
+                        Types.STRING)) {
+            ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
+                    .setGenericTypes(false);
+            h.setStateBackend(backend);
+            h.open();
+            feed(h, points);
+            return h.snapshot(1L, 1L);
+        }
+    }
+
     static void feed(
             KeyedOneInputStreamOperatorTestHarness<String, SensorPoint, ?> h, SensorPoint... points)
             throws Exception {
@@ -455,20 +481,8 @@ class OrderedSlidingWindowTest {
                         ModelInput.evict("VAL", minute(14)),
                         ModelInput.evict("BEL", minute(13)),
                         "duplicate");
-        OperatorSubtaskState snapshot;
-        try (var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                                new UncountedHeldPoints(10 * 60_000L)),
-                        SensorPoint::sensorId,
-                        Types.STRING)) {
-            ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
-                    .setGenericTypes(false);
-            h.setStateBackend(backend.get());
-            h.open();
-            feed(h, held);
-            snapshot = h.snapshot(1L, 1L);
-        }
+        OperatorSubtaskState snapshot =
+                snapshotAfter(new UncountedHeldPoints(10 * 60_000L), backend.get(), held);
         List<Object> restored = new ArrayList<>();
         try (var h = harness(o, backend.get())) {
             h.initializeState(snapshot);
@@ -782,20 +796,9 @@ class OrderedSlidingWindowTest {
             expected = outputs(h);
             assertThat(deadLetters(h)).isEmpty();
         }
-        OperatorSubtaskState snapshot;
-        try (var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                                new EarlierLayout(3)),
-                        SensorPoint::sensorId,
-                        Types.STRING)) {
-            ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig())
-                    .setGenericTypes(false);
-            h.setStateBackend(backend.get());
-            h.open();
-            feed(h, before.toArray(SensorPoint[]::new));
-            snapshot = h.snapshot(1L, 1L);
-        }
+        OperatorSubtaskState snapshot =
+                snapshotAfter(
+                        new EarlierLayout(3), backend.get(), before.toArray(SensorPoint[]::new));
         try (var h = harness(o, backend.get())) {
             h.initializeState(snapshot);
             h.open();
