@@ -486,12 +486,8 @@ class GridSlidingWindowTest {
                                             org.apache.flink.api.common.typeinfo.TypeInformation.of(
                                                     GridWindow.class)));
             pending =
-                    getRuntimeContext()
-                            .getMapState(
-                                    new org.apache.flink.api.common.state.MapStateDescriptor<>(
-                                            GridSlidingWindow.PENDING_STATE,
-                                            Types.LONG,
-                                            Types.DOUBLE));
+                    OrderedSlidingWindowTest.pendingState(
+                            getRuntimeContext(), GridSlidingWindow.PENDING_STATE);
         }
 
         @Override

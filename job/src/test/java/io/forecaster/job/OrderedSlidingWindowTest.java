@@ -96,6 +96,23 @@ class OrderedSlidingWindowTest {
         return out;
     }
 
+    /** The ordering step's {@value OrderedSlidingWindow#WINDOW_STATE} state, as it declares it. */
+    static org.apache.flink.api.common.state.ValueState<KeyWindow> windowState(
+            org.apache.flink.api.common.functions.RuntimeContext context) {
+        return context.getState(
+                new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                        OrderedSlidingWindow.WINDOW_STATE,
+                        org.apache.flink.api.common.typeinfo.TypeInformation.of(KeyWindow.class)));
+    }
+
+    /** A held-points map state (event time to value) named {@code name}. */
+    static org.apache.flink.api.common.state.MapState<Long, Double> pendingState(
+            org.apache.flink.api.common.functions.RuntimeContext context, String name) {
+        return context.getMapState(
+                new org.apache.flink.api.common.state.MapStateDescriptor<>(
+                        name, Types.LONG, Types.DOUBLE));
+    }
+
     /**
      * The state a keyed process function (an earlier version's ordering step, say) leaves after
      * {@code points}, on {@code backend}, with Flink's own serializers only.
@@ -413,20 +430,8 @@ class OrderedSlidingWindowTest {
 
         @Override
         public void open(org.apache.flink.api.common.functions.OpenContext c) {
-            window =
-                    getRuntimeContext()
-                            .getState(
-                                    new org.apache.flink.api.common.state.ValueStateDescriptor<>(
-                                            OrderedSlidingWindow.WINDOW_STATE,
-                                            org.apache.flink.api.common.typeinfo.TypeInformation.of(
-                                                    KeyWindow.class)));
-            pending =
-                    getRuntimeContext()
-                            .getMapState(
-                                    new org.apache.flink.api.common.state.MapStateDescriptor<>(
-                                            OrderedSlidingWindow.PENDING_STATE,
-                                            Types.LONG,
-                                            Types.DOUBLE));
+            window = windowState(getRuntimeContext());
+            pending = pendingState(getRuntimeContext(), OrderedSlidingWindow.PENDING_STATE);
         }
 
         @Override
@@ -747,13 +752,7 @@ class OrderedSlidingWindowTest {
 
         @Override
         public void open(org.apache.flink.api.common.functions.OpenContext c) {
-            window =
-                    getRuntimeContext()
-                            .getState(
-                                    new org.apache.flink.api.common.state.ValueStateDescriptor<>(
-                                            OrderedSlidingWindow.WINDOW_STATE,
-                                            org.apache.flink.api.common.typeinfo.TypeInformation.of(
-                                                    KeyWindow.class)));
+            window = windowState(getRuntimeContext());
         }
 
         @Override
