@@ -346,7 +346,9 @@ final class VectorKernel implements Kernel {
         for (int r = full; r < rows; r++) {
             for (int i = 0; i < chunks; i++) {
                 int ch = backward ? chunks - 1 - i : i;
-                recur1(pre, preOff, hp, hpOff, r, nIn, k, w, units, ch, rowGates, ch * L, units);
+                recur1(
+                        pre, preOff, hp, hpOff, r, nIn, k, w, units, ch, rowGates, ch * L, units,
+                        backward);
             }
             cellsOf(rowGates, rowTc, chunks, r * units, L, c, h, hOff);
         }
@@ -436,8 +438,10 @@ final class VectorKernel implements Kernel {
     }
 
     /**
-     * One row's recurrent gates; four accumulators per gate (k mod 4) keep 16 FMA chains and their
-     * weight loads in flight.
+     * One row's recurrent gates. The k rows of h W are cut into four blocks, each summed in its own
+     * accumulators in ascending k (so the sums do not depend on the direction), two blocks at a
+     * time (eight FMA chains in flight). A backward step takes the second pair of blocks first: the
+     * weights streamed last in the step before are the first read again, while still in L1.
      */
     private void recur1(
             float[] pre,
@@ -452,7 +456,8 @@ final class VectorKernel implements Kernel {
             int ch,
             float[] g,
             int gAt,
-            int gStride) {
+            int gStride,
+            boolean backward) {
         int stride = 4 * L;
         int p0 = preOff + r * 4 * units + ch * 4 * L;
         FloatVector i0 = FloatVector.fromArray(S, pre, p0);
@@ -463,39 +468,43 @@ final class VectorKernel implements Kernel {
         FloatVector i2 = i1, f2 = i1, g2 = i1, o2 = i1;
         FloatVector i3 = i1, f3 = i1, g3 = i1, o3 = i1;
         int x0 = hpOff + r * units;
-        int kk = 0;
-        int wo = (ch * k + nIn) * stride;
-        for (; kk + 4 <= units; kk += 4, wo += 4 * stride) {
-            FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
-            i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
-            f0 = FloatVector.fromArray(S, w, wo + L).fma(a, f0);
-            g0 = FloatVector.fromArray(S, w, wo + 2 * L).fma(a, g0);
-            o0 = FloatVector.fromArray(S, w, wo + 3 * L).fma(a, o0);
-            a = FloatVector.broadcast(S, hp[x0 + kk + 1]);
-            int w1 = wo + stride;
-            i1 = FloatVector.fromArray(S, w, w1).fma(a, i1);
-            f1 = FloatVector.fromArray(S, w, w1 + L).fma(a, f1);
-            g1 = FloatVector.fromArray(S, w, w1 + 2 * L).fma(a, g1);
-            o1 = FloatVector.fromArray(S, w, w1 + 3 * L).fma(a, o1);
-            a = FloatVector.broadcast(S, hp[x0 + kk + 2]);
-            int w2 = w1 + stride;
-            i2 = FloatVector.fromArray(S, w, w2).fma(a, i2);
-            f2 = FloatVector.fromArray(S, w, w2 + L).fma(a, f2);
-            g2 = FloatVector.fromArray(S, w, w2 + 2 * L).fma(a, g2);
-            o2 = FloatVector.fromArray(S, w, w2 + 3 * L).fma(a, o2);
-            a = FloatVector.broadcast(S, hp[x0 + kk + 3]);
-            int w3 = w2 + stride;
-            i3 = FloatVector.fromArray(S, w, w3).fma(a, i3);
-            f3 = FloatVector.fromArray(S, w, w3 + L).fma(a, f3);
-            g3 = FloatVector.fromArray(S, w, w3 + 2 * L).fma(a, g3);
-            o3 = FloatVector.fromArray(S, w, w3 + 3 * L).fma(a, o3);
-        }
-        for (; kk < units; kk++, wo += stride) {
-            FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
-            i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
-            f0 = FloatVector.fromArray(S, w, wo + L).fma(a, f0);
-            g0 = FloatVector.fromArray(S, w, wo + 2 * L).fma(a, g0);
-            o0 = FloatVector.fromArray(S, w, wo + 3 * L).fma(a, o0);
+        int wBase = (ch * k + nIn) * stride;
+        int bs = units / 4; // block size: units is a multiple of the lanes
+        for (int pass = 0; pass < 2; pass++) {
+            boolean second = (pass == 1) != backward;
+            int kk = second ? 2 * bs : 0;
+            int end = kk + bs;
+            int wo = wBase + kk * stride;
+            int off = bs * stride;
+            if (second) {
+                for (; kk < end; kk++, wo += stride) {
+                    FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
+                    i2 = FloatVector.fromArray(S, w, wo).fma(a, i2);
+                    f2 = FloatVector.fromArray(S, w, wo + L).fma(a, f2);
+                    g2 = FloatVector.fromArray(S, w, wo + 2 * L).fma(a, g2);
+                    o2 = FloatVector.fromArray(S, w, wo + 3 * L).fma(a, o2);
+                    a = FloatVector.broadcast(S, hp[x0 + kk + bs]);
+                    int w1 = wo + off;
+                    i3 = FloatVector.fromArray(S, w, w1).fma(a, i3);
+                    f3 = FloatVector.fromArray(S, w, w1 + L).fma(a, f3);
+                    g3 = FloatVector.fromArray(S, w, w1 + 2 * L).fma(a, g3);
+                    o3 = FloatVector.fromArray(S, w, w1 + 3 * L).fma(a, o3);
+                }
+            } else {
+                for (; kk < end; kk++, wo += stride) {
+                    FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
+                    i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
+                    f0 = FloatVector.fromArray(S, w, wo + L).fma(a, f0);
+                    g0 = FloatVector.fromArray(S, w, wo + 2 * L).fma(a, g0);
+                    o0 = FloatVector.fromArray(S, w, wo + 3 * L).fma(a, o0);
+                    a = FloatVector.broadcast(S, hp[x0 + kk + bs]);
+                    int w1 = wo + off;
+                    i1 = FloatVector.fromArray(S, w, w1).fma(a, i1);
+                    f1 = FloatVector.fromArray(S, w, w1 + L).fma(a, f1);
+                    g1 = FloatVector.fromArray(S, w, w1 + 2 * L).fma(a, g1);
+                    o1 = FloatVector.fromArray(S, w, w1 + 3 * L).fma(a, o1);
+                }
+            }
         }
         i0.add(i1).add(i2.add(i3)).intoArray(g, gAt);
         f0.add(f1).add(f2.add(f3)).intoArray(g, gAt + gStride);
@@ -523,11 +532,11 @@ final class VectorKernel implements Kernel {
      * The cells of n groups of lanes whose gates are in {@code g} as [i, f, o, g][n][lanes]: group
      * q's c at {@code at + q * step}, its h at {@code hOff + at + q * step}.
      */
-    private static void cellsOf(
+    static void cellsOf(
             float[] g, float[] tc, int n, int at0, int step, float[] c, float[] h, int hOff) {
         int nl = n * L;
-        expm1(g, 0, 3 * nl, -1f); // a_i, a_f, a_o
-        expm1(g, 3 * nl, nl, 2f); // m_g
+        expm1(g, 0, 3 * nl, false); // a_i, a_f, a_o
+        expm1(g, 3 * nl, nl, true); // m_g
         for (int q = 0; q < n; q++) {
             int at = at0 + q * step;
             FloatVector df = FloatVector.fromArray(S, g, nl + q * L).add(2f);
@@ -539,7 +548,7 @@ final class VectorKernel implements Kernel {
             cell.intoArray(c, at);
             cell.intoArray(tc, q * L);
         }
-        expm1(tc, 0, nl, 2f); // m_c
+        expm1(tc, 0, nl, true); // m_c
         for (int q = 0; q < n; q++) {
             FloatVector mc = FloatVector.fromArray(S, tc, q * L);
             FloatVector d = FloatVector.fromArray(S, g, 2 * nl + q * L).add(2f).mul(mc.add(2f));
@@ -552,20 +561,96 @@ final class VectorKernel implements Kernel {
             float[] in, int rows, int k, float[] w, float[] b, int n, boolean relu, float[] out) {
         for (int col = 0; col < n; col += L) {
             int r = 0;
+            if (col + L < n) {
+                // two column chunks at once: each input broadcast feeds two FMAs, the same sums
+                for (; r + 4 <= rows; r += 4) {
+                    dense4x2(in, r, k, w, b, n, col, relu, out);
+                }
+                for (; r < rows; r++) {
+                    dense1(in, r, k, w, b, n, col, relu, out);
+                    dense1(in, r, k, w, b, n, col + L, relu, out);
+                }
+                col += L;
+                continue;
+            }
             for (; r + 4 <= rows; r += 4) {
                 dense4(in, r, k, w, b, n, col, relu, out);
             }
             for (; r < rows; r++) {
-                FloatVector a0 = FloatVector.fromArray(S, b, col);
-                int x0 = r * k;
-                for (int kk = 0, wo = col; kk < k; kk++, wo += n) {
-                    a0 =
-                            FloatVector.fromArray(S, w, wo)
-                                    .fma(FloatVector.broadcast(S, in[x0 + kk]), a0);
-                }
-                (relu ? a0.max(0f) : a0).intoArray(out, r * n + col);
+                dense1(in, r, k, w, b, n, col, relu, out);
             }
         }
+    }
+
+    private static void dense1(
+            float[] in,
+            int r,
+            int k,
+            float[] w,
+            float[] b,
+            int n,
+            int col,
+            boolean relu,
+            float[] out) {
+        FloatVector a0 = FloatVector.fromArray(S, b, col);
+        int x0 = r * k;
+        for (int kk = 0, wo = col; kk < k; kk++, wo += n) {
+            a0 = FloatVector.fromArray(S, w, wo).fma(FloatVector.broadcast(S, in[x0 + kk]), a0);
+        }
+        (relu ? a0.max(0f) : a0).intoArray(out, r * n + col);
+    }
+
+    /** Rows r..r+3 of column chunks col and col + L. */
+    private static void dense4x2(
+            float[] in,
+            int r,
+            int k,
+            float[] w,
+            float[] b,
+            int n,
+            int col,
+            boolean relu,
+            float[] out) {
+        FloatVector a0 = FloatVector.fromArray(S, b, col);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector e0 = FloatVector.fromArray(S, b, col + L);
+        FloatVector e1 = e0, e2 = e0, e3 = e0;
+        int x0 = r * k;
+        for (int kk = 0, wo = col; kk < k; kk++, wo += n) {
+            FloatVector wv = FloatVector.fromArray(S, w, wo);
+            FloatVector wu = FloatVector.fromArray(S, w, wo + L);
+            FloatVector x = FloatVector.broadcast(S, in[x0 + kk]);
+            a0 = wv.fma(x, a0);
+            e0 = wu.fma(x, e0);
+            x = FloatVector.broadcast(S, in[x0 + k + kk]);
+            a1 = wv.fma(x, a1);
+            e1 = wu.fma(x, e1);
+            x = FloatVector.broadcast(S, in[x0 + 2 * k + kk]);
+            a2 = wv.fma(x, a2);
+            e2 = wu.fma(x, e2);
+            x = FloatVector.broadcast(S, in[x0 + 3 * k + kk]);
+            a3 = wv.fma(x, a3);
+            e3 = wu.fma(x, e3);
+        }
+        if (relu) {
+            a0 = a0.max(0f);
+            a1 = a1.max(0f);
+            a2 = a2.max(0f);
+            a3 = a3.max(0f);
+            e0 = e0.max(0f);
+            e1 = e1.max(0f);
+            e2 = e2.max(0f);
+            e3 = e3.max(0f);
+        }
+        int o = r * n + col;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + n);
+        a2.intoArray(out, o + 2 * n);
+        a3.intoArray(out, o + 3 * n);
+        e0.intoArray(out, o + L);
+        e1.intoArray(out, o + n + L);
+        e2.intoArray(out, o + 2 * n + L);
+        e3.intoArray(out, o + 3 * n + L);
     }
 
     private static void dense4(
@@ -602,12 +687,14 @@ final class VectorKernel implements Kernel {
     }
 
     /**
-     * a[from, from+n) = expm1(clamp(s a)), the argument clamped to [-{@value #CLAMP}, {@value
-     * #CLAMP}]; n a multiple of the lanes.
+     * a[from, from+n) = expm1(clamp(s a)) with s = 2 ({@code twice}) or -1, the argument clamped to
+     * [-{@value #CLAMP}, {@value #CLAMP}]; n a multiple of the lanes. The scaling is an add or a
+     * sign flip (exact, as the product was), which leaves the FMA units to the polynomial.
      */
-    private static void expm1(float[] a, int from, int n, float s) {
+    private static void expm1(float[] a, int from, int n, boolean twice) {
         for (int i = from; i < from + n; i += L) {
-            FloatVector x = FloatVector.fromArray(S, a, i).mul(s).max(-CLAMP).min(CLAMP);
+            FloatVector v = FloatVector.fromArray(S, a, i);
+            FloatVector x = (twice ? v.add(v) : v.neg()).max(-CLAMP).min(CLAMP);
             FloatVector t = x.fma(LOG2E, MAGIC);
             FloatVector m = t.sub(MAGIC);
             FloatVector r =
