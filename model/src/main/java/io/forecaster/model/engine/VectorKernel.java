@@ -346,9 +346,7 @@ final class VectorKernel implements Kernel {
         for (int r = full; r < rows; r++) {
             for (int i = 0; i < chunks; i++) {
                 int ch = backward ? chunks - 1 - i : i;
-                recur1(
-                        pre, preOff, hp, hpOff, r, nIn, k, w, units, ch, rowGates, ch * L, units,
-                        backward);
+                recur1(pre, preOff, hp, hpOff, r, nIn, k, w, units, ch, rowGates, ch * L, units);
             }
             cellsOf(rowGates, rowTc, chunks, r * units, L, c, h, hOff);
         }
@@ -438,10 +436,8 @@ final class VectorKernel implements Kernel {
     }
 
     /**
-     * One row's recurrent gates. The k rows of h W are cut into four blocks, each summed in its own
-     * accumulators in ascending k (so the sums do not depend on the direction), two blocks at a
-     * time (eight FMA chains in flight). A backward step takes the second pair of blocks first: the
-     * weights streamed last in the step before are the first read again, while still in L1.
+     * One row's recurrent gates; four accumulators per gate (k mod 4) keep 16 FMA chains and their
+     * weight loads in flight.
      */
     private void recur1(
             float[] pre,
@@ -456,8 +452,7 @@ final class VectorKernel implements Kernel {
             int ch,
             float[] g,
             int gAt,
-            int gStride,
-            boolean backward) {
+            int gStride) {
         int stride = 4 * L;
         int p0 = preOff + r * 4 * units + ch * 4 * L;
         FloatVector i0 = FloatVector.fromArray(S, pre, p0);
@@ -468,43 +463,39 @@ final class VectorKernel implements Kernel {
         FloatVector i2 = i1, f2 = i1, g2 = i1, o2 = i1;
         FloatVector i3 = i1, f3 = i1, g3 = i1, o3 = i1;
         int x0 = hpOff + r * units;
-        int wBase = (ch * k + nIn) * stride;
-        int bs = units / 4; // block size: units is a multiple of the lanes
-        for (int pass = 0; pass < 2; pass++) {
-            boolean second = (pass == 1) != backward;
-            int kk = second ? 2 * bs : 0;
-            int end = kk + bs;
-            int wo = wBase + kk * stride;
-            int off = bs * stride;
-            if (second) {
-                for (; kk < end; kk++, wo += stride) {
-                    FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
-                    i2 = FloatVector.fromArray(S, w, wo).fma(a, i2);
-                    f2 = FloatVector.fromArray(S, w, wo + L).fma(a, f2);
-                    g2 = FloatVector.fromArray(S, w, wo + 2 * L).fma(a, g2);
-                    o2 = FloatVector.fromArray(S, w, wo + 3 * L).fma(a, o2);
-                    a = FloatVector.broadcast(S, hp[x0 + kk + bs]);
-                    int w1 = wo + off;
-                    i3 = FloatVector.fromArray(S, w, w1).fma(a, i3);
-                    f3 = FloatVector.fromArray(S, w, w1 + L).fma(a, f3);
-                    g3 = FloatVector.fromArray(S, w, w1 + 2 * L).fma(a, g3);
-                    o3 = FloatVector.fromArray(S, w, w1 + 3 * L).fma(a, o3);
-                }
-            } else {
-                for (; kk < end; kk++, wo += stride) {
-                    FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
-                    i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
-                    f0 = FloatVector.fromArray(S, w, wo + L).fma(a, f0);
-                    g0 = FloatVector.fromArray(S, w, wo + 2 * L).fma(a, g0);
-                    o0 = FloatVector.fromArray(S, w, wo + 3 * L).fma(a, o0);
-                    a = FloatVector.broadcast(S, hp[x0 + kk + bs]);
-                    int w1 = wo + off;
-                    i1 = FloatVector.fromArray(S, w, w1).fma(a, i1);
-                    f1 = FloatVector.fromArray(S, w, w1 + L).fma(a, f1);
-                    g1 = FloatVector.fromArray(S, w, w1 + 2 * L).fma(a, g1);
-                    o1 = FloatVector.fromArray(S, w, w1 + 3 * L).fma(a, o1);
-                }
-            }
+        int kk = 0;
+        int wo = (ch * k + nIn) * stride;
+        for (; kk + 4 <= units; kk += 4, wo += 4 * stride) {
+            FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
+            i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
+            f0 = FloatVector.fromArray(S, w, wo + L).fma(a, f0);
+            g0 = FloatVector.fromArray(S, w, wo + 2 * L).fma(a, g0);
+            o0 = FloatVector.fromArray(S, w, wo + 3 * L).fma(a, o0);
+            a = FloatVector.broadcast(S, hp[x0 + kk + 1]);
+            int w1 = wo + stride;
+            i1 = FloatVector.fromArray(S, w, w1).fma(a, i1);
+            f1 = FloatVector.fromArray(S, w, w1 + L).fma(a, f1);
+            g1 = FloatVector.fromArray(S, w, w1 + 2 * L).fma(a, g1);
+            o1 = FloatVector.fromArray(S, w, w1 + 3 * L).fma(a, o1);
+            a = FloatVector.broadcast(S, hp[x0 + kk + 2]);
+            int w2 = w1 + stride;
+            i2 = FloatVector.fromArray(S, w, w2).fma(a, i2);
+            f2 = FloatVector.fromArray(S, w, w2 + L).fma(a, f2);
+            g2 = FloatVector.fromArray(S, w, w2 + 2 * L).fma(a, g2);
+            o2 = FloatVector.fromArray(S, w, w2 + 3 * L).fma(a, o2);
+            a = FloatVector.broadcast(S, hp[x0 + kk + 3]);
+            int w3 = w2 + stride;
+            i3 = FloatVector.fromArray(S, w, w3).fma(a, i3);
+            f3 = FloatVector.fromArray(S, w, w3 + L).fma(a, f3);
+            g3 = FloatVector.fromArray(S, w, w3 + 2 * L).fma(a, g3);
+            o3 = FloatVector.fromArray(S, w, w3 + 3 * L).fma(a, o3);
+        }
+        for (; kk < units; kk++, wo += stride) {
+            FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
+            i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
+            f0 = FloatVector.fromArray(S, w, wo + L).fma(a, f0);
+            g0 = FloatVector.fromArray(S, w, wo + 2 * L).fma(a, g0);
+            o0 = FloatVector.fromArray(S, w, wo + 3 * L).fma(a, o0);
         }
         i0.add(i1).add(i2.add(i3)).intoArray(g, gAt);
         f0.add(f1).add(f2.add(f3)).intoArray(g, gAt + gStride);
