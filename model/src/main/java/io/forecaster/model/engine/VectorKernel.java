@@ -23,13 +23,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The LSTM weights are chunk-major ({@link FastWeights}): each chunk streams one contiguous run
  * front to back. They stay where the JVM puts them (8-byte aligned, so a 512-bit load usually spans
- * two cache lines); with this layout that costs little (docs/benchmarks.md, "Weight alignment
- * without sun.misc.Unsafe"), so nothing places them on cache lines.
+ * two cache lines), except in a JVM whose objects are aligned to 32 bytes or more, where {@link
+ * Placement} starts them on a 32-byte boundary.
  */
 final class VectorKernel implements Kernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+
+    /** Where the LSTM weights start in their arrays ({@link Placement}). */
+    private static final int W0 = Placement.ORIGIN;
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float MAGIC = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
@@ -102,7 +105,7 @@ final class VectorKernel implements Kernel {
         int x1 = x0 + k;
         int x2 = x1 + k;
         int x3 = x2 + k;
-        for (int kk = 0, wo = ch * k * stride; kk < k; kk++, wo += stride) {
+        for (int kk = 0, wo = W0 + ch * k * stride; kk < k; kk++, wo += stride) {
             FloatVector wi = FloatVector.fromArray(S, w, wo);
             FloatVector wf = FloatVector.fromArray(S, w, wo + L);
             FloatVector wg = FloatVector.fromArray(S, w, wo + 2 * L);
@@ -159,7 +162,7 @@ final class VectorKernel implements Kernel {
         FloatVector i1 = FloatVector.zero(S), f1 = i1, g1 = i1, o1 = i1;
         int x0 = r * k;
         int kk = 0;
-        int wo = ch * k * stride;
+        int wo = W0 + ch * k * stride;
         for (; kk + 2 <= k; kk += 2, wo += 2 * stride) {
             FloatVector a = FloatVector.broadcast(S, xh[x0 + kk]);
             i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
@@ -230,7 +233,7 @@ final class VectorKernel implements Kernel {
         int x1 = x0 + nIn;
         int x2 = x1 + nIn;
         int x3 = x2 + nIn;
-        for (int kk = 0, wo = ch * k * stride; kk < nIn; kk++, wo += stride) {
+        for (int kk = 0, wo = W0 + ch * k * stride; kk < nIn; kk++, wo += stride) {
             FloatVector wi = FloatVector.fromArray(S, w, wo);
             FloatVector wf = FloatVector.fromArray(S, w, wo + L);
             FloatVector wg = FloatVector.fromArray(S, w, wo + 2 * L);
@@ -296,7 +299,7 @@ final class VectorKernel implements Kernel {
         FloatVector g0 = FloatVector.fromArray(S, b, wb + 2 * L);
         FloatVector o0 = FloatVector.fromArray(S, b, wb + 3 * L);
         int x0 = r * nIn;
-        for (int kk = 0, wo = ch * k * stride; kk < nIn; kk++, wo += stride) {
+        for (int kk = 0, wo = W0 + ch * k * stride; kk < nIn; kk++, wo += stride) {
             FloatVector a = FloatVector.broadcast(S, x[x0 + kk]);
             i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
             f0 = FloatVector.fromArray(S, w, wo + L).fma(a, f0);
@@ -390,7 +393,7 @@ final class VectorKernel implements Kernel {
         int x1 = x0 + units;
         int x2 = x1 + units;
         int x3 = x2 + units;
-        for (int kk = 0, wo = (ch * k + nIn) * stride; kk < units; kk++, wo += stride) {
+        for (int kk = 0, wo = W0 + (ch * k + nIn) * stride; kk < units; kk++, wo += stride) {
             FloatVector wi = FloatVector.fromArray(S, w, wo);
             FloatVector wf = FloatVector.fromArray(S, w, wo + L);
             FloatVector wg = FloatVector.fromArray(S, w, wo + 2 * L);
@@ -464,7 +467,7 @@ final class VectorKernel implements Kernel {
         FloatVector i3 = i1, f3 = i1, g3 = i1, o3 = i1;
         int x0 = hpOff + r * units;
         int kk = 0;
-        int wo = (ch * k + nIn) * stride;
+        int wo = W0 + (ch * k + nIn) * stride;
         for (; kk + 4 <= units; kk += 4, wo += 4 * stride) {
             FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
             i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
