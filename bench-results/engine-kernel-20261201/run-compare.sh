@@ -5,6 +5,7 @@
 #   main    fast engine of main (commit 0ee4ee0's model module)
 #   kernel  fast engine of this branch
 #   onnx    the onnx engine (ONNX Runtime, 1 thread) on models/sunspots-onnx.zip
+# JMHFLAGS: more JMH options, e.g. "-jvmArgsAppend -XX:ObjectAlignmentInBytes=32".
 # SHAPES: comma-separated "window batch" pairs for PredictorBenchmark, "step batch" for StepperBenchmark.
 set -u
 cd "$(dirname "$0")/../.."
@@ -35,7 +36,7 @@ for round in $(seq 1 "$ROUNDS"); do
       fi
       echo "== round $round $v $tag $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/run.log"
       java -Djmh.ignoreLock=true -cp "$CP" org.openjdk.jmh.Main $bench \
-        -p engine=$engine $params -f 1 $ITER -t 1 \
+        -p engine=$engine $params -f 1 $ITER -t 1 ${JMHFLAGS:-} \
         -rf json -rff "$OUT/r$round-$v-$tag.json" > "$OUT/r$round-$v-$tag.txt" 2>&1
       grep -E "^(Predictor|Stepper)Benchmark.*(windows|keySteps) " "$OUT/r$round-$v-$tag.txt" | tee -a "$OUT/run.log"
     done
