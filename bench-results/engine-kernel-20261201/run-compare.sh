@@ -5,7 +5,7 @@
 #   main    fast engine of main (commit 0ee4ee0's model module)
 #   kernel  fast engine of this branch
 #   onnx    the onnx engine (ONNX Runtime, 1 thread) on models/sunspots-onnx.zip
-# JMHFLAGS: more JMH options, e.g. "-jvmArgsAppend -XX:ObjectAlignmentInBytes=32".
+# JMHFLAGS: more JMH options, e.g. "-jvmArgsPrepend -XX:ObjectAlignmentInBytes=32".
 # SHAPES: comma-separated "window batch" pairs for PredictorBenchmark, "step batch" for StepperBenchmark.
 set -u
 cd "$(dirname "$0")/../.."
