@@ -14,7 +14,8 @@ import io.forecaster.model.HyperParams;
  * weights (padded units stay exactly zero). Row-major ({@code [nIn + H][4H]}, the scalar kernel's
  * order) or chunk-major ({@code [H / lanes][nIn + H][4][lanes]}, the vector kernel's: the weights
  * one chunk of units reads are one contiguous run, streamed front to back, instead of 4 * lanes
- * floats every 4H floats).
+ * floats every 4H floats). Chunk-major weights start {@link Placement#ORIGIN} floats into their
+ * arrays.
  */
 final class FastWeights {
 
@@ -64,14 +65,27 @@ final class FastWeights {
 
         units1 = pad(hp.lstm1Units(), lanes);
         k1 = filters + units1;
-        float[] packed1 = new float[k1 * 4 * units1];
+        int origin = chunkMajor ? Placement.ORIGIN : 0;
+        float[] packed1 = new float[origin + k1 * 4 * units1];
         b1 = new float[4 * units1];
-        at = lstm(p, at, filters, 0, hp.lstm1Units(), units1, lanes, chunkMajor, packed1, b1);
+        at =
+                lstm(
+                        p,
+                        at,
+                        filters,
+                        0,
+                        hp.lstm1Units(),
+                        units1,
+                        lanes,
+                        chunkMajor,
+                        origin,
+                        packed1,
+                        b1);
         w1 = packed1;
 
         units2 = pad(hp.lstm2Units(), lanes);
         k2 = units1 + units2;
-        float[] packed2 = new float[k2 * 4 * units2];
+        float[] packed2 = new float[origin + k2 * 4 * units2];
         b2 = new float[4 * units2];
         at =
                 lstm(
@@ -83,6 +97,7 @@ final class FastWeights {
                         units2,
                         lanes,
                         chunkMajor,
+                        origin,
                         packed2,
                         b2);
         w2 = packed2;
@@ -120,6 +135,7 @@ final class FastWeights {
             int hp,
             int lanes,
             boolean chunkMajor,
+            int origin,
             float[] w,
             float[] b) {
         int cols = 4 * h;
@@ -131,10 +147,11 @@ final class FastWeights {
                 int col = DL4J_GATE[gate] * h + u;
                 int packed = (u / lanes) * 4 * lanes + gate * lanes + u % lanes;
                 for (int i = 0; i < nIn; i++) {
-                    w[index(i, packed, rows, hp, lanes, chunkMajor)] = p[at + col * nIn + i];
+                    w[origin + index(i, packed, rows, hp, lanes, chunkMajor)] =
+                            p[at + col * nIn + i];
                 }
                 for (int j = 0; j < h; j++) {
-                    w[index(nIn + inPad + j, packed, rows, hp, lanes, chunkMajor)] =
+                    w[origin + index(nIn + inPad + j, packed, rows, hp, lanes, chunkMajor)] =
                             p[rec + col * h + j];
                 }
                 b[packed] = p[bias + col];

@@ -23,13 +23,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The LSTM weights are chunk-major ({@link FastWeights}): each chunk streams one contiguous run
  * front to back. They stay where the JVM puts them (8-byte aligned, so a 512-bit load usually spans
- * two cache lines); with this layout that costs little (docs/benchmarks.md, "Weight alignment
- * without sun.misc.Unsafe"), so nothing places them on cache lines.
+ * two cache lines), except in a JVM whose objects are aligned to 32 bytes or more, where {@link
+ * Placement} starts them on a 32-byte boundary.
  */
 final class VectorKernel implements Kernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+
+    /** Where the LSTM weights start in their arrays ({@link Placement}). */
+    private static final int W0 = Placement.ORIGIN;
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float MAGIC = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
@@ -102,7 +105,7 @@ final class VectorKernel implements Kernel {
         int x1 = x0 + k;
         int x2 = x1 + k;
         int x3 = x2 + k;
-        for (int kk = 0, wo = ch * k * stride; kk < k; kk++, wo += stride) {
+        for (int kk = 0, wo = W0 + ch * k * stride; kk < k; kk++, wo += stride) {
             FloatVector wi = FloatVector.fromArray(S, w, wo);
             FloatVector wf = FloatVector.fromArray(S, w, wo + L);
             FloatVector wg = FloatVector.fromArray(S, w, wo + 2 * L);
@@ -159,7 +162,7 @@ final class VectorKernel implements Kernel {
         FloatVector i1 = FloatVector.zero(S), f1 = i1, g1 = i1, o1 = i1;
         int x0 = r * k;
         int kk = 0;
-        int wo = ch * k * stride;
+        int wo = W0 + ch * k * stride;
         for (; kk + 2 <= k; kk += 2, wo += 2 * stride) {
             FloatVector a = FloatVector.broadcast(S, xh[x0 + kk]);
             i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
@@ -230,7 +233,7 @@ final class VectorKernel implements Kernel {
         int x1 = x0 + nIn;
         int x2 = x1 + nIn;
         int x3 = x2 + nIn;
-        for (int kk = 0, wo = ch * k * stride; kk < nIn; kk++, wo += stride) {
+        for (int kk = 0, wo = W0 + ch * k * stride; kk < nIn; kk++, wo += stride) {
             FloatVector wi = FloatVector.fromArray(S, w, wo);
             FloatVector wf = FloatVector.fromArray(S, w, wo + L);
             FloatVector wg = FloatVector.fromArray(S, w, wo + 2 * L);
@@ -296,7 +299,7 @@ final class VectorKernel implements Kernel {
         FloatVector g0 = FloatVector.fromArray(S, b, wb + 2 * L);
         FloatVector o0 = FloatVector.fromArray(S, b, wb + 3 * L);
         int x0 = r * nIn;
-        for (int kk = 0, wo = ch * k * stride; kk < nIn; kk++, wo += stride) {
+        for (int kk = 0, wo = W0 + ch * k * stride; kk < nIn; kk++, wo += stride) {
             FloatVector a = FloatVector.broadcast(S, x[x0 + kk]);
             i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
             f0 = FloatVector.fromArray(S, w, wo + L).fma(a, f0);
@@ -390,7 +393,7 @@ final class VectorKernel implements Kernel {
         int x1 = x0 + units;
         int x2 = x1 + units;
         int x3 = x2 + units;
-        for (int kk = 0, wo = (ch * k + nIn) * stride; kk < units; kk++, wo += stride) {
+        for (int kk = 0, wo = W0 + (ch * k + nIn) * stride; kk < units; kk++, wo += stride) {
             FloatVector wi = FloatVector.fromArray(S, w, wo);
             FloatVector wf = FloatVector.fromArray(S, w, wo + L);
             FloatVector wg = FloatVector.fromArray(S, w, wo + 2 * L);
@@ -464,7 +467,7 @@ final class VectorKernel implements Kernel {
         FloatVector i3 = i1, f3 = i1, g3 = i1, o3 = i1;
         int x0 = hpOff + r * units;
         int kk = 0;
-        int wo = (ch * k + nIn) * stride;
+        int wo = W0 + (ch * k + nIn) * stride;
         for (; kk + 4 <= units; kk += 4, wo += 4 * stride) {
             FloatVector a = FloatVector.broadcast(S, hp[x0 + kk]);
             i0 = FloatVector.fromArray(S, w, wo).fma(a, i0);
@@ -523,11 +526,11 @@ final class VectorKernel implements Kernel {
      * The cells of n groups of lanes whose gates are in {@code g} as [i, f, o, g][n][lanes]: group
      * q's c at {@code at + q * step}, its h at {@code hOff + at + q * step}.
      */
-    private static void cellsOf(
+    static void cellsOf(
             float[] g, float[] tc, int n, int at0, int step, float[] c, float[] h, int hOff) {
         int nl = n * L;
-        expm1(g, 0, 3 * nl, -1f); // a_i, a_f, a_o
-        expm1(g, 3 * nl, nl, 2f); // m_g
+        expm1(g, 0, 3 * nl, false); // a_i, a_f, a_o
+        expm1(g, 3 * nl, nl, true); // m_g
         for (int q = 0; q < n; q++) {
             int at = at0 + q * step;
             FloatVector df = FloatVector.fromArray(S, g, nl + q * L).add(2f);
@@ -539,7 +542,7 @@ final class VectorKernel implements Kernel {
             cell.intoArray(c, at);
             cell.intoArray(tc, q * L);
         }
-        expm1(tc, 0, nl, 2f); // m_c
+        expm1(tc, 0, nl, true); // m_c
         for (int q = 0; q < n; q++) {
             FloatVector mc = FloatVector.fromArray(S, tc, q * L);
             FloatVector d = FloatVector.fromArray(S, g, 2 * nl + q * L).add(2f).mul(mc.add(2f));
@@ -552,20 +555,96 @@ final class VectorKernel implements Kernel {
             float[] in, int rows, int k, float[] w, float[] b, int n, boolean relu, float[] out) {
         for (int col = 0; col < n; col += L) {
             int r = 0;
+            if (col + L < n) {
+                // two column chunks at once: each input broadcast feeds two FMAs, the same sums
+                for (; r + 4 <= rows; r += 4) {
+                    dense4x2(in, r, k, w, b, n, col, relu, out);
+                }
+                for (; r < rows; r++) {
+                    dense1(in, r, k, w, b, n, col, relu, out);
+                    dense1(in, r, k, w, b, n, col + L, relu, out);
+                }
+                col += L;
+                continue;
+            }
             for (; r + 4 <= rows; r += 4) {
                 dense4(in, r, k, w, b, n, col, relu, out);
             }
             for (; r < rows; r++) {
-                FloatVector a0 = FloatVector.fromArray(S, b, col);
-                int x0 = r * k;
-                for (int kk = 0, wo = col; kk < k; kk++, wo += n) {
-                    a0 =
-                            FloatVector.fromArray(S, w, wo)
-                                    .fma(FloatVector.broadcast(S, in[x0 + kk]), a0);
-                }
-                (relu ? a0.max(0f) : a0).intoArray(out, r * n + col);
+                dense1(in, r, k, w, b, n, col, relu, out);
             }
         }
+    }
+
+    private static void dense1(
+            float[] in,
+            int r,
+            int k,
+            float[] w,
+            float[] b,
+            int n,
+            int col,
+            boolean relu,
+            float[] out) {
+        FloatVector a0 = FloatVector.fromArray(S, b, col);
+        int x0 = r * k;
+        for (int kk = 0, wo = col; kk < k; kk++, wo += n) {
+            a0 = FloatVector.fromArray(S, w, wo).fma(FloatVector.broadcast(S, in[x0 + kk]), a0);
+        }
+        (relu ? a0.max(0f) : a0).intoArray(out, r * n + col);
+    }
+
+    /** Rows r..r+3 of column chunks col and col + L. */
+    private static void dense4x2(
+            float[] in,
+            int r,
+            int k,
+            float[] w,
+            float[] b,
+            int n,
+            int col,
+            boolean relu,
+            float[] out) {
+        FloatVector a0 = FloatVector.fromArray(S, b, col);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        FloatVector e0 = FloatVector.fromArray(S, b, col + L);
+        FloatVector e1 = e0, e2 = e0, e3 = e0;
+        int x0 = r * k;
+        for (int kk = 0, wo = col; kk < k; kk++, wo += n) {
+            FloatVector wv = FloatVector.fromArray(S, w, wo);
+            FloatVector wu = FloatVector.fromArray(S, w, wo + L);
+            FloatVector x = FloatVector.broadcast(S, in[x0 + kk]);
+            a0 = wv.fma(x, a0);
+            e0 = wu.fma(x, e0);
+            x = FloatVector.broadcast(S, in[x0 + k + kk]);
+            a1 = wv.fma(x, a1);
+            e1 = wu.fma(x, e1);
+            x = FloatVector.broadcast(S, in[x0 + 2 * k + kk]);
+            a2 = wv.fma(x, a2);
+            e2 = wu.fma(x, e2);
+            x = FloatVector.broadcast(S, in[x0 + 3 * k + kk]);
+            a3 = wv.fma(x, a3);
+            e3 = wu.fma(x, e3);
+        }
+        if (relu) {
+            a0 = a0.max(0f);
+            a1 = a1.max(0f);
+            a2 = a2.max(0f);
+            a3 = a3.max(0f);
+            e0 = e0.max(0f);
+            e1 = e1.max(0f);
+            e2 = e2.max(0f);
+            e3 = e3.max(0f);
+        }
+        int o = r * n + col;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + n);
+        a2.intoArray(out, o + 2 * n);
+        a3.intoArray(out, o + 3 * n);
+        e0.intoArray(out, o + L);
+        e1.intoArray(out, o + n + L);
+        e2.intoArray(out, o + 2 * n + L);
+        e3.intoArray(out, o + 3 * n + L);
     }
 
     private static void dense4(
@@ -602,12 +681,14 @@ final class VectorKernel implements Kernel {
     }
 
     /**
-     * a[from, from+n) = expm1(clamp(s a)), the argument clamped to [-{@value #CLAMP}, {@value
-     * #CLAMP}]; n a multiple of the lanes.
+     * a[from, from+n) = expm1(clamp(s a)) with s = 2 ({@code twice}) or -1, the argument clamped to
+     * [-{@value #CLAMP}, {@value #CLAMP}]; n a multiple of the lanes. The scaling is an add or a
+     * sign flip (exact, as the product was), which leaves the FMA units to the polynomial.
      */
-    private static void expm1(float[] a, int from, int n, float s) {
+    private static void expm1(float[] a, int from, int n, boolean twice) {
         for (int i = from; i < from + n; i += L) {
-            FloatVector x = FloatVector.fromArray(S, a, i).mul(s).max(-CLAMP).min(CLAMP);
+            FloatVector v = FloatVector.fromArray(S, a, i);
+            FloatVector x = (twice ? v.add(v) : v.neg()).max(-CLAMP).min(CLAMP);
             FloatVector t = x.fma(LOG2E, MAGIC);
             FloatVector m = t.sub(MAGIC);
             FloatVector r =
