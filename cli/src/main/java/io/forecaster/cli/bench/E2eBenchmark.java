@@ -100,6 +100,11 @@ final class E2eBenchmark {
     List<BenchResult> run(
             List<BenchCase> cases, java.util.function.Consumer<List<BenchResult>> afterEach) {
         List<BenchResult> results = new ArrayList<>();
+        // Each run has a broker of its own: what an earlier run preloaded is not on it.
+        preloaded.clear();
+        minPerKey.clear();
+        steps.clear();
+        producerRate.clear();
         for (BenchCase c : cases) {
             // Window settings need W points per key before the first forecast, and then some.
             int min =
