@@ -93,7 +93,7 @@ class E2eBenchCommandITCase {
     }
 
     @Test
-    void runsAHotKeyCaseBesideItsIdentityTwinAndPrintsTheirRatio() throws Exception {
+    void runsAHotKeyCaseBesideItsIdentityTwinTwiceAndPrintsTheirRatios() throws Exception {
         StringWriter console = new StringWriter();
         CommandLine cli = new CommandLine(new E2eBenchCommand());
         cli.setOut(new PrintWriter(console));
@@ -102,6 +102,9 @@ class E2eBenchCommandITCase {
                         "--case",
                         "throughput:stateful-s10:4:hot",
                         "--identity",
+                        // two rounds, each on a broker of its own
+                        "--repeat",
+                        "2",
                         "--model",
                         MODEL.toString(),
                         // the identity twin read 60,000 points of 4 keys before the first
@@ -137,7 +140,13 @@ class E2eBenchCommandITCase {
                             .parse(reader)
                             .getRecords();
         }
-        assertThat(rows).extracting(r -> r.get("engine")).containsExactly("fast", "identity");
+        assertThat(rows)
+                .extracting(r -> r.get("engine") + " " + r.get("round"))
+                .containsExactly("fast 1", "identity 1", "fast 2", "identity 2");
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("status")).startsWith("ok"));
+        assertThat(Files.readAllLines(dir.resolve("summary.csv")))
+                .hasSize(3)
+                .anySatisfy(l -> assertThat(l).startsWith("throughput-stateful-s10-4-hot"));
         assertThat(rows.get(1).get("case")).isEqualTo(rows.get(0).get("case") + "-identity");
         for (CSVRecord r : rows) {
             assertThat(Double.parseDouble(r.get("points_per_s"))).as(r.get("case")).isPositive();
