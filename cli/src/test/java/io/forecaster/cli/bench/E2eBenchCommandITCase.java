@@ -146,7 +146,11 @@ class E2eBenchCommandITCase {
         assertThat(rows).allSatisfy(r -> assertThat(r.get("status")).startsWith("ok"));
         assertThat(Files.readAllLines(dir.resolve("summary.csv")))
                 .hasSize(3)
-                .anySatisfy(l -> assertThat(l).startsWith("throughput-stateful-s10-4-hot"));
+                .anySatisfy(
+                        l ->
+                                assertThat(l)
+                                        .startsWith(
+                                                "throughput-stateful-s10-4-hashmap-mini-eo-hot,points/s,2,0,"));
         assertThat(rows.get(1).get("case")).isEqualTo(rows.get(0).get("case") + "-identity");
         for (CSVRecord r : rows) {
             assertThat(Double.parseDouble(r.get("points_per_s"))).as(r.get("case")).isPositive();
