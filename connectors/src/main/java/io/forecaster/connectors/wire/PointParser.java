@@ -226,22 +226,22 @@ public final class PointParser implements Serializable {
                     return null;
                 }
                 seen |= bit;
-                switch (field) {
-                    case "v" -> {
+                switch (bit) {
+                    case 1 -> {
                         if (vt != JsonToken.VALUE_NUMBER_INT
                                 || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                                 || p.getLongValue() != WireFormat.VERSION) {
                             return null;
                         }
                     }
-                    case "sensor" -> {
+                    case 2 -> {
                         if (vt == JsonToken.VALUE_STRING) {
                             sensor = p.getText();
                         } else if (vt != JsonToken.VALUE_NULL) {
                             return null;
                         }
                     }
-                    case "time" -> {
+                    case 4 -> {
                         if (vt == JsonToken.VALUE_STRING) {
                             time = WireFormat.parseTime(p.getText());
                         } else if (vt == JsonToken.VALUE_NUMBER_INT
@@ -252,7 +252,7 @@ public final class PointParser implements Serializable {
                         }
                         hasTime = true;
                     }
-                    case "value" -> {
+                    case 8 -> {
                         if (vt != JsonToken.VALUE_NUMBER_INT
                                 && vt != JsonToken.VALUE_NUMBER_FLOAT) {
                             return null;
@@ -263,9 +263,7 @@ public final class PointParser implements Serializable {
                         }
                         hasValue = true;
                     }
-                    default -> {
-                        return null;
-                    }
+                    default -> {} // (the one bit of a known field: one of the above)
                 }
             }
             if (t != JsonToken.END_OBJECT || p.nextToken() != null || !hasTime || !hasValue) {
