@@ -14,7 +14,8 @@
 #
 # Knobs (environment): ROUNDS (3), THREADS ("1"; "1 2" adds a 2-thread pass), TORCH_SECONDS (3),
 # WINDOWS ("60x1,60x16,60x128,60x1024,30x128", window x batch), STEPS ("1,256,1024"),
-# JMH_ARGS ("-wi 2 -w 2s -i 3 -r 2s"; each round runs one fork, -f 1, of each benchmark).
+# JMH_ARGS ("-wi 2 -w 2s -i 3 -r 2s"; each round runs one fork, -f 1, of each benchmark),
+# TORCH (1; 0 leaves PyTorch and its sgemm out: the engines fast, onnx and dl4j alone).
 # PyTorch runs with OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 and OPENBLAS_CORETYPE /
 # OPENBLAS_L2_SIZE unset for its command alone (they pin an older OpenBLAS kernel); its thread
 # count is torch.set_num_threads(1) for the 1-thread pass; the 2-thread pass runs two processes of
@@ -29,6 +30,7 @@ torch_seconds=${TORCH_SECONDS:-3}
 windows=${WINDOWS:-60x1,60x16,60x128,60x1024,30x128}
 steps=${STEPS:-1,256,1024}
 jmh_args=${JMH_ARGS:--wi 2 -w 2s -i 3 -r 2s}
+torch=${TORCH:-1}
 bundle=models/sunspots.zip
 if [ -e "$out" ] && [ -n "$(ls -A "$out")" ]; then
   echo "$out exists and is not empty; pick a new OUT" >&2
@@ -46,14 +48,16 @@ log() { echo "$(date -u +%FT%TZ) $* | loadavg $(cat /proc/loadavg)" | tee -a "$o
   echo "model name: $(lscpu | sed -n 's/^Model name: *//p')"
   echo "cores online: $(getconf _NPROCESSORS_ONLN)"
   echo "loadavg: $(cat /proc/loadavg)"
-  echo "rounds: $rounds, threads: $threads, torch seconds: $torch_seconds"
+  echo "rounds: $rounds, threads: $threads, torch: $torch, torch seconds: $torch_seconds"
   echo "windows: $windows, steps: $steps"
   echo "JMH_ARGS: $jmh_args"
   echo "java env: OMP_NUM_THREADS=$OMP_NUM_THREADS OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS" \
        "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-<unset>} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE-<unset>}"
   echo "torch command env: ${torch_env[*]}"
   echo; java -version 2>&1
-  echo; /usr/bin/python3 -c 'import torch, numpy; print("torch", torch.__version__, "numpy", numpy.__version__)'
+  if (( torch )); then
+    echo; /usr/bin/python3 -c 'import torch, numpy; print("torch", torch.__version__, "numpy", numpy.__version__)'
+  fi
   echo; update-alternatives --display libblas.so.3-x86_64-linux-gnu || true
   echo; lscpu
 } > "$out/machine.txt" 2>&1
@@ -67,11 +71,13 @@ done
 jmh_names+=("StepperBenchmark"); jmh_params+=("StepperBenchmark -p batch=$steps")
 
 sgemm() {
+  (( torch )) || return 0
   log "sgemm $1"
   "${torch_env[@]}" /usr/bin/python3 tools/pytorch/sgemm_rate.py > "$out/sgemm-$1.json"
   log "sgemm $1 done: $(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("torch %.1f GFLOP/s, numpy %.1f, kernel %s" % (d["torch_gflops"]["median"], d["numpy_gflops"]["median"], (d["openblas"] or {}).get("corename")))' "$out/sgemm-$1.json")"
 }
 torch_part() {  # round threads
+  (( torch )) || return 0
   local mode=(--threads 1 --no-processes)
   (( $2 == 1 )) || mode=(--threads "")  # 2 threads: the two 1-thread processes only
   log "round $1 pytorch -t $2"
