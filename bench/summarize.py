@@ -35,12 +35,19 @@ def cell(xs):
     return f"{k(statistics.median(xs))} ({k(min(xs))}-{k(max(xs))})"
 
 
+def spread(xs):
+    """The spread between JVMs (one fork each): (max - min) / median, in percent."""
+    if len(xs) < 2:
+        return "-"
+    return f"{100 * (max(xs) - min(xs)) / statistics.median(xs):.1f}%"
+
+
 def ratio(fast, torch):
     if not fast or not torch:
         return "-"
     m = statistics.median(fast) / statistics.median(torch)
     lo, hi = min(fast) / max(torch), max(fast) / min(torch)
-    f = (lambda v: f"{v:.1f}") if m >= 1 else (lambda v: f"{v:.3f}")
+    f = (lambda v: f"{v:.2f}") if m >= 1 else (lambda v: f"{v:.3f}")
     return f"{f(m)}x ({f(lo)}-{f(hi)})"
 
 
@@ -102,9 +109,9 @@ for t in threads:
             print(f"### {unit}, {t} thread(s), {label}: median (min-max)\n")
             head = "| window | batch |" if kind == "windows" else "| batch |"
             print(head + " n | PyTorch+OpenBLAS | fast | onnx | dl4j | fast / PyTorch | fast / onnx"
-                  " | dl4j / PyTorch |")
+                  " | dl4j / PyTorch | spread fast / onnx |")
             print("|" + "---:|" * (len(head.split("|")) - 2)
-                  + "---:|---:|---:|---:|---:|---:|---:|---:|")
+                  + "---:|---:|---:|---:|---:|---:|---:|---:|---:|")
             for shape in shapes:
                 def get(who):
                     return [v for v in samples.get((kind, shape, t, who), {}).get(measure, [])
@@ -113,10 +120,11 @@ for t in threads:
                 n = f"{len(pt)}/{len(fa)}/{len(ox)}/{len(dl)}"
                 print("| " + " | ".join(str(v) for v in shape) + f" | {n} | {cell(pt)} | "
                       f"{cell(fa)} | {cell(ox)} | {cell(dl)} | {ratio(fa, pt)} | {ratio(fa, ox)}"
-                      f" | {ratio(dl, pt)} |")
+                      f" | {ratio(dl, pt)} | {spread(fa)} / {spread(ox)} |")
             print()
 
-print("n = samples PyTorch/fast/onnx/dl4j (rounds; one JMH fork per round).")
+print("n = samples PyTorch/fast/onnx/dl4j (rounds; one JMH fork per round). Spread: (max - min)"
+      " / median over the forks, the spread between JVMs.")
 log = os.path.join(d, "run.log")
 if os.path.exists(log):
     loads = [float(m.group(1)) for m in re.finditer(r"loadavg (\S+)", open(log).read())]
