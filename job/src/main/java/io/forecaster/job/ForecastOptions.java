@@ -52,6 +52,22 @@ public final class ForecastOptions implements Serializable {
         }
     }
 
+    /** When a key's points are released to its window (or as steps). */
+    public enum Release {
+        /**
+         * Held until the watermark passes their time plus {@code lateness.allowed}, then released
+         * in event-time order: points of a key may arrive out of order within the watermark's
+         * bound.
+         */
+        WATERMARK,
+        /**
+         * Released as they arrive when newer than the key's newest point; an older one is late. For
+         * sensors whose points arrive in time order (one Kafka partition per sensor, written in
+         * order): no wait for the watermark and no timer per point.
+         */
+        ARRIVAL
+    }
+
     /** The argument naming a configuration file. */
     public static final String CONFIG_FILE_ARG = "config";
 
@@ -109,6 +125,17 @@ public final class ForecastOptions implements Serializable {
                     .withDescription(
                             "A point is held until the watermark passes its time plus this;"
                                     + " points arriving after that are dead-lettered as late.");
+    public static final ConfigOption<Release> RELEASE =
+            ConfigOptions.key("ordering.release")
+                    .enumType(Release.class)
+                    .defaultValue(Release.WATERMARK)
+                    .withDescription(
+                            "watermark: hold each point until the watermark passes its time plus"
+                                    + " lateness.allowed, then release the key's points in time"
+                                    + " order; arrival: release a point as it arrives when it is"
+                                    + " newer than the key's newest point, and dead-letter an"
+                                    + " older one as late (for sensors whose points arrive in"
+                                    + " order; not with series.interval).");
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("watermark.out-of-orderness")
                     .durationType()
@@ -252,6 +279,7 @@ public final class ForecastOptions implements Serializable {
                     BATCH_SIZE,
                     BATCH_MAX_DELAY,
                     ALLOWED_LATENESS,
+                    RELEASE,
                     OUT_OF_ORDERNESS,
                     IDLENESS,
                     WATERMARK_INTERVAL,
@@ -547,6 +575,18 @@ public final class ForecastOptions implements Serializable {
         requireNonNegative(ALLOWED_LATENESS);
         requireNonNegative(OUT_OF_ORDERNESS);
         requireNonNegative(IDLENESS);
+        if (get(RELEASE) == Release.ARRIVAL && timeGrid() != null) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + RELEASE.key()
+                            + " (arrival) does not work with "
+                            + SERIES_INTERVAL.key()
+                            + " ("
+                            + get(SERIES_INTERVAL)
+                            + "): a time grid's slots are closed by the watermark; use "
+                            + RELEASE.key()
+                            + ": watermark");
+        }
         requireNonNegative(RESET_GAP);
         requirePositive(QUIET_TIMEOUT);
         requirePositive(CHECKPOINT_INTERVAL);
@@ -883,7 +923,8 @@ public final class ForecastOptions implements Serializable {
                 resetGap(),
                 quietTimeout(),
                 pointsTopic(),
-                timeGrid());
+                timeGrid(),
+                get(RELEASE));
     }
 
     /** The settings of the inference operator. */

@@ -49,6 +49,20 @@ public final class KeyOrdering {
                 + watermark;
     }
 
+    /**
+     * The text that explains why a point at {@code t} is late when points are released as they
+     * arrive ({@code ordering.release: arrival}): the key already has a newer one.
+     */
+    public static String olderThanNewest(String key, long t, long newest) {
+        return "event time "
+                + t
+                + " is before sensor "
+                + key
+                + "'s newest point at "
+                + newest
+                + " (ordering.release: arrival releases each point as it comes)";
+    }
+
     /** When a point at event time {@code t} is released: once the watermark reaches this. */
     public static long releaseTime(long t, long latenessMs) {
         return saturatedAdd(t, latenessMs);

@@ -71,6 +71,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private final long latenessMs;
     private final long resetGapMs;
     private final long quietTimeoutMs;
+    private final boolean onArrival;
 
     private transient MapState<Long, Double> pending;
     private transient ValueState<KeyWindow> window;
@@ -112,6 +113,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         this.latenessMs = settings.allowedLateness().toMillis();
         this.resetGapMs = settings.resetGap().toMillis();
         this.quietTimeoutMs = settings.quietTimeout().toMillis();
+        this.onArrival = settings.release() == ForecastOptions.Release.ARRIVAL;
     }
 
     @Override
@@ -168,6 +170,11 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         // a point newer than every point the key accepted cannot be held (in order: no lookup)
         boolean held = w != null && t <= w.newest && holds(w, t);
         String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
+        String detail = null;
+        if (rejected == null && onArrival && w != null && t < w.newest) {
+            rejected = DeadLetterReasons.LATE;
+            detail = KeyOrdering.olderThanNewest(point.sensorId(), t, w.newest);
+        }
         if (rejected != null) {
             if (DeadLetterReasons.LATE.equals(rejected)) {
                 latePoints.inc();
@@ -180,8 +187,14 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                     deadLetter(
                             point,
                             rejected,
-                            KeyOrdering.detail(
-                                    rejected, point.sensorId(), t, watermark, latenessMs)));
+                            detail != null
+                                    ? detail
+                                    : KeyOrdering.detail(
+                                            rejected, point.sensorId(), t, watermark, latenessMs)));
+            return;
+        }
+        if (onArrival) {
+            releaseOnArrival(point, w, ctx, out);
             return;
         }
         long releaseAt = releaseTime(t);
@@ -203,6 +216,35 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                 w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
                 ctx.timerService().registerEventTimeTimer(w.cleanupAt);
             }
+        }
+        store(w, created);
+    }
+
+    /**
+     * {@code ordering.release: arrival}: releases a point newer than every point of its key at
+     * once, without holding it or setting a timer. Points the key still holds (state written with
+     * {@code ordering.release: watermark}) are released first, in time order; their timers then
+     * find nothing.
+     */
+    private void releaseOnArrival(
+            SensorPoint point, KeyWindow w, Context ctx, Collector<ModelInput> out)
+            throws Exception {
+        long t = point.eventTime();
+        boolean created = w == null;
+        if (w == null) {
+            w = KeyWindow.empty(inArrays() ? settings.window().size() : 0);
+            w.heldLayout = 1;
+            if (keysWithState != null) {
+                keysWithState.incrementAndGet();
+            }
+        } else if (w.heldSlots != 0 || w.heldInMap > 0) {
+            releaseAllPending(ctx.getCurrentKey(), w, out);
+        }
+        release(ctx.getCurrentKey(), w, t, point.value(), out);
+        w.newest = t;
+        if (w.cleanupAt == Long.MIN_VALUE) {
+            w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
+            ctx.timerService().registerEventTimeTimer(w.cleanupAt);
         }
         store(w, created);
     }

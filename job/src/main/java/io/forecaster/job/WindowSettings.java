@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param quietTimeout a key's state is removed once the watermark passes its newest point by this
  * @param sourceTopic the points topic, named in dead letters
  * @param grid the time grid, or null: count windows of the points as they come
+ * @param release when a key's points are released: at the watermark (in event-time order) or as
+ *     they arrive
  */
 public record WindowSettings(
         ForecastOptions.Mode mode,
@@ -23,8 +25,29 @@ public record WindowSettings(
         Duration resetGap,
         Duration quietTimeout,
         String sourceTopic,
-        TimeGrid grid)
+        TimeGrid grid,
+        ForecastOptions.Release release)
         implements Serializable {
+
+    /** Settings released at the watermark. */
+    public WindowSettings(
+            ForecastOptions.Mode mode,
+            SlidingCount window,
+            Duration allowedLateness,
+            Duration resetGap,
+            Duration quietTimeout,
+            String sourceTopic,
+            TimeGrid grid) {
+        this(
+                mode,
+                window,
+                allowedLateness,
+                resetGap,
+                quietTimeout,
+                sourceTopic,
+                grid,
+                ForecastOptions.Release.WATERMARK);
+    }
 
     /** Settings without a time grid. */
     public WindowSettings(
@@ -44,5 +67,6 @@ public record WindowSettings(
         Objects.requireNonNull(resetGap, "resetGap");
         Objects.requireNonNull(quietTimeout, "quietTimeout");
         Objects.requireNonNull(sourceTopic, "sourceTopic");
+        Objects.requireNonNull(release, "release");
     }
 }
