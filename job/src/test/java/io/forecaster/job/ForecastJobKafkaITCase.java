@@ -266,6 +266,31 @@ class ForecastJobKafkaITCase {
     }
 
     /**
+     * Points released as they arrive ({@code ordering.release: arrival}) across a failure: the
+     * stations' points come in order, so every window's forecast is the offline one, exactly once,
+     * and the duplicate and the unreadable record are the only dead letters.
+     */
+    @Test
+    void releasedOnArrivalEveryForecastExactlyOnceAcrossAFailure() throws Exception {
+        Topics t = topics();
+        FailOnce.reset(DAYS * STATIONS / 3);
+        Map<String, String> m = new HashMap<>(options(t, engine(), "window").explicitValues());
+        m.put("ordering.release", "arrival");
+        StreamExecutionEnvironment env = env();
+        ForecastRunner.build(
+                env,
+                ForecastOptions.fromMap(m),
+                parsed -> parsed.map(new FailOnce()).name("fail-once").uid("fail-once"));
+        env.execute("arrival-job-with-failure");
+
+        assertThat(FailOnce.FAILURES.get()).as("injected failures").isEqualTo(1);
+        assertThat(FailOnce.RESTORED.get()).as("restored from a checkpoint").isTrue();
+        assertExactlyTheExpectedForecasts(
+                readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1)), offline(engine()));
+        assertDeadLetters(t);
+    }
+
+    /**
      * The low-latency profile (at-least-once delivery, unaligned checkpoints, short timers) across
      * a failure: every window's forecast arrives, with the offline values; a window may arrive
      * twice (replayed after the restore), never with other values.
