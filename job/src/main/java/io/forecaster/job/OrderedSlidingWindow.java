@@ -193,21 +193,20 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                                             rejected, point.sensorId(), t, watermark, latenessMs)));
             return;
         }
-        if (onArrival) {
-            releaseOnArrival(point, w, ctx, out);
-            return;
-        }
-        long releaseAt = releaseTime(t);
         boolean created = w == null;
-        if (w == null) {
+        if (created) {
             w = KeyWindow.empty(inArrays() ? settings.window().size() : 0);
             w.heldLayout = 1;
             if (keysWithState != null) {
                 keysWithState.incrementAndGet();
             }
         }
-        hold(w, t, point.value());
-        ctx.timerService().registerEventTimeTimer(releaseAt);
+        if (onArrival) {
+            releaseOnArrival(point, w, ctx, out);
+        } else {
+            hold(w, t, point.value());
+            ctx.timerService().registerEventTimeTimer(releaseTime(t));
+        }
         if (t > w.newest) {
             w.newest = t;
             // One quiet-key timer per key, set by its first point and moved on lazily when it
@@ -229,24 +228,10 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
     private void releaseOnArrival(
             SensorPoint point, KeyWindow w, Context ctx, Collector<ModelInput> out)
             throws Exception {
-        long t = point.eventTime();
-        boolean created = w == null;
-        if (w == null) {
-            w = KeyWindow.empty(inArrays() ? settings.window().size() : 0);
-            w.heldLayout = 1;
-            if (keysWithState != null) {
-                keysWithState.incrementAndGet();
-            }
-        } else if (w.heldSlots != 0 || w.heldInMap > 0) {
+        if (w.heldSlots != 0 || w.heldInMap > 0) {
             releaseAllPending(ctx.getCurrentKey(), w, out);
         }
-        release(ctx.getCurrentKey(), w, t, point.value(), out);
-        w.newest = t;
-        if (w.cleanupAt == Long.MIN_VALUE) {
-            w.cleanupAt = KeyOrdering.quietTime(t, quietTimeoutMs);
-            ctx.timerService().registerEventTimeTimer(w.cleanupAt);
-        }
-        store(w, created);
+        release(ctx.getCurrentKey(), w, point.eventTime(), point.value(), out);
     }
 
     /**

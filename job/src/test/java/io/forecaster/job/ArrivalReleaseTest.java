@@ -98,15 +98,7 @@ class ArrivalReleaseTest {
 
     @Test
     void statefulModeStepsEveryPointAsItArrivesAndRemovesQuietKeys() throws Exception {
-        ForecastOptions o =
-                arrival(
-                        "mode",
-                        "stateful",
-                        "stateful.reset-gap",
-                        "5 min",
-                        "state.quiet-timeout",
-                        "1 h");
-        try (var h = harness(o)) {
+        try (var h = harness(arrival(OrderedSlidingWindowTest.STATEFUL_RESET_AFTER_5_MIN))) {
             h.open();
             feed(h, point("VAL", minute(1), 1), point("VAL", minute(2), 2));
             assertThat(outputs(h))

@@ -27,6 +27,11 @@ class OrderedSlidingWindowTest {
     static final long BEGINNING = 1_000_000L;
     static final long MINUTE = 60_000L;
 
+    /** Stateful mode, a key restarting after a gap of more than 5 minutes, quiet after 1 hour. */
+    static final String[] STATEFUL_RESET_AFTER_5_MIN = {
+        "mode", "stateful", "stateful.reset-gap", "5 min", "state.quiet-timeout", "1 h"
+    };
+
     static long minute(int n) {
         return BEGINNING + n * MINUTE;
     }
@@ -503,15 +508,7 @@ class OrderedSlidingWindowTest {
 
     @Test
     void statefulModeEmitsEveryPointAndResetsAfterAGap() throws Exception {
-        ForecastOptions o =
-                options(
-                        "mode",
-                        "stateful",
-                        "stateful.reset-gap",
-                        "5 min",
-                        "state.quiet-timeout",
-                        "1 h");
-        try (var h = harness(o)) {
+        try (var h = harness(options(STATEFUL_RESET_AFTER_5_MIN))) {
             h.open();
             feed(
                     h,
