@@ -74,13 +74,20 @@ public final class KafkaExtension implements BeforeAllCallback {
         return p;
     }
 
-    /** Producer properties with byte[] serializers. */
+    /**
+     * Producer properties with byte[] serializers and one request in flight per connection. Tests
+     * write to topics they have just created: a partition the broker has not opened yet refuses the
+     * first batch (not the leader, retried), and with several requests in flight a later batch can
+     * be appended before it, after which the idempotent producer's retried first batch is refused
+     * as out of order and its records are lost. One request at a time keeps the retry first.
+     */
     public Properties producerProperties() {
         Properties p = adminProperties();
         p.setProperty(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.setProperty(
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return p;
     }
 
