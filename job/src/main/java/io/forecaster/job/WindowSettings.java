@@ -29,27 +29,7 @@ public record WindowSettings(
         ForecastOptions.Release release)
         implements Serializable {
 
-    /** Settings released at the watermark. */
-    public WindowSettings(
-            ForecastOptions.Mode mode,
-            SlidingCount window,
-            Duration allowedLateness,
-            Duration resetGap,
-            Duration quietTimeout,
-            String sourceTopic,
-            TimeGrid grid) {
-        this(
-                mode,
-                window,
-                allowedLateness,
-                resetGap,
-                quietTimeout,
-                sourceTopic,
-                grid,
-                ForecastOptions.Release.WATERMARK);
-    }
-
-    /** Settings without a time grid. */
+    /** Settings without a time grid, released at the watermark. */
     public WindowSettings(
             ForecastOptions.Mode mode,
             SlidingCount window,
@@ -57,7 +37,15 @@ public record WindowSettings(
             Duration resetGap,
             Duration quietTimeout,
             String sourceTopic) {
-        this(mode, window, allowedLateness, resetGap, quietTimeout, sourceTopic, null);
+        this(
+                mode,
+                window,
+                allowedLateness,
+                resetGap,
+                quietTimeout,
+                sourceTopic,
+                null,
+                ForecastOptions.Release.WATERMARK);
     }
 
     public WindowSettings {
