@@ -940,6 +940,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             KeyModelState s = keyStates[b];
             boolean emits = e < emitting && emitIndex[e] == b;
             String bad = null;
+            float[] predictions = null;
             if (overflowed[b]) {
                 bad =
                         String.format(
@@ -952,7 +953,8 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                                 Float.toString(outputs[b]),
                                 windowSize);
             } else if (emits) {
-                String what = nonFinite(s.predictions, 0, e);
+                predictions = s.predictionsOldestFirst();
+                String what = nonFinite(predictions, 0, e);
                 if (what != null) {
                     bad =
                             String.format(
@@ -979,7 +981,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             if (bad != null) {
                 nonFiniteForecast(r, in.values[0], bad);
             } else if (emits) {
-                emit(r, s.times[0], s.predictions, 0, e, source, now, m);
+                emit(r, s.oldestTime(), predictions, 0, e, source, now, m);
             }
             if (emits) {
                 e++;
@@ -1010,7 +1012,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                 int j = t - (longest - s.count); // index into the key's inputs, oldest first
                 if (j >= 0) {
                     warmStates[active] = s.model;
-                    warmInputs[active] = s.inputs[j];
+                    warmInputs[active] = s.input(j);
                     active++;
                 }
             }
@@ -1019,7 +1021,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                 KeyModelState s = keyStates[warmIndex[i]];
                 int j = t - (longest - s.count);
                 if (j >= 0) {
-                    s.predictions[j] = out[a++];
+                    s.setPrediction(j, out[a++]);
                 }
             }
         }
