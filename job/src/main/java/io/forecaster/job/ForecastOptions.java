@@ -46,9 +46,12 @@ public final class ForecastOptions implements Serializable {
         /** Each key's recurrent state is kept and advanced by one step per point. */
         STATEFUL;
 
+        // carried by every forecast: made once, not per call
+        private final String label = name().toLowerCase(Locale.ROOT);
+
         /** The lowercase name carried in forecasts ("window", "stateful"). */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return label;
         }
     }
 

@@ -122,6 +122,11 @@ public final class ForecastRunner {
                         .isEmpty()) {
             env.getCheckpointConfig().enableUnalignedCheckpoints();
         }
+        if (env.getConfiguration().getOptional(PipelineOptions.OBJECT_REUSE).isEmpty()) {
+            // Safe: every operator of the job emits a new record and never changes one it has
+            // emitted or received, so records pass between chained operators without a copy.
+            env.getConfig().enableObjectReuse();
+        }
         if (options.watermarkInterval() != null) {
             env.getConfig().setAutoWatermarkInterval(options.watermarkInterval().toMillis());
         }
