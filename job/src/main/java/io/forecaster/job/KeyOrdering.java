@@ -16,30 +16,46 @@ public final class KeyOrdering {
      * Why the point at event time {@code t} cannot be accepted, or null if it can: {@value
      * DeadLetterReasons#DUPLICATE} when the key already holds a point at {@code t} ({@code held})
      * or {@code t} is its last released point (the first one wins), {@value DeadLetterReasons#LATE}
-     * when its release time is not after the watermark.
+     * when its release time is not after the watermark or, with points released as they arrive
+     * ({@code onArrival}), when the key already has a newer point.
      *
      * @param w the key's window, or null for a key without state
      */
     public static String rejection(
-            KeyWindow w, boolean held, long t, long watermark, long latenessMs) {
+            KeyWindow w, boolean held, long t, long watermark, long latenessMs, boolean onArrival) {
         if (held || (w != null && w.released > 0 && w.lastReleased == t)) {
             return DeadLetterReasons.DUPLICATE;
         }
-        if (releaseTime(t, latenessMs) <= watermark) {
+        if (releaseTime(t, latenessMs) <= watermark || olderThanNewest(w, t, onArrival)) {
             return DeadLetterReasons.LATE;
         }
         return null;
     }
 
-    /** The text that explains a {@link #rejection} of a key's point at {@code t}. */
+    /** The text that explains a {@link #rejection} of key {@code key}'s point at {@code t}. */
     public static String detail(
-            String reason, String key, long t, long watermark, long latenessMs) {
+            String reason,
+            String key,
+            KeyWindow w,
+            long t,
+            long watermark,
+            long latenessMs,
+            boolean onArrival) {
         if (DeadLetterReasons.DUPLICATE.equals(reason)) {
             return "sensor "
                     + key
                     + " already has a point at event time "
                     + t
                     + "; the first one is kept";
+        }
+        if (releaseTime(t, latenessMs) > watermark && olderThanNewest(w, t, onArrival)) {
+            return "event time "
+                    + t
+                    + " is before sensor "
+                    + key
+                    + "'s newest point at "
+                    + w.newest
+                    + " (ordering.release: arrival releases each point as it comes)";
         }
         return "event time "
                 + t
@@ -49,18 +65,9 @@ public final class KeyOrdering {
                 + watermark;
     }
 
-    /**
-     * The text that explains why a point at {@code t} is late when points are released as they
-     * arrive ({@code ordering.release: arrival}): the key already has a newer one.
-     */
-    public static String olderThanNewest(String key, long t, long newest) {
-        return "event time "
-                + t
-                + " is before sensor "
-                + key
-                + "'s newest point at "
-                + newest
-                + " (ordering.release: arrival releases each point as it comes)";
+    /** Whether released on arrival, the key's newest point ({@code w}'s) is after {@code t}. */
+    private static boolean olderThanNewest(KeyWindow w, long t, boolean onArrival) {
+        return onArrival && w != null && t < w.newest;
     }
 
     /** When a point at event time {@code t} is released: once the watermark reaches this. */

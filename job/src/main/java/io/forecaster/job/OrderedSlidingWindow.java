@@ -169,12 +169,7 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
         KeyWindow w = keyWindow();
         // a point newer than every point the key accepted cannot be held (in order: no lookup)
         boolean held = w != null && t <= w.newest && holds(w, t);
-        String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
-        String detail = null;
-        if (rejected == null && onArrival && w != null && t < w.newest) {
-            rejected = DeadLetterReasons.LATE;
-            detail = KeyOrdering.olderThanNewest(point.sensorId(), t, w.newest);
-        }
+        String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs, onArrival);
         if (rejected != null) {
             if (DeadLetterReasons.LATE.equals(rejected)) {
                 latePoints.inc();
@@ -187,10 +182,14 @@ public class OrderedSlidingWindow extends KeyedProcessFunction<String, SensorPoi
                     deadLetter(
                             point,
                             rejected,
-                            detail != null
-                                    ? detail
-                                    : KeyOrdering.detail(
-                                            rejected, point.sensorId(), t, watermark, latenessMs)));
+                            KeyOrdering.detail(
+                                    rejected,
+                                    point.sensorId(),
+                                    w,
+                                    t,
+                                    watermark,
+                                    latenessMs,
+                                    onArrival)));
             return;
         }
         boolean created = w == null;

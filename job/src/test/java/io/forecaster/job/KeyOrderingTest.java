@@ -19,28 +19,57 @@ class KeyOrderingTest {
 
     @Test
     void acceptsAPointWhoseReleaseIsAheadOfTheWatermark() {
-        assertThat(KeyOrdering.rejection(null, false, ONE_MINUTE_LATER, BEGINNING, 0)).isNull();
-        assertThat(KeyOrdering.rejection(null, false, BEGINNING, BEGINNING, 1)).isNull();
+        assertThat(KeyOrdering.rejection(null, false, ONE_MINUTE_LATER, BEGINNING, 0, false))
+                .isNull();
+        assertThat(KeyOrdering.rejection(null, false, BEGINNING, BEGINNING, 1, false)).isNull();
     }
 
     @Test
     void aPointAtOrBehindTheWatermarkIsLate() {
-        assertThat(KeyOrdering.rejection(null, false, BEGINNING, BEGINNING, 0))
+        assertThat(KeyOrdering.rejection(null, false, BEGINNING, BEGINNING, 0, false))
                 .isEqualTo(DeadLetterReasons.LATE);
-        assertThat(KeyOrdering.detail(DeadLetterReasons.LATE, "VAL", BEGINNING, BEGINNING, 0))
+        assertThat(
+                        KeyOrdering.detail(
+                                DeadLetterReasons.LATE,
+                                "VAL",
+                                null,
+                                BEGINNING,
+                                BEGINNING,
+                                0,
+                                false))
                 .contains("not after the watermark " + BEGINNING);
     }
 
     @Test
     void aRepeatedTimeIsADuplicateWhileHeldOrLastReleasedElseLate() {
-        assertThat(KeyOrdering.rejection(null, true, ONE_MINUTE_LATER, BEGINNING, 0))
+        assertThat(KeyOrdering.rejection(null, true, ONE_MINUTE_LATER, BEGINNING, 0, false))
                 .isEqualTo(DeadLetterReasons.DUPLICATE);
         KeyWindow w = releasedUpTo(BEGINNING);
-        assertThat(KeyOrdering.rejection(w, false, BEGINNING, BEGINNING - 1, 0))
+        assertThat(KeyOrdering.rejection(w, false, BEGINNING, BEGINNING - 1, 0, false))
                 .isEqualTo(DeadLetterReasons.DUPLICATE);
         w.append(ONE_MINUTE_LATER, 2.0);
-        assertThat(KeyOrdering.rejection(w, false, BEGINNING, ONE_MINUTE_LATER, 0))
+        assertThat(KeyOrdering.rejection(w, false, BEGINNING, ONE_MINUTE_LATER, 0, false))
                 .isEqualTo(DeadLetterReasons.LATE);
+    }
+
+    @Test
+    void releasedOnArrivalAPointBeforeTheKeysNewestIsLateWhateverTheWatermark() {
+        KeyWindow w = releasedUpTo(BEGINNING);
+        w.newest = ONE_MINUTE_LATER;
+        long between = BEGINNING + 1_000;
+        assertThat(KeyOrdering.rejection(w, false, between, Long.MIN_VALUE, 0, false)).isNull();
+        assertThat(KeyOrdering.rejection(w, false, between, Long.MIN_VALUE, 0, true))
+                .isEqualTo(DeadLetterReasons.LATE);
+        assertThat(
+                        KeyOrdering.detail(
+                                DeadLetterReasons.LATE, "VAL", w, between, Long.MIN_VALUE, 0, true))
+                .contains("before sensor VAL's newest point at " + ONE_MINUTE_LATER);
+        // behind the watermark it is late for that reason, which the detail names
+        assertThat(KeyOrdering.detail(DeadLetterReasons.LATE, "VAL", w, between, between, 0, true))
+                .contains("not after the watermark " + between);
+        // the newest itself and anything after it is accepted (or a duplicate)
+        assertThat(KeyOrdering.rejection(w, false, ONE_MINUTE_LATER + 1, BEGINNING, 0, true))
+                .isNull();
     }
 
     @Test

@@ -258,7 +258,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
         }
         KeyWindow w = state.window;
         boolean held = w != null && Arrays.binarySearch(state.heldTimes, 0, state.held, t) >= 0;
-        String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs);
+        String rejected = KeyOrdering.rejection(w, held, t, watermark, latenessMs, false);
         if (rejected != null) {
             if (DeadLetterReasons.LATE.equals(rejected)) {
                 latePoints.inc();
@@ -270,7 +270,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
                 LOG.debug(
                         "{} point dropped: {}",
                         rejected,
-                        KeyOrdering.detail(rejected, "", t, watermark, latenessMs));
+                        KeyOrdering.detail(rejected, "", w, t, watermark, latenessMs, false));
             }
             return;
         }
