@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -41,6 +42,23 @@ class TopologyTest {
         assertThat(graph.getStreamNodes())
                 .extracting(StreamNode::getTransformationUID)
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void recordsPassBetweenChainedOperatorsWithoutACopyUnlessConfigured() {
+        ForecastOptions options = ForecastOptions.fromMap(Map.of("model.path", "unused.zip"));
+        StreamExecutionEnvironment plain =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        ForecastRunner.jobConfiguration());
+        ForecastRunner.build(plain, options);
+        assertThat(plain.getConfig().isObjectReuseEnabled()).isTrue();
+
+        Configuration conf = ForecastRunner.jobConfiguration();
+        conf.set(PipelineOptions.OBJECT_REUSE, false);
+        StreamExecutionEnvironment configured =
+                StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ForecastRunner.build(configured, options);
+        assertThat(configured.getConfig().isObjectReuseEnabled()).isFalse();
     }
 
     @Test
