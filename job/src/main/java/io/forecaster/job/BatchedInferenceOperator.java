@@ -940,7 +940,6 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             KeyModelState s = keyStates[b];
             boolean emits = e < emitting && emitIndex[e] == b;
             String bad = null;
-            float[] predictions = null;
             if (overflowed[b]) {
                 bad =
                         String.format(
@@ -953,8 +952,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                                 Float.toString(outputs[b]),
                                 windowSize);
             } else if (emits) {
-                predictions = s.predictionsOldestFirst();
-                String what = nonFinite(predictions, 0, e);
+                String what = nonFinite(s.predictions, 0, e);
                 if (what != null) {
                     bad =
                             String.format(
@@ -981,7 +979,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
             if (bad != null) {
                 nonFiniteForecast(r, in.values[0], bad);
             } else if (emits) {
-                emit(r, s.oldestTime(), predictions, 0, e, source, now, m);
+                emit(r, s.times[0], s.predictions, 0, e, source, now, m);
             }
             if (emits) {
                 e++;
@@ -1012,7 +1010,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                 int j = t - (longest - s.count); // index into the key's inputs, oldest first
                 if (j >= 0) {
                     warmStates[active] = s.model;
-                    warmInputs[active] = s.input(j);
+                    warmInputs[active] = s.inputs[j];
                     active++;
                 }
             }
@@ -1021,7 +1019,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<Forecast>
                 KeyModelState s = keyStates[warmIndex[i]];
                 int j = t - (longest - s.count);
                 if (j >= 0) {
-                    s.setPrediction(j, out[a++]);
+                    s.predictions[j] = out[a++];
                 }
             }
         }

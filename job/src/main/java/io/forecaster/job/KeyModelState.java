@@ -5,28 +5,20 @@ import io.forecaster.model.forecast.KeyScore;
 
 /**
  * One key's stateful-mode state: the model's recurrent state and the key's last W per-step
- * predictions with their event times and inputs. A Flink POJO.
- *
- * <p>The three arrays are one ring: entry {@code i} of the {@link #count} held (0 the oldest) is at
- * index {@code (head + i) % W}. A step overwrites the oldest entry instead of moving the other W -
- * 1, so it touches one slot of each array, not all of them. States written before {@link #head}
- * existed restore with it 0, which is their layout (oldest first).
+ * predictions with their event times (oldest first), a {@link Ring}. A Flink POJO.
  */
 public class KeyModelState {
 
     public StepState model;
 
-    /** The last predictions, in ring order (see the class comment). */
+    /** The last predictions, oldest first; only the last {@link #count} are used. */
     public float[] predictions;
 
-    /** Event times of the points the predictions were made at, parallel to {@link #predictions}. */
+    /** Event times of the points the predictions were made at. */
     public long[] times;
 
     /** Predictions currently held (at most W). */
     public int count;
-
-    /** Index of the oldest entry in the arrays; 0 until they are full. */
-    public int head;
 
     /** Steps taken since the zero state. */
     public long steps;
@@ -70,53 +62,19 @@ public class KeyModelState {
      * oldest once full.
      */
     public void push(long time, float input, float prediction) {
-        int capacity = times.length;
-        if (inputs == null || inputs.length != capacity) {
-            inputs = new float[capacity];
+        if (inputs == null || inputs.length != times.length) {
+            inputs = new float[times.length];
             inputCount = 0;
         }
-        int i;
-        if (count < capacity) {
-            i = slot(count);
-            count++;
-        } else {
-            i = head;
-            head = head + 1 == capacity ? 0 : head + 1;
+        if (count == times.length) {
+            System.arraycopy(inputs, 1, inputs, 0, count - 1);
         }
+        int i = Ring.slotForNext(times, predictions, count);
         times[i] = time;
         predictions[i] = prediction;
         inputs[i] = input;
+        count = i + 1;
         inputCount = Math.min(inputCount + 1, count);
-    }
-
-    /** The index in the arrays of entry {@code i} (0 the oldest). */
-    private int slot(int i) {
-        int j = head + i;
-        return j < times.length ? j : j - times.length;
-    }
-
-    /** The event time of the oldest entry held. */
-    public long oldestTime() {
-        return times[head];
-    }
-
-    /** The held predictions, oldest first (a new array of {@link #count}). */
-    public float[] predictionsOldestFirst() {
-        float[] out = new float[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = predictions[slot(i)];
-        }
-        return out;
-    }
-
-    /** The input of entry {@code i} (0 the oldest). */
-    float input(int i) {
-        return inputs[slot(i)];
-    }
-
-    /** Replaces the prediction of entry {@code i} (0 the oldest). */
-    void setPrediction(int i, float prediction) {
-        predictions[slot(i)] = prediction;
     }
 
     /**
@@ -128,7 +86,6 @@ public class KeyModelState {
             inputs = new float[times.length];
             inputCount = 0;
         }
-        unroll();
         int k = Math.min(count, inputCount);
         if (k < count) {
             System.arraycopy(times, count - k, times, 0, k);
@@ -137,22 +94,5 @@ public class KeyModelState {
             count = k;
         }
         return k;
-    }
-
-    /** Moves the entries to oldest first at index 0 ({@link #head} 0). */
-    private void unroll() {
-        if (head == 0) {
-            return;
-        }
-        long[] t = times.clone();
-        float[] p = predictions.clone();
-        float[] in = inputs.clone();
-        for (int i = 0; i < count; i++) {
-            int from = slot(i);
-            times[i] = t[from];
-            predictions[i] = p[from];
-            inputs[i] = in[from];
-        }
-        head = 0;
     }
 }

@@ -1,10 +1,11 @@
 package io.forecaster.job;
 
 /**
- * The window ring of {@link KeyWindow}: a key's last N entries, oldest first, as a {@code long[]}
- * of event times and a parallel value array. Its arrays are public POJO fields whose names and
- * types existing savepoints depend on, so the ring is this one rule over them rather than a state
- * type of its own. ({@link KeyModelState} keeps a ring with a moving start instead.)
+ * The ring both keyed states keep: a key's last N entries, oldest first, as a {@code long[]} of
+ * event times and a parallel value array ({@code double[]} points in {@link KeyWindow}, {@code
+ * float[]} predictions in {@link KeyModelState}). Both hold these arrays as public POJO fields
+ * whose names and types existing savepoints depend on, so the ring is this one rule over them
+ * rather than a state type of its own.
  */
 final class Ring {
 

@@ -427,7 +427,7 @@ public class ForecastFunction extends ProcessTableFunction<Row> {
             }
             ForecastScoring.Source source = scoring.intervals(s.score, widths);
             scoring.issue(s.score, ahead, 0, widths, inputs[0]);
-            emit(s.oldestTime(), t, s.predictionsOldestFirst(), source, s.score, nextTime, filled);
+            emit(s.times[0], t, s.predictions, source, s.score, nextTime, filled);
         }
         one[0] = null;
         return s;
