@@ -44,30 +44,31 @@ class TopologyTest {
                 .doesNotHaveDuplicates();
     }
 
+    /** The job built on an environment with the job's configuration plus {@code extra}. */
+    private static StreamExecutionEnvironment built(
+            ForecastOptions options, java.util.function.Consumer<Configuration> extra) {
+        Configuration conf = ForecastRunner.jobConfiguration();
+        extra.accept(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ForecastRunner.build(env, options);
+        return env;
+    }
+
     @Test
     void recordsPassBetweenChainedOperatorsWithoutACopyUnlessConfigured() {
         ForecastOptions options = ForecastOptions.fromMap(Map.of("model.path", "unused.zip"));
-        StreamExecutionEnvironment plain =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        ForecastRunner.jobConfiguration());
-        ForecastRunner.build(plain, options);
-        assertThat(plain.getConfig().isObjectReuseEnabled()).isTrue();
-
-        Configuration conf = ForecastRunner.jobConfiguration();
-        conf.set(PipelineOptions.OBJECT_REUSE, false);
-        StreamExecutionEnvironment configured =
-                StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        ForecastRunner.build(configured, options);
-        assertThat(configured.getConfig().isObjectReuseEnabled()).isFalse();
+        assertThat(built(options, conf -> {}).getConfig().isObjectReuseEnabled()).isTrue();
+        assertThat(
+                        built(options, conf -> conf.set(PipelineOptions.OBJECT_REUSE, false))
+                                .getConfig()
+                                .isObjectReuseEnabled())
+                .isFalse();
     }
 
     @Test
     void networkBufferTimeoutIsShortUnlessConfigured() {
         ForecastOptions options = ForecastOptions.fromMap(Map.of("model.path", "unused.zip"));
-        StreamExecutionEnvironment plain =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        ForecastRunner.jobConfiguration());
-        ForecastRunner.build(plain, options);
+        StreamExecutionEnvironment plain = built(options, conf -> {});
         assertThat(plain.getStreamGraph().getStreamNodes())
                 .allSatisfy(
                         n ->
@@ -76,11 +77,10 @@ class TopologyTest {
                                         .isEqualTo(
                                                 ForecastRunner.DEFAULT_BUFFER_TIMEOUT.toMillis()));
 
-        Configuration conf = ForecastRunner.jobConfiguration();
-        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(70));
         StreamExecutionEnvironment configured =
-                StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        ForecastRunner.build(configured, options);
+                built(
+                        options,
+                        conf -> conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(70)));
         StreamGraph configuredGraph = configured.getStreamGraph();
         assertThat(configuredGraph.getStreamNodes())
                 .allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(70L));
