@@ -32,6 +32,17 @@ class LatencySettleTest {
         // building: no steady state (the case stops at --settle-max and says so)
         assertThat(LatencySettle.settledAfter(List.of(100.0, 400.0, 1600.0, 6400.0), 0))
                 .isEqualTo(-1);
+        // building slowly, seconds behind: within the band, but rising window on window by more
+        // than 200 ms over the three (a stateful case at too high a rate printed these)
+        List<Double> slow = List.of(3389.0, 3405.0, 3746.0, 4004.0, 4390.0);
+        assertThat(LatencySettle.settledAfter(slow, 0)).isEqualTo(-1);
+        // the same figures without the steady rise have settled
+        assertThat(LatencySettle.settledAfter(List.of(3389.0, 3746.0, 3405.0), 0)).isEqualTo(3);
+        // a rise window on window of at most 200 ms, or one that falls back, is noise
+        assertThat(LatencySettle.settledAfter(List.of(5046.0, 5100.0, 5246.0), 0)).isEqualTo(3);
+        assertThat(LatencySettle.settledAfter(List.of(5046.0, 5435.0, 5400.0), 0)).isEqualTo(3);
+        assertThat(LatencySettle.settledAfter(List.of(5046.0, 5100.0, 5247.0, 5100.0), 0))
+                .isEqualTo(4);
     }
 
     @Test
