@@ -315,6 +315,7 @@ public final class ForecastOptions implements Serializable {
                     KafkaOptions.START,
                     KafkaOptions.BOUNDED,
                     KafkaOptions.POINT_FORMAT,
+                    KafkaOptions.FORECAST_FORMAT,
                     KafkaOptions.MAX_POINT_BYTES,
                     KafkaOptions.DELIVERY,
                     KafkaOptions.TRANSACTIONAL_ID_PREFIX,

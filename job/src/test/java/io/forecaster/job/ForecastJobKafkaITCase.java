@@ -208,7 +208,7 @@ class ForecastJobKafkaITCase {
         Map<String, Forecast> byKey = new HashMap<>();
         Map<String, Long> lastEnd = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            Forecast f = ForecastCodec.fromJson(r.value());
+            Forecast f = ForecastCodec.read(r.value());
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(f.sensorId());
             String key = f.sensorId() + "@" + f.windowEnd();
             assertThat(byKey.put(key, f)).as("forecast %s delivered twice", key).isNull();
@@ -268,7 +268,8 @@ class ForecastJobKafkaITCase {
     /**
      * Points released as they arrive ({@code ordering.release: arrival}) across a failure: the
      * stations' points come in order, so every window's forecast is the offline one, exactly once,
-     * and the duplicate and the unreadable record are the only dead letters.
+     * and the duplicate and the unreadable record are the only dead letters. The forecasts are
+     * written as CBOR ({@code kafka.forecasts.format}).
      */
     @Test
     void releasedOnArrivalEveryForecastExactlyOnceAcrossAFailure() throws Exception {
@@ -276,6 +277,7 @@ class ForecastJobKafkaITCase {
         FailOnce.reset(DAYS * STATIONS / 3);
         Map<String, String> m = new HashMap<>(options(t, engine(), "window").explicitValues());
         m.put("ordering.release", "arrival");
+        m.put("kafka.forecasts.format", "CBOR");
         StreamExecutionEnvironment env = env();
         ForecastRunner.build(
                 env,
@@ -285,8 +287,12 @@ class ForecastJobKafkaITCase {
 
         assertThat(FailOnce.FAILURES.get()).as("injected failures").isEqualTo(1);
         assertThat(FailOnce.RESTORED.get()).as("restored from a checkpoint").isTrue();
-        assertExactlyTheExpectedForecasts(
-                readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1)), offline(engine()));
+        List<ConsumerRecord<byte[], byte[]>> forecasts =
+                readCommitted(t.forecasts(), STATIONS * (DAYS - W + 1));
+        assertThat(forecasts)
+                .as("kafka.forecasts.format=CBOR")
+                .allSatisfy(r -> assertThat(ForecastCodec.isCbor(r.value())).isTrue());
+        assertExactlyTheExpectedForecasts(forecasts, offline(engine()));
         assertDeadLetters(t);
     }
 

@@ -98,7 +98,7 @@ final class ForecastReader implements Runnable {
                 long now = System.currentTimeMillis();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     forecasts.incrementAndGet();
-                    Forecast f = ForecastCodec.fromJson(r.value());
+                    Forecast f = ForecastCodec.read(r.value());
                     long version = f.modelVersion() == null ? 0 : f.modelVersion();
                     perVersion.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
                     long watched = watchedVersion;

@@ -416,7 +416,7 @@ public final class DemoCommand implements Callable<Integer> {
                         live.add(AccuracyCodec.fromJson(r.value()));
                         continue;
                     }
-                    Forecast f = ForecastCodec.fromJson(r.value());
+                    Forecast f = ForecastCodec.read(r.value());
                     received++;
                     lastForecastAt = System.nanoTime();
                     LiveTable.Latest l = latest.get(f.sensorId());

@@ -150,7 +150,7 @@ public final class Tailer {
                         }
                         Forecast f;
                         try {
-                            f = ForecastCodec.fromJson(r.value());
+                            f = ForecastCodec.read(r.value());
                         } catch (IllegalArgumentException e) {
                             listener.unreadable(r, e.getMessage());
                             continue;

@@ -116,7 +116,10 @@ public final class KafkaConnectors {
      */
     public static KafkaSink<Forecast> forecastSink(ReadableConfig conf) {
         String topic = conf.get(KafkaOptions.FORECASTS_TOPIC);
-        return sink(conf, new ForecastSerializationSchema(topic), "forecasts");
+        return sink(
+                conf,
+                new ForecastSerializationSchema(topic, conf.get(KafkaOptions.FORECAST_FORMAT)),
+                "forecasts");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.forecaster.connectors.flink;
 
+import io.forecaster.connectors.wire.ForecastFormat;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.WireFormat;
 import java.time.Duration;
@@ -102,6 +103,15 @@ public final class KafkaOptions {
                             "Value format of the points: JSON, CSV (sensor,time,value) or BINARY"
                                     + " (17 bytes: version, epoch ms, double; the key is the sensor"
                                     + " id).");
+
+    public static final ConfigOption<ForecastFormat> FORECAST_FORMAT =
+            ConfigOptions.key("kafka.forecasts.format")
+                    .enumType(ForecastFormat.class)
+                    .defaultValue(ForecastFormat.JSON)
+                    .withDescription(
+                            "Value format of the forecasts: JSON, or CBOR (the same fields in"
+                                    + " self-described CBOR, predictions as 4-byte floats: cheaper"
+                                    + " to write and to read).");
 
     public static final ConfigOption<Integer> MAX_POINT_BYTES =
             ConfigOptions.key("kafka.points.max-bytes")

@@ -21,6 +21,20 @@ final class Codecs {
         return n;
     }
 
+    /** As {@link #object}, for a CBOR value. */
+    static JsonNode cborObject(byte[] cbor, String what) {
+        JsonNode n;
+        try {
+            n = Json.CBOR_READER.readTree(cbor);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a CBOR " + what + ": " + e.getMessage(), e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("not a CBOR " + what + " object: " + n);
+        }
+        return n;
+    }
+
     static void checkVersion(JsonNode n) {
         JsonNode v = n.get("v");
         if (v != null && !(v.isIntegralNumber() && v.asLong() == WireFormat.VERSION)) {

@@ -2,6 +2,7 @@ package io.forecaster.connectors.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.forecaster.connectors.Forecast;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +21,9 @@ import java.io.UncheckedIOException;
  *
  * <p>Predictions and {@code next} are float32 values (the model computes in float32), written in
  * the shortest decimal form that reads back as the same float32 ({@code 12.345678}, not {@code
- * 12.345678329467773}); {@link #fromJson} gives them back exactly, widened to double.
+ * 12.345678329467773}); {@link #fromJson} gives them back exactly, widened to double. {@link
+ * #toCbor} writes the same object in CBOR, where they are 4-byte floats; {@link #read} reads
+ * either.
  */
 public final class ForecastCodec {
 
@@ -28,8 +31,25 @@ public final class ForecastCodec {
 
     /** The JSON value of a forecast. */
     public static byte[] toJson(Forecast f) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 24 * f.predictions().length);
-        try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+        return write(Json.MAPPER, f, 256 + 24 * f.predictions().length);
+    }
+
+    /**
+     * The CBOR value of a forecast ({@link ForecastFormat#CBOR}): the fields of {@link #toJson},
+     * with the predictions, {@code next} and the bounds as float32 values.
+     */
+    public static byte[] toCbor(Forecast f) {
+        return write(Json.CBOR, f, 192 + 8 * f.predictions().length);
+    }
+
+    /** The value of a forecast in the given format. */
+    public static byte[] encode(Forecast f, ForecastFormat format) {
+        return format == ForecastFormat.CBOR ? toCbor(f) : toJson(f);
+    }
+
+    private static byte[] write(ObjectMapper mapper, Forecast f, int sizeHint) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+        try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", WireFormat.VERSION);
             g.writeStringField("sensor", f.sensorId());
@@ -112,6 +132,9 @@ public final class ForecastCodec {
             throw new IllegalArgumentException("field \"ahead\": expected an object, got " + n);
         }
         double[] values = Codecs.doubles(n, "values");
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) values[i]; // float32 on the wire, as the predictions and bounds
+        }
         long[] times = null;
         if (n.hasNonNull("times")) {
             JsonNode t = n.get("times");
@@ -162,7 +185,29 @@ public final class ForecastCodec {
      * @throws IllegalArgumentException naming the field and the bad value
      */
     public static Forecast fromJson(byte[] json) {
-        JsonNode n = Codecs.object(json, "forecast");
+        return fromNode(Codecs.object(json, "forecast"));
+    }
+
+    /**
+     * Reads a forecast in either format: CBOR when the value starts with CBOR's self-describe tag
+     * (as {@link #toCbor} writes it), JSON otherwise.
+     *
+     * @throws IllegalArgumentException naming the field and the bad value
+     */
+    public static Forecast read(byte[] value) {
+        return isCbor(value) ? fromNode(Codecs.cborObject(value, "forecast")) : fromJson(value);
+    }
+
+    /** Whether a value starts with CBOR's self-describe tag 55799 ({@code d9 d9 f7}). */
+    public static boolean isCbor(byte[] value) {
+        return value != null
+                && value.length >= 3
+                && value[0] == (byte) 0xd9
+                && value[1] == (byte) 0xd9
+                && value[2] == (byte) 0xf7;
+    }
+
+    private static Forecast fromNode(JsonNode n) {
         Codecs.checkVersion(n);
         String sensor = Codecs.text(n, "sensor");
         long windowStart = Codecs.time(n, "windowStart");

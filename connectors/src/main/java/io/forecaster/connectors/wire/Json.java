@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 
 /** The shared, thread-safe Jackson objects of the wire format. */
 final class Json {
@@ -36,6 +38,19 @@ final class Json {
     static final ObjectReader FLAT_READER =
             READER.without(
                     com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /**
+     * Self-described CBOR (the value starts with tag 55799, {@code d9 d9 f7}, so a reader tells it
+     * from JSON), strict about structure as {@link #MAPPER}.
+     */
+    static final ObjectMapper CBOR =
+            CBORMapper.builder()
+                    .enable(CBORGenerator.Feature.WRITE_TYPE_HEADER)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
+
+    static final ObjectReader CBOR_READER = CBOR.reader();
 
     private Json() {}
 }

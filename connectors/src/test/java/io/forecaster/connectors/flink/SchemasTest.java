@@ -10,6 +10,7 @@ import io.forecaster.connectors.ParsedPoint;
 import io.forecaster.connectors.SensorPoint;
 import io.forecaster.connectors.wire.DeadLetterCodec;
 import io.forecaster.connectors.wire.ForecastCodec;
+import io.forecaster.connectors.wire.ForecastFormat;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.PointParser;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,14 @@ class SchemasTest {
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("BEL");
         assertThat(r.timestamp()).isEqualTo(9L);
         assertThat(ForecastCodec.fromJson(r.value())).usingRecursiveComparison().isEqualTo(f);
+
+        ProducerRecord<byte[], byte[]> cbor =
+                new ForecastSerializationSchema("forecasts", ForecastFormat.CBOR)
+                        .serialize(f, null, null);
+        assertThat(ForecastCodec.isCbor(cbor.value())).isTrue();
+        assertThat(cbor.key()).isEqualTo(r.key());
+        assertThat(cbor.timestamp()).isEqualTo(9L);
+        assertThat(ForecastCodec.read(cbor.value())).usingRecursiveComparison().isEqualTo(f);
     }
 
     @Test
