@@ -4,6 +4,7 @@ import io.forecaster.broker.Topics;
 import io.forecaster.cli.CliErrors;
 import io.forecaster.connectors.Forecast;
 import io.forecaster.connectors.ParsedPoint;
+import io.forecaster.connectors.wire.ForecastCodec;
 import io.forecaster.connectors.wire.PointFormat;
 import io.forecaster.connectors.wire.PointParser;
 import io.forecaster.connectors.wire.WireFormat;
@@ -89,7 +90,9 @@ public final class TailCommand implements Callable<Integer> {
     @Option(
             names = "--format",
             defaultValue = "table",
-            description = "table or json (default ${DEFAULT-VALUE}).")
+            description =
+                    "table or json (default ${DEFAULT-VALUE}); json prints each record's JSON,"
+                            + " forecasts written as CBOR too.")
     String format;
 
     @Option(
@@ -210,7 +213,10 @@ public final class TailCommand implements Callable<Integer> {
                         @Override
                         public void forecast(Forecast f, byte[] raw, long ts) {
                             if (json) {
-                                out.println(new String(raw, StandardCharsets.UTF_8));
+                                // a CBOR record (kafka.forecasts.format=CBOR) as its JSON
+                                byte[] text =
+                                        ForecastCodec.isCbor(raw) ? ForecastCodec.toJson(f) : raw;
+                                out.println(new String(text, StandardCharsets.UTF_8));
                             } else {
                                 out.printf(
                                         "%-24s %-12s %-24s %6d %12.4f  %-20s %s%n",
