@@ -1,6 +1,7 @@
 package io.forecaster.connectors.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 
 /** Field readers for the codecs' decoders; every error names the field and the bad value. */
@@ -9,28 +10,24 @@ final class Codecs {
     private Codecs() {}
 
     static JsonNode object(byte[] json, String what) {
-        JsonNode n;
-        try {
-            n = json == null ? null : Json.READER.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not a JSON " + what + ": " + e.getMessage(), e);
-        }
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("not a JSON " + what + " object: " + n);
-        }
-        return n;
+        return object(Json.READER, "JSON", json, what);
     }
 
     /** As {@link #object}, for a CBOR value. */
     static JsonNode cborObject(byte[] cbor, String what) {
+        return object(Json.CBOR_READER, "CBOR", cbor, what);
+    }
+
+    private static JsonNode object(ObjectReader reader, String format, byte[] value, String what) {
         JsonNode n;
         try {
-            n = Json.CBOR_READER.readTree(cbor);
+            n = value == null ? null : reader.readTree(value);
         } catch (IOException e) {
-            throw new IllegalArgumentException("not a CBOR " + what + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "not a " + format + " " + what + ": " + e.getMessage(), e);
         }
         if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("not a CBOR " + what + " object: " + n);
+            throw new IllegalArgumentException("not a " + format + " " + what + " object: " + n);
         }
         return n;
     }
