@@ -351,7 +351,14 @@ class EngineClusterITCase {
         // buffers once the GC has run): hand it back, so the resident set is what is still held
         jcmd(pid, "System.trim_native_heap");
         String heapInfo = jcmd(pid, "GC.heap_info");
-        long heapKb = kb(heapInfo, "heap\\s+total \\d+K, used (\\d+)K");
+        // heap used, and the heap's address range
+        Matcher heap =
+                Pattern.compile(
+                                "heap\\s+total \\d+K, used (\\d+)K \\[0x([0-9a-f]+),"
+                                        + " 0x([0-9a-f]+)\\)")
+                        .matcher(heapInfo);
+        assertThat(heap.find()).as("the heap's use and address range in:%n%s", heapInfo).isTrue();
+        long heapKb = Long.parseLong(heap.group(1));
         long metaspaceKb = kb(heapInfo, "Metaspace\\s+used (\\d+)K");
         Map<String, Long> m = new TreeMap<>();
         for (int i = 0; i < 2; i++) { // the first read may answer from the cache, then refresh it
@@ -374,14 +381,8 @@ class EngineClusterITCase {
         }
         // the pages of the Java heap's reservation that are resident: Flink starts the TaskManager
         // with -Xms = -Xmx, so every page the allocator has touched once stays in the resident set
-        Matcher range =
-                Pattern.compile(
-                                "heap\\s+total \\d+K, used \\d+K \\[0x([0-9a-f]+),"
-                                        + " 0x([0-9a-f]+)\\)")
-                        .matcher(heapInfo);
-        assertThat(range.find()).as("the heap's address range in:%n%s", heapInfo).isTrue();
-        long heapStart = Long.parseUnsignedLong(range.group(1), 16);
-        long heapEnd = Long.parseUnsignedLong(range.group(2), 16);
+        long heapStart = Long.parseUnsignedLong(heap.group(2), 16);
+        long heapEnd = Long.parseUnsignedLong(heap.group(3), 16);
         long heapResident = 0;
         boolean inHeap = false;
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps"))) {
@@ -414,8 +415,8 @@ class EngineClusterITCase {
                 libraryFiles.size());
     }
 
-    /** The first line of a mapping in {@code /proc/PID/smaps}: its start and end address. */
-    private static final Pattern VMA = Pattern.compile("([0-9a-f]+)-([0-9a-f]+) ");
+    /** The first line of a mapping in {@code /proc/PID/smaps}: its start address. */
+    private static final Pattern VMA = Pattern.compile("([0-9a-f]+)-[0-9a-f]+ ");
 
     private static String jcmd(long pid, String command) throws Exception {
         Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).start();
