@@ -92,7 +92,6 @@ final class ForecastReader implements Runnable {
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            long lastCleanup = System.currentTimeMillis();
             while (!stop) {
                 var records = consumer.poll(Duration.ofMillis(100));
                 long now = System.currentTimeMillis();
@@ -117,10 +116,6 @@ final class ForecastReader implements Runnable {
                                 f.createdAt() - appended,
                                 now - f.createdAt());
                     }
-                }
-                if (now - lastCleanup > 10_000) {
-                    points.forgetBefore(now - 60_000);
-                    lastCleanup = now;
                 }
             }
         } catch (Exception e) {

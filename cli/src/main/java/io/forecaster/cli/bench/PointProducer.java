@@ -2,9 +2,7 @@ package io.forecaster.cli.bench;
 
 import io.forecaster.connectors.wire.PointFormat;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -191,8 +189,8 @@ public final class PointProducer {
     /**
      * A paced stream: {@link #run} sends {@code rate} points/s round-robin over the keys for a
      * while; event times are the wall clock at send. For keys whose index is a multiple of {@code
-     * sampleEvery}, the broker's append time (the points topic must use LogAppendTime) is kept
-     * until {@link #appendTime} takes it.
+     * sampleEvery}, the broker's append time (the points topic must use LogAppendTime) is kept for
+     * about a minute, until {@link #appendTime} takes it.
      */
     public static final class Paced {
         private final String bootstrap;
@@ -201,7 +199,7 @@ public final class PointProducer {
         private final long rate;
         private final int sampleEvery;
         private final PointFormat format;
-        private final Map<Long, Long> appendTimes = new ConcurrentHashMap<>();
+        private final AppendTimes appendTimes;
         private final long[] lastTime;
         private final AtomicLong acked = new AtomicLong();
         private final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -227,6 +225,8 @@ public final class PointProducer {
             this.rate = rate;
             this.sampleEvery = sampleEvery;
             this.lastTime = new long[keys];
+            this.appendTimes =
+                    new AppendTimes(keys, sampleEvery, AppendTimes.capacityFor(rate, keys, 60));
         }
 
         /** Sends for {@code duration} (or until {@link #stop}); returns the points sent. */
@@ -260,7 +260,7 @@ public final class PointProducer {
                                     } else {
                                         acked.incrementAndGet();
                                         if (sampled) {
-                                            appendTimes.put(id(key, time), md.timestamp());
+                                            appendTimes.put(key, time, md.timestamp());
                                         }
                                     }
                                 });
@@ -289,22 +289,7 @@ public final class PointProducer {
 
         /** Takes the append time of a sampled point, or -1 if not sampled (or unknown). */
         public long appendTime(int key, long eventTime) {
-            if (key < 0 || key % sampleEvery != 0) {
-                return -1;
-            }
-            Long t = appendTimes.remove(id(key, eventTime));
-            return t == null ? -1 : t;
-        }
-
-        /** Forgets the append times of points whose forecasts were never taken (memory bound). */
-        public void forgetBefore(long eventTime) {
-            appendTimes.keySet().removeIf(id -> (id & ((1L << 42) - 1)) < eventTime - BASE);
-        }
-
-        private static final long BASE = PRELOAD_START;
-
-        private static long id(int key, long eventTime) {
-            return ((long) key << 42) | (eventTime - BASE);
+            return appendTimes.take(key, eventTime);
         }
     }
 
