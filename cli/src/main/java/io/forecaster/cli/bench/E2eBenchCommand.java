@@ -274,6 +274,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
                                 try {
                                     Files.writeString(
                                             dir.resolve("profiles.txt"), bench.profiles());
+                                    writeTimelines(dir, bench);
                                     List<List<BenchResult>> all = new ArrayList<>(before);
                                     all.add(soFar);
                                     BenchReport.csvOfRounds(dir, all);
@@ -287,6 +288,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
         List<BenchResult> all = rounds.stream().flatMap(List::stream).toList();
 
         Files.writeString(dir.resolve("profiles.txt"), bench.profiles());
+        writeTimelines(dir, bench);
         Path csv = BenchReport.csvOfRounds(dir, rounds);
         Path tp = null;
         Path lp = null;
@@ -344,6 +346,14 @@ public final class E2eBenchCommand implements Callable<Integer> {
      * The cases with each one's identity twin right after it (unless the list has it already, or
      * the case is a DL4J baseline or an identity case itself).
      */
+    /** Writes {@code latency-timeline.csv} when the run has latency cases. */
+    private static void writeTimelines(Path dir, E2eBenchmark bench) throws java.io.IOException {
+        String t = bench.timelines();
+        if (!t.isEmpty()) {
+            Files.writeString(dir.resolve("latency-timeline.csv"), t);
+        }
+    }
+
     static List<BenchCase> withIdentityTwins(List<BenchCase> cases) {
         List<BenchCase> out = new ArrayList<>();
         for (BenchCase c : cases) {

@@ -100,6 +100,7 @@ final class E2eBenchmark {
     List<BenchResult> run(
             List<BenchCase> cases, java.util.function.Consumer<List<BenchResult>> afterEach) {
         List<BenchResult> results = new ArrayList<>();
+        round++;
         // Each run has a broker of its own: what an earlier run preloaded is not on it.
         preloaded.clear();
         minPerKey.clear();
@@ -593,7 +594,8 @@ final class E2eBenchmark {
             say("  published %d models (version 1) on %s", models.count(), models.topic());
         }
         ForecastOptions options = options(c, pointsTopic, forecasts);
-        try (JobTarget target = target(c)) {
+        try (JobTarget target = target(c);
+                Stalls stalls = new Stalls()) {
             String job = target.start(c.name(), options, c.backend());
             Monitor m = new Monitor(target.rest(), job, c.sql());
             m.awaitRunning(Duration.ofMinutes(3));
@@ -663,6 +665,7 @@ final class E2eBenchmark {
             long publishMs = 0;
             while (producerThread.isAlive()) {
                 Sample x = m.sample();
+                m.checkpointHistory(stalls);
                 long now = System.currentTimeMillis();
                 if (from < 0) {
                     p99s.addAll(
@@ -736,6 +739,15 @@ final class E2eBenchmark {
             String budget = latencyBudget(steady, m);
             say("  %s", budget);
             profiles.append("  ").append(budget).append('\n');
+            m.checkpointHistory(stalls);
+            long end = Math.max(until, firstUntil);
+            timelines.append(stalls.timeline(c.name(), round, t0, series.perSecond(t0, end)));
+            if (target.inProcess()) {
+                String gc =
+                        "in the steady state, this JVM's " + stalls.collectionsBetween(from, until);
+                say("  %s", gc);
+                profiles.append("  ").append(gc).append('\n');
+            }
             LatencyPhases phases =
                     new LatencyPhases(
                             s.firstInterval.toMillis() / 1000.0,
@@ -955,6 +967,16 @@ final class E2eBenchmark {
     }
 
     private final StringBuilder profiles = new StringBuilder();
+    private final StringBuilder timelines = new StringBuilder();
+    private int round;
+
+    /**
+     * Every latency case's timeline so far, a row per second (CSV with a header), or empty without
+     * latency cases.
+     */
+    String timelines() {
+        return timelines.isEmpty() ? "" : Stalls.HEADER + timelines;
+    }
 
     /**
      * Where a latency case's time went, steady state: append to made and made to read from the
@@ -1171,6 +1193,18 @@ final class E2eBenchmark {
                     x.forecasts,
                     heap[0] >> 20);
             return x;
+        }
+
+        /** Adds the checkpoints of the job's recent history (REST) to {@code stalls}. */
+        void checkpointHistory(Stalls stalls) throws Exception {
+            for (JsonNode h : rest.checkpoints(job).path("history")) {
+                if (h.path("status").asText().equals("COMPLETED")) {
+                    stalls.checkpoint(
+                            h.path("id").asLong(),
+                            h.path("trigger_timestamp").asLong(),
+                            h.path("end_to_end_duration").asLong());
+                }
+            }
         }
 
         void sampleBusy() throws Exception {

@@ -70,6 +70,26 @@ final class LatencySeries {
         return f;
     }
 
+    /** The samples of each second of append time from {@code t0} up to {@code until}. */
+    synchronized List<Figures> perSecond(long t0, long until) {
+        int seconds = (int) Math.max(0, (until - t0 + 999) / 1000);
+        List<Figures> out = new ArrayList<>(seconds);
+        for (int i = 0; i < seconds; i++) {
+            out.add(
+                    new Figures(
+                            new LatencyRecorder(), new LatencyRecorder(), new LatencyRecorder()));
+        }
+        for (int i = 0; i < n; i++) {
+            if (appended[i] >= t0 && appended[i] < until) {
+                Figures f = out.get((int) ((appended[i] - t0) / 1000));
+                f.total.record(total[i]);
+                f.inJob.record(inJob[i]);
+                f.delivery.record(delivery[i]);
+            }
+        }
+        return out;
+    }
+
     /**
      * The p99 (append to read, ms; NaN without samples) of each complete window of {@code windowMs}
      * from {@code t0}, from the first window on: windows {@code [t0 + i w, t0 + (i+1) w)} whose end
