@@ -161,9 +161,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
             defaultValue = "120s",
             description =
                     "Longest warm-up of a latency case: the steady state starts once the p99s of"
-                            + " three consecutive 5 s windows lie within 25%% of each other"
-                            + " and do not rise window on window by more than 200 ms in all,"
-                            + " or after this (default: ${DEFAULT-VALUE}).")
+                        + " three consecutive 5 s windows lie within 25%% of each other and do not"
+                        + " rise or fall window on window by more than 200 ms in all, or after this"
+                        + " (default: ${DEFAULT-VALUE}).")
     String settleMax;
 
     @Option(

@@ -10,12 +10,13 @@ import java.util.List;
  * {@code 1 + BAND} times the lowest): latency stopped falling (the JIT compilers settled and any
  * backlog built while they compiled is gone; a backlog draining 15% a window is still falling) and
  * is not rising either (a backlog building: a rate the pipeline cannot sustain has no steady
- * state). A backlog that builds slowly stays within the band once it is seconds long (3,389, 3,405
- * and 3,746 ms), so windows whose p99s rise from each to the next, by more than {@link #RISE} of
- * the time between the first and the last, have not settled either: the pipeline then falls behind
- * by more than that share of the stream. The samples of the warm-up windows are not part of the
- * steady-state figures; at most {@code --settle-max} of the stream is discarded (the case then says
- * that latency had not settled, and measures from there).
+ * state). A backlog that builds or drains slowly stays within the band once it is seconds long
+ * (3,389, 3,405 and 3,746 ms building; 1,473, 1,361 and 1,202 ms draining), so windows whose p99s
+ * rise from each to the next, or fall, by more than {@link #RISE} of the time between the first and
+ * the last, have not settled either: the pipeline then falls behind, or catches up, by more than
+ * that share of the stream. The samples of the warm-up windows are not part of the steady-state
+ * figures; at most {@code --settle-max} of the stream is discarded (the case then says that latency
+ * had not settled, and measures from there).
  */
 final class LatencySettle {
 
@@ -29,9 +30,9 @@ final class LatencySettle {
     static final int WINDOWS = 3;
 
     /**
-     * A steady rise of the compared p99s may add at most this share of the time between the first
-     * window and the last (200 ms over two 5 s windows): a backlog building slower than that is
-     * taken as steady.
+     * A steady rise or fall of the compared p99s may move them by at most this share of the time
+     * between the first window and the last (200 ms over two 5 s windows): a backlog building or
+     * draining slower than that is taken as steady.
      */
     static final double RISE = 0.02;
 
@@ -41,7 +42,7 @@ final class LatencySettle {
      * The number of windows to discard as the warm-up, or -1 when latency has not settled: the
      * smallest {@code k} of at least {@code minWindows} and {@link #WINDOWS} such that the p99s of
      * windows {@code k - WINDOWS} to {@code k - 1} are all known (a window without samples is NaN),
-     * the highest is at most {@code 1 + BAND} times the lowest, and they are not {@link #rising}.
+     * the highest is at most {@code 1 + BAND} times the lowest, and they are not {@link #trending}.
      *
      * @param p99s the p99 of each complete window, in order, from the start of the stream
      * @param minWindows fewest windows discarded (the {@code --warmup})
@@ -57,7 +58,7 @@ final class LatencySettle {
                 lo = Math.min(lo, p);
                 hi = Math.max(hi, p);
             }
-            if (known && hi <= (1 + BAND) * lo && !rising(p99s.subList(k - WINDOWS, k))) {
+            if (known && hi <= (1 + BAND) * lo && !trending(p99s.subList(k - WINDOWS, k))) {
                 return k;
             }
         }
@@ -65,17 +66,19 @@ final class LatencySettle {
     }
 
     /**
-     * Whether the p99s rise from each window to the next, and from the first to the last by more
-     * than {@link #RISE} of the time between them.
+     * Whether the p99s rise from each window to the next, or fall from each to the next, and move
+     * from the first to the last by more than {@link #RISE} of the time between them.
      */
-    static boolean rising(List<Double> p99s) {
+    static boolean trending(List<Double> p99s) {
+        boolean rising = true;
+        boolean falling = true;
         for (int j = 1; j < p99s.size(); j++) {
-            if (p99s.get(j) <= p99s.get(j - 1)) {
-                return false;
-            }
+            rising &= p99s.get(j) > p99s.get(j - 1);
+            falling &= p99s.get(j) < p99s.get(j - 1);
         }
         double betweenMs = (p99s.size() - 1) * (double) WINDOW.toMillis();
-        return p99s.get(p99s.size() - 1) - p99s.get(0) > RISE * betweenMs;
+        double moved = Math.abs(p99s.get(p99s.size() - 1) - p99s.get(0));
+        return (rising || falling) && moved > RISE * betweenMs;
     }
 
     /** Windows of {@link #WINDOW} in {@code d}, rounded up: the fewest a warm-up discards. */

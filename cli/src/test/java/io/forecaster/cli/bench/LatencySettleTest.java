@@ -43,6 +43,14 @@ class LatencySettleTest {
         assertThat(LatencySettle.settledAfter(List.of(5046.0, 5435.0, 5400.0), 0)).isEqualTo(3);
         assertThat(LatencySettle.settledAfter(List.of(5046.0, 5100.0, 5247.0, 5100.0), 0))
                 .isEqualTo(4);
+        // draining slowly, a second behind after a restart: within the band, but falling window
+        // on window by more than 200 ms over the three (a stateful case printed these)
+        List<Double> draining = List.of(1473.0, 1361.0, 1202.0, 980.0, 700.0);
+        assertThat(LatencySettle.settledAfter(draining, 0)).isEqualTo(-1);
+        assertThat(LatencySettle.settledAfter(List.of(1473.0, 1202.0, 1361.0), 0)).isEqualTo(3);
+        // a fall of at most 200 ms over the three is noise
+        assertThat(LatencySettle.settledAfter(List.of(1473.0, 1361.0, 1274.0), 0)).isEqualTo(3);
+        assertThat(LatencySettle.settledAfter(List.of(1473.0, 1361.0, 1272.0), 0)).isEqualTo(-1);
     }
 
     @Test
