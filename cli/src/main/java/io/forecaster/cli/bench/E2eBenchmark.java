@@ -768,6 +768,15 @@ final class E2eBenchmark {
                             ? Double.NaN
                             : (atUntil.forecasts - atFrom.forecasts) / secs;
             String note = l.count() == 0 ? "no latency samples" : "ok";
+            if (!LatencySettle.keptUp(pts / secs, rate)) {
+                note +=
+                        String.format(
+                                Locale.ROOT,
+                                "; the job read %,.0f points/s, %.0f%% of the rate asked: a backlog"
+                                        + " building, not a steady state",
+                                pts / secs,
+                                100 * pts / secs / rate);
+            }
             if (!settled) {
                 note +=
                         String.format(

@@ -81,6 +81,17 @@ final class LatencySettle {
         return (rising || falling) && moved > RISE * betweenMs;
     }
 
+    /**
+     * The least share of the rate asked that the job must read over the steady state: below it a
+     * backlog builds (however steady its p99s look over three windows), and the case says so.
+     */
+    static final double KEEP_UP = 0.97;
+
+    /** Whether a job that read {@code read} points/s of the {@code asked} kept up. */
+    static boolean keptUp(double read, double asked) {
+        return !(read < KEEP_UP * asked);
+    }
+
     /** Windows of {@link #WINDOW} in {@code d}, rounded up: the fewest a warm-up discards. */
     static int windowsIn(Duration d) {
         long w = WINDOW.toMillis();

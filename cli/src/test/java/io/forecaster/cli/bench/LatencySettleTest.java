@@ -54,6 +54,15 @@ class LatencySettleTest {
     }
 
     @Test
+    void aJobReadingLessThan97PercentOfTheRateAskedHasNotKeptUp() {
+        assertThat(LatencySettle.keptUp(132_010, 142_791)).isFalse(); // 92%
+        assertThat(LatencySettle.keptUp(138_000, 142_791)).isFalse();
+        assertThat(LatencySettle.keptUp(139_000, 142_791)).isTrue();
+        assertThat(LatencySettle.keptUp(175_360, 171_238)).isTrue(); // a backlog draining
+        assertThat(LatencySettle.keptUp(Double.NaN, 100)).isTrue(); // no REST figures
+    }
+
+    @Test
     void theWarmUpLastsAtLeastTheGivenWindowsAndNeedsSamplesInEach() {
         List<Double> flat = List.of(100.0, 100.0, 100.0, 100.0, 100.0);
         assertThat(LatencySettle.settledAfter(flat, 0)).isEqualTo(3);
