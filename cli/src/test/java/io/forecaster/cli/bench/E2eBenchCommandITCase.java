@@ -88,8 +88,22 @@ class E2eBenchCommandITCase {
         assertThat(dir.resolve("throughput.png")).isNotEmptyFile();
         assertThat(dir.resolve("latency.png")).isNotEmptyFile();
         assertThat(Files.readString(dir.resolve("profiles.txt")))
-                .contains("CPU seconds per thread group");
+                .contains("CPU seconds per thread group")
+                .contains("in the steady state, this JVM's collections ");
         assertThat(Files.readString(dir.resolve("run.txt"))).contains("machine: ");
+        // a row per second of the latency case's stream, beside collections and checkpoints
+        List<String> timeline = Files.readAllLines(dir.resolve("latency-timeline.csv"));
+        assertThat(timeline.get(0) + "\n").isEqualTo(Stalls.HEADER);
+        List<String[]> seconds = timeline.stream().skip(1).map(l -> l.split(",", -1)).toList();
+        assertThat(seconds)
+                .hasSizeGreaterThanOrEqualTo(18) // 15-20 s of warm-up, then 3 s measured
+                .allSatisfy(r -> assertThat(r[0]).isEqualTo(latency.get("case")))
+                .allSatisfy(r -> assertThat(r).hasSize(11));
+        assertThat(seconds.stream().mapToLong(r -> Long.parseLong(r[3])).sum())
+                .isGreaterThanOrEqualTo(Long.parseLong(latency.get("latency_samples")));
+        assertThat(seconds.stream().filter(r -> !r[10].isEmpty()))
+                .as("seconds in which a checkpoint (every 5 s) began")
+                .isNotEmpty();
     }
 
     @Test
