@@ -342,10 +342,6 @@ public final class E2eBenchCommand implements Callable<Integer> {
         return all.stream().noneMatch(r -> r.status().startsWith("failed")) ? 0 : 1;
     }
 
-    /**
-     * The cases with each one's identity twin right after it (unless the list has it already, or
-     * the case is a DL4J baseline or an identity case itself).
-     */
     /** Writes {@code latency-timeline.csv} when the run has latency cases. */
     private static void writeTimelines(Path dir, E2eBenchmark bench) throws java.io.IOException {
         String t = bench.timelines();
@@ -354,6 +350,10 @@ public final class E2eBenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The cases with each one's identity twin right after it (unless the list has it already, or
+     * the case is a DL4J baseline or an identity case itself).
+     */
     static List<BenchCase> withIdentityTwins(List<BenchCase> cases) {
         List<BenchCase> out = new ArrayList<>();
         for (BenchCase c : cases) {

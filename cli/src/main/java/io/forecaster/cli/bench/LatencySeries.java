@@ -62,12 +62,16 @@ final class LatencySeries {
                 new Figures(new LatencyRecorder(), new LatencyRecorder(), new LatencyRecorder());
         for (int i = 0; i < n; i++) {
             if (appended[i] >= from && appended[i] < until) {
-                f.total.record(total[i]);
-                f.inJob.record(inJob[i]);
-                f.delivery.record(delivery[i]);
+                record(f, i);
             }
         }
         return f;
+    }
+
+    private void record(Figures f, int i) {
+        f.total.record(total[i]);
+        f.inJob.record(inJob[i]);
+        f.delivery.record(delivery[i]);
     }
 
     /** The samples of each second of append time from {@code t0} up to {@code until}. */
@@ -81,10 +85,7 @@ final class LatencySeries {
         }
         for (int i = 0; i < n; i++) {
             if (appended[i] >= t0 && appended[i] < until) {
-                Figures f = out.get((int) ((appended[i] - t0) / 1000));
-                f.total.record(total[i]);
-                f.inJob.record(inJob[i]);
-                f.delivery.record(delivery[i]);
+                record(out.get((int) ((appended[i] - t0) / 1000)), i);
             }
         }
         return out;

@@ -197,7 +197,6 @@ public final class PointProducer {
         private final String topic;
         private final int keys;
         private final long rate;
-        private final int sampleEvery;
         private final PointFormat format;
         private final AppendTimes appendTimes;
         private final long[] lastTime;
@@ -223,7 +222,6 @@ public final class PointProducer {
             this.topic = topic;
             this.keys = keys;
             this.rate = rate;
-            this.sampleEvery = sampleEvery;
             this.lastTime = new long[keys];
             this.appendTimes =
                     new AppendTimes(keys, sampleEvery, AppendTimes.capacityFor(rate, keys, 60));
@@ -248,7 +246,6 @@ public final class PointProducer {
                         int key = k;
                         long time = Math.max(System.currentTimeMillis(), lastTime[key] + 1);
                         lastTime[key] = time;
-                        boolean sampled = key % sampleEvery == 0;
                         producer.send(
                                 new ProducerRecord<>(
                                         topic,
@@ -259,9 +256,7 @@ public final class PointProducer {
                                         failure.compareAndSet(null, e);
                                     } else {
                                         acked.incrementAndGet();
-                                        if (sampled) {
-                                            appendTimes.put(key, time, md.timestamp());
-                                        }
+                                        appendTimes.put(key, time, md.timestamp()); // if sampled
                                     }
                                 });
                         sent++;

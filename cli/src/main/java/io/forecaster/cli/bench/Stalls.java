@@ -22,7 +22,7 @@ import javax.management.openmbean.CompositeData;
 final class Stalls implements AutoCloseable {
 
     /** One event: started at {@code at} (epoch ms), lasted {@code ms}. */
-    record Event(long at, long ms, String what) {}
+    record Event(long at, long ms) {}
 
     private final List<Event> collections = new ArrayList<>();
     private final Map<Long, Event> checkpoints = new TreeMap<>();
@@ -51,22 +51,17 @@ final class Stalls implements AutoCloseable {
             collections.add(
                     new Event(
                             jvmStart + info.getGcInfo().getStartTime(),
-                            info.getGcInfo().getDuration(),
-                            info.getGcAction().replace("end of ", "")));
+                            info.getGcInfo().getDuration()));
         }
     }
 
     /** A checkpoint seen in the job's history (the same id again replaces it). */
     synchronized void checkpoint(long id, long triggeredAt, long durationMs) {
-        checkpoints.put(id, new Event(triggeredAt, durationMs, "checkpoint " + id));
+        checkpoints.put(id, new Event(triggeredAt, durationMs));
     }
 
     synchronized List<Event> collections() {
         return List.copyOf(collections);
-    }
-
-    synchronized List<Event> checkpoints() {
-        return List.copyOf(checkpoints.values());
     }
 
     /**
